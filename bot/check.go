@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+
+	"github.com/interviewbot/interviewbot/internal/bank"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+	"github.com/interviewbot/interviewbot/questions"
+)
+
+// checkSummary is the output of `bot check -json`.
+type checkSummary struct {
+	Questions int            `json:"questions"`
+	Topics    map[string]int `json:"topics"`
+	Languages []quiz.Lang    `json:"languages"`
+	Problems  []string       `json:"problems,omitempty"`
+}
+
+// runCheck validates a bank folder (default: the embedded bank) and exits 1 on any problem.
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("check", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	asJSON := fl.Bool("json", false, "print a JSON summary")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: bot check [-json] [DIR]\n\nValidates a question bank (default: the embedded one).")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	var fsys fs.FS = questions.FS
+	name := "embedded bank"
+	switch fl.NArg() {
+	case 0:
+	case 1:
+		fsys, name = os.DirFS(fl.Arg(0)), fl.Arg(0)
+	default:
+		fl.Usage()
+		return 2
+	}
+	b, err := bank.Load(fsys)
+	if err != nil {
+		var ps bank.Problems
+		lines := []string{err.Error()}
+		if errors.As(err, &ps) {
+			lines = lines[:0]
+			for _, p := range ps {
+				lines = append(lines, p.String())
+			}
+		}
+		if *asJSON {
+			writeJSON(stdout, checkSummary{Topics: map[string]int{}, Languages: quiz.Langs, Problems: lines})
+		} else {
+			for _, l := range lines {
+				fmt.Fprintln(stdout, l)
+			}
+			fmt.Fprintf(stderr, "%s: %d problem(s)\n", name, len(lines))
+		}
+		return 1
+	}
+	sum := checkSummary{Questions: b.Len(), Topics: b.Counts(), Languages: quiz.Langs}
+	if *asJSON {
+		writeJSON(stdout, sum)
+		return 0
+	}
+	fmt.Fprintf(stdout, "%s: OK, %d questions in %d topics (languages: en, zh)\n", name, sum.Questions, len(sum.Topics))
+	slugs := make([]string, 0, len(sum.Topics))
+	for s := range sum.Topics {
+		slugs = append(slugs, s)
+	}
+	slices.Sort(slugs)
+	for _, s := range slugs {
+		fmt.Fprintf(stdout, "  %-14s %d\n", s, sum.Topics[s])
+	}
+	return 0
+}
+
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

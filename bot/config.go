@@ -1,0 +1,175 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the bot. Each has a flag and an environment variable; the flag wins.
+// The Discord token comes only from the environment (DISCORD_TOKEN) or a file
+// (DISCORD_TOKEN_FILE), never a flag, so it does not show in process listings.
+type Config struct {
+	DBPath       string
+	QuestionsDir string
+	GuildID      string
+	APIURL       string
+	LogLevel     slog.Level
+	LogFormat    string // text, json, or auto
+	HTTPAddr     string
+	ShardID      int
+	ShardCount   int
+	RevealAfter  time.Duration
+	Grace        time.Duration
+	Tick         time.Duration
+	Token        string // never logged
+	Locale       string // the console's language, from LANG
+	ShowVersion  bool
+}
+
+// setting is one configuration entry: its flag, environment variable and help.
+type setting struct {
+	flag, env, def, help string
+}
+
+var settings = []setting{
+	{"db", "DB_PATH", "interviewbot.db", "bbolt database file"},
+	{"questions", "QUESTIONS_DIR", "", "load the question bank from this folder instead of the embedded one"},
+	{"guild", "DISCORD_GUILD_ID", "", "register commands on this one server (instant updates while developing) instead of globally"},
+	{"discord-api", "DISCORD_API_URL", "https://discord.com", "base URL for Discord's REST API and gateway discovery (a REST proxy)"},
+	{"log-level", "LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"log-format", "LOG_FORMAT", "auto", "text, json, or auto (text on a terminal, JSON otherwise)"},
+	{"http", "HTTP_ADDR", "", "serve /healthz, /readyz and /metrics on this address, e.g. :8080"},
+	{"shard-id", "SHARD_ID", "0", "this process's Discord shard"},
+	{"shard-count", "SHARD_COUNT", "1", "total number of shards"},
+	{"reveal-after", "REVEAL_AFTER", "10m", "post the reference answer of a public /interview question after this long"},
+	{"grace", "DAILY_GRACE", "2h", "after downtime, send a missed daily post or reveal at most this late"},
+	{"tick", "SCHEDULER_TICK", "20s", "how often the scheduler checks for due daily posts and reveals"},
+}
+
+// parseConfig reads flags with environment fallbacks and validates them, reporting every
+// problem at once, each naming its setting.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	fl := flag.NewFlagSet("bot", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	vals := map[string]*string{}
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		vals[s.flag] = fl.String(s.flag, def, fmt.Sprintf("%s (env %s)", s.help, s.env))
+	}
+	version := fl.Bool("version", false, "print the version and exit")
+	fl.Usage = func() {
+		fmt.Fprint(stderr, `usage: bot [flags]            run the bot (the console when DISCORD_TOKEN is unset)
+       bot check [-json] [DIR]   validate a question bank
+       bot backup FILE           write a consistent copy of the database while it runs or not
+       bot healthcheck [URL]     exit 0 if /readyz answers 200 (for container health checks)
+       bot reshard -from DIR -to DIR -count N   split or merge database files by server
+
+Secrets come only from the environment: DISCORD_TOKEN, or DISCORD_TOKEN_FILE (a file holding it).
+
+Flags:
+`)
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fl.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q (see -help)", fl.Arg(0))
+	}
+	c := Config{
+		DBPath: *vals["db"], QuestionsDir: *vals["questions"], GuildID: *vals["guild"],
+		APIURL: strings.TrimRight(*vals["discord-api"], "/"), LogFormat: *vals["log-format"],
+		HTTPAddr: *vals["http"], ShowVersion: *version, Locale: getenv("LANG"),
+	}
+	var errs []error
+	bad := func(flagName, format string, args ...any) {
+		var env string
+		for _, s := range settings {
+			if s.flag == flagName {
+				env = s.env
+			}
+		}
+		errs = append(errs, fmt.Errorf("-%s (%s): %s", flagName, env, fmt.Sprintf(format, args...)))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*vals["log-level"])); err != nil {
+		bad("log-level", "want debug, info, warn or error, got %q", *vals["log-level"])
+	}
+	switch c.LogFormat {
+	case "text", "json", "auto":
+	default:
+		bad("log-format", "want text, json or auto, got %q", c.LogFormat)
+	}
+	if c.DBPath == "" {
+		bad("db", "must not be empty")
+	}
+	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("discord-api", "want an http(s) URL, got %q", c.APIURL)
+	}
+	if c.GuildID != "" {
+		if _, err := strconv.ParseUint(c.GuildID, 10, 64); err != nil {
+			bad("guild", "want a numeric server id, got %q", c.GuildID)
+		}
+	}
+	var err error
+	if c.ShardID, err = strconv.Atoi(*vals["shard-id"]); err != nil || c.ShardID < 0 {
+		bad("shard-id", "want a number >= 0, got %q", *vals["shard-id"])
+	}
+	if c.ShardCount, err = strconv.Atoi(*vals["shard-count"]); err != nil || c.ShardCount < 1 {
+		bad("shard-count", "want a number >= 1, got %q", *vals["shard-count"])
+	} else if c.ShardID >= c.ShardCount {
+		bad("shard-id", "must be less than -shard-count (%d), got %d", c.ShardCount, c.ShardID)
+	}
+	for _, d := range []struct {
+		flag string
+		dst  *time.Duration
+		min  time.Duration
+	}{{"reveal-after", &c.RevealAfter, time.Minute}, {"grace", &c.Grace, 0}, {"tick", &c.Tick, time.Second}} {
+		v, err := time.ParseDuration(*vals[d.flag])
+		if err != nil || v < d.min {
+			bad(d.flag, "want a duration of at least %s such as 10m or 2h, got %q", d.min, *vals[d.flag])
+			continue
+		}
+		*d.dst = v
+	}
+	tok, err := readToken(getenv)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.Token = tok
+	return c, errors.Join(errs...)
+}
+
+// readToken reads the Discord token from DISCORD_TOKEN or the file named by DISCORD_TOKEN_FILE.
+// Error messages never include the token.
+func readToken(getenv func(string) string) (string, error) {
+	tok, file := getenv("DISCORD_TOKEN"), getenv("DISCORD_TOKEN_FILE")
+	if tok != "" && file != "" {
+		return "", errors.New("DISCORD_TOKEN and DISCORD_TOKEN_FILE are both set: use one")
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("DISCORD_TOKEN_FILE: cannot read the token file: %w", errors.Unwrap(err))
+		}
+		tok = strings.TrimSpace(string(b))
+		if tok == "" {
+			return "", errors.New("DISCORD_TOKEN_FILE: the token file is empty")
+		}
+	}
+	tok = strings.TrimPrefix(strings.TrimSpace(tok), "Bot ")
+	if strings.ContainsAny(tok, " \t\r\n") {
+		return "", errors.New("DISCORD_TOKEN: the token contains white space")
+	}
+	return tok, nil
+}

@@ -1,0 +1,454 @@
+// Package bank reads question banks: one YAML file per topic (questions/<topic>.yaml), strictly,
+// reporting every problem at once as "path:line: message".
+package bank
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
+	"go.yaml.in/yaml/v3"
+)
+
+// MaxFileSize bounds one bank file; larger files are rejected before parsing.
+const MaxFileSize = 1 << 20
+
+// Problem is one thing wrong with a bank file.
+type Problem struct {
+	Path string
+	Line int // 0 when the problem is about the whole file
+	Msg  string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.Path, p.Msg)
+}
+
+// Problems is every problem found in a bank, in file and line order.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// File is one parsed topic file.
+type File struct {
+	Topic     quiz.Topic
+	Questions []quiz.Question
+	// Lines maps each question id to the line of its entry, for cross-file checks.
+	Lines map[string]int
+}
+
+// Load reads every .yaml file at the root of fsys and returns the bank, or Problems listing
+// everything wrong across all files.
+func Load(fsys fs.FS) (*quiz.Bank, error) {
+	files, err := ParseFS(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return Build(files)
+}
+
+// ParseFS parses every .yaml file at the root of fsys, checking ids across files.
+func ParseFS(fsys fs.FS) ([]File, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("bank: %w", err)
+	}
+	var (
+		problems Problems
+		files    []File
+		seen     = map[string]string{} // id -> "path:line"
+	)
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		if strings.HasSuffix(name, ".yml") {
+			problems = append(problems, Problem{Path: name, Msg: "bank files must end in .yaml, not .yml"})
+			continue
+		}
+		if !strings.HasSuffix(name, ".yaml") {
+			continue
+		}
+		data, err := readLimited(fsys, name)
+		if err != nil {
+			problems = append(problems, Problem{Path: name, Msg: err.Error()})
+			continue
+		}
+		f, err := Parse(name, data)
+		var ps Problems
+		if errors.As(err, &ps) {
+			problems = append(problems, ps...)
+		} else if err != nil {
+			return nil, err
+		}
+		for _, q := range f.Questions {
+			where := fmt.Sprintf("%s:%d", name, f.Lines[q.ID])
+			if first, dup := seen[q.ID]; dup {
+				problems = append(problems, Problem{Path: name, Line: f.Lines[q.ID], Msg: fmt.Sprintf("duplicate id %q (first defined at %s)", q.ID, first)})
+				continue
+			}
+			seen[q.ID] = where
+		}
+		if err == nil {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 && len(problems) == 0 {
+		problems = append(problems, Problem{Path: ".", Msg: "no .yaml bank files found"})
+	}
+	if len(problems) > 0 {
+		slices.SortStableFunc(problems, func(a, b Problem) int {
+			return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line))
+		})
+		return nil, problems
+	}
+	return files, nil
+}
+
+// Build turns parsed files into a bank.
+func Build(files []File) (*quiz.Bank, error) {
+	var (
+		topics []quiz.Topic
+		qs     []quiz.Question
+	)
+	for _, f := range files {
+		topics = append(topics, f.Topic)
+		qs = append(qs, f.Questions...)
+	}
+	return quiz.NewBank(topics, qs)
+}
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d bytes", MaxFileSize)
+	}
+	return data, nil
+}
+
+// Parse parses one topic file. name is its path, used in messages; the topic must equal the
+// file's base name without ".yaml". On failure the error is Problems, and the returned File
+// holds whatever question ids and lines could be read (for duplicate checks).
+func Parse(name string, data []byte) (File, error) {
+	p := &parser{path: name, file: File{Lines: map[string]int{}}}
+	p.parse(data)
+	if len(p.problems) > 0 {
+		return p.file, p.problems
+	}
+	return p.file, nil
+}
+
+type parser struct {
+	path     string
+	problems Problems
+	file     File
+}
+
+func (p *parser) errorf(line int, format string, args ...any) {
+	p.problems = append(p.problems, Problem{Path: p.path, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) parse(data []byte) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		p.errorf(0, "file is empty")
+		return
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:invalidUTF8Offset(data)], []byte("\n"))
+		p.errorf(line, "file is not valid UTF-8")
+		return
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		p.yamlError(err)
+		return
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		p.errorf(extra.Line, "only one YAML document is allowed per file")
+	} else if !errors.Is(err, io.EOF) {
+		p.yamlError(err)
+		return
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		p.errorf(0, "file is empty")
+		return
+	}
+	root := doc.Content[0]
+	fields := p.mapping(root, "file", []string{"topic", "title", "questions"}, []string{"topic", "title", "questions"})
+	if fields == nil {
+		return
+	}
+	want := strings.TrimSuffix(path.Base(p.path), ".yaml")
+	if n := fields["topic"]; n != nil {
+		if s, ok := p.str(n, "topic"); ok {
+			p.file.Topic.Slug = s
+			if !quiz.ValidTopicSlug(s) {
+				p.errorf(n.Line, "topic must match [a-z0-9-]{1,32}, got %q", s)
+			} else if s != want {
+				p.errorf(n.Line, "topic %q does not match the file name %q (want topic: %s)", s, path.Base(p.path), want)
+			}
+		}
+	}
+	if n := fields["title"]; n != nil {
+		p.file.Topic.Title = p.text(n, "title", quiz.MaxTitleLen)
+	}
+	if n := fields["questions"]; n != nil {
+		p.questions(n)
+	}
+}
+
+func (p *parser) yamlError(err error) {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		for _, e := range te.Errors {
+			p.errorf(0, "%s", e)
+		}
+		return
+	}
+	// yaml.v3 syntax errors read "yaml: line N: message".
+	msg := err.Error()
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+		var n int
+		if _, err := fmt.Sscanf(rest, "%d:", &n); err == nil {
+			line = n
+			msg = strings.TrimSpace(rest[strings.Index(rest, ":")+1:])
+		}
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	p.errorf(line, "invalid YAML: %s", msg)
+}
+
+func invalidUTF8Offset(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+var kindNames = map[yaml.Kind]string{
+	yaml.MappingNode:  "a mapping",
+	yaml.SequenceNode: "a list",
+	yaml.ScalarNode:   "a scalar",
+	yaml.AliasNode:    "an alias",
+}
+
+// mapping checks that n is a mapping with only allowed keys, each once, and all required keys;
+// it returns the value nodes by key, or nil if n is not a mapping.
+func (p *parser) mapping(n *yaml.Node, what string, allowed, required []string) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n.Line, "%s must be a mapping, got %s", what, kindNames[n.Kind])
+		return nil
+	}
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case !slices.Contains(allowed, k.Value):
+			p.errorf(k.Line, "unknown field %q in %s (allowed: %s)", k.Value, what, strings.Join(allowed, ", "))
+		case out[k.Value] != nil:
+			p.errorf(k.Line, "duplicate field %q in %s", k.Value, what)
+		default:
+			out[k.Value] = v
+		}
+	}
+	for _, r := range required {
+		if out[r] == nil {
+			p.errorf(n.Line, "missing field %q in %s", r, what)
+		}
+	}
+	return out
+}
+
+func (p *parser) str(n *yaml.Node, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		p.errorf(n.Line, "%s must be a string", what)
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (p *parser) text(n *yaml.Node, what string, max int) quiz.Text {
+	var t quiz.Text
+	fields := p.mapping(n, what, []string{"en", "zh"}, []string{"en", "zh"})
+	for _, ld := range []struct {
+		lang string
+		dst  *string
+	}{{"en", &t.EN}, {"zh", &t.ZH}} {
+		lang, dst := ld.lang, ld.dst
+		v := fields[lang]
+		if v == nil {
+			continue
+		}
+		if s, ok := p.str(v, what+"."+lang); ok {
+			*dst = s
+			p.checkString(v, what+"."+lang, s, max)
+		}
+	}
+	return t
+}
+
+func (p *parser) list(n *yaml.Node, what string, min, max, maxLen int) quiz.TextList {
+	var t quiz.TextList
+	fields := p.mapping(n, what, []string{"en", "zh"}, []string{"en", "zh"})
+	counts := map[string]int{}
+	for _, ld := range []struct {
+		lang string
+		dst  *[]string
+	}{{"en", &t.EN}, {"zh", &t.ZH}} {
+		lang, dst := ld.lang, ld.dst
+		v := fields[lang]
+		if v == nil {
+			continue
+		}
+		w := what + "." + lang
+		if v.Kind != yaml.SequenceNode {
+			p.errorf(v.Line, "%s must be a list, got %s", w, kindNames[v.Kind])
+			continue
+		}
+		counts[lang] = len(v.Content)
+		if len(v.Content) < min || len(v.Content) > max {
+			p.errorf(v.Line, "%s needs %d-%d items, has %d", w, min, max, len(v.Content))
+		}
+		for i, item := range v.Content {
+			wi := fmt.Sprintf("%s[%d]", w, i)
+			if s, ok := p.str(item, wi); ok {
+				*dst = append(*dst, s)
+				p.checkString(item, wi, s, maxLen)
+			}
+		}
+	}
+	if fields["en"] != nil && fields["zh"] != nil && counts["en"] != counts["zh"] {
+		p.errorf(n.Line, "%s: en has %d items but zh has %d; they must match", what, counts["en"], counts["zh"])
+	}
+	return t
+}
+
+func (p *parser) checkString(n *yaml.Node, what, s string, max int) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		p.errorf(n.Line, "%s must not be empty", what)
+	case utf8.RuneCountInString(s) > max:
+		p.errorf(n.Line, "%s is %d characters, the limit is %d", what, utf8.RuneCountInString(s), max)
+	}
+}
+
+var questionFields = []string{"id", "level", "tags", "question", "answer", "key_points", "follow_ups"}
+
+func (p *parser) questions(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n.Line, "questions must be a list, got %s", kindNames[n.Kind])
+		return
+	}
+	if len(n.Content) == 0 {
+		p.errorf(n.Line, "questions must not be empty")
+	}
+	ids := map[string]int{}
+	for i, qn := range n.Content {
+		what := fmt.Sprintf("question %d", i+1)
+		fields := p.mapping(qn, what, questionFields, questionFields[:6])
+		if fields == nil {
+			continue
+		}
+		q := quiz.Question{Topic: p.file.Topic.Slug}
+		dupID := false
+		if v := fields["id"]; v != nil {
+			if s, ok := p.str(v, "id"); ok {
+				q.ID = s
+				what = s
+				if !quiz.ValidQuestionID(s) {
+					p.errorf(v.Line, "id must match [a-z0-9-]{1,64}, got %q", s)
+				} else if line, dup := ids[s]; dup {
+					p.errorf(v.Line, "duplicate id %q (first defined at line %d)", s, line)
+					dupID = true
+				} else {
+					ids[s] = v.Line
+					p.file.Lines[s] = qn.Line
+				}
+			}
+		}
+		if v := fields["level"]; v != nil {
+			if s, ok := p.str(v, what+".level"); ok {
+				q.Level = quiz.Level(s)
+				if !slices.Contains(quiz.Levels, q.Level) {
+					p.errorf(v.Line, "level must be junior, mid or senior, got %q", s)
+				}
+			}
+		}
+		if v := fields["tags"]; v != nil {
+			q.Tags = p.tags(v)
+		}
+		if v := fields["question"]; v != nil {
+			q.Prompt = p.text(v, what+".question", quiz.MaxQuestionLen)
+		}
+		if v := fields["answer"]; v != nil {
+			q.Answer = p.text(v, what+".answer", quiz.MaxAnswerLen)
+		}
+		if v := fields["key_points"]; v != nil {
+			q.KeyPoints = p.list(v, what+".key_points", quiz.MinKeyPoints, quiz.MaxKeyPoints, quiz.MaxKeyPointLen)
+		}
+		if v := fields["follow_ups"]; v != nil {
+			q.FollowUps = p.list(v, what+".follow_ups", 0, quiz.MaxFollowUps, quiz.MaxFollowUpLen)
+		}
+		if !dupID {
+			p.file.Questions = append(p.file.Questions, q)
+		}
+	}
+}
+
+func (p *parser) tags(n *yaml.Node) []string {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n.Line, "tags must be a list, got %s", kindNames[n.Kind])
+		return nil
+	}
+	if len(n.Content) == 0 || len(n.Content) > quiz.MaxTags {
+		p.errorf(n.Line, "tags needs 1-%d items, has %d", quiz.MaxTags, len(n.Content))
+	}
+	var out []string
+	for _, t := range n.Content {
+		s, ok := p.str(t, "tag")
+		if !ok {
+			continue
+		}
+		if !quiz.ValidTopicSlug(s) {
+			p.errorf(t.Line, "tag must match [a-z0-9-]{1,32}, got %q", s)
+		} else if slices.Contains(out, s) {
+			p.errorf(t.Line, "duplicate tag %q", s)
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,249 @@
+package boltstore
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// Keys. Integers are 8-byte big-endian so that byte order is numeric order.
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(make([]byte, 0, 8), v) }
+
+// getU64 decodes an 8-byte big-endian integer; ok is false if b has another length.
+func getU64(b []byte) (uint64, bool) {
+	if len(b) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(b), true
+}
+
+// attemptKey is user ‖ session, so a member's attempts are one prefix, in session order.
+func attemptKey(u quiz.UserID, s quiz.SessionID) []byte {
+	return binary.BigEndian.AppendUint64(u64(uint64(u)), uint64(s))
+}
+
+// dueKey is reveal_at unix-ms ‖ guild ‖ session, so the queue is one range scan in due order.
+// Times before 1970 (the zero time included) have no key.
+func dueKey(d quiz.Due) ([]byte, error) {
+	ms := d.At.UnixMilli()
+	if ms < 0 {
+		return nil, fmt.Errorf("due time %v is before 1970", d.At)
+	}
+	k := u64(uint64(ms))
+	k = binary.BigEndian.AppendUint64(k, uint64(d.Guild))
+	return binary.BigEndian.AppendUint64(k, uint64(d.Session)), nil
+}
+
+func decodeDueKey(k []byte) (quiz.Due, error) {
+	if len(k) != 24 {
+		return quiz.Due{}, fmt.Errorf("due key %x: want 24 bytes", k)
+	}
+	return quiz.Due{
+		At:      time.UnixMilli(int64(binary.BigEndian.Uint64(k))).UTC(),
+		Guild:   quiz.GuildID(binary.BigEndian.Uint64(k[8:])),
+		Session: quiz.SessionID(binary.BigEndian.Uint64(k[16:])),
+	}, nil
+}
+
+// dayKey is "2006-01-02", which sorts as days do for years 1-9999.
+func dayKey(d quiz.Day) ([]byte, error) {
+	if y, _, _ := d.Civil(); y < 1 || y > 9999 {
+		return nil, fmt.Errorf("day %d is outside years 1-9999", int32(d))
+	}
+	return []byte(d.String()), nil
+}
+
+// questionKey checks a question id or topic slug used as a key.
+func questionKey(id string) ([]byte, error) {
+	switch {
+	case id == "":
+		return nil, errors.New("empty id")
+	case strings.IndexByte(id, 0) >= 0:
+		return nil, fmt.Errorf("id %q contains NUL", id)
+	}
+	return []byte(id), nil
+}
+
+// historyPrefix is question id ‖ 0x00. Ids never contain NUL (questionKey), so one question's
+// entries are exactly the keys with this prefix.
+func historyPrefix(id string) ([]byte, error) {
+	k, err := questionKey(id)
+	if err != nil {
+		return nil, err
+	}
+	return append(k, 0), nil
+}
+
+// historyKey is question id ‖ 0x00 ‖ version u32 BE: per question, in version order.
+func historyKey(id string, version int) ([]byte, error) {
+	if version < 0 || version > math.MaxUint32 {
+		return nil, fmt.Errorf("version %d out of range", version)
+	}
+	p, err := historyPrefix(id)
+	if err != nil {
+		return nil, err
+	}
+	return binary.BigEndian.AppendUint32(p, uint32(version)), nil
+}
+
+// Values are JSON, except cards.
+
+func encodeJSON(v any) ([]byte, error) { return json.Marshal(v) }
+
+// decodeJSON decodes into v; it copies everything it keeps, so data may be a bbolt slice.
+func decodeJSON(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// Cards use a compact binary encoding: a member can hold 10,000 of them, and a Card in JSON is
+// about 230 bytes against about 40 here. The question id is the key, so it is not repeated.
+//
+//	version    byte = 1
+//	asked      varint
+//	last_asked varint unix seconds, uvarint nanoseconds
+//	reps       varint
+//	lapses     varint
+//	ease       8 bytes, IEEE 754 binary64, big-endian
+//	interval   varint
+//	due        varint unix seconds, uvarint nanoseconds
+//	last_grade uvarint length, bytes
+//
+// Times come back in UTC; the zero time round-trips (it is unix second -62135596800).
+// A new field means a new version byte and a migration, or a decoder that accepts both.
+const cardCodecV1 = 1
+
+func encodeCard(c quiz.Card) []byte {
+	b := make([]byte, 0, 48)
+	b = append(b, cardCodecV1)
+	b = binary.AppendVarint(b, int64(c.Asked))
+	b = appendTime(b, c.LastAsked)
+	b = binary.AppendVarint(b, int64(c.Reps))
+	b = binary.AppendVarint(b, int64(c.Lapses))
+	b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.Ease))
+	b = binary.AppendVarint(b, int64(c.Interval))
+	b = appendTime(b, c.Due)
+	b = binary.AppendUvarint(b, uint64(len(c.LastGrade)))
+	return append(b, c.LastGrade...)
+}
+
+func appendTime(b []byte, t time.Time) []byte {
+	b = binary.AppendVarint(b, t.Unix())
+	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
+}
+
+// decodeCard decodes a card stored under question id id. It copies what it keeps.
+func decodeCard(id string, data []byte) (quiz.Card, error) {
+	r := cardReader{b: data}
+	if v := r.byte(); v != cardCodecV1 {
+		if r.err != nil {
+			return quiz.Card{}, fmt.Errorf("card %q: %w", id, r.err)
+		}
+		return quiz.Card{}, fmt.Errorf("card %q: unknown encoding version %d", id, v)
+	}
+	c := quiz.Card{QuestionID: id}
+	c.Asked = r.int()
+	c.LastAsked = r.time()
+	c.Reps = r.int()
+	c.Lapses = r.int()
+	c.Ease = math.Float64frombits(r.u64())
+	c.Interval = r.int()
+	c.Due = r.time()
+	c.LastGrade = quiz.Grade(r.bytes())
+	if r.err == nil && len(r.b) > 0 {
+		r.err = fmt.Errorf("%d trailing bytes", len(r.b))
+	}
+	if r.err != nil {
+		return quiz.Card{}, fmt.Errorf("card %q: %w", id, r.err)
+	}
+	return c, nil
+}
+
+var errTruncated = errors.New("truncated")
+
+// cardReader reads fields off b; after the first error it returns zeros and keeps the error.
+type cardReader struct {
+	b   []byte
+	err error
+}
+
+func (r *cardReader) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+	r.b = nil
+}
+
+func (r *cardReader) byte() byte {
+	if len(r.b) < 1 {
+		r.fail(errTruncated)
+		return 0
+	}
+	v := r.b[0]
+	r.b = r.b[1:]
+	return v
+}
+
+func (r *cardReader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.fail(errTruncated)
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *cardReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail(errTruncated)
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *cardReader) int() int {
+	v := r.varint()
+	if v < math.MinInt || v > math.MaxInt {
+		r.fail(fmt.Errorf("integer %d out of range", v))
+		return 0
+	}
+	return int(v)
+}
+
+func (r *cardReader) u64() uint64 {
+	if len(r.b) < 8 {
+		r.fail(errTruncated)
+		return 0
+	}
+	v := binary.BigEndian.Uint64(r.b)
+	r.b = r.b[8:]
+	return v
+}
+
+func (r *cardReader) time() time.Time {
+	sec := r.varint()
+	nsec := r.uvarint()
+	if nsec >= 1e9 {
+		r.fail(fmt.Errorf("nanoseconds %d out of range", nsec))
+		return time.Time{}
+	}
+	return time.Unix(sec, int64(nsec)).UTC()
+}
+
+func (r *cardReader) bytes() string {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.fail(errTruncated)
+		return ""
+	}
+	s := string(r.b[:n]) // string() copies
+	r.b = r.b[n:]
+	return s
+}

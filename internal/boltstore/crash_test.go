@@ -1,0 +1,182 @@
+package boltstore
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// crashChildEnv, when set to a path, turns TestCrash into the child process that writes to it.
+const crashChildEnv = "BOLTSTORE_CRASH_CHILD_DB"
+
+// TestCrash kills a writing process with SIGKILL at random points, again and again on the same
+// file, and checks that every acknowledged transaction survived, whole, and that the file
+// stays consistent.
+//
+// The child writes record n as one Update: attempt (1, 1, n) and member (1, 1) with Answered n;
+// it prints "ack n" only after Update returned. So after any kill the file must hold attempts
+// 1..Answered exactly (atomicity) with Answered >= the last ack (durability against a process
+// crash; a power cut is out of reach of a test).
+func TestCrash(t *testing.T) {
+	if path := os.Getenv(crashChildEnv); path != "" {
+		crashChild(path)
+		return
+	}
+	if testing.Short() {
+		t.Skip("re-executes the test binary 20 times")
+	}
+	const rounds = 20
+	budget := time.Now().Add(20 * time.Second)
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 0))
+	t.Logf("seed %d", seed)
+
+	path := filepath.Join(t.TempDir(), "quiz.db")
+	var acked uint64
+	start := time.Now()
+	done := 0
+	for round := range rounds {
+		if time.Now().After(budget) {
+			t.Logf("time budget spent after %d rounds", round)
+			break
+		}
+		killAfter := 1 + rng.IntN(60)
+		acked = crashRound(t, path, killAfter, acked)
+		verifyCrashed(t, path, acked)
+		done++
+	}
+	t.Logf("%d rounds, %d records acknowledged and verified, %v", done, acked, time.Since(start).Round(time.Millisecond))
+}
+
+// crashRound runs one child, kills it after killAfter acks and returns the last ack.
+func crashRound(t *testing.T, path string, killAfter int, acked uint64) uint64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestCrash$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	sc := bufio.NewScanner(stdout)
+	for n < killAfter && sc.Scan() {
+		v, ok := strings.CutPrefix(sc.Text(), "ack ")
+		if !ok {
+			continue
+		}
+		c, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || c <= acked {
+			t.Errorf("child acknowledged %q after %d", v, acked)
+		}
+		acked = c
+		if n++; n == killAfter {
+			if err := cmd.Process.Kill(); err != nil { // SIGKILL
+				t.Fatal(err)
+			}
+		}
+	}
+	_, _ = io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	if n < killAfter {
+		t.Fatalf("child stopped after %d of %d acks (%v):\n%s", n, killAfter, err, stderr.String())
+	}
+	return acked
+}
+
+func verifyCrashed(t *testing.T, path string, acked uint64) {
+	t.Helper()
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open after a crash: %v", err)
+	}
+	defer s.Close()
+	if err := s.Check(); err != nil {
+		t.Fatalf("Check after a crash: %v", err)
+	}
+	err = s.View(t.Context(), func(tx quiz.Tx) error {
+		m, _, err := tx.Member(1, 1)
+		if err != nil {
+			return err
+		}
+		if uint64(m.Answered) < acked {
+			t.Errorf("member shows %d records; %d were acknowledged", m.Answered, acked)
+		}
+		as, err := tx.Attempts(1, 1)
+		if err != nil {
+			return err
+		}
+		if len(as) != m.Answered {
+			t.Errorf("%d attempts but member shows %d: a transaction was torn", len(as), m.Answered)
+		}
+		for i, a := range as {
+			if a.Session != quiz.SessionID(i+1) || len(a.Text) != crashTextLen(uint64(i+1)) {
+				t.Errorf("attempt #%d = session %d, %d bytes of text; want session %d", i, a.Session, len(a.Text), i+1)
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func crashTextLen(n uint64) int { return 50 + int(n*37%900) }
+
+// crashChild writes records until killed (or 100,000 records), acknowledging each on stdout.
+func crashChild(path string) {
+	fail := func(code int, err error) {
+		fmt.Fprintln(os.Stderr, "crash child:", err)
+		os.Exit(code)
+	}
+	s, err := Open(path, Options{Timeout: 5 * time.Second})
+	if err != nil {
+		fail(2, err)
+	}
+	ctx := context.Background()
+	var next uint64
+	err = s.View(ctx, func(tx quiz.Tx) error {
+		m, _, err := tx.Member(1, 1)
+		next = uint64(m.Answered) + 1
+		return err
+	})
+	if err != nil {
+		fail(3, err)
+	}
+	for n := next; n < next+100_000; n++ {
+		err := s.Update(ctx, func(tx quiz.Tx) error {
+			return errors.Join(
+				tx.PutAttempt(quiz.Attempt{Guild: 1, User: 1, Session: quiz.SessionID(n), QuestionID: "crash",
+					Text: strings.Repeat("x", crashTextLen(n))}),
+				tx.PutMember(quiz.Member{Guild: 1, User: 1, Answered: int(n)}),
+			)
+		})
+		if err != nil {
+			fail(4, err)
+		}
+		if _, err := fmt.Fprintf(os.Stdout, "ack %d\n", n); err != nil {
+			fail(5, err)
+		}
+	}
+	os.Exit(0)
+}

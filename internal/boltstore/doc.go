@@ -1,0 +1,59 @@
+// Package boltstore implements quiz.Store in a single bbolt file. It is the only package that
+// imports bbolt.
+//
+// # Layout (schema version 1)
+//
+// Update this tree, migrations.go and the migration tests in the same change as any layout
+// change. *Italics* are variable keys; ‖ is concatenation; integers are big-endian so that
+// byte order is numeric order.
+//
+//	├──meta            app : "interviewbot"          (marks the file as ours)
+//	│                  schema_version : u64          (the last migration applied)
+//	├──due             ╘══*reveal_at unix-ms u64 ‖ guild u64 ‖ session u64* : ∅
+//	│                                                (range scan from the first key up to now)
+//	└──guilds
+//	   ╘══*guild id u64*                             (all ten buckets made on the guild's first write)
+//	      ├──config          guild : JSON quiz.Guild (the key exists iff the guild is configured)
+//	      ├──members         ╘══*user id u64* : JSON quiz.Member
+//	      ├──cards           ╘══*user id u64*        (one bucket per member; DeleteBucket on delete)
+//	      │                     ╘══*question id* : binary quiz.Card (codec.go)
+//	      ├──attempts        ╘══*user id u64 ‖ session id u64* : JSON quiz.Attempt
+//	      │                                          (a member's attempts are one prefix scan)
+//	      ├──sessions        ╘══*session id u64* : JSON quiz.Session   (ids: NextSequence)
+//	      ├──posts           ╘══*day "2006-01-02"* : JSON quiz.Post
+//	      ├──overlay         ╘══*question id* : JSON quiz.OverlayEntry
+//	      ├──overlay_topics  ╘══*topic slug* : JSON quiz.TopicOverlay
+//	      ├──history         ╘══*question id ‖ 0x00 ‖ version u32* : JSON quiz.HistoryEntry
+//	      │                                          (one question's changes are one prefix scan)
+//	      └──reports         ╘══*report id u64* : JSON quiz.Report     (ids: NextSequence)
+//
+// Choices:
+//   - Days are "2006-01-02" strings (readable with `bbolt keys`, and they sort for years 1-9999,
+//     the only years accepted).
+//   - Due.At is kept in milliseconds (truncated); times before 1970 are rejected.
+//   - Question ids, slugs and history ids must be non-empty and, for history, NUL-free.
+//   - Values are JSON with the quiz types' tags: add fields compatibly (old readers ignore
+//     unknown fields, new readers get zero values); anything else needs a migration. Cards are
+//     binary (about 40 bytes instead of 230: a member can have 10,000), with a version byte.
+//   - There is no version bucket at the root (unlike containerd's v1): meta/schema_version and
+//     the migration list carry the version, and the file is ours only if meta/app says so.
+//
+// # Opening
+//
+// Open never writes to a file it has not recognised: an existing file is inspected through a
+// read-only bbolt handle first (shared lock), and rejected with ErrNotDatabase (not bbolt,
+// damaged, or another application's bbolt file) or ErrTooNew without a byte changed. Only then
+// is it reopened read-write (exclusive lock) and migrated. A bbolt file with no buckets at all
+// is treated as new: that is what an interrupted first Open leaves.
+//
+// # Operations
+//
+// Store.Backup and Store.BackupFile take hot backups; Store.Check verifies the page structure.
+// With the bot stopped, the bbolt CLI (go.etcd.io/bbolt/cmd/bbolt) reads the file:
+//
+//	bbolt check quiz.db
+//	bbolt buckets quiz.db
+//	bbolt keys --format=hex quiz.db guilds       # guild ids
+//	bbolt get --format=hex quiz.db meta schema_version
+//	bbolt compact -o quiz.compact.db quiz.db
+package boltstore

@@ -1,0 +1,118 @@
+package quiz
+
+// A server's bank is the shipped bank with that server's overlay applied: added and edited
+// questions, disabled questions and topics, added topics. Built banks are cached per server
+// and revision (Guild.BankRev), so only the first ask after a change pays for the merge.
+
+type guildBank struct {
+	rev  uint64
+	bank *Bank
+}
+
+// bankFor returns the effective bank of g.
+func (s *Service) bankFor(tx Tx, g Guild) (*Bank, error) {
+	if g.BankRev == 0 {
+		return s.bank, nil
+	}
+	if v, ok := s.banks.Load(g.ID); ok && v.(guildBank).rev == g.BankRev {
+		return v.(guildBank).bank, nil
+	}
+	entries, err := tx.OverlayQuestions(g.ID)
+	if err != nil {
+		return nil, err
+	}
+	topics, err := tx.OverlayTopics(g.ID)
+	if err != nil {
+		return nil, err
+	}
+	b, err := mergeBank(s.bank, topics, entries)
+	if err != nil {
+		return nil, err
+	}
+	s.banks.Store(g.ID, guildBank{rev: g.BankRev, bank: b})
+	return b, nil
+}
+
+// question finds a question of g's bank, including one the server disabled after it was asked.
+func (s *Service) question(tx Tx, g Guild, id string) (Question, bool, error) {
+	if g.BankRev == 0 {
+		if g2, ok, err := tx.Guild(g.ID); err != nil {
+			return Question{}, false, err
+		} else if ok {
+			g = g2
+		}
+	}
+	b, err := s.bankFor(tx, g)
+	if err != nil {
+		return Question{}, false, err
+	}
+	if q, ok := b.Question(id); ok {
+		return q, true, nil
+	}
+	if g.BankRev == 0 {
+		return Question{}, false, nil
+	}
+	entries, err := tx.OverlayQuestions(g.ID)
+	if err != nil {
+		return Question{}, false, err
+	}
+	for _, e := range entries {
+		if e.QuestionID == id && e.Question != nil {
+			return *e.Question, true, nil
+		}
+	}
+	q, ok := s.bank.Question(id)
+	return q, ok, nil
+}
+
+// mergeBank applies an overlay to a base bank.
+func mergeBank(base *Bank, topics []TopicOverlay, entries []OverlayEntry) (*Bank, error) {
+	byTopic := map[string]TopicOverlay{}
+	for _, t := range topics {
+		byTopic[t.Slug] = t
+	}
+	var ts []Topic
+	for _, t := range base.Topics() {
+		o, ok := byTopic[t.Slug]
+		if ok && o.Disabled {
+			continue
+		}
+		if ok && o.Title != nil {
+			t.Title = *o.Title
+		}
+		ts = append(ts, t)
+	}
+	for _, o := range topics {
+		if _, shipped := base.Topic(o.Slug); !shipped && !o.Disabled && o.Title != nil {
+			ts = append(ts, Topic{Slug: o.Slug, Title: *o.Title})
+		}
+	}
+	live := map[string]bool{}
+	for _, t := range ts {
+		live[t.Slug] = true
+	}
+	byID := map[string]OverlayEntry{}
+	for _, e := range entries {
+		byID[e.QuestionID] = e
+	}
+	var qs []Question
+	for _, q := range base.Questions("") {
+		if e, ok := byID[q.ID]; ok {
+			if e.Disabled {
+				continue
+			}
+			if e.Question != nil {
+				q = *e.Question
+			}
+		}
+		if live[q.Topic] {
+			qs = append(qs, q)
+		}
+	}
+	for _, e := range entries {
+		if e.Added && !e.Disabled && e.Question != nil && live[e.Question.Topic] {
+			qs = append(qs, *e.Question)
+		}
+	}
+	return NewBank(ts, qs)
+}

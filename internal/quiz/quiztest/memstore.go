@@ -1,0 +1,713 @@
+// Package quiztest holds test helpers for quiz.Store: MemStore, an in-memory store, and
+// TestStore, the conformance suite every Store must pass.
+package quiztest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// MemStore is an in-memory quiz.Store for tests. It favours being obviously correct over
+// being fast:
+//
+//   - Writers (Update, Batch) are serialised by one mutex. Each works on a private copy of the
+//     state and publishes it only when fn returns nil, so an error or a panic in fn changes
+//     nothing. Sequences (NextSessionID, NextReportID) roll back with everything else.
+//   - Published state is never modified again, so View reads the current snapshot without
+//     locking, and a View may run inside an Update.
+//   - Stored values are deep copies of what was Put, and getters return deep copies.
+//   - Batch runs fn twice, discarding the first run, because bbolt may rerun a batched fn:
+//     a fn that is not idempotent misbehaves here too, not only under production load.
+//
+// The zero value is not usable; call NewMemStore.
+type MemStore struct {
+	writeMu sync.Mutex // serialises Update and Batch
+	cur     atomic.Pointer[memState]
+}
+
+var _ quiz.Store = (*MemStore)(nil)
+
+// NewMemStore returns an empty store.
+func NewMemStore() *MemStore {
+	s := &MemStore{}
+	s.cur.Store(&memState{guilds: map[quiz.GuildID]*memGuild{}, due: map[dueKey]struct{}{}})
+	return s
+}
+
+// View runs fn on the current state, read-only. It returns ctx.Err() without calling fn if
+// ctx is done.
+func (s *MemStore) View(ctx context.Context, fn func(quiz.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx := &memTx{st: s.cur.Load()}
+	defer tx.close()
+	return fn(tx)
+}
+
+// Update runs fn on a copy of the state and keeps the copy only if fn returns nil.
+func (s *MemStore) Update(ctx context.Context, fn func(quiz.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.update(fn)
+}
+
+// Batch is Update, except that fn runs twice: once on a copy that is thrown away, then for
+// real. See MemStore.
+func (s *MemStore) Batch(ctx context.Context, fn func(quiz.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	rehearsal := newWriteTx(s.cur.Load())
+	err := func() error {
+		defer rehearsal.close()
+		return fn(rehearsal)
+	}()
+	if err != nil {
+		return err
+	}
+	return s.update(fn)
+}
+
+// update runs fn in a write transaction; s.writeMu must be held.
+func (s *MemStore) update(fn func(quiz.Tx) error) error {
+	tx := newWriteTx(s.cur.Load())
+	defer tx.close()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	s.cur.Store(tx.st)
+	return nil
+}
+
+// memState is the whole store. Once published (MemStore.cur) it is never modified: a write
+// transaction copies the guilds map and the due set, and each guild it changes.
+type memState struct {
+	guilds map[quiz.GuildID]*memGuild
+	due    map[dueKey]struct{}
+}
+
+type dueKey struct {
+	ms      int64 // Due.At in Unix milliseconds
+	guild   quiz.GuildID
+	session quiz.SessionID
+}
+
+func (k dueKey) due() quiz.Due {
+	return quiz.Due{At: time.UnixMilli(k.ms).UTC(), Guild: k.guild, Session: k.session}
+}
+
+type attemptKey struct {
+	user    quiz.UserID
+	session quiz.SessionID
+}
+
+type historyKey struct {
+	question string
+	version  int
+}
+
+// memGuild is one guild's state. The values in its maps are deep copies owned by the store and
+// never modified in place, so copying a guild only needs to copy the maps.
+type memGuild struct {
+	config     quiz.Guild
+	hasConfig  bool
+	members    map[quiz.UserID]quiz.Member
+	cards      map[quiz.UserID]map[string]quiz.Card
+	attempts   map[attemptKey]quiz.Attempt
+	sessionSeq uint64
+	sessions   map[quiz.SessionID]quiz.Session
+	posts      map[quiz.Day]quiz.Post
+	overlay    map[string]quiz.OverlayEntry
+	topics     map[string]quiz.TopicOverlay
+	history    map[historyKey]quiz.HistoryEntry
+	reportSeq  uint64
+	reports    map[quiz.ReportID]quiz.Report
+}
+
+func newMemGuild() *memGuild {
+	return &memGuild{
+		members:  map[quiz.UserID]quiz.Member{},
+		cards:    map[quiz.UserID]map[string]quiz.Card{},
+		attempts: map[attemptKey]quiz.Attempt{},
+		sessions: map[quiz.SessionID]quiz.Session{},
+		posts:    map[quiz.Day]quiz.Post{},
+		overlay:  map[string]quiz.OverlayEntry{},
+		topics:   map[string]quiz.TopicOverlay{},
+		history:  map[historyKey]quiz.HistoryEntry{},
+		reports:  map[quiz.ReportID]quiz.Report{},
+	}
+}
+
+func (g *memGuild) clone() *memGuild {
+	c := *g
+	c.members = maps.Clone(g.members)
+	c.cards = make(map[quiz.UserID]map[string]quiz.Card, len(g.cards))
+	for u, cs := range g.cards {
+		c.cards[u] = maps.Clone(cs)
+	}
+	c.attempts = maps.Clone(g.attempts)
+	c.sessions = maps.Clone(g.sessions)
+	c.posts = maps.Clone(g.posts)
+	c.overlay = maps.Clone(g.overlay)
+	c.topics = maps.Clone(g.topics)
+	c.history = maps.Clone(g.history)
+	c.reports = maps.Clone(g.reports)
+	return &c
+}
+
+var (
+	errReadOnly = errors.New("quiztest: write in a read-only transaction")
+	errTxClosed = errors.New("quiztest: transaction used after its function returned")
+)
+
+// memTx implements quiz.Tx. A write transaction owns st (a copy of the published state) and
+// copies each guild before its first change.
+type memTx struct {
+	st       *memState
+	writable bool
+	owned    map[quiz.GuildID]bool // guilds already copied by this transaction
+	dueOwned bool
+	closed   bool
+}
+
+func newWriteTx(base *memState) *memTx {
+	return &memTx{
+		st:       &memState{guilds: maps.Clone(base.guilds), due: base.due},
+		writable: true,
+		owned:    map[quiz.GuildID]bool{},
+	}
+}
+
+func (tx *memTx) close() { tx.closed = true }
+
+func (tx *memTx) check(write bool) error {
+	switch {
+	case tx.closed:
+		return errTxClosed
+	case write && !tx.writable:
+		return errReadOnly
+	}
+	return nil
+}
+
+// read returns guild g for reading, or nil.
+func (tx *memTx) read(g quiz.GuildID) (*memGuild, error) {
+	if err := tx.check(false); err != nil {
+		return nil, err
+	}
+	return tx.st.guilds[g], nil
+}
+
+// write returns guild g for writing, creating or copying it first.
+func (tx *memTx) write(g quiz.GuildID) (*memGuild, error) {
+	if err := tx.check(true); err != nil {
+		return nil, err
+	}
+	if !tx.owned[g] {
+		if old := tx.st.guilds[g]; old != nil {
+			tx.st.guilds[g] = old.clone()
+		} else {
+			tx.st.guilds[g] = newMemGuild()
+		}
+		tx.owned[g] = true
+	}
+	return tx.st.guilds[g], nil
+}
+
+func (tx *memTx) writeDue() (map[dueKey]struct{}, error) {
+	if err := tx.check(true); err != nil {
+		return nil, err
+	}
+	if !tx.dueOwned {
+		tx.st.due = maps.Clone(tx.st.due)
+		tx.dueOwned = true
+	}
+	return tx.st.due, nil
+}
+
+// Guilds.
+
+func (tx *memTx) Guild(g quiz.GuildID) (quiz.Guild, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil || !st.hasConfig {
+		return quiz.Guild{}, false, err
+	}
+	return cloneGuild(st.config), true, nil
+}
+
+func (tx *memTx) PutGuild(v quiz.Guild) error {
+	st, err := tx.write(v.ID)
+	if err != nil {
+		return err
+	}
+	st.config, st.hasConfig = cloneGuild(v), true
+	return nil
+}
+
+func (tx *memTx) Guilds(fn func(quiz.Guild) bool) error {
+	if err := tx.check(false); err != nil {
+		return err
+	}
+	// Snapshot the ids so fn may write (even to guilds) while we iterate.
+	for _, id := range slices.Sorted(maps.Keys(tx.st.guilds)) {
+		g, ok, err := tx.Guild(id)
+		if err != nil {
+			return err
+		}
+		if ok && !fn(g) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Members.
+
+func (tx *memTx) Member(g quiz.GuildID, u quiz.UserID) (quiz.Member, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Member{}, false, err
+	}
+	m, ok := st.members[u]
+	return cloneMember(m), ok, nil
+}
+
+func (tx *memTx) PutMember(m quiz.Member) error {
+	st, err := tx.write(m.Guild)
+	if err != nil {
+		return err
+	}
+	st.members[m.User] = cloneMember(m)
+	return nil
+}
+
+func (tx *memTx) Members(g quiz.GuildID, fn func(quiz.Member) bool) error {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return err
+	}
+	for _, u := range slices.Sorted(maps.Keys(st.members)) {
+		m, ok, err := tx.Member(g, u) // re-read: fn may have changed or deleted it
+		if err != nil {
+			return err
+		}
+		if ok && !fn(m) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (tx *memTx) DeleteMember(g quiz.GuildID, u quiz.UserID) error {
+	if err := tx.check(true); err != nil {
+		return err
+	}
+	if tx.st.guilds[g] == nil {
+		return nil
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	delete(st.members, u)
+	delete(st.cards, u)
+	for k := range st.attempts {
+		if k.user == u {
+			delete(st.attempts, k)
+		}
+	}
+	return nil
+}
+
+// Cards.
+
+func (tx *memTx) Card(g quiz.GuildID, u quiz.UserID, questionID string) (quiz.Card, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Card{}, false, err
+	}
+	c, ok := st.cards[u][questionID]
+	return c, ok, nil
+}
+
+func (tx *memTx) PutCard(g quiz.GuildID, u quiz.UserID, c quiz.Card) error {
+	if c.QuestionID == "" {
+		return errors.New("quiztest: put card: empty question id")
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	if st.cards[u] == nil {
+		st.cards[u] = map[string]quiz.Card{}
+	}
+	st.cards[u][c.QuestionID] = c
+	return nil
+}
+
+func (tx *memTx) Cards(g quiz.GuildID, u quiz.UserID) ([]quiz.Card, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	var out []quiz.Card
+	for _, id := range slices.Sorted(maps.Keys(st.cards[u])) {
+		out = append(out, st.cards[u][id])
+	}
+	return out, nil
+}
+
+// Attempts.
+
+func (tx *memTx) Attempt(g quiz.GuildID, u quiz.UserID, s quiz.SessionID) (quiz.Attempt, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Attempt{}, false, err
+	}
+	a, ok := st.attempts[attemptKey{u, s}]
+	return a, ok, nil
+}
+
+func (tx *memTx) PutAttempt(a quiz.Attempt) error {
+	st, err := tx.write(a.Guild)
+	if err != nil {
+		return err
+	}
+	st.attempts[attemptKey{a.User, a.Session}] = a
+	return nil
+}
+
+func (tx *memTx) Attempts(g quiz.GuildID, u quiz.UserID) ([]quiz.Attempt, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	var out []quiz.Attempt
+	for k, a := range st.attempts {
+		if k.user == u {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b quiz.Attempt) int { return cmp.Compare(a.Session, b.Session) })
+	return out, nil
+}
+
+// Sessions.
+
+func (tx *memTx) NextSessionID(g quiz.GuildID) (quiz.SessionID, error) {
+	st, err := tx.write(g)
+	if err != nil {
+		return 0, err
+	}
+	st.sessionSeq++
+	return quiz.SessionID(st.sessionSeq), nil
+}
+
+func (tx *memTx) Session(g quiz.GuildID, s quiz.SessionID) (quiz.Session, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Session{}, false, err
+	}
+	v, ok := st.sessions[s]
+	return v, ok, nil
+}
+
+func (tx *memTx) PutSession(s quiz.Session) error {
+	st, err := tx.write(s.Guild)
+	if err != nil {
+		return err
+	}
+	st.sessions[s.ID] = s
+	return nil
+}
+
+// The due queue.
+
+func toDueKey(d quiz.Due) (dueKey, error) {
+	ms := d.At.UnixMilli()
+	if ms < 0 {
+		return dueKey{}, fmt.Errorf("quiztest: due time %v is before 1970", d.At)
+	}
+	return dueKey{ms: ms, guild: d.Guild, session: d.Session}, nil
+}
+
+func (tx *memTx) PutDue(d quiz.Due) error {
+	k, err := toDueKey(d)
+	if err != nil {
+		return err
+	}
+	due, err := tx.writeDue()
+	if err != nil {
+		return err
+	}
+	due[k] = struct{}{}
+	return nil
+}
+
+func (tx *memTx) DeleteDue(d quiz.Due) error {
+	k, err := toDueKey(d)
+	if err != nil {
+		return err
+	}
+	due, err := tx.writeDue()
+	if err != nil {
+		return err
+	}
+	delete(due, k)
+	return nil
+}
+
+func (tx *memTx) DueUntil(t time.Time, n int) ([]quiz.Due, error) {
+	if err := tx.check(false); err != nil {
+		return nil, err
+	}
+	limit := t.UnixMilli()
+	var keys []dueKey
+	for k := range tx.st.due {
+		if k.ms <= limit {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b dueKey) int {
+		return cmp.Or(cmp.Compare(a.ms, b.ms), cmp.Compare(a.guild, b.guild), cmp.Compare(a.session, b.session))
+	})
+	var out []quiz.Due
+	for _, k := range keys[:min(len(keys), max(n, 0))] {
+		out = append(out, k.due())
+	}
+	return out, nil
+}
+
+// Daily posts.
+
+func checkDay(d quiz.Day) error {
+	if y, _, _ := d.Civil(); y < 1 || y > 9999 {
+		return fmt.Errorf("quiztest: day %d is outside years 1-9999", int32(d))
+	}
+	return nil
+}
+
+func (tx *memTx) Post(g quiz.GuildID, d quiz.Day) (quiz.Post, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Post{}, false, err
+	}
+	p, ok := st.posts[d]
+	return p, ok, nil
+}
+
+func (tx *memTx) PutPost(p quiz.Post) error {
+	if err := checkDay(p.Day); err != nil {
+		return err
+	}
+	st, err := tx.write(p.Guild)
+	if err != nil {
+		return err
+	}
+	st.posts[p.Day] = p
+	return nil
+}
+
+func (tx *memTx) Posts(g quiz.GuildID) ([]quiz.Post, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	var out []quiz.Post
+	for _, d := range slices.Sorted(maps.Keys(st.posts)) {
+		out = append(out, st.posts[d])
+	}
+	return out, nil
+}
+
+// The overlay and its history.
+
+func (tx *memTx) OverlayQuestions(g quiz.GuildID) ([]quiz.OverlayEntry, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	var out []quiz.OverlayEntry
+	for _, id := range slices.Sorted(maps.Keys(st.overlay)) {
+		out = append(out, cloneOverlay(st.overlay[id]))
+	}
+	return out, nil
+}
+
+func (tx *memTx) PutOverlayQuestion(g quiz.GuildID, e quiz.OverlayEntry) error {
+	if e.QuestionID == "" {
+		return errors.New("quiztest: put overlay question: empty question id")
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	st.overlay[e.QuestionID] = cloneOverlay(e)
+	return nil
+}
+
+func (tx *memTx) DeleteOverlayQuestion(g quiz.GuildID, questionID string) error {
+	if err := tx.check(true); err != nil {
+		return err
+	}
+	if tx.st.guilds[g] == nil {
+		return nil
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	delete(st.overlay, questionID)
+	return nil
+}
+
+func (tx *memTx) OverlayTopics(g quiz.GuildID) ([]quiz.TopicOverlay, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	var out []quiz.TopicOverlay
+	for _, slug := range slices.Sorted(maps.Keys(st.topics)) {
+		out = append(out, cloneTopic(st.topics[slug]))
+	}
+	return out, nil
+}
+
+func (tx *memTx) PutOverlayTopic(g quiz.GuildID, t quiz.TopicOverlay) error {
+	if t.Slug == "" {
+		return errors.New("quiztest: put overlay topic: empty slug")
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	st.topics[t.Slug] = cloneTopic(t)
+	return nil
+}
+
+func (tx *memTx) AddHistory(g quiz.GuildID, h quiz.HistoryEntry) error {
+	switch {
+	case h.QuestionID == "" || strings.ContainsRune(h.QuestionID, 0):
+		return fmt.Errorf("quiztest: add history: invalid question id %q", h.QuestionID)
+	case h.Version < 0 || h.Version > math.MaxUint32:
+		return fmt.Errorf("quiztest: add history %q: version %d out of range", h.QuestionID, h.Version)
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	st.history[historyKey{h.QuestionID, h.Version}] = cloneHistory(h)
+	return nil
+}
+
+func (tx *memTx) History(g quiz.GuildID, questionID string) ([]quiz.HistoryEntry, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	var out []quiz.HistoryEntry
+	for k, h := range st.history {
+		if k.question == questionID {
+			out = append(out, cloneHistory(h))
+		}
+	}
+	slices.SortFunc(out, func(a, b quiz.HistoryEntry) int { return cmp.Compare(a.Version, b.Version) })
+	return out, nil
+}
+
+// Reports.
+
+func (tx *memTx) NextReportID(g quiz.GuildID) (quiz.ReportID, error) {
+	st, err := tx.write(g)
+	if err != nil {
+		return 0, err
+	}
+	st.reportSeq++
+	return quiz.ReportID(st.reportSeq), nil
+}
+
+func (tx *memTx) PutReport(g quiz.GuildID, r quiz.Report) error {
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	st.reports[r.ID] = r
+	return nil
+}
+
+func (tx *memTx) Report(g quiz.GuildID, id quiz.ReportID) (quiz.Report, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Report{}, false, err
+	}
+	r, ok := st.reports[id]
+	return r, ok, nil
+}
+
+func (tx *memTx) Reports(g quiz.GuildID) ([]quiz.Report, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	var out []quiz.Report
+	for _, id := range slices.Sorted(maps.Keys(st.reports)) {
+		out = append(out, st.reports[id])
+	}
+	return out, nil
+}
+
+// Deep copies. Card, Attempt, Session, Post and Report hold no references.
+
+func cloneGuild(g quiz.Guild) quiz.Guild {
+	g.ModRoles = slices.Clone(g.ModRoles)
+	g.Daily.Topics = slices.Clone(g.Daily.Topics)
+	return g
+}
+
+func cloneMember(m quiz.Member) quiz.Member {
+	m.Streak.Log = slices.Clone(m.Streak.Log)
+	return m
+}
+
+func cloneQuestion(q *quiz.Question) *quiz.Question {
+	if q == nil {
+		return nil
+	}
+	c := q.Clone()
+	return &c
+}
+
+func cloneOverlay(e quiz.OverlayEntry) quiz.OverlayEntry {
+	e.Question = cloneQuestion(e.Question)
+	return e
+}
+
+func cloneTopic(t quiz.TopicOverlay) quiz.TopicOverlay {
+	if t.Title != nil {
+		title := *t.Title
+		t.Title = &title
+	}
+	return t
+}
+
+func cloneHistory(h quiz.HistoryEntry) quiz.HistoryEntry {
+	h.Previous = cloneQuestion(h.Previous)
+	return h
+}

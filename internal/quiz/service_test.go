@@ -1,0 +1,349 @@
+package quiz_test
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+func TestAskUnknownTopicListsTopics(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp", "http"))
+	_, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Topic: "tpc"})
+	if quiz.ErrorCode(err) != quiz.ENOTFOUND || !strings.Contains(quiz.ErrorMessage(err), "http, tcp") {
+		t.Fatalf("Ask(tpc) error = %v; want ENOTFOUND listing http, tcp", err)
+	}
+}
+
+func TestAskPrefersUnseenAndNeverRepeats(t *testing.T) {
+	e := newEnv(t, testBank(t, 4, "tcp", "http"))
+	seen := map[string]bool{}
+	last := ""
+	for i := range 4 {
+		a, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Topic: "tcp"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Question.Topic != "tcp" {
+			t.Fatalf("Ask(tcp) gave topic %s", a.Question.Topic)
+		}
+		if seen[a.Question.ID] {
+			t.Fatalf("ask %d repeated %s before the topic was exhausted", i, a.Question.ID)
+		}
+		seen[a.Question.ID] = true
+		last = a.Question.ID
+	}
+	for range 20 {
+		a, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Topic: "tcp"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Question.ID == last {
+			t.Fatalf("the same question %s twice in a row", last)
+		}
+		last = a.Question.ID
+	}
+}
+
+func TestAskSingleQuestionTopic(t *testing.T) {
+	e := newEnv(t, testBank(t, 1, "tcp"))
+	if _, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Topic: "tcp"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Topic: "tcp"})
+	if quiz.ErrorCode(err) != quiz.ENOTFOUND {
+		t.Fatalf("second Ask on a one-question topic = %v; want ENOTFOUND, not a repeat", err)
+	}
+}
+
+func TestAnswerFlowAndStreak(t *testing.T) {
+	e := newEnv(t, testBank(t, 5, "tcp"))
+	a := member(1)
+	asked, err := e.svc.Ask(ctx, a, quiz.AskRequest{Topic: "tcp", Channel: 55})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.svc.Answer(ctx, a, asked.Session.ID, "  SYN, SYN-ACK, ACK  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Question.ID != asked.Question.ID || !res.Counted || res.Streak.Current != 1 || res.Session.Answers != 1 {
+		t.Fatalf("Answer = %+v", res)
+	}
+	// Answering again the same day replaces the text and counts nothing more.
+	res, err = e.svc.Answer(ctx, a, asked.Session.ID, "better answer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counted || res.First || res.Session.Answers != 1 {
+		t.Fatalf("second Answer = %+v; want nothing counted", res)
+	}
+	ex, err := e.svc.ExportMember(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Attempts) != 1 || ex.Attempts[0].Text != "better answer" || ex.Member.Answered != 1 {
+		t.Fatalf("export = %+v", ex)
+	}
+	// The next day keeps the streak going.
+	e.clock.Add(24 * time.Hour)
+	asked2, _ := e.svc.Ask(ctx, a, quiz.AskRequest{})
+	res, err = e.svc.Answer(ctx, a, asked2.Session.ID, "x")
+	if err != nil || res.Streak.Current != 2 {
+		t.Fatalf("day 2 Answer = %+v, %v; want streak 2", res.Streak, err)
+	}
+	v, err := e.svc.Streak(ctx, a, a.User)
+	if err != nil || v.Status.Current != 2 || v.Member.Answered != 2 || v.Status.DaysActive != 2 {
+		t.Fatalf("Streak = %+v, %v", v.Status, err)
+	}
+}
+
+func TestStreakUsesMemberTimeZone(t *testing.T) {
+	e := newEnv(t, testBank(t, 5, "tcp"))
+	a := member(1)
+	if _, err := e.svc.SetTimezone(ctx, a, "Asia/Shanghai"); err != nil {
+		t.Fatal(err)
+	}
+	// 15:00 UTC and 17:00 UTC are the same UTC day but different days in Shanghai (UTC+8).
+	e.clock.Set(time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC))
+	s1, _ := e.svc.Ask(ctx, a, quiz.AskRequest{})
+	if _, err := e.svc.Answer(ctx, a, s1.Session.ID, "x"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC))
+	s2, _ := e.svc.Ask(ctx, a, quiz.AskRequest{})
+	res, err := e.svc.Answer(ctx, a, s2.Session.ID, "y")
+	if err != nil || res.Streak.Current != 2 {
+		t.Fatalf("streak = %d, %v; want 2 (two Shanghai days)", res.Streak.Current, err)
+	}
+	if _, err := e.svc.SetTimezone(ctx, a, "Mars/Olympus"); quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Fatalf("SetTimezone(bad) = %v; want EINVALID", err)
+	}
+}
+
+func TestAnswerBadInput(t *testing.T) {
+	e := newEnv(t, testBank(t, 2, "tcp"))
+	a := member(1)
+	asked, _ := e.svc.Ask(ctx, a, quiz.AskRequest{})
+	for name, text := range map[string]string{
+		"empty":   "",
+		"blank":   " \n\t ",
+		"huge":    strings.Repeat("é", quiz.MaxAnswerText+1),
+		"invalid": "\xff\xfe",
+	} {
+		if _, err := e.svc.Answer(ctx, a, asked.Session.ID, text); quiz.ErrorCode(err) != quiz.EINVALID {
+			t.Errorf("Answer(%s) = %v; want EINVALID", name, err)
+		}
+	}
+	for name, text := range map[string]string{
+		"multi-line":   "line one\nline two\n\nline four",
+		"non-latin":    "三次握手：SYN → SYN+ACK → ACK。 Привет 👋",
+		"at the limit": strings.Repeat("字", quiz.MaxAnswerText),
+	} {
+		if _, err := e.svc.Answer(ctx, a, asked.Session.ID, text); err != nil {
+			t.Errorf("Answer(%s) = %v; want ok", name, err)
+		}
+	}
+	if _, err := e.svc.Answer(ctx, a, 9999, "x"); quiz.ErrorCode(err) != quiz.ENOTFOUND {
+		t.Errorf("Answer(unknown session) = %v; want ENOTFOUND", err)
+	}
+}
+
+func TestGradeRules(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	a := member(1)
+	asked, _ := e.svc.Ask(ctx, a, quiz.AskRequest{})
+	if _, err := e.svc.Grade(ctx, a, asked.Session.ID, quiz.Good); quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Fatalf("Grade before answering = %v; want EINVALID", err)
+	}
+	if _, err := e.svc.Grade(ctx, a, 777, quiz.Good); quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Fatalf("Grade of a question never asked = %v; want EINVALID", err)
+	}
+	if _, err := e.svc.Reveal(ctx, a, asked.Session.ID); err != nil {
+		t.Fatal(err)
+	}
+	g, err := e.svc.Grade(ctx, a, asked.Session.ID, quiz.Good)
+	if err != nil || !g.Card.Due.Equal(e.clock.Now().Add(24*time.Hour)) {
+		t.Fatalf("Grade = %+v, %v", g, err)
+	}
+	if _, err := e.svc.Grade(ctx, a, asked.Session.ID, quiz.Easy); quiz.ErrorCode(err) != quiz.ECONFLICT {
+		t.Fatalf("second Grade = %v; want ECONFLICT", err)
+	}
+	if _, err := e.svc.Grade(ctx, a, asked.Session.ID, "meh"); quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Fatalf("Grade(meh) = %v; want EINVALID", err)
+	}
+}
+
+func TestReview(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	a := member(1)
+	if _, err := e.svc.Ask(ctx, a, quiz.AskRequest{Review: true}); quiz.ErrorCode(err) != quiz.ENOTFOUND {
+		t.Fatalf("Review with nothing graded = %v; want ENOTFOUND", err)
+	}
+	asked, _ := e.svc.Ask(ctx, a, quiz.AskRequest{})
+	e.svc.Answer(ctx, a, asked.Session.ID, "x")
+	e.svc.Grade(ctx, a, asked.Session.ID, quiz.Again)
+	other, _ := e.svc.Ask(ctx, a, quiz.AskRequest{}) // so the failed one is not the last question
+	_ = other
+	if _, err := e.svc.Ask(ctx, a, quiz.AskRequest{Review: true}); quiz.ErrorCode(err) != quiz.ENOTFOUND ||
+		!strings.Contains(quiz.ErrorMessage(err), "next review") {
+		t.Fatalf("Review before due = %v; want ENOTFOUND naming the next review", err)
+	}
+	e.clock.Add(11 * time.Minute)
+	r, err := e.svc.Ask(ctx, a, quiz.AskRequest{Review: true})
+	if err != nil || r.Question.ID != asked.Question.ID {
+		t.Fatalf("Review = %v, %v; want %s", r.Question.ID, err, asked.Question.ID)
+	}
+}
+
+func TestConcurrentAnswersSameMember(t *testing.T) {
+	e := newEnv(t, testBank(t, 50, "tcp"))
+	a := member(1)
+	var sessions []quiz.SessionID
+	for range 40 {
+		s, err := e.svc.Ask(ctx, a, quiz.AskRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sessions = append(sessions, s.Session.ID)
+	}
+	var wg sync.WaitGroup
+	for _, sid := range sessions {
+		wg.Go(func() {
+			if _, err := e.svc.Answer(ctx, a, sid, "concurrent"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	v, _ := e.svc.Streak(ctx, a, a.User)
+	if v.Member.Answered != 40 || v.Status.Current != 1 {
+		t.Fatalf("after 40 concurrent answers: answered %d streak %d; want 40 and 1", v.Member.Answered, v.Status.Current)
+	}
+}
+
+func TestLeaderboard(t *testing.T) {
+	e := newEnv(t, testBank(t, 10, "tcp"))
+	answer := func(u quiz.UserID) {
+		s, err := e.svc.Ask(ctx, member(u), quiz.AskRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Answer(ctx, member(u), s.Session.ID, "x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answer(1)
+	e.clock.Add(24 * time.Hour)
+	answer(1)
+	answer(2)
+	answer(2)
+	answer(2)
+	streaks, _, err := e.svc.Leaderboard(ctx, member(3), quiz.BoardStreak, 10)
+	if err != nil || len(streaks) != 2 || streaks[0].User != 1 || streaks[0].Value != 2 || streaks[1].Value != 1 {
+		t.Fatalf("streak board = %+v, %v", streaks, err)
+	}
+	month, _, _ := e.svc.Leaderboard(ctx, member(3), quiz.BoardMonth, 10)
+	if len(month) != 2 || month[0].User != 2 || month[0].Value != 3 {
+		t.Fatalf("month board = %+v; the newcomer with 3 answers leads", month)
+	}
+}
+
+func TestPrivacyDelete(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	a, b := member(1), member(2)
+	for _, m := range []quiz.Actor{a, b} {
+		s, _ := e.svc.Ask(ctx, m, quiz.AskRequest{})
+		e.svc.Answer(ctx, m, s.Session.ID, "x")
+	}
+	if err := e.svc.DeleteMember(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	ex, _ := e.svc.ExportMember(ctx, a)
+	if ex.Member != nil || len(ex.Attempts) != 0 || len(ex.Cards) != 0 {
+		t.Fatalf("after delete, export = %+v", ex)
+	}
+	exb, _ := e.svc.ExportMember(ctx, b)
+	if exb.Member == nil || len(exb.Attempts) != 1 {
+		t.Fatalf("deleting one member touched another: %+v", exb)
+	}
+}
+
+func TestRevealDue(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	pub := &publisher{}
+	a := member(1)
+	s, _ := e.svc.Ask(ctx, a, quiz.AskRequest{Channel: 55})
+	e.svc.SetSessionMessage(ctx, a.Guild, s.Session.ID, 55, 900)
+	e.svc.Answer(ctx, member(2), s.Session.ID, "x")
+	if n, err := e.svc.RunDue(ctx, pub); n != 0 || err != nil {
+		t.Fatalf("RunDue before time = %d, %v", n, err)
+	}
+	e.clock.Add(quiz.DefaultRevealAfter)
+	if n, err := e.svc.RunDue(ctx, pub); n != 1 || err != nil {
+		t.Fatalf("RunDue = %d, %v; want 1", n, err)
+	}
+	if len(pub.reveals) != 1 || pub.reveals[0].ReplyTo != 900 || pub.reveals[0].Answers != 1 {
+		t.Fatalf("reveals = %+v", pub.reveals)
+	}
+	if n, _ := e.svc.RunDue(ctx, pub); n != 0 {
+		t.Fatalf("second RunDue posted %d more", n)
+	}
+}
+
+func TestRevealRetriesTransientFailure(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	pub := &publisher{fail: errors.New("503"), failN: 1}
+	s, _ := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	e.svc.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
+	e.clock.Add(quiz.DefaultRevealAfter)
+	if n, _ := e.svc.RunDue(ctx, pub); n != 0 {
+		t.Fatal("posted despite the failure")
+	}
+	e.clock.Add(2 * time.Minute)
+	if n, _ := e.svc.RunDue(ctx, pub); n != 1 || len(pub.reveals) != 1 {
+		t.Fatalf("retry posted %d; reveals %d", n, len(pub.reveals))
+	}
+}
+
+func TestCloseSession(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	pub := &publisher{}
+	s, _ := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	if err := e.svc.CloseSession(ctx, member(2), s.Session.ID, pub); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+		t.Fatalf("Close by another member = %v; want EFORBIDDEN", err)
+	}
+	if err := e.svc.CloseSession(ctx, member(1), s.Session.ID, pub); err != nil {
+		t.Fatal(err)
+	}
+	if len(pub.reveals) != 1 {
+		t.Fatalf("reveals = %d; want 1", len(pub.reveals))
+	}
+	if err := e.svc.CloseSession(ctx, member(1), s.Session.ID, pub); quiz.ErrorCode(err) != quiz.ECONFLICT {
+		t.Fatalf("second Close = %v; want ECONFLICT", err)
+	}
+	e.clock.Add(time.Hour)
+	if n, _ := e.svc.RunDue(ctx, pub); n != 0 || len(pub.reveals) != 1 {
+		t.Fatalf("the due reveal ran again after Close")
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	zh := quiz.Actor{Guild: 10, User: 5, Locale: "zh-CN"}
+	asked, _ := e.svc.Ask(ctx, zh, quiz.AskRequest{})
+	if asked.Lang != quiz.Chinese {
+		t.Fatalf("zh-CN got %s", asked.Lang)
+	}
+	e.svc.SetLanguage(ctx, zh, "en")
+	asked, _ = e.svc.Ask(ctx, zh, quiz.AskRequest{})
+	if asked.Lang != quiz.English {
+		t.Fatalf("override en got %s", asked.Lang)
+	}
+	if _, err := e.svc.SetLanguage(ctx, zh, "klingon"); quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Fatalf("SetLanguage(klingon) = %v", err)
+	}
+}

@@ -1,0 +1,243 @@
+package quiz
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps all state. Each use case runs in exactly one transaction: View for reads, Update
+// for writes. fn must not do slow work (no network, no sleeping): it runs while the store is locked.
+type Store interface {
+	View(ctx context.Context, fn func(Tx) error) error
+	Update(ctx context.Context, fn func(Tx) error) error
+	// Batch is Update for many concurrent small writers: the store may coalesce calls into one
+	// commit and may run fn more than once, so fn must only read and write through tx.
+	Batch(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one transaction. Reads see the transaction's own writes. Getters return copies;
+// changing them changes nothing until a Put. "Not found" is reported by ok=false, not an error.
+type Tx interface {
+	Guild(g GuildID) (Guild, bool, error)
+	PutGuild(Guild) error
+	// Guilds calls fn for every guild with stored configuration, in id order, until fn returns false.
+	Guilds(fn func(Guild) bool) error
+
+	Member(g GuildID, u UserID) (Member, bool, error)
+	PutMember(Member) error
+	// Members calls fn for every member of g, in user id order, until fn returns false.
+	Members(g GuildID, fn func(Member) bool) error
+	// DeleteMember removes the member with their cards and attempts.
+	DeleteMember(g GuildID, u UserID) error
+
+	Card(g GuildID, u UserID, questionID string) (Card, bool, error)
+	PutCard(g GuildID, u UserID, c Card) error
+	// Cards returns all of a member's cards, sorted by question id.
+	Cards(g GuildID, u UserID) ([]Card, error)
+
+	Attempt(g GuildID, u UserID, s SessionID) (Attempt, bool, error)
+	PutAttempt(Attempt) error
+	// Attempts returns all of a member's attempts, oldest session first.
+	Attempts(g GuildID, u UserID) ([]Attempt, error)
+
+	// NextSessionID returns a new session id, unique within g.
+	NextSessionID(g GuildID) (SessionID, error)
+	Session(g GuildID, s SessionID) (Session, bool, error)
+	PutSession(Session) error
+
+	// The due queue orders sessions by the time their reference answer is to be posted.
+	PutDue(Due) error
+	DeleteDue(Due) error
+	// DueUntil returns up to max entries with At <= t, earliest first, across all guilds.
+	DueUntil(t time.Time, max int) ([]Due, error)
+
+	Post(g GuildID, d Day) (Post, bool, error)
+	PutPost(Post) error
+	// Posts returns every daily post of g, oldest day first.
+	Posts(g GuildID) ([]Post, error)
+
+	OverlayQuestions(g GuildID) ([]OverlayEntry, error) // sorted by question id
+	PutOverlayQuestion(g GuildID, e OverlayEntry) error
+	DeleteOverlayQuestion(g GuildID, questionID string) error
+	OverlayTopics(g GuildID) ([]TopicOverlay, error) // sorted by slug
+	PutOverlayTopic(g GuildID, t TopicOverlay) error
+	AddHistory(g GuildID, h HistoryEntry) error
+	// History returns the changes to one question, oldest first.
+	History(g GuildID, questionID string) ([]HistoryEntry, error)
+
+	NextReportID(g GuildID) (ReportID, error)
+	PutReport(g GuildID, r Report) error
+	Report(g GuildID, id ReportID) (Report, bool, error)
+	// Reports returns every report of g, oldest first.
+	Reports(g GuildID) ([]Report, error)
+}
+
+// Guild is a server's configuration.
+type Guild struct {
+	ID          GuildID       `json:"id"`
+	TZ          string        `json:"tz,omitempty"`           // IANA zone; "" = UTC
+	ModRoles    []RoleID      `json:"mod_roles,omitempty"`    // members with one of these may moderate
+	RevealAfter time.Duration `json:"reveal_after,omitempty"` // for /interview sessions; 0 = default
+	BankRev     uint64        `json:"bank_rev,omitempty"`     // bumped on every overlay change
+	Daily       Daily         `json:"daily,omitzero"`
+}
+
+// Daily is a server's daily-post schedule.
+type Daily struct {
+	Enabled     bool          `json:"enabled,omitempty"`
+	Channel     ChannelID     `json:"channel,omitempty"`
+	At          string        `json:"at,omitempty"` // "HH:MM" local time
+	TZ          string        `json:"tz,omitempty"` // IANA zone
+	Topics      []string      `json:"topics,omitempty"`
+	Weekdays    uint8         `json:"weekdays,omitempty"` // bit i = time.Weekday(i); 0 = every day
+	RevealAfter time.Duration `json:"reveal_after,omitempty"`
+	Role        RoleID        `json:"role,omitempty"` // the one mention allowed
+	Paused      bool          `json:"paused,omitempty"`
+	PauseReason string        `json:"pause_reason,omitempty"`
+	Skip        Day           `json:"skip,omitempty"` // a day not to post on
+	SetBy       UserID        `json:"set_by,omitempty"`
+	SetAt       time.Time     `json:"set_at,omitzero"`
+	Lang        Lang          `json:"lang,omitempty"`
+}
+
+// Member is one user's state in one server.
+type Member struct {
+	Guild        GuildID   `json:"guild"`
+	User         UserID    `json:"user"`
+	Name         string    `json:"name,omitempty"` // last display name seen
+	Lang         Lang      `json:"lang,omitempty"` // override; "" = from the client's locale
+	TZ           string    `json:"tz,omitempty"`   // override; "" = the server's
+	Streak       Streak    `json:"streak"`
+	Answered     int       `json:"answered"`
+	Month        string    `json:"month,omitempty"` // "2006-01" that MonthAnswers counts
+	MonthAnswers int       `json:"month_answers,omitempty"`
+	LastQuestion string    `json:"last_question,omitempty"`
+	LastSeen     time.Time `json:"last_seen,omitzero"`
+}
+
+// Card is a member's spaced-review state for one question (SM-2).
+type Card struct {
+	QuestionID string    `json:"question_id"`
+	Topic      string    `json:"topic"`        // the question's topic when last asked
+	Asked      int       `json:"asked"`        // times the member was given the question
+	LastAsked  time.Time `json:"last_asked"`   // when it was last given
+	Reps       int       `json:"reps"`         // successful reviews in a row
+	Lapses     int       `json:"lapses"`       // times graded Again after a success
+	Ease       float64   `json:"ease"`         // SM-2 easiness factor; 0 until first graded
+	Interval   int       `json:"interval"`     // days
+	Due        time.Time `json:"due,omitzero"` // zero until first graded
+	LastGrade  Grade     `json:"last_grade,omitempty"`
+}
+
+// Attempt is what a member did with one session: answered it, revealed it, graded it.
+type Attempt struct {
+	Guild      GuildID   `json:"guild"`
+	User       UserID    `json:"user"`
+	Session    SessionID `json:"session"`
+	QuestionID string    `json:"question_id"`
+	Text       string    `json:"text,omitempty"`
+	AnsweredAt time.Time `json:"answered_at,omitzero"`
+	RevealedAt time.Time `json:"revealed_at,omitzero"`
+	Grade      Grade     `json:"grade,omitempty"`
+	GradedAt   time.Time `json:"graded_at,omitzero"`
+}
+
+// SessionState is where a session is in its life.
+type SessionState string
+
+const (
+	SessionOpen     SessionState = "open"
+	SessionRevealed SessionState = "revealed"
+)
+
+// Session is one asking of one question in one place.
+type Session struct {
+	Guild         GuildID      `json:"guild"`
+	ID            SessionID    `json:"id"`
+	QuestionID    string       `json:"question_id"`
+	Topic         string       `json:"topic,omitempty"` // what was asked for ("" = any)
+	Channel       ChannelID    `json:"channel,omitempty"`
+	Message       MessageID    `json:"message,omitempty"`
+	OpenedBy      UserID       `json:"opened_by,omitempty"`
+	OpenedAt      time.Time    `json:"opened_at"`
+	RevealAt      time.Time    `json:"reveal_at,omitzero"` // zero: no public reveal
+	Private       bool         `json:"private,omitempty"`
+	Daily         Day          `json:"daily,omitempty"` // the day of a daily post
+	Lang          Lang         `json:"lang,omitempty"`
+	State         SessionState `json:"state"`
+	Answers       int          `json:"answers"`
+	RevealMessage MessageID    `json:"reveal_message,omitempty"`
+}
+
+// Due is an entry in the reveal queue.
+type Due struct {
+	At      time.Time `json:"at"`
+	Guild   GuildID   `json:"guild"`
+	Session SessionID `json:"session"`
+}
+
+// PostState is where a daily post is: claimed (about to be sent), sent, skipped or failed.
+type PostState string
+
+const (
+	PostClaimed PostState = "claimed"
+	PostSent    PostState = "sent"
+	PostSkipped PostState = "skipped"
+	PostFailed  PostState = "failed"
+)
+
+// Post is the daily post of one server on one day.
+type Post struct {
+	Guild      GuildID   `json:"guild"`
+	Day        Day       `json:"day"`
+	QuestionID string    `json:"question_id"`
+	Session    SessionID `json:"session"`
+	Nonce      string    `json:"nonce"`
+	Message    MessageID `json:"message,omitempty"`
+	State      PostState `json:"state"`
+	ClaimedAt  time.Time `json:"claimed_at"`
+	SentAt     time.Time `json:"sent_at,omitzero"`
+	Note       string    `json:"note,omitempty"`
+}
+
+// OverlayEntry is one server's change to one question.
+type OverlayEntry struct {
+	QuestionID string    `json:"question_id"`
+	Question   *Question `json:"question,omitempty"` // the server's text (added or edited); nil = shipped text
+	Added      bool      `json:"added,omitempty"`    // the server's own question
+	Disabled   bool      `json:"disabled,omitempty"`
+	Version    int       `json:"version"`
+	UpdatedBy  UserID    `json:"updated_by"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// TopicOverlay is one server's change to one topic.
+type TopicOverlay struct {
+	Slug     string `json:"slug"`
+	Title    *Text  `json:"title,omitempty"`
+	Added    bool   `json:"added,omitempty"`
+	Disabled bool   `json:"disabled,omitempty"`
+}
+
+// HistoryEntry records one change to a server's bank.
+type HistoryEntry struct {
+	QuestionID string    `json:"question_id"`
+	Version    int       `json:"version"`
+	Action     string    `json:"action"` // add, edit, disable, enable, remove, import
+	By         UserID    `json:"by"`
+	At         time.Time `json:"at"`
+	Previous   *Question `json:"previous,omitempty"`
+}
+
+// Report is a member's report of a wrong or bad question.
+type Report struct {
+	ID         ReportID  `json:"id"`
+	QuestionID string    `json:"question_id"`
+	By         UserID    `json:"by"`
+	Reason     string    `json:"reason"`
+	At         time.Time `json:"at"`
+	Resolved   bool      `json:"resolved,omitempty"`
+	ResolvedBy UserID    `json:"resolved_by,omitempty"`
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	Resolution string    `json:"resolution,omitempty"`
+}
