@@ -33,6 +33,10 @@ var (
 // hooks lets tests drive the program's time and observe it; production leaves them zero.
 type hooks struct {
 	clock schedule.Clock
+	// noScheduler leaves the periodic tasks to the test (app.runOnce).
+	noScheduler bool
+	// globalRate overrides the bot's REST rate (requests per second).
+	globalRate int
 	// started is called once the bot serves, with the running app.
 	started func(*app)
 }
@@ -148,7 +152,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, s
 			log.Error("closing the database", "err", err)
 		}
 	}()
-	svc := quiz.NewService(st, b, quiz.Options{
+	m := newMetrics()
+	svc := quiz.NewService(timedStore{st, m}, b, quiz.Options{
 		Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
 	})
 	if cfg.Token == "" {
@@ -156,7 +161,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, s
 		actor := quiz.Actor{Guild: 0, User: 1, Name: localName(), Locale: cfg.Locale}
 		return console.New(svc, actor, stdin, stdout, log).Run(ctx)
 	}
-	return serveDiscord(ctx, cfg, log, svc, st, h)
+	return serveDiscord(ctx, cfg, log, svc, st, m, h)
 }
 
 func localName() string {

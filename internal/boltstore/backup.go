@@ -1,8 +1,11 @@
 package boltstore
 
 import (
+	"context"
+
 	"errors"
 	"fmt"
+	"github.com/interviewbot/interviewbot/internal/quiz"
 	"io"
 	"os"
 	"path/filepath"
@@ -108,4 +111,9 @@ func (s *Store) Check() error {
 		return fmt.Errorf("boltstore: check %s: %w", s.path, err)
 	}
 	return nil
+}
+
+// Ping reports whether the database answers a read.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.View(ctx, func(quiz.Tx) error { return nil })
 }

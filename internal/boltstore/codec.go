@@ -210,7 +210,7 @@ func (r *cardReader) uvarint() uint64 {
 
 func (r *cardReader) int() int {
 	v := r.varint()
-	if v < math.MinInt || v > math.MaxInt {
+	if int64(int(v)) != v { // 32-bit platforms
 		r.fail(fmt.Errorf("integer %d out of range", v))
 		return 0
 	}

@@ -42,15 +42,15 @@ func (t *boltTx) putDue(d quiz.Due, put bool) error {
 	return b.Delete(key)
 }
 
-func (t *boltTx) DueUntil(until time.Time, max int) ([]quiz.Due, error) {
+func (t *boltTx) DueUntil(until time.Time, n int) ([]quiz.Due, error) {
 	b := getBucket(t.tx, bucketKeyDue)
 	limit := until.UnixMilli()
-	if b == nil || max <= 0 || limit < 0 {
+	if b == nil || n <= 0 || limit < 0 {
 		return nil, nil
 	}
 	var out []quiz.Due
 	c := b.Cursor()
-	for k, _ := c.First(); k != nil && len(out) < max; k, _ = c.Next() {
+	for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
 		d, err := decodeDueKey(k)
 		if err != nil {
 			return nil, fmt.Errorf("boltstore: list due: %w", err)

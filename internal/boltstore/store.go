@@ -109,19 +109,21 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 		if err == nil {
 			err = st.check(latest)
 		}
-		if err == nil && opts.ReadOnly {
-			if st.version < latest {
-				err = fmt.Errorf("schema v%d is older than v%d; open it read-write once to migrate", st.version, latest)
-			} else {
-				log.Info("boltstore: opened read-only", "path", path, "schema_version", st.version)
-				return &Store{db: rdb, path: path, log: log, schema: latest}, nil
-			}
-		}
-		if cerr := rdb.Close(); err == nil && cerr != nil {
-			err = cerr
-		}
 		if err != nil {
+			_ = rdb.Close()
 			return nil, openError(path, err, opts.Timeout)
+		}
+		if opts.ReadOnly {
+			if st.version < latest {
+				_ = rdb.Close()
+				return nil, fmt.Errorf("boltstore: open %s read-only: schema v%d is older than v%d; "+
+					"open it read-write once to migrate", path, st.version, latest)
+			}
+			log.Info("boltstore: opened read-only", "path", path, "schema_version", st.version)
+			return &Store{db: rdb, path: path, log: log, schema: latest}, nil
+		}
+		if err := rdb.Close(); err != nil {
+			return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 		}
 	} else if opts.ReadOnly {
 		return nil, fmt.Errorf("boltstore: open %s read-only: no database there: %w", path, fs.ErrNotExist)

@@ -611,3 +611,9 @@ func (s *Service) pickDaily(tx Tx, g Guild) (Question, error) {
 	}
 	return fresh[s.intn(len(fresh))], nil
 }
+
+// CheckModerator returns EFORBIDDEN unless a may moderate; adapters call it before opening a
+// form, and every change checks again inside its transaction.
+func (s *Service) CheckModerator(ctx context.Context, a Actor) error {
+	return s.store.View(ctx, func(tx Tx) error { return s.requireModerator(tx, a) })
+}

@@ -17,7 +17,12 @@ func DayOf(t time.Time, loc *time.Location) Day {
 
 // Date returns the Day for a year, month and day.
 func Date(y int, m time.Month, d int) Day {
-	return Day(time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Unix() / 86400)
+	secs := time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Unix()
+	days := secs / 86400
+	if secs < 0 && secs%86400 != 0 {
+		days-- // floor, so days before 1970 do not collapse onto 1970-01-01
+	}
+	return Day(days)
 }
 
 // ParseDay parses "2006-01-02".

@@ -35,8 +35,9 @@ type Service struct {
 	intn  func(int) int
 	opts  Options
 
-	zones sync.Map // zone name -> *time.Location
-	banks sync.Map // GuildID -> guildBank
+	zones   sync.Map // zone name -> *time.Location
+	banks   sync.Map // GuildID -> guildBank
+	imports imports
 }
 
 // NewService returns a Service over store with the shipped bank.

@@ -64,6 +64,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"RollbackOnError", testRollbackOnError},
 		{"RollbackOnPanic", testRollbackOnPanic},
 		{"ReadYourWrites", testReadYourWrites},
+		{"Isolation", testIsolation},
 		{"ViewIsReadOnly", testViewIsReadOnly},
 		{"CopySafety", testCopySafety},
 		{"BatchConcurrent", testBatchConcurrent},
@@ -1286,6 +1287,41 @@ func testReadYourWrites(t *testing.T, s quiz.Store) {
 		}
 		return nil
 	})
+}
+
+// testIsolation checks that a View running while an Update is in progress sees the state before
+// it. (The Update waits on a channel, which real code must never do inside a transaction.)
+func testIsolation(t *testing.T, s quiz.Store) {
+	seedAll(t, s)
+	before := takeSnapshot(t, s)
+	inside, release := make(chan struct{}), make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		errc <- s.Update(t.Context(), func(tx quiz.Tx) error {
+			if err := writeEverything(tx, 1); err != nil {
+				return err
+			}
+			close(inside)
+			<-release
+			return nil
+		})
+	}()
+	select {
+	case <-inside:
+	case err := <-errc:
+		t.Fatalf("Update: %v", err)
+	}
+	d := diff(takeSnapshot(t, s), before)
+	close(release)
+	if d != "" {
+		t.Errorf("a View saw an uncommitted Update (-during +before):\n%s", d)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if d := diff(takeSnapshot(t, s), before); d == "" {
+		t.Errorf("the Update's writes are missing after it committed")
+	}
 }
 
 func testViewIsReadOnly(t *testing.T, s quiz.Store) {

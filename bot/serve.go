@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/interviewbot/interviewbot/internal/bank"
+	"github.com/interviewbot/interviewbot/internal/boltstore"
+	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+	"github.com/interviewbot/interviewbot/internal/schedule"
+)
+
+// app is the running bot; tests reach it through hooks.started.
+type app struct {
+	svc     *quiz.Service
+	bot     *discord.Bot
+	store   *boltstore.Store
+	metrics *metrics
+	httpURL string                    // the health and metrics server's base URL, if any
+	runOnce func(ctx context.Context) // one scheduler pass, for tests
+}
+
+// serveDiscord connects to Discord and serves until ctx ends, then shuts down in order: stop
+// the scheduler, stop taking interactions and finish those in flight, close the gateway. The
+// caller closes the database last.
+func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.Service, st *boltstore.Store, m *metrics, h hooks) error {
+	b, err := discord.New(svc, discord.Options{
+		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
+		Logger: log, Observer: m, Codec: bank.Codec{}, GlobalRate: h.globalRate,
+	})
+	if err != nil {
+		return err
+	}
+	// The bot's own context outlives ctx so in-flight work can finish; it ends after Close.
+	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBot()
+	if err := b.Open(botCtx); err != nil {
+		return err
+	}
+	log.Info("bot started", "shard_id", cfg.ShardID, "shard_count", cfg.ShardCount, "version", versionString())
+
+	a := &app{svc: svc, bot: b, store: st, metrics: m}
+	tasks := []schedule.Task{
+		{Name: "daily-post", Every: cfg.Tick, Run: func(ctx context.Context) error {
+			rep, err := svc.RunDaily(ctx, b, 16)
+			m.daily(rep)
+			return err
+		}},
+		{Name: "reveal-due", Every: cfg.Tick, Run: func(ctx context.Context) error {
+			n, err := svc.RunDue(ctx, b)
+			m.add("interviewbot_reveals_total", float64(n))
+			return err
+		}},
+	}
+	a.runOnce = func(ctx context.Context) {
+		for _, t := range tasks {
+			if err := t.Run(ctx); err != nil {
+				log.Error("scheduled task failed", "task", t.Name, "err", err)
+			}
+		}
+	}
+
+	var wg sync.WaitGroup
+	schedCtx, stopSched := context.WithCancel(ctx)
+	defer stopSched()
+	if !h.noScheduler {
+		// The scheduler starts once, here, never from the gateway's Ready event (which fires
+		// again after every reconnect).
+		wg.Go(func() { schedule.Run(schedCtx, h.clock, log, tasks) })
+	}
+
+	var srv *http.Server
+	if cfg.HTTPAddr != "" {
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			stopSched()
+			wg.Wait()
+			_ = b.Close()
+			return err
+		}
+		a.httpURL = "http://" + ln.Addr().String()
+		srv = &http.Server{Handler: opsHandler(a, log), ReadHeaderTimeout: 5 * time.Second}
+		wg.Go(func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("http server stopped", "err", err)
+			}
+		})
+	}
+	if h.started != nil {
+		h.started(a)
+	}
+
+	<-ctx.Done()
+	log.Info("shutting down")
+	stopSched()
+	closeErr := b.Close()
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = srv.Shutdown(sctx)
+		cancel()
+	}
+	wg.Wait()
+	return closeErr
+}

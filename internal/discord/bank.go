@@ -1,0 +1,490 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// Moderation is what /bank and the Report button need from the domain.
+type Moderation interface {
+	CheckModerator(ctx context.Context, a quiz.Actor) error
+	SetModeratorRole(ctx context.Context, a quiz.Actor, role quiz.RoleID) error
+	MatchQuestionIDs(ctx context.Context, a quiz.Actor, prefix string, max int) ([]string, error)
+	Report(ctx context.Context, a quiz.Actor, sid quiz.SessionID, reason string) error
+	Reports(ctx context.Context, a quiz.Actor) ([]quiz.Report, error)
+	ResolveReport(ctx context.Context, a quiz.Actor, id quiz.ReportID, note string) error
+	BankQuestions(ctx context.Context, a quiz.Actor, topic string) ([]quiz.QuestionInfo, error)
+	BankQuestion(ctx context.Context, a quiz.Actor, id string) (quiz.QuestionInfo, error)
+	AddQuestion(ctx context.Context, a quiz.Actor, q quiz.Question) error
+	EditQuestion(ctx context.Context, a quiz.Actor, q quiz.Question, version int) error
+	SetDisabled(ctx context.Context, a quiz.Actor, id string, disabled bool) error
+	RemoveQuestion(ctx context.Context, a quiz.Actor, id string) error
+	QuestionHistory(ctx context.Context, a quiz.Actor, id string) ([]quiz.HistoryEntry, error)
+	ExportBank(ctx context.Context, a quiz.Actor, codec quiz.BankCodec, topic string) ([]quiz.ExportedFile, error)
+	PreviewImport(ctx context.Context, a quiz.Actor, codec quiz.BankCodec, name string, data []byte) (quiz.ImportPlan, error)
+	ApplyImport(ctx context.Context, a quiz.Actor, id uint64) (quiz.ImportPlan, error)
+}
+
+const (
+	maxAttachment = 1 << 20 // bank files, as for `bot check`
+	pageSize      = 15
+	draftTTL      = 15 * time.Minute
+)
+
+// drafts hold a question between the two modals of /bank add.
+type drafts struct {
+	mu   sync.Mutex
+	next uint64
+	m    map[uint64]draft
+}
+
+type draft struct {
+	q       quiz.Question
+	first   quiz.Lang
+	guild   quiz.GuildID
+	user    quiz.UserID
+	expires time.Time
+}
+
+func (d *drafts) put(dr draft) uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil {
+		d.m = map[uint64]draft{}
+	}
+	for id, x := range d.m {
+		if time.Now().After(x.expires) {
+			delete(d.m, id)
+		}
+	}
+	d.next++
+	dr.expires = time.Now().Add(draftTTL)
+	d.m[d.next] = dr
+	return d.next
+}
+
+func (d *drafts) get(id uint64, a quiz.Actor) (draft, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dr, ok := d.m[id]
+	if !ok || dr.guild != a.Guild || dr.user != a.User || time.Now().After(dr.expires) {
+		return draft{}, quiz.Errorf(quiz.ENOTFOUND, "This draft expired (drafts last 15 minutes). Run /bank add again.")
+	}
+	return dr, nil
+}
+
+func (d *drafts) drop(id uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.m, id)
+}
+
+// requireModerator is checked here too, before any modal opens: the client may show the
+// command to anyone whose permissions were changed since, and a forged interaction may call it.
+// The service checks again inside every change.
+func (b *Bot) requireModerator(ctx context.Context, r *responder) error {
+	return b.q.CheckModerator(ctx, r.actor)
+}
+
+func (b *Bot) bank(ctx context.Context, r *responder) error {
+	if err := b.requireModerator(ctx, r); err != nil {
+		return err
+	}
+	sub, o := commandOptions(r.i.ApplicationCommandData())
+	switch sub {
+	case "list":
+		return b.bankList(ctx, r, o.str("topic"), 0, false)
+	case "show":
+		in, err := b.q.BankQuestion(ctx, r.actor, o.str("id"))
+		if err != nil {
+			return err
+		}
+		l := b.q.Lang(ctx, r.actor)
+		embeds := append([]*discordgo.MessageEmbed{questionEmbed(in.Question, l, quiz.Session{}, -1)}, referenceEmbeds(in.Question, l, "")...)
+		state := fmt.Sprintf("Source: %s · version %d", in.Source, in.Version)
+		if in.Disabled {
+			state += " · **disabled**"
+		}
+		return r.reply(message{Content: state, Embeds: embeds, Ephemeral: true})
+	case "add":
+		return b.bankAdd(ctx, r, o)
+	case "edit":
+		in, err := b.q.BankQuestion(ctx, r.actor, o.str("id"))
+		if err != nil {
+			return err
+		}
+		lang := quiz.English
+		if o.str("language") == "zh" {
+			lang = quiz.Chinese
+		}
+		return r.modal(questionModal(customID{Action: actEdit, Session: uint64(in.Version), Arg: string(lang) + "/" + in.Question.ID},
+			"Edit "+in.Question.ID, lang, &in.Question, false))
+	case "disable", "enable":
+		if err := b.q.SetDisabled(ctx, r.actor, o.str("id"), sub == "disable"); err != nil {
+			return err
+		}
+		return r.reply(message{Content: fmt.Sprintf("%s is %sd in this server.", o.str("id"), sub), Ephemeral: true})
+	case "remove":
+		if err := b.q.RemoveQuestion(ctx, r.actor, o.str("id")); err != nil {
+			return err
+		}
+		return r.reply(message{Content: fmt.Sprintf("%s was removed.", o.str("id")), Ephemeral: true})
+	case "export":
+		return b.bankExport(ctx, r, o.str("topic"))
+	case "import":
+		return b.bankImport(ctx, r, o)
+	case "history":
+		hs, err := b.q.QuestionHistory(ctx, r.actor, o.str("id"))
+		if err != nil {
+			return err
+		}
+		var s strings.Builder
+		if len(hs) == 0 {
+			s.WriteString("No changes in this server: it is the shipped text.")
+		}
+		for _, h := range hs {
+			fmt.Fprintf(&s, "v%d · %s · <@%d> · <t:%d:f>\n", h.Version, h.Action, h.By, h.At.Unix())
+		}
+		return r.reply(message{Embeds: []*discordgo.MessageEmbed{infoEmbed("History · "+o.str("id"), s.String())}, Ephemeral: true})
+	case "reports":
+		return b.bankReports(ctx, r)
+	}
+	return quiz.Errorf(quiz.EINVALID, "Unknown bank command.")
+}
+
+func (b *Bot) bankList(ctx context.Context, r *responder, topic string, page int, update bool) error {
+	infos, err := b.q.BankQuestions(ctx, r.actor, topic)
+	if err != nil {
+		return err
+	}
+	pages := max(1, (len(infos)+pageSize-1)/pageSize)
+	page = min(max(page, 0), pages-1)
+	var s strings.Builder
+	for _, in := range infos[page*pageSize : min(len(infos), (page+1)*pageSize)] {
+		mark := ""
+		switch {
+		case in.Disabled:
+			mark = " · disabled"
+		case in.Source != "shipped":
+			mark = " · " + in.Source
+		}
+		fmt.Fprintf(&s, "`%s` %s%s\n", in.Question.ID, truncate(in.Question.Prompt.EN, 60), mark)
+	}
+	title := fmt.Sprintf("Bank · %s · page %d/%d · %d questions", cmpOr(topic, "all topics"), page+1, pages, len(infos))
+	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, s.String())}, Ephemeral: true}
+	if pages > 1 {
+		prev := button(discordgo.SecondaryButton, "◀", customID{Action: actPage, Session: uint64(max(page-1, 0)), Arg: topic})
+		next := button(discordgo.SecondaryButton, "▶", customID{Action: actPage, Session: uint64(min(page+1, pages-1)), Arg: topic})
+		prev.Disabled, next.Disabled = page == 0, page == pages-1
+		// Two buttons may not share a custom ID: the disabled one gets a distinct one.
+		if prev.Disabled {
+			prev.CustomID = customID{Action: actPage, Session: uint64(page), Arg: topic + "#p"}.String()
+		}
+		if next.Disabled {
+			next.CustomID = customID{Action: actPage, Session: uint64(page), Arg: topic + "#n"}.String()
+		}
+		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{prev, next}}}
+	}
+	if update {
+		return r.updateMessage(m)
+	}
+	return r.reply(m)
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// questionModal asks for one language's texts: the question, answer, key points and follow-ups
+// (one per line), plus the id when adding.
+func questionModal(id customID, title string, lang quiz.Lang, q *quiz.Question, withID bool) *discordgo.InteractionResponseData {
+	in := func(cid, label string, style discordgo.TextInputStyle, required bool, max int, value, placeholder string) discordgo.MessageComponent {
+		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
+			CustomID: cid, Label: truncate(label, maxInputLabel), Style: style, Required: required, MaxLength: max,
+			Value: value, Placeholder: truncate(placeholder, maxPlaceholder),
+		}}}
+	}
+	var prompt, answer, kps, fus string
+	if q != nil {
+		prompt, answer = q.Prompt.In(lang), q.Answer.In(lang)
+		if lang == quiz.Chinese {
+			prompt, answer = q.Prompt.ZH, q.Answer.ZH
+		}
+		kps = strings.Join(listIn(q.KeyPoints, lang), "\n")
+		fus = strings.Join(listIn(q.FollowUps, lang), "\n")
+	}
+	suffix := " (" + string(lang) + ")"
+	var rows []discordgo.MessageComponent
+	if withID {
+		rows = append(rows, in("id", "Question id (a-z, 0-9, -)", discordgo.TextInputShort, true, quiz.MaxIDLen, "", "e.g. ourstack-kafka-rebalance"))
+	}
+	rows = append(rows,
+		in("question", "Question"+suffix, discordgo.TextInputParagraph, true, quiz.MaxQuestionLen, prompt, ""),
+		in("answer", "Reference answer"+suffix, discordgo.TextInputParagraph, true, 4000, answer, "Markdown; up to 3500 characters"),
+		in("key_points", "Key points, one per line"+suffix, discordgo.TextInputParagraph, true, 4000, kps, "3 to 8 lines"),
+		in("follow_ups", "Follow-ups, one per line"+suffix, discordgo.TextInputParagraph, false, 4000, fus, "optional, up to 5 lines"),
+	)
+	return &discordgo.InteractionResponseData{CustomID: id.String(), Title: truncate(title, maxModalTitle), Components: rows}
+}
+
+func listIn(t quiz.TextList, l quiz.Lang) []string {
+	if l == quiz.Chinese {
+		return t.ZH
+	}
+	return t.EN
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "-•*"))
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// setLang fills one language of q from a modal's values.
+func setLang(q *quiz.Question, l quiz.Lang, v map[string]string) {
+	p, a, k, f := strings.TrimSpace(v["question"]), strings.TrimSpace(v["answer"]), lines(v["key_points"]), lines(v["follow_ups"])
+	if l == quiz.Chinese {
+		q.Prompt.ZH, q.Answer.ZH, q.KeyPoints.ZH, q.FollowUps.ZH = p, a, k, f
+		return
+	}
+	q.Prompt.EN, q.Answer.EN, q.KeyPoints.EN, q.FollowUps.EN = p, a, k, f
+}
+
+func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
+	topic := strings.ToLower(strings.TrimSpace(o.str("topic")))
+	level := quiz.Level(cmpOr(o.str("level"), string(quiz.Mid)))
+	if att := o.str("file"); att != "" {
+		name, data, err := b.attachment(ctx, r, att)
+		if err != nil {
+			return err
+		}
+		t, qs, err := b.opts.Codec.Parse(name, data)
+		if err != nil {
+			if quiz.ErrorCode(err) == quiz.EINTERNAL {
+				return quiz.Errorf(quiz.EINVALID, "%s does not validate:\n%s", name, truncate(err.Error(), 1800))
+			}
+			return err
+		}
+		if len(qs) != 1 || t.Slug != topic {
+			return quiz.Errorf(quiz.EINVALID, "For /bank add, attach %s.yaml with exactly one question (use /bank import for more).", topic)
+		}
+		if err := b.q.AddQuestion(ctx, r.actor, qs[0]); err != nil {
+			return err
+		}
+		return r.reply(message{Content: fmt.Sprintf("Added %s to %s.", qs[0].ID, topic), Ephemeral: true})
+	}
+	if !quiz.ValidTopicSlug(topic) {
+		return quiz.Errorf(quiz.EINVALID, "Topic names use a-z, 0-9 and -, up to 32 characters.")
+	}
+	first := b.q.Lang(ctx, r.actor)
+	id := b.drafts.put(draft{q: quiz.Question{Topic: topic, Level: level, Tags: []string{topic}}, first: first, guild: r.actor.Guild, user: r.actor.User})
+	return r.modal(questionModal(customID{Action: actAdd1, Session: id}, "New question · step 1 of 2", first, nil, true))
+}
+
+func other(l quiz.Lang) quiz.Lang {
+	if l == quiz.Chinese {
+		return quiz.English
+	}
+	return quiz.Chinese
+}
+
+func (b *Bot) bankModal(ctx context.Context, r *responder, c customID, v map[string]string) error {
+	switch c.Action {
+	case actAdd1:
+		dr, err := b.drafts.get(c.Session, r.actor)
+		if err != nil {
+			return err
+		}
+		dr.q.ID = strings.TrimSpace(strings.ToLower(v["id"]))
+		if !quiz.ValidQuestionID(dr.q.ID) {
+			return quiz.Errorf(quiz.EINVALID, "The id must use a-z, 0-9 and - only, up to 64 characters.")
+		}
+		setLang(&dr.q, dr.first, v)
+		b.drafts.mu.Lock()
+		b.drafts.m[c.Session] = dr
+		b.drafts.mu.Unlock()
+		second := other(dr.first)
+		return r.reply(message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
+			Ephemeral: true, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				button(discordgo.PrimaryButton, "Add the "+string(second)+" text", customID{Action: actAdd2Open, Session: c.Session}),
+			}}}})
+	case actAdd2:
+		dr, err := b.drafts.get(c.Session, r.actor)
+		if err != nil {
+			return err
+		}
+		setLang(&dr.q, other(dr.first), v)
+		if err := b.q.AddQuestion(ctx, r.actor, dr.q); err != nil {
+			return err
+		}
+		b.drafts.drop(c.Session)
+		return r.reply(message{Content: fmt.Sprintf("Added %s to %s. Members can get it with /interview %s.", dr.q.ID, dr.q.Topic, dr.q.Topic), Ephemeral: true})
+	case actEdit:
+		lang, id, _ := strings.Cut(c.Arg, "/")
+		in, err := b.q.BankQuestion(ctx, r.actor, id)
+		if err != nil {
+			return err
+		}
+		q := in.Question.Clone()
+		setLang(&q, quiz.Lang(lang), v)
+		if err := b.q.EditQuestion(ctx, r.actor, q, int(c.Session)); err != nil {
+			return err
+		}
+		return r.reply(message{Content: fmt.Sprintf("Saved %s (%s). The previous version is kept: /bank history id:%s.", id, lang, id), Ephemeral: true})
+	}
+	return quiz.Errorf(quiz.EINVALID, "Unknown form.")
+}
+
+func (b *Bot) bankComponent(ctx context.Context, r *responder, c customID) error {
+	switch c.Action {
+	case actPage:
+		topic, _, _ := strings.Cut(c.Arg, "#")
+		return b.bankList(ctx, r, topic, int(c.Session), true)
+	case actAdd2Open:
+		dr, err := b.drafts.get(c.Session, r.actor)
+		if err != nil {
+			return err
+		}
+		second := other(dr.first)
+		return r.modal(questionModal(customID{Action: actAdd2, Session: c.Session}, "New question · step 2 of 2", second, nil, false))
+	case actConfirm:
+		plan, err := b.q.ApplyImport(ctx, r.actor, c.Session)
+		if err != nil {
+			return err
+		}
+		return r.updateMessage(message{Content: "Imported. " + plan.String(), Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	case actCancel:
+		return r.updateMessage(message{Content: "Import cancelled: nothing changed.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	case actResolve:
+		if err := b.q.ResolveReport(ctx, r.actor, quiz.ReportID(c.Session), "resolved from Discord"); err != nil {
+			return err
+		}
+		return b.bankReportsMessage(ctx, r, true)
+	}
+	return quiz.Errorf(quiz.EINVALID, "Unknown button.")
+}
+
+func (b *Bot) bankReports(ctx context.Context, r *responder) error {
+	return b.bankReportsMessage(ctx, r, false)
+}
+
+func (b *Bot) bankReportsMessage(ctx context.Context, r *responder, update bool) error {
+	reports, err := b.q.Reports(ctx, r.actor)
+	if err != nil {
+		return err
+	}
+	var s strings.Builder
+	var rows []discordgo.MessageComponent
+	if len(reports) == 0 {
+		s.WriteString("No open reports.")
+	}
+	for i, rep := range reports {
+		if i < 10 {
+			fmt.Fprintf(&s, "**#%d** `%s` by <@%d> <t:%d:R>\n> %s\n", rep.ID, rep.QuestionID, rep.By, rep.At.Unix(), truncate(strings.ReplaceAll(rep.Reason, "\n", " "), 300))
+		}
+		if i < 5 {
+			rows = append(rows, button(discordgo.SuccessButton, fmt.Sprintf("Resolve #%d", rep.ID), customID{Action: actResolve, Session: uint64(rep.ID)}))
+		}
+	}
+	if len(reports) > 10 {
+		fmt.Fprintf(&s, "… and %d more.", len(reports)-10)
+	}
+	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("Reports · %d open", len(reports)), s.String())}, Ephemeral: true,
+		Components: []discordgo.MessageComponent{}}
+	if len(rows) > 0 {
+		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: rows}}
+	}
+	if update {
+		return r.updateMessage(m)
+	}
+	return r.reply(m)
+}
+
+func (b *Bot) bankExport(ctx context.Context, r *responder, topic string) error {
+	files, err := b.q.ExportBank(ctx, r.actor, b.opts.Codec, topic)
+	if err != nil {
+		return err
+	}
+	// A message carries at most 10 attachments: send the rest as follow-ups.
+	for start := 0; start < len(files); start += 10 {
+		var fs []*discordgo.File
+		for _, f := range files[start:min(len(files), start+10)] {
+			fs = append(fs, &discordgo.File{Name: f.Name, ContentType: "application/yaml", Reader: strings.NewReader(string(f.Data))})
+		}
+		content := ""
+		if start == 0 {
+			content = fmt.Sprintf("This server's bank: %d topic file(s) in the questions/ format. Edit and re-import with /bank import.", len(files))
+		}
+		if err := r.reply(message{Content: content, Files: fs, Ephemeral: true}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Bot) bankImport(ctx context.Context, r *responder, o opts) error {
+	name, data, err := b.attachment(ctx, r, o.str("file"))
+	if err != nil {
+		return err
+	}
+	plan, err := b.q.PreviewImport(ctx, r.actor, b.opts.Codec, name, data)
+	if err != nil {
+		return err
+	}
+	if len(plan.Added)+len(plan.Changed)+len(plan.Disabled) == 0 && !plan.NewTopic {
+		return r.reply(message{Content: "No changes: " + plan.String(), Ephemeral: true})
+	}
+	return r.reply(message{Content: truncate("Preview (nothing changed yet):\n"+plan.String(), maxContent), Ephemeral: true,
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			button(discordgo.SuccessButton, "Apply", customID{Action: actConfirm, Session: plan.ID}),
+			button(discordgo.SecondaryButton, "Cancel", customID{Action: actCancel, Session: plan.ID}),
+		}}}})
+}
+
+// attachment downloads an attached file (at most 1 MiB) named by an attachment option.
+func (b *Bot) attachment(ctx context.Context, r *responder, id string) (string, []byte, error) {
+	res := r.i.ApplicationCommandData().Resolved
+	if res == nil || res.Attachments[id] == nil {
+		return "", nil, quiz.Errorf(quiz.EINVALID, "Attach a .yaml file.")
+	}
+	a := res.Attachments[id]
+	if a.Size > maxAttachment {
+		return "", nil, quiz.Errorf(quiz.EINVALID, "%s is %d bytes; bank files may be at most 1 MiB.", a.Filename, a.Size)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL, nil)
+	if err != nil {
+		return "", nil, quiz.Errorf(quiz.EINVALID, "The attachment's address is not valid.")
+	}
+	resp, err := b.s.Client.Do(req)
+	if err != nil {
+		return "", nil, fmt.Errorf("discord: download attachment: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", nil, fmt.Errorf("discord: download attachment: %s", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAttachment+1))
+	if err != nil {
+		return "", nil, fmt.Errorf("discord: download attachment: %w", err)
+	}
+	if len(data) > maxAttachment {
+		return "", nil, quiz.Errorf(quiz.EINVALID, "%s is larger than 1 MiB; bank files may be at most 1 MiB.", a.Filename)
+	}
+	return a.Filename, data, nil
+}

@@ -1,0 +1,276 @@
+// Package discord serves the practice use cases on Discord: slash commands with autocomplete,
+// buttons and modals, and the channel posts the service orders. It is the only package that
+// imports discordgo.
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// Quiz is what the Discord front end needs from the domain.
+type Quiz interface {
+	Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error)
+	Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID, r quiz.AskRequest) (quiz.Asked, error)
+	Answer(ctx context.Context, a quiz.Actor, sid quiz.SessionID, text string) (quiz.Answered, error)
+	Reveal(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.Answered, error)
+	Grade(ctx context.Context, a quiz.Actor, sid quiz.SessionID, g quiz.Grade) (quiz.Graded, error)
+	Session(ctx context.Context, g quiz.GuildID, sid quiz.SessionID) (quiz.Session, quiz.Question, error)
+	SetSessionMessage(ctx context.Context, g quiz.GuildID, sid quiz.SessionID, ch quiz.ChannelID, msg quiz.MessageID) error
+	CloseSession(ctx context.Context, a quiz.Actor, sid quiz.SessionID, pub quiz.Publisher) error
+	Streak(ctx context.Context, a quiz.Actor, u quiz.UserID) (quiz.StreakView, error)
+	Leaderboard(ctx context.Context, a quiz.Actor, b quiz.Board, n int) ([]quiz.Entry, quiz.Lang, error)
+	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
+	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
+	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)
+	DeleteMember(ctx context.Context, a quiz.Actor) error
+	MatchTopics(ctx context.Context, g quiz.GuildID, prefix string, max int) ([]quiz.Topic, error)
+	Lang(ctx context.Context, a quiz.Actor) quiz.Lang
+
+	SetupDaily(ctx context.Context, a quiz.Actor, r quiz.DailyRequest) (quiz.Daily, error)
+	ShowDaily(ctx context.Context, a quiz.Actor) (quiz.DailyStatus, error)
+	PauseDaily(ctx context.Context, a quiz.Actor, pause bool) (quiz.Daily, error)
+	SkipDaily(ctx context.Context, a quiz.Actor) (quiz.Day, error)
+	PostDailyNow(ctx context.Context, a quiz.Actor, pub quiz.Publisher) (quiz.Post, error)
+
+	Moderation
+}
+
+// Observer receives what the bot measures; bot/ turns it into metrics. All methods must be cheap.
+type Observer interface {
+	Interaction(name, outcome string, ack time.Duration)
+	Gateway(event string) // connect, disconnect, resumed, ready
+	RateLimited(bucket string)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Interaction(string, string, time.Duration) {}
+func (nopObserver) Gateway(string)                            {}
+func (nopObserver) RateLimited(string)                        {}
+
+// Options configures a Bot.
+type Options struct {
+	Token      string
+	APIURL     string // base for REST and gateway discovery; default https://discord.com
+	GuildID    string // register commands on this guild instead of globally
+	ShardID    int
+	ShardCount int
+	Logger     *slog.Logger
+	Observer   Observer
+	// DeferAfter is how long a handler may run before the bot defers its response.
+	DeferAfter time.Duration
+	// GlobalRate caps the bot's own REST calls per second (Discord allows 50).
+	GlobalRate int
+	// Transport is the HTTP transport under the URL rewrite (tests); default http.DefaultTransport.
+	Transport http.RoundTripper
+	// CloseTimeout bounds the wait for in-flight interactions at shutdown.
+	CloseTimeout time.Duration
+	// Codec reads and writes bank files for /bank import and export.
+	Codec quiz.BankCodec
+}
+
+// Bot is a connected Discord bot.
+type Bot struct {
+	s    *discordgo.Session
+	q    Quiz
+	log  *slog.Logger
+	obs  Observer
+	opts Options
+	lim  *limiter
+	ctx  context.Context // the bot's lifetime; cancelled after in-flight work drains
+
+	mu       sync.Mutex
+	closing  bool
+	ready    bool
+	inflight sync.WaitGroup // interaction handlers
+	bg       sync.WaitGroup // background edits
+	edits    map[editKey]*pendingEdit
+	appID    string
+	drafts   drafts
+}
+
+// New prepares a bot; Open connects it.
+func New(q Quiz, opts Options) (*Bot, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Observer == nil {
+		opts.Observer = nopObserver{}
+	}
+	if opts.DeferAfter <= 0 {
+		opts.DeferAfter = 2 * time.Second
+	}
+	if opts.GlobalRate <= 0 {
+		opts.GlobalRate = 45 // a margin under Discord's 50/s
+	}
+	if opts.CloseTimeout <= 0 {
+		opts.CloseTimeout = 8 * time.Second
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = "https://discord.com"
+	}
+	if opts.ShardCount < 1 {
+		opts.ShardCount = 1
+	}
+	s, err := discordgo.New("Bot " + opts.Token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	rt, err := newRewriteTransport(opts.APIURL, opts.Transport)
+	if err != nil {
+		return nil, fmt.Errorf("discord: DISCORD_API_URL: %w", err)
+	}
+	s.Client = &http.Client{Transport: rt, Timeout: 20 * time.Second}
+	s.Identify.Intents = discordgo.IntentsGuilds
+	s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
+	// discordgo logs request URLs holding interaction tokens at higher levels.
+	s.LogLevel = discordgo.LogError
+	s.ShouldReconnectOnError = true
+	b := &Bot{s: s, q: q, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
+		edits: map[editKey]*pendingEdit{}}
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+		b.mu.Lock()
+		b.ready = true
+		b.mu.Unlock()
+		b.obs.Gateway("ready")
+		b.log.Info("discord: ready", "session_guilds", len(r.Guilds), "shard_id", opts.ShardID)
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.obs.Gateway("resumed") })
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		b.mu.Lock()
+		b.ready = false
+		b.mu.Unlock()
+		b.obs.Gateway("disconnect")
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { b.obs.Gateway("connect") })
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.RateLimit) {
+		b.obs.RateLimited(r.URL)
+		b.log.Warn("discord: rate limited", "retry_after", r.RetryAfter.String())
+	})
+	return b, nil
+}
+
+// Open connects to the gateway and registers the commands in one bulk overwrite. ctx is the
+// bot's lifetime: background work stops when it ends.
+func (b *Bot) Open(ctx context.Context) error {
+	b.ctx = ctx
+	if err := b.s.Open(); err != nil {
+		return fmt.Errorf("discord: connect: %w", err)
+	}
+	if b.s.State != nil && b.s.State.User != nil {
+		b.appID = b.s.State.User.ID
+	}
+	if b.s.State != nil && b.s.State.Application != nil && b.s.State.Application.ID != "" {
+		b.appID = b.s.State.Application.ID
+	}
+	if err := b.registerCommands(ctx); err != nil {
+		b.s.Close()
+		return err
+	}
+	return nil
+}
+
+func (b *Bot) registerCommands(ctx context.Context) error {
+	// Only shard 0 registers, so N shards do not overwrite N times.
+	if b.opts.ShardID != 0 {
+		return nil
+	}
+	cmds, err := b.s.ApplicationCommandBulkOverwrite(b.appID, b.opts.GuildID, commands(), discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: register commands: %w", err)
+	}
+	b.log.Info("discord: commands registered", "count", len(cmds), "guild_id", b.opts.GuildID)
+	return nil
+}
+
+// Ready reports whether the gateway connection is up.
+func (b *Bot) Ready() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ready && !b.closing
+}
+
+// Close stops taking interactions, waits (bounded) for those in flight and for background
+// edits, then closes the gateway connection.
+func (b *Bot) Close() error {
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		b.inflight.Wait()
+		b.bg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(b.opts.CloseTimeout):
+		b.log.Warn("discord: shutdown: interactions still running after the timeout")
+	}
+	return b.s.Close()
+}
+
+// onInteraction routes one interaction. discordgo runs each event in its own goroutine.
+func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return // no new work during shutdown; Discord shows the member a failure, nothing is half-done
+	}
+	b.inflight.Add(1)
+	b.mu.Unlock()
+	defer b.inflight.Done()
+
+	i := ic.Interaction
+	r := &responder{b: b, i: i, actor: actorOf(i), start: time.Now(), name: interactionName(i)}
+	rt, ok := b.route(i)
+	if !ok {
+		b.errorReply(r, quiz.Errorf(quiz.EINVALID, "This button or command is not known (it may be from an older version). Try the command again."))
+		b.finish(r, errors.New("unknown"))
+		return
+	}
+	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+		r.timer = time.AfterFunc(b.opts.DeferAfter, func() { r.autoDefer(rt.ephemeral) })
+	}
+	ctx := b.ctx
+	err := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("discord: handler panic: %v", p)
+			}
+		}()
+		return rt.h(ctx, r)
+	}()
+	r.stopTimer()
+	if err != nil {
+		b.errorReply(r, err)
+	} else if !r.answered() {
+		_ = r.ack()
+	}
+	b.finish(r, err)
+}
+
+func (b *Bot) finish(r *responder, err error) {
+	outcome := "ok"
+	switch c := quiz.ErrorCode(err); {
+	case err == nil:
+	case c == quiz.EINTERNAL:
+		outcome = "error"
+	default:
+		outcome = c
+	}
+	b.obs.Interaction(r.name, outcome, r.acked)
+	b.log.Info("interaction", "interaction_id", r.i.ID, "command", r.name, "outcome", outcome,
+		"guild_id", r.actor.Guild, "user_id", r.actor.User, "latency_ms", time.Since(r.start).Milliseconds(),
+		"ack_ms", r.acked.Milliseconds(), "deferred", r.deferred)
+}

@@ -1,0 +1,400 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// route picks the handler for an interaction: by command name, or by the action in a custom ID.
+func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return route{h: b.autocomplete}, true
+	case discordgo.InteractionApplicationCommand:
+		switch i.ApplicationCommandData().Name {
+		case "interview":
+			return route{h: b.interview}, true
+		case "review":
+			return route{h: b.review, ephemeral: true}, true
+		case "streak":
+			return route{h: b.streak, ephemeral: true}, true
+		case "leaderboard":
+			return route{h: b.leaderboard}, true
+		case "settings":
+			return route{h: b.settings, ephemeral: true}, true
+		case "privacy":
+			return route{h: b.privacy, ephemeral: true}, true
+		case "daily":
+			return route{h: b.daily, ephemeral: true}, true
+		case "bank":
+			return route{h: b.bank, ephemeral: true}, true
+		}
+	case discordgo.InteractionMessageComponent:
+		c, err := parseCustomID(i.MessageComponentData().CustomID)
+		if err != nil {
+			return route{}, false
+		}
+		h := func(ctx context.Context, r *responder) error { return b.component(ctx, r, c) }
+		return route{h: h, ephemeral: true}, true
+	case discordgo.InteractionModalSubmit:
+		c, err := parseCustomID(i.ModalSubmitData().CustomID)
+		if err != nil {
+			return route{}, false
+		}
+		h := func(ctx context.Context, r *responder) error { return b.modalSubmit(ctx, r, c) }
+		return route{h: h, ephemeral: true}, true
+	}
+	return route{}, false
+}
+
+func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
+	d := r.i.ApplicationCommandData()
+	_, o := commandOptions(d)
+	f, ok := o.focused()
+	if !ok {
+		return r.choices(nil)
+	}
+	typed, _ := f.Value.(string)
+	var cs []*discordgo.ApplicationCommandOptionChoice
+	switch f.Name {
+	case "topic":
+		topics, err := b.q.MatchTopics(ctx, r.actor.Guild, typed, maxAutocomplete)
+		if err != nil {
+			return err
+		}
+		l := b.q.Lang(ctx, r.actor)
+		for _, t := range topics {
+			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: truncate(t.Slug+" · "+t.Title.In(l), maxChoiceName), Value: t.Slug})
+		}
+	case "zone", "timezone":
+		for _, z := range matchZones(typed, maxAutocomplete) {
+			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: z, Value: z})
+		}
+	case "id":
+		ids, err := b.q.MatchQuestionIDs(ctx, r.actor, typed, maxAutocomplete)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: id, Value: id})
+		}
+	}
+	return r.choices(cs)
+}
+
+func (b *Bot) interview(ctx context.Context, r *responder) error {
+	_, o := commandOptions(r.i.ApplicationCommandData())
+	return b.ask(ctx, r, quiz.AskRequest{Topic: o.str("topic"), Private: o.boolean("private")})
+}
+
+func (b *Bot) review(ctx context.Context, r *responder) error {
+	return b.ask(ctx, r, quiz.AskRequest{Review: true, Private: true})
+}
+
+// ask asks a question and shows it: publicly in the channel (remembering the message for the
+// answered count and the reveal), or privately.
+func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error {
+	req.Channel = quiz.ChannelID(parseSnowflake(r.i.ChannelID))
+	asked, err := b.q.Ask(ctx, r.actor, req)
+	if err != nil {
+		return err
+	}
+	return b.showAsked(ctx, r, asked)
+}
+
+func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) error {
+	m := questionMessage(asked.Question, asked.Lang, asked.Session)
+	if err := r.reply(m); err != nil {
+		return err
+	}
+	if asked.Session.Private {
+		return nil
+	}
+	msg, err := b.s.InteractionResponse(r.i, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: read the posted question: %w", err)
+	}
+	return b.q.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(msg.ChannelID)), quiz.MessageID(parseSnowflake(msg.ID)))
+}
+
+func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
+	sid := quiz.SessionID(c.Session)
+	switch c.Action {
+	case actAnswer:
+		_, q, err := b.q.Session(ctx, r.actor.Guild, sid)
+		if err != nil {
+			return err
+		}
+		return r.modal(answerModal(q, b.q.Lang(ctx, r.actor), sid))
+	case actReport:
+		if _, _, err := b.q.Session(ctx, r.actor.Guild, sid); err != nil {
+			return err
+		}
+		return r.modal(reportModal(b.q.Lang(ctx, r.actor), sid))
+	case actReveal:
+		res, err := b.q.Reveal(ctx, r.actor, sid)
+		if err != nil {
+			return err
+		}
+		return r.reply(answeredMessage(res, false))
+	case actNext:
+		sess, _, err := b.q.Session(ctx, r.actor.Guild, sid)
+		if err != nil {
+			return err
+		}
+		// Only the asker's Next posts publicly; anyone else continues privately.
+		private := sess.Private || sess.OpenedBy != r.actor.User
+		asked, err := b.q.Next(ctx, r.actor, sid, quiz.AskRequest{Channel: quiz.ChannelID(parseSnowflake(r.i.ChannelID)), Private: private})
+		if err != nil {
+			return err
+		}
+		return b.showAsked(ctx, r, asked)
+	case actClose:
+		if err := b.q.CloseSession(ctx, r.actor, sid, b); err != nil {
+			return err
+		}
+		sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
+		if err != nil {
+			return err
+		}
+		return r.updateMessage(questionMessage(q, sess.Lang, sess))
+	case actGrade:
+		g, _ := quiz.ParseGrade(c.Arg)
+		res, err := b.q.Grade(ctx, r.actor, sid, g)
+		if err != nil {
+			return err
+		}
+		l := res.Lang
+		text := fmt.Sprintf("%s: **%s** · %s %s", "Graded", l.T(strings.ToUpper(string(g[:1]))+string(g[1:])), l.T("Next review"), relTime(res.Card.Due))
+		return r.updateMessage(message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	case actForget:
+		if err := b.q.DeleteMember(ctx, r.actor); err != nil {
+			return err
+		}
+		return r.updateMessage(message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	case actPage, actConfirm, actCancel, actResolve, actAdd2Open:
+		return b.bankComponent(ctx, r, c)
+	}
+	return quiz.Errorf(quiz.EINVALID, "Unknown button.")
+}
+
+func (b *Bot) modalSubmit(ctx context.Context, r *responder, c customID) error {
+	sid := quiz.SessionID(c.Session)
+	values := modalValues(r.i.ModalSubmitData())
+	switch c.Action {
+	case actSubmit:
+		res, err := b.q.Answer(ctx, r.actor, sid, values["answer"])
+		if err != nil {
+			return err
+		}
+		if err := r.reply(answeredMessage(res, true)); err != nil {
+			return err
+		}
+		if res.First && !res.Session.Private && res.Session.Message != 0 {
+			b.scheduleCountEdit(r.actor.Guild, sid)
+		}
+		return nil
+	case actReportSend:
+		if err := b.q.Report(ctx, r.actor, sid, values["reason"]); err != nil {
+			return err
+		}
+		return r.reply(message{Content: "Thanks: the moderators will see your report with /bank reports.", Ephemeral: true})
+	}
+	return b.bankModal(ctx, r, c, values)
+}
+
+// modalValues collects text inputs by custom ID.
+func modalValues(d discordgo.ModalSubmitInteractionData) map[string]string {
+	out := map[string]string{}
+	for _, row := range d.Components {
+		ar, ok := row.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, c := range ar.Components {
+			if ti, ok := c.(*discordgo.TextInput); ok {
+				out[ti.CustomID] = ti.Value
+			}
+		}
+	}
+	return out
+}
+
+func (b *Bot) streak(ctx context.Context, r *responder) error {
+	_, o := commandOptions(r.i.ApplicationCommandData())
+	who := r.actor.User
+	name := r.actor.Name
+	if id := o.id("member"); id != 0 {
+		who = quiz.UserID(id)
+		name = fmt.Sprintf("<@%d>", id)
+		if res := r.i.ApplicationCommandData().Resolved; res != nil {
+			if u, ok := res.Users[fmt.Sprint(id)]; ok && u != nil {
+				name = u.Username
+			}
+		}
+	}
+	v, err := b.q.Streak(ctx, r.actor, who)
+	if err != nil {
+		return err
+	}
+	return r.reply(streakMessage(v, name))
+}
+
+func (b *Bot) leaderboard(ctx context.Context, r *responder) error {
+	_, o := commandOptions(r.i.ApplicationCommandData())
+	board := quiz.BoardStreak
+	if o.str("board") == "month" {
+		board = quiz.BoardMonth
+	}
+	entries, _, err := b.q.Leaderboard(ctx, r.actor, board, 10)
+	if err != nil {
+		return err
+	}
+	return r.reply(leaderboardMessage(entries, board))
+}
+
+func (b *Bot) settings(ctx context.Context, r *responder) error {
+	sub, o := commandOptions(r.i.ApplicationCommandData())
+	switch sub {
+	case "timezone":
+		z, err := b.q.SetTimezone(ctx, r.actor, o.str("zone"))
+		if err != nil {
+			return err
+		}
+		if z == "" {
+			z = "the server's time zone"
+		}
+		return r.reply(message{Content: "Your days are now counted in " + z + ".", Ephemeral: true})
+	case "language":
+		l, err := b.q.SetLanguage(ctx, r.actor, o.str("language"))
+		if err != nil {
+			return err
+		}
+		if l == "" {
+			l = "your Discord language"
+		}
+		return r.reply(message{Content: fmt.Sprintf("Questions will be shown in %s.", l), Ephemeral: true})
+	case "moderator-role":
+		role := quiz.RoleID(o.id("role"))
+		if err := b.q.SetModeratorRole(ctx, r.actor, role); err != nil {
+			return err
+		}
+		if role == 0 {
+			return r.reply(message{Content: "The moderator role was cleared: only members with Manage Server can moderate.", Ephemeral: true})
+		}
+		return r.reply(message{Content: fmt.Sprintf("Members with <@&%d> can now moderate the bot.", role), Ephemeral: true})
+	}
+	return quiz.Errorf(quiz.EINVALID, "Unknown setting.")
+}
+
+func (b *Bot) privacy(ctx context.Context, r *responder) error {
+	sub, _ := commandOptions(r.i.ApplicationCommandData())
+	switch sub {
+	case "export":
+		e, err := b.q.ExportMember(ctx, r.actor)
+		if err != nil {
+			return err
+		}
+		data, err := json.MarshalIndent(e, "", "  ")
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
+		return r.reply(message{Content: "All the data this bot keeps about you in this server:", Ephemeral: true,
+			Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
+	case "delete":
+		return r.reply(message{Content: "This erases your streak, answers and reviews in this server. It cannot be undone.", Ephemeral: true,
+			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				button(discordgo.DangerButton, "Delete my data", customID{Action: actForget}),
+			}}}})
+	}
+	return quiz.Errorf(quiz.EINVALID, "Unknown privacy command.")
+}
+
+func (b *Bot) daily(ctx context.Context, r *responder) error {
+	if err := b.requireModerator(ctx, r); err != nil {
+		return err
+	}
+	sub, o := commandOptions(r.i.ApplicationCommandData())
+	switch sub {
+	case "setup":
+		req := quiz.DailyRequest{Channel: quiz.ChannelID(o.id("channel")), At: o.str("time"), TZ: o.str("timezone"),
+			Topics: o.str("topics"), Days: o.str("days"), Role: quiz.RoleID(o.id("role"))}
+		if h, ok := o.number("reveal_after"); ok {
+			req.RevealAfter = time.Duration(h * float64(time.Hour))
+		}
+		d, err := b.q.SetupDaily(ctx, r.actor, req)
+		if err != nil {
+			return err
+		}
+		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(quiz.DailyStatus{Daily: d})}, Ephemeral: true})
+	case "show":
+		st, err := b.q.ShowDaily(ctx, r.actor)
+		if err != nil {
+			return err
+		}
+		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
+	case "pause", "resume":
+		d, err := b.q.PauseDaily(ctx, r.actor, sub == "pause")
+		if err != nil {
+			return err
+		}
+		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(quiz.DailyStatus{Daily: d})}, Ephemeral: true})
+	case "skip":
+		day, err := b.q.SkipDaily(ctx, r.actor)
+		if err != nil {
+			return err
+		}
+		return r.reply(message{Content: fmt.Sprintf("The daily question of %s will be skipped.", day), Ephemeral: true})
+	case "now":
+		p, err := b.q.PostDailyNow(ctx, r.actor, b)
+		if err != nil {
+			return err
+		}
+		return r.reply(message{Content: fmt.Sprintf("Posted today's question (%s).", p.QuestionID), Ephemeral: true})
+	}
+	return quiz.Errorf(quiz.EINVALID, "Unknown daily command.")
+}
+
+func dailyEmbed(st quiz.DailyStatus) *discordgo.MessageEmbed {
+	d := st.Daily
+	topics := "all topics"
+	if len(d.Topics) > 0 {
+		topics = strings.Join(d.Topics, ", ")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Channel: <#%d>\nTime: %s %s, %s\nTopics: %s\n", d.Channel, d.At, d.TZ, quiz.WeekdayNames(d.Weekdays), topics)
+	reveal := d.RevealAfter
+	if reveal == 0 {
+		reveal = quiz.DefaultDailyRevealAfter
+	}
+	fmt.Fprintf(&b, "Answer posted after: %s\n", reveal)
+	if d.Role != 0 {
+		fmt.Fprintf(&b, "Mentions: <@&%d>\n", d.Role)
+	}
+	switch {
+	case d.Paused && d.PauseReason != "":
+		fmt.Fprintf(&b, "**Paused:** %s Fix it, then /daily resume.\n", d.PauseReason)
+	case d.Paused:
+		b.WriteString("**Paused.** /daily resume to start again.\n")
+	case !st.Next.IsZero():
+		fmt.Fprintf(&b, "Next post: %s (<t:%d:F>)\n", relTime(st.Next), st.Next.Unix())
+	}
+	if d.Skip != 0 {
+		fmt.Fprintf(&b, "Skipping: %s\n", d.Skip)
+	}
+	if st.Last != nil {
+		fmt.Fprintf(&b, "Last: %s, %s", st.Last.Day, st.Last.State)
+		if st.Last.Note != "" {
+			fmt.Fprintf(&b, " (%s)", st.Last.Note)
+		}
+		b.WriteString("\n")
+	}
+	return infoEmbed("Daily question", b.String())
+}

@@ -1,0 +1,154 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+var _ quiz.Publisher = (*Bot)(nil)
+
+// messageSendNonce adds the nonce fields discordgo v0.29.0's MessageSend lacks: with
+// enforce_nonce, Discord returns the earlier message for a repeated nonce instead of posting twice.
+type messageSendNonce struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+}
+
+// post sends a channel message with a nonce, within the bot's global rate.
+func (b *Bot) post(ctx context.Context, ch quiz.ChannelID, m *discordgo.MessageSend, nonce string) (quiz.MessageID, error) {
+	if err := b.lim.wait(ctx); err != nil {
+		return 0, err
+	}
+	for _, e := range m.Embeds {
+		e.Type = discordgo.EmbedTypeRich
+	}
+	ep := discordgo.EndpointChannelMessages(ch.String())
+	raw, err := b.s.RequestWithBucketID(http.MethodPost, ep, messageSendNonce{m, nonce, nonce != ""}, ep, discordgo.WithContext(ctx))
+	if err != nil {
+		return 0, publishError(ch, err)
+	}
+	var msg discordgo.Message
+	if err := json.Unmarshal(raw, &msg); err != nil {
+		return 0, fmt.Errorf("discord: decode posted message: %w", err)
+	}
+	return quiz.MessageID(parseSnowflake(msg.ID)), nil
+}
+
+// publishError maps Discord's answers to the service's codes: a missing channel or permission is
+// permanent (ENOTFOUND, EFORBIDDEN); anything else may pass.
+func publishError(ch quiz.ChannelID, err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		switch re.Response.StatusCode {
+		case http.StatusNotFound:
+			return quiz.Errorf(quiz.ENOTFOUND, "Channel <#%d> no longer exists or the bot cannot see it.", ch)
+		case http.StatusForbidden:
+			return quiz.Errorf(quiz.EFORBIDDEN, "The bot may not post in <#%d>: give it View Channel, Send Messages and Embed Links there.", ch)
+		}
+	}
+	return fmt.Errorf("discord: post to channel %d: %w", ch, err)
+}
+
+// PostQuestion posts a daily question. The role, if any, is the only mention allowed.
+func (b *Bot) PostQuestion(ctx context.Context, p quiz.QuestionPost) (quiz.MessageID, error) {
+	m := questionMessage(p.Question, p.Lang, p.Session)
+	send := &discordgo.MessageSend{Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
+	send.Content = p.Lang.T("Answer privately with the button below.")
+	if p.Role != 0 {
+		send.Content = fmt.Sprintf("<@&%d> %s", p.Role, send.Content)
+		send.AllowedMentions.Roles = []string{p.Role.String()}
+	}
+	return b.post(ctx, p.Channel, send, p.Nonce)
+}
+
+// PostReveal posts a reference answer under its question.
+func (b *Bot) PostReveal(ctx context.Context, p quiz.RevealPost) (quiz.MessageID, error) {
+	id, err := b.post(ctx, p.Channel, revealMessage(p), p.Nonce)
+	if err != nil {
+		return 0, err
+	}
+	if p.ReplyTo != 0 {
+		// The question stays, without its Close button, and shows the final count.
+		b.scheduleCountEdit(p.Guild, p.Session.ID)
+	}
+	return id, nil
+}
+
+// Notify sends a member a direct message, best effort.
+func (b *Bot) Notify(ctx context.Context, _ quiz.GuildID, u quiz.UserID, text string) error {
+	if err := b.lim.wait(ctx); err != nil {
+		return err
+	}
+	ch, err := b.s.UserChannelCreate(u.String(), discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: open DM with %d: %w", u, err)
+	}
+	_, err = b.post(ctx, quiz.ChannelID(parseSnowflake(ch.ID)), &discordgo.MessageSend{Content: truncate(text, maxContent), AllowedMentions: noMentions()}, "")
+	return err
+}
+
+type editKey struct {
+	g quiz.GuildID
+	s quiz.SessionID
+}
+
+// pendingEdit coalesces the edits of one public question message: however many members
+// answer at once, at most one edit is in flight and one more is queued.
+type pendingEdit struct {
+	dirty bool
+}
+
+// scheduleCountEdit refreshes the answered count (and buttons) of a public question message.
+func (b *Bot) scheduleCountEdit(g quiz.GuildID, sid quiz.SessionID) {
+	k := editKey{g, sid}
+	b.mu.Lock()
+	if pe, ok := b.edits[k]; ok {
+		pe.dirty = true
+		b.mu.Unlock()
+		return
+	}
+	b.edits[k] = &pendingEdit{}
+	b.bg.Add(1)
+	b.mu.Unlock()
+	go func() {
+		defer b.bg.Done()
+		for {
+			b.editQuestion(g, sid)
+			b.mu.Lock()
+			pe := b.edits[k]
+			if !pe.dirty {
+				delete(b.edits, k)
+				b.mu.Unlock()
+				return
+			}
+			pe.dirty = false
+			b.mu.Unlock()
+		}
+	}()
+}
+
+func (b *Bot) editQuestion(g quiz.GuildID, sid quiz.SessionID) {
+	ctx := b.ctx
+	sess, q, err := b.q.Session(ctx, g, sid)
+	if err != nil || sess.Message == 0 {
+		return
+	}
+	if err := b.lim.wait(ctx); err != nil {
+		return
+	}
+	m := questionMessage(q, sess.Lang, sess)
+	edit := discordgo.NewMessageEdit(sess.Channel.String(), sess.Message.String())
+	edit.Embeds = &m.Embeds
+	edit.Components = &m.Components
+	edit.AllowedMentions = noMentions()
+	if _, err := b.s.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx)); err != nil {
+		b.log.Warn("discord: could not update a question message", "guild_id", g, "session_id", sid, "err", err)
+	}
+}

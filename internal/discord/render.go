@@ -1,0 +1,253 @@
+package discord
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// Discord's limits (see discord-limits.md) that rendering must respect.
+const (
+	maxContent      = 2000
+	maxEmbedDesc    = 4096
+	maxEmbedTitle   = 256
+	maxFieldValue   = 1024
+	maxEmbedTotal   = 6000
+	maxFooter       = 2048
+	maxModalTitle   = 45
+	maxInputLabel   = 45
+	maxPlaceholder  = 100
+	maxChoiceName   = 100
+	maxAutocomplete = 25
+	colorQuestion   = 0x5865F2
+	colorAnswer     = 0x57F287
+	colorInfo       = 0xFEE75C
+)
+
+// noMentions is set on every message the bot sends: bank text and member input never ping.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// truncate cuts s to at most n runes, marking the cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// message is what a handler answers with; the router turns it into the right API call.
+type message struct {
+	Content    string
+	Embeds     []*discordgo.MessageEmbed
+	Components []discordgo.MessageComponent
+	Ephemeral  bool
+	Files      []*discordgo.File
+}
+
+func levelLabel(l quiz.Lang, lv quiz.Level) string { return l.T(string(lv)) }
+
+// questionEmbed shows a question. answered < 0 hides the count (private sessions).
+func questionEmbed(q quiz.Question, l quiz.Lang, sess quiz.Session, answered int) *discordgo.MessageEmbed {
+	title := fmt.Sprintf("%s · %s", q.Topic, levelLabel(l, q.Level))
+	if sess.Daily != 0 {
+		title = fmt.Sprintf("%s %s · %s", l.T("Daily question"), sess.Daily, title)
+	}
+	footer := q.ID
+	if answered >= 0 {
+		footer = fmt.Sprintf("%s · %d %s", q.ID, answered, l.T("answered"))
+	}
+	return &discordgo.MessageEmbed{
+		Title:       truncate(title, maxEmbedTitle),
+		Description: truncate(q.Prompt.In(l), maxEmbedDesc),
+		Color:       colorQuestion,
+		Footer:      &discordgo.MessageEmbedFooter{Text: truncate(footer, maxFooter)},
+	}
+}
+
+func button(style discordgo.ButtonStyle, label string, id customID) discordgo.Button {
+	return discordgo.Button{Style: style, Label: truncate(label, 80), CustomID: id.String()}
+}
+
+// questionButtons are the buttons under a question. Public sessions also get Close (reveal
+// now) and Report.
+func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool) []discordgo.MessageComponent {
+	sid := uint64(sess.ID)
+	row := []discordgo.MessageComponent{
+		button(discordgo.PrimaryButton, l.T("Answer"), customID{Action: actAnswer, Session: sid}),
+		button(discordgo.SecondaryButton, l.T("Reveal"), customID{Action: actReveal, Session: sid}),
+	}
+	if sess.Daily == 0 {
+		row = append(row, button(discordgo.SecondaryButton, l.T("Next"), customID{Action: actNext, Session: sid}))
+	}
+	if !sess.Private && !revealed {
+		row = append(row, button(discordgo.DangerButton, l.T("Close"), customID{Action: actClose, Session: sid}))
+	}
+	row = append(row, button(discordgo.SecondaryButton, l.T("Report"), customID{Action: actReport, Session: sid}))
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+}
+
+// questionMessage is a question as posted (publicly or privately).
+func questionMessage(q quiz.Question, l quiz.Lang, sess quiz.Session) message {
+	answered := sess.Answers
+	if sess.Private {
+		answered = -1
+	}
+	return message{
+		Embeds:     []*discordgo.MessageEmbed{questionEmbed(q, l, sess, answered)},
+		Components: questionButtons(l, sess, sess.State == quiz.SessionRevealed),
+		Ephemeral:  sess.Private,
+	}
+}
+
+// referenceEmbeds renders the reference answer, key points and follow-ups inside the 6000
+// character total: follow-ups are dropped first, then the answer is shortened.
+func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discordgo.MessageEmbed {
+	title := truncate(fmt.Sprintf("%s · %s%s", l.T("Reference answer"), q.ID, extraTitle), maxEmbedTitle)
+	var kp strings.Builder
+	for _, k := range q.KeyPoints.In(l) {
+		fmt.Fprintf(&kp, "• %s\n", k)
+	}
+	var fu strings.Builder
+	for _, f := range q.FollowUps.In(l) {
+		fmt.Fprintf(&fu, "• %s\n", f)
+	}
+	answer := strings.TrimSpace(q.Answer.In(l))
+	kpTitle, fuTitle := l.T("Key points"), l.T("Follow-up questions")
+	size := func() int {
+		n := utf8.RuneCountInString(title) + utf8.RuneCountInString(answer) + utf8.RuneCountInString(kpTitle) + utf8.RuneCountInString(kp.String())
+		if fu.Len() > 0 {
+			n += utf8.RuneCountInString(fuTitle) + utf8.RuneCountInString(fu.String())
+		}
+		return n
+	}
+	if size() > maxEmbedTotal {
+		fu.Reset()
+	}
+	if over := size() - maxEmbedTotal; over > 0 {
+		answer = truncate(answer, utf8.RuneCountInString(answer)-over-1)
+	}
+	embeds := []*discordgo.MessageEmbed{
+		{Title: title, Description: truncate(answer, maxEmbedDesc), Color: colorAnswer},
+		{Title: kpTitle, Description: truncate(kp.String(), maxEmbedDesc), Color: colorAnswer},
+	}
+	if fu.Len() > 0 {
+		embeds = append(embeds, &discordgo.MessageEmbed{Title: fuTitle, Description: truncate(fu.String(), maxEmbedDesc), Color: colorInfo})
+	}
+	return embeds
+}
+
+func gradeButtons(l quiz.Lang, sid quiz.SessionID) []discordgo.MessageComponent {
+	styles := map[quiz.Grade]discordgo.ButtonStyle{quiz.Again: discordgo.DangerButton, quiz.Hard: discordgo.SecondaryButton,
+		quiz.Good: discordgo.SuccessButton, quiz.Easy: discordgo.PrimaryButton}
+	var row []discordgo.MessageComponent
+	for _, g := range quiz.Grades {
+		name := strings.ToUpper(string(g[:1])) + string(g[1:])
+		row = append(row, button(styles[g], l.T(name), customID{Action: actGrade, Session: uint64(sid), Arg: string(g)}))
+	}
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+}
+
+// answeredMessage is the private reply after an answer or a reveal.
+func answeredMessage(res quiz.Answered, answered bool) message {
+	l := res.Lang
+	var content string
+	if answered {
+		content = l.T("How did you do?")
+		if res.Counted {
+			content = fmt.Sprintf("🔥 %s: %d · %s", l.T("Streak"), res.Streak.Current, content)
+		}
+	} else {
+		content = l.T("How did you do?")
+	}
+	return message{
+		Content:    content,
+		Embeds:     referenceEmbeds(res.Question, l, ""),
+		Components: gradeButtons(l, res.Session.ID),
+		Ephemeral:  true,
+	}
+}
+
+// revealMessage is the public reference answer posted under a question.
+func revealMessage(p quiz.RevealPost) *discordgo.MessageSend {
+	l := p.Lang
+	m := &discordgo.MessageSend{
+		Content:         fmt.Sprintf("%d %s", p.Answers, l.T("answered")),
+		Embeds:          referenceEmbeds(p.Question, l, ""),
+		AllowedMentions: noMentions(),
+	}
+	if p.ReplyTo != 0 {
+		m.Reference = &discordgo.MessageReference{MessageID: p.ReplyTo.String(), ChannelID: p.Channel.String(), FailIfNotExists: ptr(false)}
+	}
+	return m
+}
+
+// answerModal asks for an answer: one required paragraph field.
+func answerModal(q quiz.Question, l quiz.Lang, sid quiz.SessionID) *discordgo.InteractionResponseData {
+	return &discordgo.InteractionResponseData{
+		CustomID: customID{Action: actSubmit, Session: uint64(sid)}.String(),
+		Title:    truncate(l.T("Your answer")+" · "+q.Topic, maxModalTitle),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.TextInput{
+				CustomID: "answer", Label: truncate(l.T("Your answer"), maxInputLabel), Style: discordgo.TextInputParagraph,
+				Placeholder: truncate(q.Prompt.In(l), maxPlaceholder), Required: true, MinLength: 1, MaxLength: quiz.MaxAnswerText,
+			},
+		}}},
+	}
+}
+
+// reportModal asks why a question is wrong.
+func reportModal(l quiz.Lang, sid quiz.SessionID) *discordgo.InteractionResponseData {
+	return &discordgo.InteractionResponseData{
+		CustomID: customID{Action: actReportSend, Session: uint64(sid)}.String(),
+		Title:    truncate(l.T("Report"), maxModalTitle),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.TextInput{
+				CustomID: "reason", Label: truncate("What is wrong with this question?", maxInputLabel), Style: discordgo.TextInputParagraph,
+				Placeholder: "e.g. the answer says X, but since version Y it is Z", Required: true, MinLength: 5, MaxLength: 1000,
+			},
+		}}},
+	}
+}
+
+func infoEmbed(title, desc string) *discordgo.MessageEmbed {
+	return &discordgo.MessageEmbed{Title: truncate(title, maxEmbedTitle), Description: truncate(desc, maxEmbedDesc), Color: colorInfo}
+}
+
+// streakMessage shows a streak and why it is what it is.
+func streakMessage(v quiz.StreakView, who string) message {
+	s := v.Status
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%d** day(s) in a row · best %d · %d answers · %d days active · freezes %d/%d\nDays end at midnight in %s.\n\n",
+		s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
+	lines := quiz.ExplainStreak(s)
+	for _, line := range lines {
+		b.WriteString(line + "\n")
+	}
+	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("%s · %s", v.Lang.T("Streak"), who), b.String())}, Ephemeral: true}
+}
+
+// leaderboardMessage lists the top members; mentions inside embeds never ping.
+func leaderboardMessage(entries []quiz.Entry, board quiz.Board) message {
+	title := "Leaderboard · current streaks"
+	unit := "day(s)"
+	if board == quiz.BoardMonth {
+		title, unit = "Leaderboard · answers this month", "answer(s)"
+	}
+	var b strings.Builder
+	if len(entries) == 0 {
+		b.WriteString("Nobody is on the board yet: answer a question with /interview to start.")
+	}
+	for _, e := range entries {
+		fmt.Fprintf(&b, "**%d.** <@%d> · %d %s\n", e.Rank, e.User, e.Value, unit)
+	}
+	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())}}
+}
+
+func relTime(t time.Time) string { return fmt.Sprintf("<t:%d:R>", t.Unix()) }

@@ -1,0 +1,255 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// handler serves one kind of interaction. It answers through r exactly once (the router
+// answers with an error reply if it returns an error before answering).
+type handler func(ctx context.Context, r *responder) error
+
+type route struct {
+	h handler
+	// ephemeral says how to defer if the handler is slow: a private "thinking…" (true) or a
+	// public one (false).
+	ephemeral bool
+}
+
+// responder sends the one initial response to an interaction, deferring on its own when the
+// handler takes longer than deferAfter, and turns later replies into edits of @original.
+type responder struct {
+	b     *Bot
+	i     *discordgo.Interaction
+	actor quiz.Actor
+	start time.Time
+	name  string
+
+	mu       sync.Mutex
+	state    respState
+	timer    *time.Timer
+	acked    time.Duration
+	deferred bool
+}
+
+type respState int
+
+const (
+	respNone respState = iota
+	respDeferred
+	respDone
+)
+
+// callback sends the initial response, inside Discord's 3-second window: no rate-limit retries
+// (a retry would miss the window anyway) and a bounded deadline.
+func (r *responder) callback(resp *discordgo.InteractionResponse) error {
+	ctx, cancel := context.WithTimeout(r.b.ctx, 2500*time.Millisecond)
+	defer cancel()
+	err := r.b.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if err == nil {
+		r.acked = time.Since(r.start)
+	}
+	return err
+}
+
+// autoDefer runs when the handler is slow.
+func (r *responder) autoDefer(ephemeral bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state != respNone {
+		return
+	}
+	typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
+	var data *discordgo.InteractionResponseData
+	if ephemeral {
+		data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	if err := r.callback(&discordgo.InteractionResponse{Type: typ, Data: data}); err != nil {
+		r.b.log.Warn("deferring a slow interaction failed", "interaction_id", r.i.ID, "err", err)
+		r.state = respDone
+		return
+	}
+	r.state, r.deferred = respDeferred, true
+}
+
+func responseData(m message) *discordgo.InteractionResponseData {
+	d := &discordgo.InteractionResponseData{
+		Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions(), Files: m.Files,
+	}
+	if m.Ephemeral {
+		d.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return d
+}
+
+// reply answers with a new message (type 4), or edits the deferred response.
+func (r *responder) reply(m message) error {
+	return r.send(m, discordgo.InteractionResponseChannelMessageWithSource)
+}
+
+// updateMessage replaces the message a button was on (type 7).
+func (r *responder) updateMessage(m message) error {
+	return r.send(m, discordgo.InteractionResponseUpdateMessage)
+}
+
+func (r *responder) send(m message, typ discordgo.InteractionResponseType) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopTimer()
+	switch r.state {
+	case respNone:
+		r.state = respDone
+		return r.callback(&discordgo.InteractionResponse{Type: typ, Data: responseData(m)})
+	case respDeferred:
+		r.state = respDone
+		edit := &discordgo.WebhookEdit{Content: &m.Content, Embeds: &m.Embeds, Components: &m.Components, AllowedMentions: noMentions(), Files: m.Files}
+		_, err := r.b.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(r.b.ctx))
+		return err
+	}
+	// Already answered: a second message is a follow-up.
+	params := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions(), Files: m.Files}
+	if m.Ephemeral {
+		params.Flags = discordgo.MessageFlagsEphemeral
+	}
+	_, err := r.b.s.FollowupMessageCreate(r.i, true, params, discordgo.WithContext(r.b.ctx))
+	return err
+}
+
+// modal opens a modal; it must be the initial response, so handlers call it before any work.
+func (r *responder) modal(d *discordgo.InteractionResponseData) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopTimer()
+	if r.state != respNone {
+		return errors.New("discord: a modal must be the first response")
+	}
+	r.state = respDone
+	return r.callback(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: d})
+}
+
+// ack acknowledges a component without changing anything (type 6).
+func (r *responder) ack() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopTimer()
+	if r.state != respNone {
+		return nil
+	}
+	r.state = respDone
+	return r.callback(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+}
+
+func (r *responder) choices(cs []*discordgo.ApplicationCommandOptionChoice) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopTimer()
+	r.state = respDone
+	if len(cs) > maxAutocomplete {
+		cs = cs[:maxAutocomplete]
+	}
+	if cs == nil {
+		cs = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	return r.callback(&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: cs}})
+}
+
+func (r *responder) stopTimer() {
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+}
+
+func (r *responder) answered() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.state != respNone
+}
+
+// errorReply is the one place errors become what a member sees: a short private message. Internal
+// errors are logged with the interaction id and shown as a generic apology.
+func (b *Bot) errorReply(r *responder, err error) {
+	code := quiz.ErrorCode(err)
+	if code == quiz.EINTERNAL {
+		b.log.Error("interaction failed", "interaction_id", r.i.ID, "command", r.name, "guild_id", r.actor.Guild,
+			"user_id", r.actor.User, "err", err)
+	}
+	msg := quiz.ErrorMessage(err)
+	if r.i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		_ = r.choices(nil)
+		return
+	}
+	if rerr := r.reply(message{Content: "⚠️ " + truncate(msg, maxContent-3), Ephemeral: true}); rerr != nil {
+		b.log.Warn("could not send the error reply", "interaction_id", r.i.ID, "err", rerr)
+	}
+}
+
+// interactionName names an interaction for logs and metrics: the command and subcommand, or
+// the component action.
+func interactionName(i *discordgo.Interaction) string {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		d := i.ApplicationCommandData()
+		name := d.Name
+		if len(d.Options) > 0 && d.Options[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+			name += " " + d.Options[0].Name
+		}
+		return name
+	case discordgo.InteractionMessageComponent:
+		if c, err := parseCustomID(i.MessageComponentData().CustomID); err == nil {
+			return "button " + c.Action
+		}
+		return "button ?"
+	case discordgo.InteractionModalSubmit:
+		if c, err := parseCustomID(i.ModalSubmitData().CustomID); err == nil {
+			return "modal " + c.Action
+		}
+		return "modal ?"
+	}
+	return fmt.Sprintf("type %d", i.Type)
+}
+
+// actorOf turns the interaction's invoker into a quiz.Actor. Permissions come from the member
+// object Discord computed for this channel, never from anything the client can set.
+func actorOf(i *discordgo.Interaction) quiz.Actor {
+	a := quiz.Actor{Locale: string(i.Locale)}
+	a.Guild = quiz.GuildID(parseSnowflake(i.GuildID))
+	var u *discordgo.User
+	if i.Member != nil {
+		u = i.Member.User
+		a.Manager = i.Member.Permissions&(permAdministrator|permManageGuild) != 0
+		for _, r := range i.Member.Roles {
+			a.Roles = append(a.Roles, quiz.RoleID(parseSnowflake(r)))
+		}
+		if i.Member.Nick != "" {
+			a.Name = i.Member.Nick
+		}
+	} else {
+		u = i.User
+	}
+	if u != nil {
+		a.User = quiz.UserID(parseSnowflake(u.ID))
+		if a.Name == "" {
+			a.Name = u.GlobalName
+		}
+		if a.Name == "" {
+			a.Name = u.Username
+		}
+	}
+	return a
+}
+
+func parseSnowflake(s string) uint64 {
+	v, err := quiz.ParseID(strings.TrimSpace(s))
+	if err != nil {
+		return 0
+	}
+	return v
+}
