@@ -1,0 +1,67 @@
+// Package discordtest is a stateful fake of Discord for tests.
+//
+// It listens on 127.0.0.1 and speaks the real wire protocol, so a real
+// *discordgo.Session works against it unchanged: REST under /api/v9/...
+// and the gateway WebSocket at /gw (HELLO, IDENTIFY → READY + GUILD_CREATE,
+// heartbeat ACKs, RESUME with replay, op 7 and op 9). Tests drive
+// interactions (Slash, Autocomplete, Click, SubmitModal), inject faults
+// (FailNext, DropConnection, Reconnect, InvalidSession, DeleteChannel,
+// DenyChannel) and inspect what the bot sent (Messages, DMs,
+// Interaction.Original, Followups, Requests, Transcript).
+//
+//	s := discordtest.New(t)
+//	s.AddGuild(discordtest.Guild{ID: "2001", Channels: []discordtest.Channel{{ID: "2002", Name: "q"}}})
+//	dg, _ := discordgo.New("Bot test-token")
+//	dg.Client = s.Client() // or Client.Transport = s.Transport()
+//	// ... dg.Open(); t.Cleanup(func() { dg.Close() }); s.WaitReady(ctx)
+//	i := s.Slash("2001", "2002", discordtest.User{ID: "3001", Permissions: "0"}, "interview")
+//	resp, err := i.Wait(ctx)
+//
+// # Rules
+//
+// The fake enforces shared/discord-limits.md. A break is a violation: it is
+// answered with Discord's error, recorded (Violations, Transcript) and fails
+// the test at cleanup unless the test called ExpectViolation with a
+// substring of it. Checked: the Authorization header; one initial callback
+// per interaction (40060), within the deadline from delivery (10062), of a
+// type the interaction accepts; webhook tokens (unknown 404/10015, older
+// than the token life 401/50027, used before the initial callback
+// 404/10015); message bodies (allowed_mentions present on creates and on
+// edits that change content or embeds, no "everyone"/"roles" in parse, no
+// "users" with a users list; content, embed, component, modal, text input
+// and autocomplete limits, counted in runes; empty messages 50006); bulk
+// overwrites of commands (name regex and lowercase, lengths, counts,
+// required before optional, autocomplete with choices, 8000 characters);
+// nonce length; routes the fake does not implement. When the official
+// OpenAPI description is found at ../shared/discord-api-spec/openapi.json
+// relative to the module root, every request is also validated against it
+// (v10 paths, int-like strings normalised, the callback branch chosen by
+// type); such violations start with "openapi:" and take precedence over the
+// fake's own checks of the same request.
+//
+// # Behaviour worth knowing
+//
+//   - Ids must be snowflakes (decimal strings); the spec rejects others.
+//   - Interactions dispatched while no client is connected are queued: a
+//     RESUME replays them, a new IDENTIFY delivers them after READY. The
+//     callback deadline and token life start at delivery.
+//   - After a type 5 deferral the first follow-up completes the deferred
+//     message (becomes @original), as Discord does.
+//   - Messages lists channel posts only; interaction replies are reached
+//     through the Interaction. Type 6/7 callbacks make the component's
+//     message the @original.
+//   - enforce_nonce dedupes for five minutes (WithClock time): the earlier
+//     message is returned and nothing new is created.
+//   - Rate limits: 5/s per channel for channel posts, 50/s per route
+//     otherwise, and the global limit over non-interaction routes. Bucket
+//     429s are counted (RateLimited) but are not violations. Rate windows
+//     use real time.
+//   - WaitReady also waits for the client's first heartbeat: closing a
+//     discordgo Session before it arrives races with discordgo's heartbeat
+//     goroutine, which then reconnects forever. After Reconnect or
+//     DropConnection, wait for Resumes() to grow, then WaitReady.
+//
+// Import it only from _test.go files. Its non-test files import only the
+// standard library, gorilla/websocket and kin-openapi; they never import
+// discordgo.
+package discordtest

@@ -1,0 +1,390 @@
+package discordtest
+
+import (
+	"bytes"
+	"compress/zlib"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// gwConn is one gateway WebSocket connection.
+type gwConn struct {
+	ws         *websocket.Conn
+	wmu        sync.Mutex
+	sess       *gwSession // attached session; guarded by Server.mu
+	heartbeats int        // op 1 frames received; guarded by Server.mu
+}
+
+// gwSession is a gateway session: its own sequence and the dispatches sent
+// in it, kept for RESUME.
+type gwSession struct {
+	id   string
+	seq  int
+	log  []loggedEvent
+	conn *gwConn // live connection receiving dispatches; nil while detached
+}
+
+type loggedEvent struct {
+	seq           int
+	frame         []byte
+	interactionID string
+}
+
+// pendingDispatch is a dispatch made while no connection was attached.
+type pendingDispatch struct {
+	sessID        string // session whose log holds it ("" = none)
+	typ           string
+	d             json.RawMessage
+	interactionID string
+}
+
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		http.Error(w, "closed", http.StatusServiceUnavailable)
+		return
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	c := &gwConn{ws: ws}
+	s.mu.Lock()
+	s.conns[c] = struct{}{}
+	hello := mustJSON(map[string]any{
+		"op": 10, "s": nil, "t": nil,
+		"d": map[string]any{"heartbeat_interval": s.cfg.heartbeat.Milliseconds()},
+	})
+	s.send(c, hello, false)
+	s.notify()
+	s.mu.Unlock()
+
+	defer func() {
+		ws.Close()
+		s.mu.Lock()
+		s.detach(c)
+		delete(s.conns, c)
+		s.notify()
+		s.mu.Unlock()
+	}()
+	for {
+		mt, data, err := ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		if mt == websocket.BinaryMessage {
+			zr, err := zlib.NewReader(bytes.NewReader(data))
+			if err != nil {
+				return
+			}
+			data, err = io.ReadAll(zr)
+			if err != nil {
+				return
+			}
+		}
+		var f struct {
+			Op int             `json:"op"`
+			D  json.RawMessage `json:"d"`
+		}
+		if err := json.Unmarshal(data, &f); err != nil {
+			s.mu.Lock()
+			s.violate("gateway: undecodable frame: %v", err)
+			s.mu.Unlock()
+			continue
+		}
+		if !s.handleFrame(c, f.Op, f.D, data) {
+			return
+		}
+	}
+}
+
+// handleFrame handles one client frame; it returns false to end the connection.
+func (s *Server) handleFrame(c *gwConn, op int, d json.RawMessage, raw []byte) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.notify()
+	if op != 1 {
+		s.logLine(map[string]any{"gw": "in", "frame": redactToken(raw)})
+	}
+	switch op {
+	case 1: // heartbeat
+		c.heartbeats++
+		s.heartbeats++
+		s.send(c, []byte(`{"op":11,"d":null,"s":null,"t":null}`), true)
+	case 2: // identify
+		var id struct {
+			Token   string `json:"token"`
+			Intents int    `json:"intents"`
+		}
+		_ = json.Unmarshal(d, &id)
+		if !s.tokenOK(id.Token) {
+			s.violate("gateway: IDENTIFY with a wrong token")
+			s.closeWith(c, 4004, "Authentication failed.")
+			return false
+		}
+		s.identifies++
+		s.intents = id.Intents
+		s.detach(c)
+		sess := &gwSession{id: "sess-" + s.newID(), conn: c}
+		c.sess = sess
+		s.sessions[sess.id] = sess
+		s.sess = sess
+		s.dispatch("READY", s.wireReady(sess), "")
+		for _, g := range s.guilds {
+			s.dispatch("GUILD_CREATE", s.wireGuild(g), "")
+		}
+		pend := s.pending
+		s.pending = nil
+		for _, p := range pend {
+			if p.typ == "INTERACTION_CREATE" {
+				s.dispatch(p.typ, p.d, p.interactionID)
+			}
+		}
+	case 6: // resume
+		var rs struct {
+			Token     string `json:"token"`
+			SessionID string `json:"session_id"`
+			Seq       int    `json:"seq"`
+		}
+		_ = json.Unmarshal(d, &rs)
+		if !s.tokenOK(rs.Token) {
+			s.violate("gateway: RESUME with a wrong token")
+			s.closeWith(c, 4004, "Authentication failed.")
+			return false
+		}
+		sess := s.sessions[rs.SessionID]
+		if sess == nil {
+			s.send(c, []byte(`{"op":9,"d":false,"s":null,"t":null}`), false)
+			return true
+		}
+		s.resumes++
+		s.detach(c)
+		if sess.conn != nil && sess.conn != c {
+			sess.conn.sess = nil
+		}
+		sess.conn = c
+		c.sess = sess
+		s.sess = sess
+		for _, ev := range sess.log {
+			if ev.seq > rs.Seq {
+				s.send(c, ev.frame, false)
+				s.markDelivered(ev.interactionID)
+			}
+		}
+		s.dispatch("RESUMED", map[string]any{}, "")
+		pend := s.pending
+		s.pending = nil
+		for _, p := range pend {
+			if p.sessID != sess.id {
+				s.dispatch(p.typ, p.d, p.interactionID)
+			}
+		}
+	default:
+		// op 3 presence, 4 voice, 8 request members: accepted and ignored.
+	}
+	return true
+}
+
+func (s *Server) tokenOK(tok string) bool {
+	return strings.TrimPrefix(tok, "Bot ") == s.cfg.token
+}
+
+func redactToken(raw []byte) json.RawMessage {
+	var f map[string]any
+	if json.Unmarshal(raw, &f) != nil {
+		return rawJSON(raw)
+	}
+	if d, ok := f["d"].(map[string]any); ok {
+		if _, ok := d["token"]; ok {
+			d["token"] = "[redacted]"
+		}
+	}
+	return mustJSON(f)
+}
+
+func (s *Server) wireReady(sess *gwSession) map[string]any {
+	guilds := []any{}
+	for _, g := range s.guilds {
+		guilds = append(guilds, map[string]any{"id": g.ID, "unavailable": true})
+	}
+	return map[string]any{
+		"v": 9, "session_id": sess.id, "session_type": "normal",
+		"resume_gateway_url": s.gatewayURL(), "user": s.botUser(), "guilds": guilds,
+		"private_channels": []any{}, "relationships": []any{}, "presences": []any{},
+		"shard":       []int{0, 1},
+		"application": map[string]any{"id": s.cfg.appID, "flags": 0},
+	}
+}
+
+func (s *Server) gatewayURL() string { return "ws://" + s.base.Host + "/gw" }
+
+// dispatch sends an op 0 event in the current session, or queues it when no
+// connection is attached. Call with s.mu held.
+func (s *Server) dispatch(typ string, d any, interactionID string) {
+	raw, ok := d.(json.RawMessage)
+	if !ok {
+		raw = mustJSON(d)
+	}
+	sess := s.sess
+	if sess == nil {
+		s.pending = append(s.pending, pendingDispatch{typ: typ, d: raw, interactionID: interactionID})
+		return
+	}
+	sess.seq++
+	frame := mustJSON(map[string]any{"op": 0, "s": sess.seq, "t": typ, "d": raw})
+	sess.log = append(sess.log, loggedEvent{seq: sess.seq, frame: frame, interactionID: interactionID})
+	if sess.conn != nil {
+		s.send(sess.conn, frame, false)
+		s.markDelivered(interactionID)
+		return
+	}
+	s.pending = append(s.pending, pendingDispatch{sessID: sess.id, typ: typ, d: raw, interactionID: interactionID})
+}
+
+// markDelivered starts an interaction's clocks on its first delivery.
+func (s *Server) markDelivered(interactionID string) {
+	if interactionID == "" {
+		return
+	}
+	if i := s.inters[interactionID]; i != nil && i.sentAt.IsZero() {
+		i.sentAt = s.now()
+	}
+}
+
+// send writes a frame. Call with s.mu held (it orders frames).
+func (s *Server) send(c *gwConn, frame []byte, quiet bool) {
+	if !quiet {
+		s.logLine(map[string]any{"gw": "out", "frame": json.RawMessage(frame)})
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+		c.ws.NetConn().Close()
+	}
+}
+
+func (s *Server) closeWith(c *gwConn, code int, text string) {
+	s.logLine(map[string]any{"gw": "out", "close": code, "reason": text})
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+	c.ws.NetConn().Close()
+}
+
+// detach unlinks c from its session. Call with s.mu held.
+func (s *Server) detach(c *gwConn) {
+	if c.sess != nil && c.sess.conn == c {
+		c.sess.conn = nil
+	}
+	c.sess = nil
+}
+
+func (s *Server) liveConn() *gwConn {
+	if s.sess == nil {
+		return nil
+	}
+	return s.sess.conn
+}
+
+// WaitReady blocks until a client is attached to a live session (after
+// IDENTIFY → READY + GUILD_CREATEs, or after RESUME → RESUMED) and has sent
+// its first heartbeat on that connection, or ctx is done. discordgo sends
+// that heartbeat as Open finishes; closing a Session before it arrives races
+// with discordgo's heartbeat goroutine, which then reconnects forever.
+func (s *Server) WaitReady(ctx context.Context) error {
+	return s.Await(ctx, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c := s.liveConn()
+		return c != nil && c.heartbeats > 0
+	})
+}
+
+// Connected reports whether a client is attached to a live gateway session.
+func (s *Server) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.liveConn() != nil
+}
+
+// Heartbeats returns how many heartbeats (op 1) clients have sent.
+func (s *Server) Heartbeats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.heartbeats
+}
+
+// Identifies returns how many IDENTIFYs were accepted.
+func (s *Server) Identifies() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.identifies
+}
+
+// Resumes returns how many RESUMEs were accepted.
+func (s *Server) Resumes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.resumes
+}
+
+// Reconnect sends op 7 on the live connection. The session stays resumable;
+// dispatches made before the client RESUMEs are replayed then.
+func (s *Server) Reconnect() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.liveConn()
+	if c == nil {
+		return
+	}
+	s.send(c, []byte(`{"op":7,"d":null,"s":null,"t":null}`), false)
+	s.detach(c)
+	s.notify()
+}
+
+// InvalidSession sends op 9 (d:false) on the live connection and forgets
+// the session; the client must IDENTIFY again. Dispatches made in between
+// are delivered after the new READY.
+func (s *Server) InvalidSession() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.liveConn()
+	if c == nil {
+		return
+	}
+	s.send(c, []byte(`{"op":9,"d":false,"s":null,"t":null}`), false)
+	delete(s.sessions, s.sess.id)
+	s.detach(c)
+	s.sess = nil
+	s.notify()
+}
+
+// DropConnection closes the live connection's TCP socket without a close
+// frame. The session stays resumable.
+func (s *Server) DropConnection() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.liveConn()
+	if c == nil {
+		return
+	}
+	s.logLine(map[string]any{"gw": "drop"})
+	s.detach(c)
+	c.ws.NetConn().Close()
+	s.notify()
+}

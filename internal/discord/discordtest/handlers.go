@@ -1,0 +1,394 @@
+package discordtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Handlers run with s.mu held.
+
+// nonceWindow is how long enforce_nonce dedupes ("the past few minutes").
+const nonceWindow = 5 * time.Minute
+
+// reject records each problem as a violation and answers 400 Invalid Form Body.
+func (s *Server) reject(where string, probs []string) reply {
+	for _, p := range probs {
+		s.violate("%s: %s", where, p)
+	}
+	return formError(probs)
+}
+
+func (s *Server) getGateway(*restReq) reply {
+	return jsonReply(200, map[string]any{"url": s.gatewayURL()})
+}
+
+func (s *Server) getGatewayBot(*restReq) reply {
+	return jsonReply(200, map[string]any{
+		"url": s.gatewayURL(), "shards": 1,
+		"session_start_limit": map[string]any{
+			"total": 1000, "remaining": 1000 - s.identifies, "reset_after": 86400000, "max_concurrency": 1,
+		},
+	})
+}
+
+func (s *Server) getMe(*restReq) reply {
+	u := s.botUser()
+	u["verified"] = true
+	u["mfa_enabled"] = false
+	u["banner"] = nil
+	u["accent_color"] = nil
+	u["locale"] = "en-US"
+	u["email"] = nil
+	return jsonReply(200, u)
+}
+
+func (s *Server) createDM(rq *restReq) reply {
+	var body struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if err := json.Unmarshal(rq.body, &body); err != nil || body.RecipientID == "" {
+		return s.reject("POST /users/@me/channels", []string{"recipient_id missing"})
+	}
+	id := s.dmByUser[body.RecipientID]
+	if id == "" {
+		id = s.newID()
+		s.dmByUser[body.RecipientID] = id
+		s.channels[id] = &channelState{id: id, typ: 1, recipient: body.RecipientID}
+	}
+	return jsonReply(200, s.wireChannel(s.channels[id]))
+}
+
+// channel returns the channel or the error reply for a missing one.
+func (s *Server) channel(id string) (*channelState, reply, bool) {
+	c := s.channels[id]
+	if c == nil || c.deleted {
+		return nil, errReply(404, 10003, "Unknown Channel"), false
+	}
+	return c, reply{}, true
+}
+
+func (s *Server) getChannel(rq *restReq) reply {
+	c, rep, ok := s.channel(rq.params["channel_id"])
+	if !ok {
+		return rep
+	}
+	return jsonReply(200, s.wireChannel(c))
+}
+
+func (s *Server) listMessages(rq *restReq) reply {
+	c, rep, ok := s.channel(rq.params["channel_id"])
+	if !ok {
+		return rep
+	}
+	limit := 50
+	if n, err := strconv.Atoi(rq.query.Get("limit")); err == nil && n > 0 && n <= 100 {
+		limit = n
+	}
+	out := []any{}
+	for _, m := range slices.Backward(s.order) {
+		if len(out) == limit {
+			break
+		}
+		if m.ChannelID == c.id && !m.Deleted && m.Flags&flagEphemeral == 0 {
+			out = append(out, s.wireMessage(m))
+		}
+	}
+	return jsonReply(200, out)
+}
+
+// newMessage stores a message created from a body. Call with s.mu held.
+func (s *Server) newMessage(kind int, channelID string, obj map[string]json.RawMessage, body []byte) *msgRec {
+	m := &msgRec{kind: kind, created: s.now()}
+	m.ID = s.newID()
+	m.ChannelID = channelID
+	applyMessage(m, obj, body, true)
+	s.msgs[m.ID] = m
+	s.order = append(s.order, m)
+	return m
+}
+
+// applyMessage sets the fields present in obj. Edits keep the ephemeral flag.
+func applyMessage(m *msgRec, obj map[string]json.RawMessage, body []byte, create bool) {
+	if v, ok := obj["content"]; ok {
+		var c string
+		_ = json.Unmarshal(v, &c)
+		m.Content = c
+	}
+	if v, ok := obj["embeds"]; ok {
+		m.embedsRaw = append(json.RawMessage(nil), v...)
+		m.Embeds = nil
+		_ = json.Unmarshal(v, &m.Embeds)
+	}
+	if v, ok := obj["components"]; ok {
+		m.Components = nil
+		_ = json.Unmarshal(v, &m.Components)
+	}
+	if v, ok := obj["allowed_mentions"]; ok {
+		m.AllowedMentions = append(json.RawMessage(nil), v...)
+	}
+	if v, ok := obj["flags"]; ok {
+		var f int
+		_ = json.Unmarshal(v, &f)
+		if create {
+			m.Flags = f
+		} else {
+			m.Flags = m.Flags&flagEphemeral | f&^flagEphemeral
+		}
+	}
+	m.Raw = append(json.RawMessage(nil), body...)
+}
+
+func emptyMessage(m *msgRec) bool {
+	return m.Content == "" && len(m.Embeds) == 0 && len(m.Components) == 0
+}
+
+// editStored validates an edit body and applies it to m.
+func (s *Server) editStored(where string, m *msgRec, obj map[string]json.RawMessage, body []byte) reply {
+	if obj == nil {
+		return s.reject(where, []string{"body is not a JSON object"})
+	}
+	if probs := checkMessage(obj, false); len(probs) > 0 {
+		return s.reject(where, probs)
+	}
+	next := *m
+	applyMessage(&next, obj, body, false)
+	if emptyMessage(&next) {
+		s.violate("%s: the edit leaves the message empty", where)
+		return errReply(400, 50006, "Cannot send an empty message")
+	}
+	next.Edits++
+	next.edited = s.now()
+	*m = next
+	return jsonReply(200, s.wireMessage(m))
+}
+
+func (s *Server) createMessage(rq *restReq) reply {
+	const where = "POST /channels/{channel_id}/messages"
+	c, rep, ok := s.channel(rq.params["channel_id"])
+	if !ok {
+		return rep
+	}
+	if c.denied {
+		return errReply(403, 50013, "Missing Permissions")
+	}
+	obj := rq.obj()
+	if obj == nil {
+		return s.reject(where, []string{"body is not a JSON object"})
+	}
+	var nonce string
+	if v, ok := obj["nonce"]; ok && string(v) != "null" {
+		if json.Unmarshal(v, &nonce) != nil {
+			var n json.Number
+			_ = json.Unmarshal(v, &n)
+			nonce = n.String()
+		}
+	}
+	var enforce bool
+	_ = json.Unmarshal(obj["enforce_nonce"], &enforce)
+	now := s.now()
+	if enforce && nonce != "" {
+		if nr, ok := s.nonces[nonce]; ok && now.Sub(nr.at) < nonceWindow {
+			if m := s.msgs[nr.msgID]; m != nil {
+				return jsonReply(200, s.wireMessage(m))
+			}
+		}
+	}
+	probs := checkMessage(obj, true)
+	probs = append(probs, checkFlags(obj, flagSuppressEmbeds|flagSuppressNotifications|flagComponentsV2, "a channel message")...)
+	if n := runes(nonce); n > 25 {
+		probs = append(probs, "nonce is "+strconv.Itoa(n)+" characters (max 25)")
+	}
+	if len(probs) > 0 {
+		return s.reject(where, probs)
+	}
+	if emptyBody(obj) {
+		s.violate("%s: empty message (no content, embeds or components)", where)
+		return errReply(400, 50006, "Cannot send an empty message")
+	}
+	kind := kindPost
+	if c.recipient != "" {
+		kind = kindDM
+	}
+	m := s.newMessage(kind, c.id, obj, rq.body)
+	m.Nonce = nonce
+	if enforce && nonce != "" {
+		s.nonces[nonce] = nonceRec{msgID: m.ID, at: now}
+	}
+	wire := s.wireMessage(m)
+	if c.guildID != "" && s.intents&(1<<9) != 0 || c.recipient != "" && s.intents&(1<<12) != 0 {
+		ev := s.wireMessage(m)
+		if c.guildID != "" {
+			ev["guild_id"] = c.guildID
+		}
+		s.dispatch("MESSAGE_CREATE", ev, "")
+	}
+	return jsonReply(200, wire)
+}
+
+// channelMessage finds a message the bot can reach through the channel routes.
+func (s *Server) channelMessage(rq *restReq) (*msgRec, reply, bool) {
+	c, rep, ok := s.channel(rq.params["channel_id"])
+	if !ok {
+		return nil, rep, false
+	}
+	m := s.msgs[rq.params["message_id"]]
+	if m == nil || m.ChannelID != c.id || m.Deleted || m.Flags&flagEphemeral != 0 {
+		return nil, errReply(404, 10008, "Unknown Message"), false
+	}
+	return m, reply{}, true
+}
+
+func (s *Server) getMessage(rq *restReq) reply {
+	m, rep, ok := s.channelMessage(rq)
+	if !ok {
+		return rep
+	}
+	return jsonReply(200, s.wireMessage(m))
+}
+
+func (s *Server) editMessage(rq *restReq) reply {
+	m, rep, ok := s.channelMessage(rq)
+	if !ok {
+		return rep
+	}
+	return s.editStored("PATCH /channels/{channel_id}/messages/{message_id}", m, rq.obj(), rq.body)
+}
+
+func (s *Server) deleteMessage(rq *restReq) reply {
+	m, rep, ok := s.channelMessage(rq)
+	if !ok {
+		return rep
+	}
+	m.Deleted = true
+	return noContent()
+}
+
+func (s *Server) guild(id string) *Guild {
+	for _, g := range s.guilds {
+		if g.ID == id {
+			return g
+		}
+	}
+	return nil
+}
+
+func (s *Server) getGuild(rq *restReq) reply {
+	g := s.guild(rq.params["guild_id"])
+	if g == nil {
+		return errReply(404, 10004, "Unknown Guild")
+	}
+	return jsonReply(200, s.wireGuild(g))
+}
+
+func (s *Server) getMember(rq *restReq) reply {
+	gid := rq.params["guild_id"]
+	if s.guild(gid) == nil {
+		return errReply(404, 10004, "Unknown Guild")
+	}
+	uid := rq.params["user_id"]
+	if uid == s.cfg.appID {
+		return jsonReply(200, s.wireMember(User{ID: uid, Username: "interviewbot"}))
+	}
+	seen, ok := s.users[uid]
+	if !ok || !seen.guilds[gid] {
+		return errReply(404, 10007, "Unknown Member")
+	}
+	return jsonReply(200, s.wireMember(seen.u))
+}
+
+func (s *Server) getCommands(rq *restReq) reply {
+	if rq.params["application_id"] != s.cfg.appID {
+		return errReply(404, 10002, "Unknown Application")
+	}
+	out := s.commands[rq.params["guild_id"]]
+	if out == nil {
+		out = []json.RawMessage{}
+	}
+	return jsonReply(200, out)
+}
+
+func (s *Server) putCommands(rq *restReq) reply {
+	where := "PUT " + rq.route.pattern
+	if rq.params["application_id"] != s.cfg.appID {
+		s.violate("%s: application id %s, want %s", where, rq.params["application_id"], s.cfg.appID)
+		return errReply(404, 10002, "Unknown Application")
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(rq.body, &raws); err != nil {
+		return s.reject(where, []string{"body is not a JSON array of commands"})
+	}
+	cmds := make([]wireCommand, len(raws))
+	for i, r := range raws {
+		if err := json.Unmarshal(r, &cmds[i]); err != nil {
+			return s.reject(where, []string{"commands[" + strconv.Itoa(i) + "]: " + err.Error()})
+		}
+	}
+	probs, tooMany := checkCommands(cmds)
+	if len(probs) > 0 {
+		if tooMany {
+			for _, p := range probs {
+				s.violate("%s: %s", where, p)
+			}
+			return errReply(400, 30032, "Maximum number of application commands reached")
+		}
+		return s.reject(where, probs)
+	}
+	guildID := rq.params["guild_id"]
+	out := make([]json.RawMessage, 0, len(raws))
+	for i, r := range raws {
+		var m map[string]any
+		_ = json.Unmarshal(r, &m)
+		typ := cmds[i].Type
+		if typ == 0 {
+			typ = 1
+		}
+		key := guildID + "/" + strconv.Itoa(typ) + "/" + cmds[i].Name
+		id := s.commandIDs[key]
+		if id == "" {
+			id = s.newID()
+			s.commandIDs[key] = id
+		}
+		m["id"] = id
+		m["application_id"] = s.cfg.appID
+		m["version"] = s.newID()
+		m["type"] = typ
+		if guildID != "" {
+			m["guild_id"] = guildID
+		}
+		if _, ok := m["default_member_permissions"]; !ok {
+			m["default_member_permissions"] = nil
+		}
+		if _, ok := m["description"]; !ok {
+			m["description"] = ""
+		}
+		if _, ok := m["nsfw"]; !ok {
+			m["nsfw"] = false
+		}
+		dropNulls(m, "default_member_permissions")
+		out = append(out, mustJSON(m))
+	}
+	s.commands[guildID] = out
+	s.overwrites++
+	return jsonReply(http.StatusOK, out)
+}
+
+// dropNulls removes null members recursively, except the named keys.
+func dropNulls(v any, keep ...string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if e == nil && !slices.Contains(keep, k) {
+				delete(x, k)
+				continue
+			}
+			dropNulls(e)
+		}
+	case []any:
+		for _, e := range x {
+			dropNulls(e)
+		}
+	}
+}

@@ -1,0 +1,541 @@
+package discordtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// Interaction types (the "type" of INTERACTION_CREATE).
+const (
+	TypeCommand      = 2
+	TypeComponent    = 3
+	TypeAutocomplete = 4
+	TypeModalSubmit  = 5
+)
+
+// Opt is a slash command option as sent in INTERACTION_CREATE. Type 1 is a
+// subcommand (use Options), 3 string, 4 integer, 5 boolean, 6 user,
+// 7 channel, 8 role. Focused marks the option being typed (Autocomplete).
+type Opt struct {
+	Name    string `json:"name"`
+	Type    int    `json:"type"`
+	Value   any    `json:"value,omitempty"`
+	Focused bool   `json:"focused,omitempty"`
+	Options []Opt  `json:"options,omitempty"`
+}
+
+// Interaction is the handle of one INTERACTION_CREATE the fake sent.
+type Interaction struct {
+	ID, Token          string
+	Type               int // TypeCommand, TypeComponent, TypeAutocomplete or TypeModalSubmit
+	GuildID, ChannelID string
+	User               User
+	MessageID          string // the message a component or modal submit came from
+
+	s *Server
+	// guarded by s.mu
+	sentAt          time.Time // first delivery to a client; the deadline and token life start here
+	resp            *Response
+	original        *msgRec
+	originalPending bool // deferred with type 5 and not yet edited
+	followups       []*msgRec
+}
+
+// Response is the initial callback an interaction received.
+type Response struct {
+	Type          int
+	Data          json.RawMessage
+	Flags         int
+	Content       string
+	Embeds        []Embed
+	Components    []json.RawMessage
+	Choices       []Choice
+	ModalCustomID string
+	ModalTitle    string
+	At            time.Time
+}
+
+// Slash sends a chat-input command (INTERACTION_CREATE type 2). guildID ""
+// makes it a DM interaction (user instead of member).
+func (s *Server) Slash(guildID, channelID string, u User, name string, opts ...Opt) *Interaction {
+	return s.interact(TypeCommand, guildID, channelID, u, s.commandData(guildID, name, opts), "")
+}
+
+// Autocomplete sends an autocomplete request (type 4); mark the option
+// being typed with Focused.
+func (s *Server) Autocomplete(guildID, channelID string, u User, name string, opts ...Opt) *Interaction {
+	return s.interact(TypeAutocomplete, guildID, channelID, u, s.commandData(guildID, name, opts), "")
+}
+
+// Click presses a button (type 3) on a message; the payload carries the
+// message as the fake stored it.
+func (s *Server) Click(guildID, channelID string, u User, messageID, customID string) *Interaction {
+	data := map[string]any{"custom_id": customID, "component_type": 2}
+	return s.interact(TypeComponent, guildID, channelID, u, data, messageID)
+}
+
+// SubmitModal submits a modal (type 5) opened from a command; values are
+// keyed by text input custom_id and sent as action rows of text inputs.
+func (s *Server) SubmitModal(guildID, channelID string, u User, customID string, values map[string]string) *Interaction {
+	return s.interact(TypeModalSubmit, guildID, channelID, u, modalData(customID, values), "")
+}
+
+// SubmitModalOnMessage submits a modal opened from a component on a
+// message; the payload includes "message", which allows callback types 6 and 7.
+func (s *Server) SubmitModalOnMessage(guildID, channelID string, u User, messageID, customID string, values map[string]string) *Interaction {
+	return s.interact(TypeModalSubmit, guildID, channelID, u, modalData(customID, values), messageID)
+}
+
+func modalData(customID string, values map[string]string) map[string]any {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	rows := []any{}
+	for _, k := range keys {
+		rows = append(rows, map[string]any{"type": 1, "components": []any{
+			map[string]any{"type": 4, "custom_id": k, "value": values[k]},
+		}})
+	}
+	return map[string]any{"custom_id": customID, "components": rows}
+}
+
+func (s *Server) commandData(guildID, name string, opts []Opt) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.commandIDs[guildID+"/1/"+name]
+	if id == "" {
+		id = s.commandIDs["/1/"+name]
+	}
+	if id == "" {
+		id = s.newID()
+	}
+	d := map[string]any{"id": id, "name": name, "type": 1}
+	if len(opts) > 0 {
+		d["options"] = opts
+	}
+	if guildID != "" && s.commandIDs[guildID+"/1/"+name] != "" {
+		d["guild_id"] = guildID
+	}
+	return d
+}
+
+// appPermissions is what the bot may do in the channel: view, send, embed
+// links, read history; a denied channel lacks send.
+func (s *Server) appPermissions(channelID string) string {
+	p := int64(1024 | 2048 | 16384 | 65536)
+	if c := s.channels[channelID]; c != nil && c.denied {
+		p &^= 2048
+	}
+	return strconv.FormatInt(p, 10)
+}
+
+func (s *Server) interact(typ int, guildID, channelID string, u User, data map[string]any, messageID string) *Interaction {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := &Interaction{Type: typ, GuildID: guildID, ChannelID: channelID, User: u, MessageID: messageID, s: s}
+	i.ID = s.newID()
+	i.Token = "aW50ZXJhY3Rpb24." + i.ID + "." + strconv.FormatUint(s.nextID*2654435761%1000000007, 36)
+	locale := u.Locale
+	if locale == "" {
+		locale = "en-US"
+	}
+	seen := s.users[u.ID]
+	seen.u = u
+	if seen.guilds == nil {
+		seen.guilds = map[string]bool{}
+	}
+	if guildID != "" {
+		seen.guilds[guildID] = true
+	}
+	s.users[u.ID] = seen
+
+	p := map[string]any{
+		"id": i.ID, "application_id": s.cfg.appID, "type": typ, "token": i.Token, "version": 1,
+		"data": data, "channel_id": channelID, "locale": locale,
+		"app_permissions": s.appPermissions(channelID), "entitlements": []any{},
+		"attachment_size_limit": 10485760,
+	}
+	if c := s.channels[channelID]; c != nil {
+		p["channel"] = s.wireChannel(c)
+	}
+	if guildID != "" {
+		p["guild_id"] = guildID
+		p["guild_locale"] = "en-US"
+		p["member"] = s.wireMember(u)
+		p["context"] = 0
+		p["authorizing_integration_owners"] = map[string]any{"0": guildID}
+	} else {
+		p["user"] = wireUser(u)
+		p["context"] = 1
+		p["authorizing_integration_owners"] = map[string]any{"0": "0"}
+	}
+	if messageID != "" {
+		m := s.msgs[messageID]
+		if m == nil {
+			m = &msgRec{created: s.now()}
+			m.ID, m.ChannelID = messageID, channelID
+		}
+		p["message"] = s.wireMessage(m)
+	}
+	s.inters[i.ID] = i
+	s.byToken[i.Token] = i
+	s.dispatch("INTERACTION_CREATE", p, i.ID)
+	s.notify()
+	return i
+}
+
+func (i *Interaction) what() string {
+	switch i.Type {
+	case TypeCommand:
+		return "command"
+	case TypeComponent:
+		return "component"
+	case TypeAutocomplete:
+		return "autocomplete"
+	case TypeModalSubmit:
+		return "modal submit"
+	}
+	return "type " + strconv.Itoa(i.Type)
+}
+
+// allowedCallbacks lists the callback types an interaction accepts.
+func (i *Interaction) allowedCallbacks() []int {
+	switch i.Type {
+	case TypeCommand:
+		return []int{4, 5, 9}
+	case TypeComponent:
+		return []int{4, 5, 6, 7, 9}
+	case TypeAutocomplete:
+		return []int{8}
+	case TypeModalSubmit:
+		if i.MessageID != "" {
+			return []int{4, 5, 6, 7}
+		}
+		return []int{4, 5}
+	}
+	return nil
+}
+
+// Wait blocks until the initial callback arrives and returns it. It fails
+// when the callback deadline passes first (counted from delivery) or ctx ends.
+func (i *Interaction) Wait(ctx context.Context) (Response, error) {
+	s := i.s
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		resp, sent := i.resp, i.sentAt
+		now := s.now()
+		s.mu.Unlock()
+		if resp != nil {
+			return *resp, nil
+		}
+		var timeout <-chan time.Time
+		var t *time.Timer
+		if !sent.IsZero() {
+			left := sent.Add(s.cfg.callbackDeadline).Sub(now)
+			if left < 0 {
+				return Response{}, fmt.Errorf("discordtest: interaction %s (%s): no callback within %v", i.ID, i.what(), s.cfg.callbackDeadline)
+			}
+			t = time.NewTimer(left + time.Millisecond)
+			timeout = t.C
+		}
+		select {
+		case <-ch:
+		case <-timeout:
+		case <-ctx.Done():
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if err := ctx.Err(); err != nil {
+			return Response{}, fmt.Errorf("discordtest: interaction %s (%s): waiting for the callback: %w", i.ID, i.what(), err)
+		}
+	}
+}
+
+// Latency is the time from delivering INTERACTION_CREATE to receiving the
+// accepted callback (0 before that).
+func (i *Interaction) Latency() time.Duration {
+	i.s.mu.Lock()
+	defer i.s.mu.Unlock()
+	if i.resp == nil || i.sentAt.IsZero() {
+		return 0
+	}
+	return i.resp.At.Sub(i.sentAt)
+}
+
+// Original returns the current @original message: the reply of a type 4
+// callback, a type 5 deferral once edited, or the component's message after
+// type 6/7. ok is false before that.
+func (i *Interaction) Original() (Message, bool) {
+	i.s.mu.Lock()
+	defer i.s.mu.Unlock()
+	if i.original == nil || i.originalPending {
+		return Message{}, false
+	}
+	return i.original.copyOut(), true
+}
+
+// Followups returns the follow-up messages, oldest first.
+func (i *Interaction) Followups() []Message {
+	i.s.mu.Lock()
+	defer i.s.mu.Unlock()
+	var out []Message
+	for _, m := range i.followups {
+		out = append(out, m.copyOut())
+	}
+	return out
+}
+
+// Response returns the initial callback, if one was accepted.
+func (i *Interaction) Response() (Response, bool) {
+	i.s.mu.Lock()
+	defer i.s.mu.Unlock()
+	if i.resp == nil {
+		return Response{}, false
+	}
+	return *i.resp, true
+}
+
+// ---- REST: callback and webhooks (s.mu held) ----
+
+func (s *Server) callback(rq *restReq) reply {
+	id, tok := rq.params["interaction_id"], rq.params["interaction_token"]
+	i := s.inters[id]
+	if i == nil || i.Token != tok {
+		s.violate("callback: unknown interaction %s or wrong token", id)
+		return errReply(404, 10062, "Unknown interaction")
+	}
+	if i.resp != nil {
+		s.violate("interaction %s (%s): second callback: already acknowledged with type %d", id, i.what(), i.resp.Type)
+		return errReply(400, 40060, "Interaction has already been acknowledged.")
+	}
+	now := s.now()
+	if i.sentAt.IsZero() || now.Sub(i.sentAt) > s.cfg.callbackDeadline {
+		s.violate("interaction %s (%s): late callback %v after delivery, past the %v deadline", id, i.what(), now.Sub(i.sentAt).Round(time.Millisecond), s.cfg.callbackDeadline)
+		return errReply(404, 10062, "Unknown interaction")
+	}
+	where := fmt.Sprintf("interaction %s (%s) callback", id, i.what())
+	var body struct {
+		Type int             `json:"type"`
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(rq.body, &body); err != nil {
+		return s.reject(where, []string{"body: " + err.Error()})
+	}
+	if !slices.Contains(i.allowedCallbacks(), body.Type) {
+		return s.reject(where, []string{fmt.Sprintf("callback type %d not allowed for a %s (allowed %v)", body.Type, i.what(), i.allowedCallbacks())})
+	}
+	var data map[string]json.RawMessage
+	if len(body.Data) > 0 && string(body.Data) != "null" {
+		if err := json.Unmarshal(body.Data, &data); err != nil {
+			return s.reject(where, []string{"data is not an object"})
+		}
+	}
+	resp := &Response{Type: body.Type, Data: append(json.RawMessage(nil), body.Data...), At: now}
+	switch body.Type {
+	case 4:
+		if data == nil {
+			return s.reject(where, []string{"type 4 without data"})
+		}
+		probs := checkMessage(data, true)
+		probs = append(probs, checkFlags(data, flagEphemeral|flagSuppressEmbeds|flagSuppressNotifications|flagComponentsV2, "an interaction reply")...)
+		if len(probs) > 0 {
+			return s.reject(where, probs)
+		}
+		if emptyBody(data) {
+			s.violate("%s: empty message (no content, embeds or components)", where)
+			return errReply(400, 50006, "Cannot send an empty message")
+		}
+		m := s.newMessage(kindOriginal, i.ChannelID, data, body.Data)
+		m.webhook, m.interactionID = true, i.ID
+		if i.Type == TypeCommand {
+			m.msgType = 20
+		}
+		i.original = m
+	case 5:
+		if data != nil {
+			if probs := checkFlags(data, flagEphemeral, "a deferred reply (type 5)"); len(probs) > 0 {
+				return s.reject(where, probs)
+			}
+		}
+		m := s.newMessage(kindOriginal, i.ChannelID, map[string]json.RawMessage{"flags": data["flags"]}, body.Data)
+		m.webhook, m.interactionID = true, i.ID
+		if i.Type == TypeCommand {
+			m.msgType = 20
+		}
+		i.original, i.originalPending = m, true
+	case 6, 7:
+		m := s.msgs[i.MessageID]
+		if body.Type == 7 {
+			if data == nil {
+				return s.reject(where, []string{"type 7 without data"})
+			}
+			if m == nil {
+				return errReply(404, 10008, "Unknown Message")
+			}
+			rep := s.editStored(where, m, data, body.Data)
+			if rep.status != 200 {
+				return rep
+			}
+		}
+		i.original = m
+	case 8:
+		choices, probs := checkAutocomplete(body.Data)
+		if len(probs) > 0 {
+			return s.reject(where, probs)
+		}
+		resp.Choices = choices
+	case 9:
+		if probs := checkModal(body.Data); len(probs) > 0 {
+			return s.reject(where, probs)
+		}
+		var md struct {
+			CustomID string `json:"custom_id"`
+			Title    string `json:"title"`
+		}
+		_ = json.Unmarshal(body.Data, &md)
+		resp.ModalCustomID, resp.ModalTitle = md.CustomID, md.Title
+	}
+	if data != nil && body.Type != 8 && body.Type != 9 {
+		_ = json.Unmarshal(data["flags"], &resp.Flags)
+		_ = json.Unmarshal(data["content"], &resp.Content)
+		_ = json.Unmarshal(data["embeds"], &resp.Embeds)
+		_ = json.Unmarshal(data["components"], &resp.Components)
+	}
+	i.resp = resp
+	return noContent()
+}
+
+// webhookInteraction resolves /webhooks/{app}/{token} to its interaction.
+func (s *Server) webhookInteraction(rq *restReq) (*Interaction, reply, bool) {
+	app, tok := rq.params["webhook_id"], rq.params["webhook_token"]
+	where := rq.method + " " + rq.route.pattern
+	i := s.byToken[tok]
+	if app != s.cfg.appID || i == nil {
+		s.violate("%s: unknown application id or interaction token", where)
+		return nil, errReply(404, 10015, "Unknown Webhook"), false
+	}
+	start := i.sentAt
+	if start.IsZero() {
+		return nil, errReply(404, 10015, "Unknown Webhook"), false
+	}
+	if age := s.now().Sub(start); age > s.cfg.tokenTTL {
+		s.violate("interaction %s: %s with a token %v old (life %v); post a channel message instead", i.ID, where, age.Round(time.Second), s.cfg.tokenTTL)
+		return nil, errReply(401, 50027, "Invalid Webhook Token"), false
+	}
+	if i.resp == nil {
+		s.violate("interaction %s: %s before the initial callback", i.ID, where)
+		return nil, errReply(404, 10015, "Unknown Webhook"), false
+	}
+	return i, reply{}, true
+}
+
+// webhookTarget is the message a webhook message route addresses.
+func (s *Server) webhookTarget(i *Interaction, rq *restReq) *msgRec {
+	mid, isID := rq.params["message_id"]
+	var m *msgRec
+	switch {
+	case !isID:
+		m = i.original
+	case i.original != nil && i.original.ID == mid:
+		m = i.original
+	default:
+		for _, f := range i.followups {
+			if f.ID == mid {
+				m = f
+			}
+		}
+	}
+	if m == nil || m.Deleted {
+		return nil
+	}
+	return m
+}
+
+func (s *Server) followup(rq *restReq) reply {
+	i, rep, ok := s.webhookInteraction(rq)
+	if !ok {
+		return rep
+	}
+	where := fmt.Sprintf("interaction %s: follow-up", i.ID)
+	obj := rq.obj()
+	if obj == nil {
+		return s.reject(where, []string{"body is not a JSON object"})
+	}
+	probs := checkMessage(obj, true)
+	probs = append(probs, checkFlags(obj, flagEphemeral|flagSuppressEmbeds|flagSuppressNotifications|flagComponentsV2, "a follow-up")...)
+	if len(probs) > 0 {
+		return s.reject(where, probs)
+	}
+	if emptyBody(obj) {
+		s.violate("%s: empty message (no content, embeds or components)", where)
+		return errReply(400, 50006, "Cannot send an empty message")
+	}
+	var m *msgRec
+	if i.original != nil && i.originalPending {
+		// After a deferral the first follow-up completes the loading message.
+		m = i.original
+		keep := m.Flags & flagEphemeral
+		applyMessage(m, obj, rq.body, true)
+		m.Flags = m.Flags&^flagEphemeral | keep
+		i.originalPending = false
+	} else {
+		m = s.newMessage(kindFollowup, i.ChannelID, obj, rq.body)
+		m.webhook, m.interactionID = true, i.ID
+		i.followups = append(i.followups, m)
+	}
+	if rq.query.Get("wait") != "true" {
+		return noContent()
+	}
+	return jsonReply(200, s.wireMessage(m))
+}
+
+func (s *Server) getWebhookMessage(rq *restReq) reply {
+	i, rep, ok := s.webhookInteraction(rq)
+	if !ok {
+		return rep
+	}
+	m := s.webhookTarget(i, rq)
+	if m == nil {
+		return errReply(404, 10008, "Unknown Message")
+	}
+	return jsonReply(200, s.wireMessage(m))
+}
+
+func (s *Server) editWebhookMessage(rq *restReq) reply {
+	i, rep, ok := s.webhookInteraction(rq)
+	if !ok {
+		return rep
+	}
+	m := s.webhookTarget(i, rq)
+	if m == nil {
+		s.violate("interaction %s: %s %s: unknown message", i.ID, rq.method, rq.route.pattern)
+		return errReply(404, 10008, "Unknown Message")
+	}
+	rep = s.editStored(fmt.Sprintf("interaction %s: %s %s", i.ID, rq.method, rq.route.pattern), m, rq.obj(), rq.body)
+	if rep.status == 200 && m == i.original {
+		i.originalPending = false
+	}
+	return rep
+}
+
+func (s *Server) deleteWebhookMessage(rq *restReq) reply {
+	i, rep, ok := s.webhookInteraction(rq)
+	if !ok {
+		return rep
+	}
+	m := s.webhookTarget(i, rq)
+	if m == nil {
+		return errReply(404, 10008, "Unknown Message")
+	}
+	m.Deleted = true
+	return noContent()
+}

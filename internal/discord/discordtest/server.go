@@ -1,0 +1,376 @@
+package discordtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Server is a running fake Discord. All methods are safe for concurrent use.
+type Server struct {
+	t    testing.TB
+	cfg  config
+	hs   *httptest.Server
+	base *url.URL
+	spec *spec // nil when the OpenAPI description is absent
+	wg   sync.WaitGroup
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced on every state change
+	closed  bool
+	nextID  uint64
+
+	guilds   []*Guild
+	channels map[string]*channelState
+	dmByUser map[string]string // user id -> DM channel id
+	users    map[string]userSeen
+	msgs     map[string]*msgRec
+	order    []*msgRec
+	nonces   map[string]nonceRec
+
+	commands   map[string][]json.RawMessage // guild id ("" = global) -> last overwrite
+	commandIDs map[string]string            // scope/type/name -> id
+	overwrites int
+
+	inters  map[string]*Interaction
+	byToken map[string]*Interaction
+
+	requests    []Request
+	respErrs    []string // the fake's own replies that fail the spec (checkReplies)
+	violations  []string
+	expected    []string
+	transcript  bytes.Buffer
+	faults      []*fault
+	buckets     map[string]*bucket
+	global      window
+	rateLimited int
+
+	// gateway state
+	sess       *gwSession // the current session; nil before the first IDENTIFY
+	sessions   map[string]*gwSession
+	conns      map[*gwConn]struct{}
+	pending    []pendingDispatch
+	identifies int
+	resumes    int
+	heartbeats int
+	intents    int
+
+	checkReplies bool // validate the fake's replies too (its own tests)
+}
+
+type config struct {
+	token            string
+	appID            string
+	globalRate       int
+	callbackDeadline time.Duration
+	tokenTTL         time.Duration
+	heartbeat        time.Duration
+	now              func() time.Time
+}
+
+// Option configures New.
+type Option func(*config)
+
+// WithToken sets the bot token the fake accepts (default "test-token").
+// REST requests must carry "Authorization: Bot <token>" (else 401) and the
+// gateway IDENTIFY/RESUME must carry it (else close 4004).
+func WithToken(tok string) Option { return func(c *config) { c.token = tok } }
+
+// WithApplicationID sets the application (and bot user) id (default "100000000000000001").
+func WithApplicationID(id string) Option { return func(c *config) { c.appID = id } }
+
+// WithGlobalRateLimit sets the global limit shared by all non-interaction
+// REST routes, in requests per second (default 50).
+func WithGlobalRateLimit(perSecond int) Option { return func(c *config) { c.globalRate = perSecond } }
+
+// WithCallbackDeadline sets how long after delivery an interaction accepts
+// its initial callback (default 3s).
+func WithCallbackDeadline(d time.Duration) Option {
+	return func(c *config) { c.callbackDeadline = d }
+}
+
+// WithTokenTTL sets the life of interaction (webhook) tokens used for
+// follow-ups and @original edits (default 15m).
+func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
+
+// WithHeartbeatInterval sets the heartbeat_interval sent in HELLO (default 41250ms).
+func WithHeartbeatInterval(d time.Duration) Option { return func(c *config) { c.heartbeat = d } }
+
+// WithClock sets the clock used for interaction deadlines, token lives,
+// nonce windows and timestamps (default time.Now). Rate-limit windows always
+// use real time, because discordgo sleeps in real time.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// New starts a fake Discord on 127.0.0.1. t.Cleanup closes it and fails t
+// if unexpected violations were recorded; on failure the transcript is
+// written to t.TempDir()/transcript.jsonl and its tail is logged.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	cfg := config{
+		token:            "test-token",
+		appID:            "100000000000000001",
+		globalRate:       50,
+		callbackDeadline: 3 * time.Second,
+		tokenTTL:         15 * time.Minute,
+		heartbeat:        41250 * time.Millisecond,
+		now:              time.Now,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Server{
+		t:          t,
+		cfg:        cfg,
+		changed:    make(chan struct{}),
+		nextID:     1300000000000000000,
+		channels:   map[string]*channelState{},
+		dmByUser:   map[string]string{},
+		users:      map[string]userSeen{},
+		msgs:       map[string]*msgRec{},
+		nonces:     map[string]nonceRec{},
+		commands:   map[string][]json.RawMessage{},
+		commandIDs: map[string]string{},
+		inters:     map[string]*Interaction{},
+		byToken:    map[string]*Interaction{},
+		buckets:    map[string]*bucket{},
+		sessions:   map[string]*gwSession{},
+		conns:      map[*gwConn]struct{}{},
+	}
+	var note string
+	s.spec, note = loadSpec()
+	if note != "" {
+		t.Log("discordtest: " + note)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gw", s.serveGateway)
+	mux.HandleFunc("/gw/", s.serveGateway)
+	mux.HandleFunc("/", s.serveREST)
+	s.hs = httptest.NewServer(mux)
+	s.base, _ = url.Parse(s.hs.URL)
+	t.Cleanup(s.close)
+	return s
+}
+
+// URL returns the HTTP base of the fake, e.g. "http://127.0.0.1:PORT"
+// (the value for DISCORD_API_URL). REST lives under URL()+"/api/v9".
+func (s *Server) URL() string { return s.hs.URL }
+
+// Transport returns a RoundTripper that sends requests for discord.com (or
+// discordapp.com) to the fake, keeping the path. Install it on
+// Session.Client.Transport; the gateway URL comes from GET /api/v9/gateway.
+func (s *Server) Transport() http.RoundTripper {
+	return &rewriteTransport{base: s.base, next: s.hs.Client().Transport}
+}
+
+// Client returns an *http.Client using Transport, for Session.Client.
+func (s *Server) Client() *http.Client {
+	return &http.Client{Transport: s.Transport(), Timeout: 20 * time.Second}
+}
+
+type rewriteTransport struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (rt *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	switch strings.ToLower(req.URL.Hostname()) {
+	case "discord.com", "discordapp.com", "canary.discord.com", "ptb.discord.com":
+		r2 := req.Clone(req.Context())
+		r2.URL.Scheme = rt.base.Scheme
+		r2.URL.Host = rt.base.Host
+		r2.Host = ""
+		req = r2
+	}
+	return rt.next.RoundTrip(req)
+}
+
+func (s *Server) close() {
+	s.mu.Lock()
+	s.closed = true
+	conns := make([]*gwConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.ws.NetConn().Close()
+	}
+	s.hs.Close()
+	s.wg.Wait()
+
+	s.mu.Lock()
+	var unexpected []string
+	for _, v := range s.violations {
+		if !s.isExpected(v) {
+			unexpected = append(unexpected, v)
+		}
+	}
+	s.mu.Unlock()
+	if len(unexpected) > 0 {
+		s.t.Errorf("discordtest: %d unexpected violation(s):\n\t%s", len(unexpected), strings.Join(unexpected, "\n\t"))
+	}
+	if s.t.Failed() {
+		s.dumpTranscript()
+	}
+}
+
+func (s *Server) dumpTranscript() {
+	tr := s.Transcript()
+	p := filepath.Join(s.t.TempDir(), "transcript.jsonl")
+	if err := os.WriteFile(p, []byte(tr), 0o600); err != nil {
+		s.t.Logf("discordtest: writing transcript: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(tr), "\n")
+	const tail = 40
+	if len(lines) > tail {
+		lines = lines[len(lines)-tail:]
+	}
+	s.t.Logf("discordtest: transcript written to %s; last %d lines:\n%s", p, len(lines), strings.Join(lines, "\n"))
+}
+
+func (s *Server) isExpected(v string) bool {
+	for _, e := range s.expected {
+		if strings.Contains(v, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// Violations returns the rule breaks seen so far, oldest first.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.violations)
+}
+
+// ExpectViolation marks violations containing substr as expected, so they
+// do not fail the test at cleanup. Use it in tests that break a rule on purpose.
+func (s *Server) ExpectViolation(substr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expected = append(s.expected, substr)
+}
+
+// Transcript returns the gateway frames (heartbeats omitted), REST
+// exchanges and violations so far, one JSON object per line.
+func (s *Server) Transcript() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.transcript.String()
+}
+
+// Requests returns every REST request received, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		r.Body = slices.Clone(r.Body)
+		out[i] = r
+	}
+	return out
+}
+
+// RateLimited returns how many 429 responses the fake has sent (injected or not).
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rateLimited
+}
+
+// SchemaValidation reports whether request bodies are checked against the
+// official OpenAPI description (false when the file was not found).
+func (s *Server) SchemaValidation() bool { return s.spec != nil }
+
+// Request is one REST request as the fake saw it. Path includes /api/v9.
+type Request struct {
+	Method string
+	Path   string
+	Body   json.RawMessage
+	Status int
+	At     time.Time
+}
+
+// Await blocks until cond returns true or ctx is done. cond is re-evaluated
+// after every state change of the fake (a request, a frame, a connection
+// event); it may call the Server's methods.
+func (s *Server) Await(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("discordtest: condition not met: %w", ctx.Err())
+		}
+	}
+}
+
+// notify wakes Await callers. Call with s.mu held.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// violate records a rule break. Call with s.mu held.
+func (s *Server) violate(format string, args ...any) {
+	v := fmt.Sprintf(format, args...)
+	s.violations = append(s.violations, v)
+	s.logLine(map[string]any{"violation": v})
+}
+
+// logLine appends one transcript line. Call with s.mu held.
+func (s *Server) logLine(v map[string]any) {
+	v["at"] = time.Now().UTC().Format(time.RFC3339Nano)
+	b, err := json.Marshal(v)
+	if err != nil {
+		b, _ = json.Marshal(map[string]any{"at": v["at"], "error": err.Error()})
+	}
+	s.transcript.Write(b)
+	s.transcript.WriteByte('\n')
+}
+
+// newID returns a fresh snowflake. Call with s.mu held.
+func (s *Server) newID() string {
+	s.nextID++
+	return strconv.FormatUint(s.nextID, 10)
+}
+
+func (s *Server) now() time.Time { return s.cfg.now() }
+
+// rawJSON returns b as a json.RawMessage if it is valid JSON, else as a JSON string.
+func rawJSON(b []byte) json.RawMessage {
+	if len(b) == 0 {
+		return nil
+	}
+	if json.Valid(b) {
+		return slices.Clone(json.RawMessage(b))
+	}
+	q, _ := json.Marshal(string(b))
+	return q
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("discordtest: marshal: " + err.Error())
+	}
+	return b
+}

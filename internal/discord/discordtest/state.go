@@ -1,0 +1,405 @@
+package discordtest
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Guild is a guild the bot is in. AddGuild it before or after connecting.
+type Guild struct {
+	ID, Name, OwnerID string
+	Channels          []Channel
+	Roles             []Role
+}
+
+// Channel is a guild channel; Type 0 is a text channel.
+type Channel struct {
+	ID, Name string
+	Type     int
+}
+
+// Role is a guild role; Permissions is a decimal string such as "8".
+type Role struct {
+	ID, Name, Permissions string
+}
+
+// User is the member who triggers an interaction. Permissions is the
+// member's computed permission set as a decimal string ("8" administrator,
+// "32" manage guild, "0" none; empty means "0"). Locale defaults to "en-US".
+type User struct {
+	ID, Username, Locale string
+	Roles                []string
+	Permissions          string
+}
+
+// Message is a message the bot created: a channel post, a DM, an
+// interaction's @original or a follow-up. Raw is the last request body that
+// created or edited it. Edits counts successful edits; Deleted is set by DELETE.
+type Message struct {
+	ID, ChannelID, Content, Nonce string
+	Embeds                        []Embed
+	Components                    []json.RawMessage
+	Flags                         int
+	AllowedMentions               json.RawMessage
+	Edits                         int
+	Deleted                       bool
+	Raw                           json.RawMessage
+}
+
+// Embed is the part of a message embed tests usually look at.
+type Embed struct {
+	Title       string       `json:"title,omitempty"`
+	Description string       `json:"description,omitempty"`
+	Fields      []EmbedField `json:"fields,omitempty"`
+	Footer      *struct {
+		Text string `json:"text"`
+	} `json:"footer,omitempty"`
+}
+
+// EmbedField is one field of an Embed.
+type EmbedField struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Inline bool   `json:"inline,omitempty"`
+}
+
+type channelState struct {
+	id, name, guildID string
+	typ               int
+	recipient         string // DM channels
+	deleted, denied   bool
+}
+
+type userSeen struct {
+	u      User
+	guilds map[string]bool
+}
+
+const (
+	kindPost = iota
+	kindDM
+	kindOriginal
+	kindFollowup
+)
+
+type msgRec struct {
+	Message
+	kind          int
+	interactionID string
+	webhook       bool
+	msgType       int
+	embedsRaw     json.RawMessage
+	created       time.Time
+	edited        time.Time
+}
+
+type nonceRec struct {
+	msgID string
+	at    time.Time
+}
+
+func (m *msgRec) copyOut() Message {
+	out := m.Message
+	out.Embeds = slices.Clone(m.Embeds)
+	out.Components = slices.Clone(m.Components)
+	out.AllowedMentions = slices.Clone(m.AllowedMentions)
+	out.Raw = slices.Clone(m.Raw)
+	return out
+}
+
+// AddGuild adds a guild with its channels and roles. After a client has
+// connected it also sends GUILD_CREATE.
+func (s *Server) AddGuild(g Guild) {
+	s.mustSnowflake("guild", g.ID)
+	for _, c := range g.Channels {
+		s.mustSnowflake("channel", c.ID)
+	}
+	for _, r := range g.Roles {
+		s.mustSnowflake("role", r.ID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g.Channels = slices.Clone(g.Channels)
+	g.Roles = slices.Clone(g.Roles)
+	replaced := false
+	for i, old := range s.guilds {
+		if old.ID == g.ID {
+			s.guilds[i] = &g
+			replaced = true
+		}
+	}
+	if !replaced {
+		s.guilds = append(s.guilds, &g)
+	}
+	for _, c := range g.Channels {
+		s.channels[c.ID] = &channelState{id: c.ID, name: c.Name, guildID: g.ID, typ: c.Type}
+	}
+	if s.sess != nil {
+		s.dispatch("GUILD_CREATE", s.wireGuild(&g), "")
+	}
+	s.notify()
+}
+
+// DeleteChannel makes later requests for the channel fail with 404, code 10003.
+func (s *Server) DeleteChannel(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.channels[id]; c != nil {
+		c.deleted = true
+	} else {
+		s.channels[id] = &channelState{id: id, deleted: true}
+	}
+}
+
+// DenyChannel makes later posts to the channel fail with 403, code 50013.
+func (s *Server) DenyChannel(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.channels[id]; c != nil {
+		c.denied = true
+	} else {
+		s.channels[id] = &channelState{id: id, denied: true}
+	}
+}
+
+// Messages returns the channel posts (POST /channels/{id}/messages) in the
+// channel, oldest first, including deleted ones (Deleted set). Interaction
+// replies are reached through Interaction.Original and Followups.
+func (s *Server) Messages(channelID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.order {
+		if m.kind == kindPost && m.ChannelID == channelID {
+			out = append(out, m.copyOut())
+		}
+	}
+	return out
+}
+
+// DMs returns the messages the bot sent to the user's DM channel, oldest first.
+func (s *Server) DMs(userID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.dmByUser[userID]
+	var out []Message
+	for _, m := range s.order {
+		if m.kind == kindDM && ch != "" && m.ChannelID == ch {
+			out = append(out, m.copyOut())
+		}
+	}
+	return out
+}
+
+// Message returns any message the bot created (post, DM, @original,
+// follow-up) by id.
+func (s *Server) Message(id string) (Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.msgs[id]
+	if m == nil {
+		return Message{}, false
+	}
+	return m.copyOut(), true
+}
+
+// Commands returns the commands as the fake returned them (with ids) from
+// the last accepted bulk overwrite for the guild ("" = global).
+func (s *Server) Commands(guildID string) []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []json.RawMessage
+	for _, c := range s.commands[guildID] {
+		out = append(out, slices.Clone(c))
+	}
+	return out
+}
+
+// CommandOverwrites returns how many bulk overwrites were accepted.
+func (s *Server) CommandOverwrites() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.overwrites
+}
+
+// ---- wire objects ----
+
+func rfc3339(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000+00:00") }
+
+func (s *Server) botUser() map[string]any {
+	return map[string]any{
+		"id": s.cfg.appID, "username": "interviewbot", "discriminator": "0", "global_name": nil,
+		"avatar": nil, "bot": true, "public_flags": 0, "flags": 0, "primary_guild": nil,
+		"avatar_decoration_data": nil, "collectibles": nil,
+	}
+}
+
+func wireUser(u User) map[string]any {
+	name := u.Username
+	if name == "" {
+		name = "user" + u.ID
+	}
+	return map[string]any{
+		"id": u.ID, "username": name, "discriminator": "0", "global_name": nil,
+		"avatar": nil, "public_flags": 0, "flags": 0, "primary_guild": nil,
+		"avatar_decoration_data": nil, "collectibles": nil,
+	}
+}
+
+func perms(p string) string {
+	if p == "" {
+		return "0"
+	}
+	return p
+}
+
+func (s *Server) wireMember(u User) map[string]any {
+	roles := u.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	return map[string]any{
+		"user": wireUser(u), "roles": roles, "permissions": perms(u.Permissions),
+		"joined_at": rfc3339(s.now().Add(-24 * time.Hour)), "nick": nil, "avatar": nil, "banner": nil,
+		"deaf": false, "mute": false, "flags": 0, "pending": false, "premium_since": nil,
+		"communication_disabled_until": nil,
+	}
+}
+
+func (s *Server) wireGuild(g *Guild) map[string]any {
+	chans := []any{}
+	for i, c := range g.Channels {
+		chans = append(chans, map[string]any{
+			"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": g.ID, "position": i,
+			"permission_overwrites": []any{}, "nsfw": false, "parent_id": nil, "flags": 0,
+		})
+	}
+	role := func(id, name, p string, pos int) map[string]any {
+		return map[string]any{
+			"id": id, "name": name, "permissions": perms(p), "position": pos, "color": 0,
+			"colors": map[string]any{"primary_color": 0, "secondary_color": nil, "tertiary_color": nil},
+			"icon":   nil, "unicode_emoji": nil, "description": nil,
+			"hoist": false, "managed": false, "mentionable": false, "flags": 0,
+		}
+	}
+	roles := []any{role(g.ID, "@everyone", "0", 0)}
+	for i, r := range g.Roles {
+		roles = append(roles, role(r.ID, r.Name, r.Permissions, i+1))
+	}
+	return map[string]any{
+		"id": g.ID, "name": g.Name, "owner_id": g.OwnerID, "icon": nil, "unavailable": false,
+		"joined_at": rfc3339(s.now().Add(-24 * time.Hour)), "member_count": 1, "large": false,
+		"channels": chans, "roles": roles, "members": []any{}, "threads": []any{},
+		"emojis": []any{}, "stickers": []any{}, "features": []any{}, "voice_states": []any{},
+		"presences": []any{}, "preferred_locale": "en-US", "verification_level": 0,
+		"default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
+		"premium_tier": 0, "nsfw_level": 0, "system_channel_flags": 0,
+		"description": nil, "home_header": nil, "splash": nil, "discovery_splash": nil,
+		"banner": nil, "application_id": nil, "region": "deprecated", "afk_channel_id": nil,
+		"afk_timeout": 300, "system_channel_id": nil, "widget_enabled": false,
+		"widget_channel_id": nil, "max_presences": nil, "max_members": 500000,
+		"max_stage_video_channel_users": 50, "max_video_channel_users": 25,
+		"vanity_url_code": nil, "premium_subscription_count": 0, "rules_channel_id": nil,
+		"safety_alerts_channel_id": nil, "public_updates_channel_id": nil,
+		"premium_progress_bar_enabled": false, "nsfw": false, "incidents_data": nil,
+	}
+}
+
+func (s *Server) wireChannel(c *channelState) map[string]any {
+	if c.recipient != "" {
+		u := User{ID: c.recipient}
+		if seen, ok := s.users[c.recipient]; ok {
+			u = seen.u
+		}
+		return map[string]any{
+			"id": c.id, "type": 1, "last_message_id": nil, "flags": 0,
+			"recipients": []any{wireUser(u)},
+		}
+	}
+	return map[string]any{
+		"id": c.id, "type": c.typ, "guild_id": c.guildID, "name": c.name, "position": 0,
+		"permission_overwrites": []any{}, "nsfw": false, "parent_id": nil, "topic": nil,
+		"last_message_id": nil, "rate_limit_per_user": 0, "flags": 0,
+	}
+}
+
+// wireMessage renders a stored message as Discord returns it.
+func (s *Server) wireMessage(m *msgRec) map[string]any {
+	embeds := json.RawMessage(`[]`)
+	if len(m.embedsRaw) > 0 && string(m.embedsRaw) != "null" {
+		embeds = m.embedsRaw
+	}
+	comps := withComponentIDs(m.Components)
+	var edited any
+	if !m.edited.IsZero() {
+		edited = rfc3339(m.edited)
+	}
+	w := map[string]any{
+		"id": m.ID, "channel_id": m.ChannelID, "type": m.msgType, "content": m.Content,
+		"author": s.botUser(), "timestamp": rfc3339(m.created), "edited_timestamp": edited,
+		"tts": false, "mention_everyone": false, "mentions": []any{}, "mention_roles": []any{},
+		"attachments": []any{}, "embeds": embeds, "components": comps, "pinned": false,
+		"flags": m.Flags,
+	}
+	if m.Nonce != "" {
+		w["nonce"] = m.Nonce
+	}
+	if m.webhook {
+		w["webhook_id"] = s.cfg.appID
+		w["application_id"] = s.cfg.appID
+	}
+	return w
+}
+
+// withComponentIDs numbers components that lack an "id" and fills select
+// menu defaults, as Discord does in the messages it returns.
+func withComponentIDs(comps []json.RawMessage) []any {
+	next := 0
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if _, ok := x["type"]; ok {
+				next++
+				if id, ok := x["id"]; !ok || id == nil || id == float64(0) {
+					x["id"] = next
+				}
+				if t, _ := x["type"].(float64); isSelect(int(t)) {
+					for _, k := range []string{"min_values", "max_values"} {
+						if _, ok := x[k]; !ok {
+							x[k] = 1
+						}
+					}
+				}
+			}
+			for _, k := range []string{"components", "component", "accessory"} {
+				if c, ok := x[k]; ok {
+					walk(c)
+				}
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	out := []any{}
+	for _, raw := range comps {
+		var v any
+		if json.Unmarshal(raw, &v) != nil {
+			continue
+		}
+		walk(v)
+		out = append(out, v)
+	}
+	return out
+}
+
+// mustSnowflake fails the test early on ids the spec would reject later.
+func (s *Server) mustSnowflake(what, id string) {
+	if _, err := strconv.ParseUint(id, 10, 64); err != nil || id[0] == '0' {
+		s.t.Errorf("discordtest: %s id %q is not a snowflake (a decimal string)", what, id)
+	}
+}
