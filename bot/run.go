@@ -18,6 +18,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/bank"
 	"github.com/interviewbot/interviewbot/internal/boltstore"
 	"github.com/interviewbot/interviewbot/internal/console"
+	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 	"github.com/interviewbot/interviewbot/internal/schedule"
 	"github.com/interviewbot/interviewbot/questions"
@@ -37,6 +38,10 @@ type hooks struct {
 	noScheduler bool
 	// globalRate overrides the bot's REST rate (requests per second).
 	globalRate int
+	// deferAfter overrides how long a handler runs before the bot defers.
+	deferAfter time.Duration
+	// wrapQuiz lets a test slow down or observe the domain under the Discord adapter.
+	wrapQuiz func(discord.Quiz) discord.Quiz
 	// started is called once the bot serves, with the running app.
 	started func(*app)
 }

@@ -30,9 +30,13 @@ type app struct {
 // the scheduler, stop taking interactions and finish those in flight, close the gateway. The
 // caller closes the database last.
 func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.Service, st *boltstore.Store, m *metrics, h hooks) error {
-	b, err := discord.New(svc, discord.Options{
+	var q discord.Quiz = svc
+	if h.wrapQuiz != nil {
+		q = h.wrapQuiz(q)
+	}
+	b, err := discord.New(q, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
-		Logger: log, Observer: m, Codec: bank.Codec{}, GlobalRate: h.globalRate,
+		Logger: log, Observer: m, Codec: bank.Codec{}, GlobalRate: h.globalRate, DeferAfter: h.deferAfter,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// TestReconnectsMidFlow interrupts an /interview flow with op 7 (RESUME), op 9 (re-IDENTIFY)
+// and a dropped connection; every step still completes and nothing is lost.
+func TestReconnectsMidFlow(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "http"))
+	r := e.wait(ask)
+	q, _ := ask.Original()
+	ids := customIDs(t, r.Components)
+
+	resumes := e.fake.Resumes()
+	e.fake.Reconnect()
+	if err := e.fake.Await(e.ctx, func() bool { return e.fake.Resumes() > resumes }); err != nil {
+		t.Fatal("no RESUME after op 7")
+	}
+	if err := e.fake.WaitReady(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := e.wait(e.fake.Click(guildA, channelA, ada, q.ID, ids["answer"]))
+	if m.Type != 9 {
+		t.Fatalf("after op 7 Answer = type %d", m.Type)
+	}
+
+	identifies := e.fake.Identifies()
+	e.fake.InvalidSession()
+	if err := e.fake.Await(e.ctx, func() bool { return e.fake.Identifies() > identifies }); err != nil {
+		t.Fatal("no IDENTIFY after op 9")
+	}
+	if err := e.fake.WaitReady(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	ref := e.wait(e.fake.SubmitModalOnMessage(guildA, channelA, ada, q.ID, m.ModalCustomID, map[string]string{"answer": "idempotent methods"}))
+	if ref.Flags&64 == 0 || !strings.Contains(embedText(ref.Embeds), "Reference answer") {
+		t.Fatalf("after op 9 the answer got %+v", ref)
+	}
+
+	resumes = e.fake.Resumes()
+	e.fake.DropConnection()
+	if err := e.fake.Await(e.ctx, func() bool { return e.fake.Resumes() > resumes || e.fake.Identifies() > identifies+1 }); err != nil {
+		t.Fatal("no reconnect after a dropped connection")
+	}
+	if err := e.fake.WaitReady(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := e.final(e.fake.Slash(guildA, channelA, ada, "streak"))
+	if !strings.Contains(embedText(st.Embeds), "**1** day(s) in a row") {
+		t.Fatalf("streak after reconnects = %s", embedText(st.Embeds))
+	}
+	// The commands were registered once, not again on every READY.
+	if n := e.fake.CommandOverwrites(); n != 1 {
+		t.Fatalf("command overwrites = %d after reconnects; want 1", n)
+	}
+}
+
+// slowQuiz blocks Ask until release is closed, to force the bot to defer.
+type slowQuiz struct {
+	discord.Quiz
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s slowQuiz) Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error) {
+	close(s.entered)
+	<-s.release
+	return s.Quiz.Ask(ctx, a, r)
+}
+
+func TestSlowHandlerDefers(t *testing.T) {
+	e := newEnv(t)
+	sq := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
+	e.start(hooks{deferAfter: 200_000_000, wrapQuiz: func(q discord.Quiz) discord.Quiz { sq.Quiz = q; return sq }})
+	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "go"))
+	<-sq.entered
+	r := e.wait(ask) // the deferral arrives while Ask is still blocked
+	if r.Type != 5 {
+		t.Fatalf("slow handler's first response = type %d; want 5 (deferred)", r.Type)
+	}
+	close(sq.release)
+	m := e.final(ask)
+	if len(m.Embeds) != 1 || !strings.HasPrefix(m.Embeds[0].Title, "go") {
+		t.Fatalf("deferred response was edited to %+v", m)
+	}
+	if ask.Latency() > 3e9 {
+		t.Fatalf("acknowledged after %s", ask.Latency())
+	}
+}

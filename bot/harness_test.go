@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
+	"github.com/interviewbot/interviewbot/internal/schedule"
+)
+
+// IDs of the fake server used by the end-to-end tests.
+const (
+	guildA   = "100000000000000100"
+	guildB   = "100000000000000200"
+	channelA = "200000000000000100"
+	channelB = "200000000000000200"
+)
+
+var (
+	ada = discordtest.User{ID: "300000000000000001", Username: "ada", Locale: "en-US", Permissions: "0"}
+	bob = discordtest.User{ID: "300000000000000002", Username: "bob", Locale: "zh-CN", Permissions: "0"}
+	mod = discordtest.User{ID: "300000000000000003", Username: "mod", Locale: "en-US", Permissions: "32"}
+)
+
+// syncBuffer collects the program's output from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// bot is one run of the real program (run's wiring) against the fake.
+type bot struct {
+	t      *testing.T
+	app    *app
+	cancel context.CancelFunc
+	done   chan int
+	logs   *syncBuffer
+	code   int
+	ended  bool
+}
+
+type env struct {
+	t     *testing.T
+	fake  *discordtest.Server
+	db    string
+	clock *schedule.ManualClock
+	ctx   context.Context
+}
+
+func newEnv(t *testing.T, opts ...discordtest.Option) *env {
+	t.Helper()
+	fake := discordtest.New(t, opts...)
+	fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", Channels: []discordtest.Channel{{ID: channelA, Name: "general"}}})
+	fake.AddGuild(discordtest.Guild{ID: guildB, Name: "B", Channels: []discordtest.Channel{{ID: channelB, Name: "general"}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "bot.db"),
+		clock: schedule.NewManualClock(time.Date(2026, 3, 6, 8, 0, 0, 0, time.UTC)), ctx: ctx}
+}
+
+// start runs the program with the fake as Discord and waits until it serves.
+func (e *env) start(h hooks, extraEnv ...string) *bot {
+	e.t.Helper()
+	vars := map[string]string{
+		"DISCORD_TOKEN": "test-token", "DISCORD_API_URL": e.fake.URL(), "DB_PATH": e.db,
+		"LOG_FORMAT": "json", "LOG_LEVEL": "debug", "HTTP_ADDR": "127.0.0.1:0",
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		vars[extraEnv[i]] = extraEnv[i+1]
+	}
+	getenv := func(k string) string { return vars[k] }
+	if h.clock == nil {
+		h.clock = e.clock
+	}
+	h.noScheduler = true
+	started := make(chan *app, 1)
+	h.started = func(a *app) { started <- a }
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &bot{t: e.t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}}
+	go func() { b.done <- runWith(ctx, nil, getenv, strings.NewReader(""), b.logs, b.logs, h) }()
+	select {
+	case b.app = <-started:
+	case code := <-b.done:
+		e.t.Fatalf("the bot exited with %d before serving:\n%s", code, b.logs.String())
+	case <-e.ctx.Done():
+		e.t.Fatal("the bot did not start")
+	}
+	if err := e.fake.WaitReady(e.ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { b.stop() })
+	return b
+}
+
+// stop sends the shutdown signal and waits for the program to exit; it returns the exit code
+// and how long the shutdown took.
+func (b *bot) stop() (int, time.Duration) {
+	if b.ended {
+		return b.code, 0
+	}
+	start := time.Now()
+	b.cancel()
+	select {
+	case b.code = <-b.done:
+	case <-time.After(15 * time.Second):
+		b.t.Fatalf("the bot did not stop within 15 s:\n%s", b.logs.String())
+	}
+	b.ended = true
+	return b.code, time.Since(start)
+}
+
+// wait waits for an interaction's initial response.
+func (e *env) wait(ix *discordtest.Interaction) discordtest.Response {
+	e.t.Helper()
+	r, err := ix.Wait(e.ctx)
+	if err != nil {
+		e.t.Fatalf("interaction %s: %v\n%s", ix.ID, err, e.fake.Transcript())
+	}
+	return r
+}
+
+// final returns what the member finally sees for an interaction: the @original after any
+// deferral, else the initial response's content.
+func (e *env) final(ix *discordtest.Interaction) discordtest.Message {
+	e.t.Helper()
+	r := e.wait(ix)
+	if r.Type == 5 || r.Type == 6 {
+		var m discordtest.Message
+		err := e.fake.Await(e.ctx, func() bool {
+			var ok bool
+			m, ok = ix.Original()
+			return ok && (m.Content != "" || len(m.Embeds) > 0)
+		})
+		if err != nil {
+			e.t.Fatalf("deferred interaction never completed: %v", err)
+		}
+		return m
+	}
+	if m, ok := ix.Original(); ok {
+		return m
+	}
+	return discordtest.Message{Content: r.Content, Embeds: r.Embeds, Components: r.Components, Flags: r.Flags}
+}
+
+type component struct {
+	Type       int         `json:"type"`
+	CustomID   string      `json:"custom_id"`
+	Label      string      `json:"label"`
+	Components []component `json:"components"`
+}
+
+// customIDs lists the buttons of a message as label -> custom ID (and action -> custom ID).
+func customIDs(t *testing.T, rows []json.RawMessage) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, raw := range rows {
+		var row component
+		if err := json.Unmarshal(raw, &row); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range row.Components {
+			out[c.Label] = c.CustomID
+			if parts := strings.Split(c.CustomID, ":"); len(parts) >= 2 {
+				key := parts[1]
+				if len(parts) == 4 && parts[1] == "grade" {
+					key = "grade:" + parts[3]
+				}
+				out[key] = c.CustomID
+			}
+		}
+	}
+	return out
+}
+
+func opt(name string, value any) discordtest.Opt {
+	typ := 3
+	switch value.(type) {
+	case bool:
+		typ = 5
+	case int, float64:
+		typ = 4
+	}
+	return discordtest.Opt{Name: name, Type: typ, Value: value}
+}
+
+func sub(name string, opts ...discordtest.Opt) discordtest.Opt {
+	return discordtest.Opt{Name: name, Type: 1, Options: opts}
+}
+
+func embedText(es []discordtest.Embed) string {
+	var b strings.Builder
+	for _, e := range es {
+		fmt.Fprintf(&b, "%s\n%s\n", e.Title, e.Description)
+		for _, f := range e.Fields {
+			fmt.Fprintf(&b, "%s: %s\n", f.Name, f.Value)
+		}
+		if e.Footer != nil {
+			b.WriteString(e.Footer.Text + "\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
+)
+
+// TestInterviewFlow runs the whole /interview flow through the fake Discord: a public question,
+// a member's answer in a modal (with @everyone in it), the private reference answer, grading,
+// the public answered count, the streak, and the streak surviving a restart.
+func TestInterviewFlow(t *testing.T) {
+	e := newEnv(t)
+	b := e.start(hooks{})
+
+	if n := e.fake.CommandOverwrites(); n != 1 {
+		t.Fatalf("command overwrites = %d; want 1 bulk overwrite", n)
+	}
+
+	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp"))
+	r := e.wait(ask)
+	if r.Type != 4 || r.Flags&64 != 0 || len(r.Embeds) != 1 || !strings.HasPrefix(r.Embeds[0].Title, "tcp") {
+		t.Fatalf("/interview tcp = type %d flags %d embeds %+v; want a public tcp question", r.Type, r.Flags, r.Embeds)
+	}
+	question, ok := ask.Original()
+	if !ok {
+		t.Fatal("no @original for the question")
+	}
+	ids := customIDs(t, r.Components)
+	for _, want := range []string{"answer", "reveal", "next", "close", "report"} {
+		if ids[want] == "" {
+			t.Fatalf("question buttons %v lack %s", ids, want)
+		}
+	}
+
+	// Bob (zh-CN) answers: the button opens a modal at once.
+	click := e.fake.Click(guildA, channelA, bob, question.ID, ids["answer"])
+	m := e.wait(click)
+	if m.Type != 9 || m.ModalCustomID == "" {
+		t.Fatalf("Answer button = type %d; want a modal (9)", m.Type)
+	}
+	submit := e.fake.SubmitModalOnMessage(guildA, channelA, bob, question.ID, m.ModalCustomID,
+		map[string]string{"answer": "@everyone @here <@&1> SYN, SYN-ACK, ACK; 挥手四次"})
+	ref := e.wait(submit)
+	if ref.Type != 4 || ref.Flags&64 == 0 {
+		t.Fatalf("modal submit = type %d flags %d; want a private reply", ref.Type, ref.Flags)
+	}
+	text := embedText(ref.Embeds)
+	if !strings.Contains(text, "参考答案") || !strings.Contains(text, "要点") {
+		t.Fatalf("zh-CN member got:\n%s\nwant the Chinese reference answer and key points", text)
+	}
+	if strings.Contains(ref.Content+text, "@everyone") {
+		t.Fatalf("the member's answer was echoed: %q", ref.Content)
+	}
+	var data struct {
+		AllowedMentions struct {
+			Parse []string `json:"parse"`
+		} `json:"allowed_mentions"`
+	}
+	if err := json.Unmarshal(ref.Data, &data); err != nil || data.AllowedMentions.Parse == nil || len(data.AllowedMentions.Parse) != 0 {
+		t.Fatalf("reply allowed_mentions = %s; want parse: []", ref.Data)
+	}
+	grades := customIDs(t, ref.Components)
+	if grades["grade:good"] == "" {
+		t.Fatalf("no grade buttons in %v", grades)
+	}
+
+	// The public question shows one answer.
+	err := e.fake.Await(e.ctx, func() bool {
+		q, _ := e.fake.Message(question.ID)
+		return q.Edits > 0 && strings.Contains(embedText(q.Embeds), "1 answered")
+	})
+	if err != nil {
+		q, _ := e.fake.Message(question.ID)
+		t.Fatalf("question message not updated with the count: %+v", q)
+	}
+
+	// Grading updates the private message.
+	answerMsg, _ := submit.Original()
+	g := e.wait(e.fake.Click(guildA, channelA, bob, answerMsg.ID, grades["grade:good"]))
+	if g.Type != 7 || !strings.Contains(g.Content, "良好") {
+		t.Fatalf("grade = type %d %q; want an update naming the grade", g.Type, g.Content)
+	}
+	// Grading twice is refused politely.
+	again := e.wait(e.fake.Click(guildA, channelA, bob, answerMsg.ID, grades["grade:easy"]))
+	if again.Flags&64 == 0 || !strings.Contains(again.Content, "already graded") {
+		t.Fatalf("second grade = %+v; want a private refusal", again)
+	}
+
+	st := e.final(e.fake.Slash(guildA, channelA, bob, "streak"))
+	if !strings.Contains(embedText(st.Embeds), "**1** day(s) in a row") {
+		t.Fatalf("/streak = %s", embedText(st.Embeds))
+	}
+
+	// Restart: a new process on the same database keeps the streak, and old buttons still work.
+	if code, took := b.stop(); code != 0 || took > 10*time.Second {
+		t.Fatalf("shutdown: exit %d after %s; want 0 within 10 s", code, took)
+	}
+	e.start(hooks{})
+	st = e.final(e.fake.Slash(guildA, channelA, bob, "streak"))
+	if !strings.Contains(embedText(st.Embeds), "**1** day(s) in a row") {
+		t.Fatalf("after restart /streak = %s", embedText(st.Embeds))
+	}
+	reveal := e.wait(e.fake.Click(guildA, channelA, ada, question.ID, ids["reveal"]))
+	if reveal.Flags&64 == 0 || !strings.Contains(embedText(reveal.Embeds), "Reference answer") {
+		t.Fatalf("Reveal after restart = %+v", reveal)
+	}
+}
+
+func TestAutocompleteAndUnknownTopic(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	r := e.wait(e.fake.Autocomplete(guildA, channelA, ada, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "tc", Focused: true}))
+	if r.Type != 8 || len(r.Choices) == 0 || len(r.Choices) > 25 || r.Choices[0].Value != "tcp" {
+		t.Fatalf("autocomplete = type %d choices %+v", r.Type, r.Choices)
+	}
+	all := e.wait(e.fake.Autocomplete(guildA, channelA, ada, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "", Focused: true}))
+	if len(all.Choices) != 10 {
+		t.Fatalf("empty autocomplete gave %d topics; want all 10", len(all.Choices))
+	}
+	bad := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "kubernetes")))
+	if bad.Flags&64 == 0 || !strings.Contains(bad.Content, "no topic") || !strings.Contains(bad.Content, "tcp") {
+		t.Fatalf("unknown topic reply = %+v; want a private message listing the topics", bad)
+	}
+}
+
+func TestPrivateSessionAndReview(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	r := e.wait(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "redis"), opt("private", true)))
+	if r.Flags&64 == 0 {
+		t.Fatalf("private /interview flags = %d", r.Flags)
+	}
+	if ids := customIDs(t, r.Components); ids["close"] != "" {
+		t.Fatalf("a private question offers Close: %v", ids)
+	}
+	rv := e.final(e.fake.Slash(guildA, channelA, ada, "review"))
+	if rv.Flags&64 == 0 || !strings.Contains(rv.Content, "Nothing is due") {
+		t.Fatalf("/review with nothing due = %+v", rv)
+	}
+}
