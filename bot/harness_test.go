@@ -74,7 +74,7 @@ func newEnv(t *testing.T, opts ...discordtest.Option) *env {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "bot.db"),
-		clock: schedule.NewManualClock(time.Date(2026, 3, 6, 8, 0, 0, 0, time.UTC)), ctx: ctx}
+		clock: schedule.NewManualClock(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC)), ctx: ctx}
 }
 
 // start runs the program with the fake as Discord and waits until it serves.
@@ -218,4 +218,23 @@ func embedText(es []discordtest.Embed) string {
 		}
 	}
 	return b.String()
+}
+
+func discordtestRole(name, id string) discordtest.Opt {
+	return discordtest.Opt{Name: name, Type: 8, Value: id}
+}
+
+func chanOpt(name, id string) discordtest.Opt {
+	return discordtest.Opt{Name: name, Type: 7, Value: id}
+}
+
+// grepLines returns the lines of s containing sub, for failure messages.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -112,7 +112,7 @@ func TestInterviewFlow(t *testing.T) {
 
 func TestAutocompleteAndUnknownTopic(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	b := e.start(hooks{})
 	r := e.wait(e.fake.Autocomplete(guildA, channelA, ada, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "tc", Focused: true}))
 	if r.Type != 8 || len(r.Choices) == 0 || len(r.Choices) > 25 || r.Choices[0].Value != "tcp" {
 		t.Fatalf("autocomplete = type %d choices %+v", r.Type, r.Choices)
@@ -124,6 +124,18 @@ func TestAutocompleteAndUnknownTopic(t *testing.T) {
 	bad := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "kubernetes")))
 	if bad.Flags&64 == 0 || !strings.Contains(bad.Content, "no topic") || !strings.Contains(bad.Content, "tcp") {
 		t.Fatalf("unknown topic reply = %+v; want a private message listing the topics", bad)
+	}
+	// One log line per interaction, with its command, outcome and latency (complete once the
+	// bot has stopped, since the line is written after the reply).
+	b.stop()
+	var line map[string]any
+	for _, l := range strings.Split(b.logs.String(), "\n") {
+		if strings.Contains(l, `"msg":"interaction"`) && strings.Contains(l, `"outcome":"not_found"`) {
+			json.Unmarshal([]byte(l), &line)
+		}
+	}
+	if line["command"] != "interview" || line["latency_ms"] == nil || line["interaction_id"] == nil {
+		t.Fatalf("no interaction log line for the unknown topic:\n%s", grepLines(b.logs.String(), `"interaction"`))
 	}
 }
 

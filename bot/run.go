@@ -85,7 +85,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		h.clock = schedule.RealClock{}
 	}
 	if err := serve(ctx, cfg, log, stdin, stdout, h); err != nil {
-		log.Error("bot stopped", "err", err)
+		// Printed, not logged: start-up failures (a bank that does not validate) span lines.
 		fmt.Fprintf(stderr, "bot: %v\n", err)
 		return 1
 	}

@@ -10,8 +10,10 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/interviewbot/interviewbot/internal/quiz"
@@ -75,24 +77,43 @@ func ParseFS(fsys fs.FS) ([]File, error) {
 		files    []File
 		seen     = map[string]string{} // id -> "path:line"
 	)
+	// Parse files in parallel (YAML parsing is the whole cost of loading a large bank), then
+	// check ids across files in name order so problems come out the same every time.
+	type parsed struct {
+		name string
+		file File
+		err  error
+	}
+	var names []string
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() {
-			continue
-		}
-		if strings.HasSuffix(name, ".yml") {
+		switch {
+		case e.IsDir():
+		case strings.HasSuffix(name, ".yml"):
 			problems = append(problems, Problem{Path: name, Msg: "bank files must end in .yaml, not .yml"})
-			continue
+		case strings.HasSuffix(name, ".yaml"):
+			names = append(names, name)
 		}
-		if !strings.HasSuffix(name, ".yaml") {
-			continue
-		}
-		data, err := readLimited(fsys, name)
-		if err != nil {
-			problems = append(problems, Problem{Path: name, Msg: err.Error()})
-			continue
-		}
-		f, err := Parse(name, data)
+	}
+	results := make([]parsed, len(names))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			data, err := readLimited(fsys, name)
+			if err != nil {
+				results[i] = parsed{name: name, err: Problems{{Path: name, Msg: err.Error()}}}
+				return
+			}
+			f, err := Parse(name, data)
+			results[i] = parsed{name: name, file: f, err: err}
+		})
+	}
+	wg.Wait()
+	for _, r := range results {
+		name, f, err := r.name, r.file, r.err
 		var ps Problems
 		if errors.As(err, &ps) {
 			problems = append(problems, ps...)

@@ -263,7 +263,7 @@ func nothingDue(cards []Card, now time.Time) error {
 	if next.IsZero() {
 		return Errorf(ENOTFOUND, "Nothing is due for review yet: grade a question after answering it and it will come back here.")
 	}
-	return Errorf(ENOTFOUND, "Nothing is due for review. The next review is due <t:%d:R>.", next.Unix())
+	return Errorf(ENOTFOUND, "Nothing is due for review. The next review is due %s.", next.UTC().Format("2006-01-02 15:04 UTC"))
 }
 
 // ValidateAnswer trims an answer and checks it is neither empty nor longer than MaxAnswerText.

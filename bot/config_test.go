@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func runArgs(t *testing.T, args []string, env map[string]string, stdin string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code := run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestConsoleFromPipe is the README's first command with input from a pipe: no token, so the
+// console, on the embedded bank and a fresh database; it exits 0 at end of input.
+func TestConsoleFromPipe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "console.db")
+	code, out, errOut := runArgs(t, nil, map[string]string{"DB_PATH": db},
+		"/interview tcp\nanswer\nSYN, SYN-ACK, ACK\ngood\n/streak\n")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"── tcp ·", "Reference answer:", "Key points:", "Graded good", "Streak: 1 day(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	// The same database again: the streak is still there.
+	code, out, _ = runArgs(t, nil, map[string]string{"DB_PATH": db}, "/streak\n")
+	if code != 0 || !strings.Contains(out, "Answers: 1.") {
+		t.Fatalf("second run: exit %d\n%s", code, out)
+	}
+}
+
+func TestConfigErrorsNameTheSetting(t *testing.T) {
+	code, _, errOut := runArgs(t, []string{"-log-level", "loud", "-shard-id", "3", "-shard-count", "2", "-reveal-after", "soon"},
+		map[string]string{"DISCORD_API_URL": "ftp://x", "DISCORD_GUILD_ID": "abc"}, "")
+	if code != 2 {
+		t.Fatalf("exit %d; want 2", code)
+	}
+	for _, want := range []string{"-log-level (LOG_LEVEL)", "-shard-id (SHARD_ID)", "-reveal-after (REVEAL_AFTER)", "-discord-api (DISCORD_API_URL)", "-guild (DISCORD_GUILD_ID)"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("error output lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestHelpListsEverySetting(t *testing.T) {
+	code, _, errOut := runArgs(t, []string{"-help"}, nil, "")
+	if code != 0 {
+		t.Fatalf("-help exit %d", code)
+	}
+	for _, s := range settings {
+		if !strings.Contains(errOut, "-"+s.flag) || !strings.Contains(errOut, s.env) {
+			t.Errorf("-help lacks %s / %s", s.flag, s.env)
+		}
+	}
+	if !strings.Contains(errOut, "DISCORD_TOKEN_FILE") {
+		t.Error("-help does not say where the token comes from")
+	}
+}
+
+// TestTokenNeverLeaks feeds a token through every path that can fail and checks it appears in
+// no output.
+func TestTokenNeverLeaks(t *testing.T) {
+	const secret = "MTIzNDU2Nzg5.secret-token-value.abcdef"
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	os.WriteFile(tokenFile, []byte(secret+"\n"), 0o600)
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"unreachable Discord", nil, map[string]string{"DISCORD_TOKEN": secret, "DISCORD_API_URL": "http://127.0.0.1:1", "DB_PATH": filepath.Join(dir, "a.db"), "LOG_LEVEL": "debug"}},
+		{"token file and bad config", []string{"-log-level", "x"}, map[string]string{"DISCORD_TOKEN_FILE": tokenFile, "DB_PATH": filepath.Join(dir, "b.db")}},
+		{"both token sources", nil, map[string]string{"DISCORD_TOKEN": secret, "DISCORD_TOKEN_FILE": tokenFile}},
+		{"token with white space", nil, map[string]string{"DISCORD_TOKEN": secret + " x"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := runArgs(t, c.args, c.env, "")
+			if code == 0 {
+				t.Fatalf("exit 0; want a failure")
+			}
+			if strings.Contains(out+errOut, "secret-token-value") {
+				t.Fatalf("the token appears in the output:\n%s%s", out, errOut)
+			}
+		})
+	}
+	code, _, errOut := runArgs(t, nil, map[string]string{"DISCORD_TOKEN_FILE": filepath.Join(dir, "missing")}, "")
+	if code != 2 || !strings.Contains(errOut, "DISCORD_TOKEN_FILE") {
+		t.Fatalf("missing token file: exit %d %s", code, errOut)
+	}
+}
+
+// TestBadDatabaseIsLeftUntouched: a corrupt file, a foreign file, a folder that cannot be
+// written: a clear error, exit 1, and the file's bytes unchanged.
+func TestBadDatabaseIsLeftUntouched(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.db")
+	os.WriteFile(corrupt, bytes.Repeat([]byte("not a database "), 1000), 0o600)
+	before := sha256.Sum256(mustRead(t, corrupt))
+	code, _, errOut := runArgs(t, nil, map[string]string{"DB_PATH": corrupt}, "")
+	if code != 1 || !strings.Contains(errOut, "not") {
+		t.Fatalf("corrupt database: exit %d, %s", code, errOut)
+	}
+	if sha256.Sum256(mustRead(t, corrupt)) != before {
+		t.Fatal("the corrupt file was modified")
+	}
+	t.Log(strings.TrimSpace(errOut))
+}
+
+// TestBrokenBankRefusesToStart: a bank folder with a bad file stops the bot with the problems.
+func TestBrokenBankRefusesToStart(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tcp.yaml"), []byte("topic: udp\n"), 0o644)
+	code, _, errOut := runArgs(t, nil, map[string]string{"QUESTIONS_DIR": dir, "DB_PATH": filepath.Join(dir, "x.db")}, "")
+	if code != 1 || !strings.Contains(errOut, "tcp.yaml:1:") || !strings.Contains(errOut, "will not start") {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+}
+
+func TestCheckCommand(t *testing.T) {
+	code, out, _ := runArgs(t, []string{"check", "-json"}, nil, "")
+	if code != 0 || !strings.Contains(out, `"questions": 130`) || !strings.Contains(out, `"zh"`) {
+		t.Fatalf("check -json: exit %d\n%s", code, out)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tcp.yaml"), []byte("topic: tcp\ntitle: {en: TCP}\nquestions: []\n"), 0o644)
+	code, out, _ = runArgs(t, []string{"check", dir}, nil, "")
+	if code != 1 || !strings.Contains(out, "tcp.yaml:2: missing field \"zh\" in title") || !strings.Contains(out, "tcp.yaml:3: questions must not be empty") {
+		t.Fatalf("check of a bad bank: exit %d\n%s", code, out)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
