@@ -238,3 +238,26 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// modalValues reads the prefilled text inputs of a modal response, by custom ID.
+func modalValues(t *testing.T, data json.RawMessage) map[string]string {
+	t.Helper()
+	var d struct {
+		Components []struct {
+			Components []struct {
+				CustomID string `json:"custom_id"`
+				Value    string `json:"value"`
+			} `json:"components"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, row := range d.Components {
+		for _, c := range row.Components {
+			out[c.CustomID] = c.Value
+		}
+	}
+	return out
+}

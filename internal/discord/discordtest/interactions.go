@@ -120,6 +120,9 @@ func (s *Server) commandData(guildID, name string, opts []Opt) map[string]any {
 	if len(opts) > 0 {
 		d["options"] = opts
 	}
+	if att := s.resolvedAttachments(opts); len(att) > 0 {
+		d["resolved"] = map[string]any{"attachments": att}
+	}
 	if guildID != "" && s.commandIDs[guildID+"/1/"+name] != "" {
 		d["guild_id"] = guildID
 	}

@@ -162,6 +162,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	_, rq.hasAuth = r.Header["Authorization"]
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
 		rq.multipart = true
+		s.recordUploads(r.Method, r.URL.Path, ct, body)
 		body = payloadJSON(ct, body)
 	}
 	rq.body = body

@@ -20,6 +20,9 @@ import (
 
 // Server is a running fake Discord. All methods are safe for concurrent use.
 type Server struct {
+	attachments map[string]attachment // guarded by mu
+	uploads     []Upload              // guarded by mu
+
 	t    testing.TB
 	cfg  config
 	hs   *httptest.Server
@@ -156,6 +159,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw", s.serveGateway)
 	mux.HandleFunc("/gw/", s.serveGateway)
+	mux.HandleFunc("/attachments/", s.serveAttachment)
 	mux.HandleFunc("/", s.serveREST)
 	s.hs = httptest.NewServer(mux)
 	s.base, _ = url.Parse(s.hs.URL)
