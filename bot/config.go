@@ -22,6 +22,7 @@ type Config struct {
 	GuildID      string
 	APIURL       string
 	LogLevel     slog.Level
+	LogLevelSet  bool // given by flag or environment (else the console keeps quiet)
 	LogFormat    string // text, json, or auto
 	HTTPAddr     string
 	ShardID      int
@@ -71,9 +72,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fl.Usage = func() {
 		fmt.Fprint(stderr, `usage: bot [flags]            run the bot (the console when DISCORD_TOKEN is unset)
        bot check [-json] [DIR]   validate a question bank
-       bot backup FILE           write a consistent copy of the database while it runs or not
+       bot backup [-db FILE] [-http ADDR] DEST
+                                 a consistent, checked copy of the database (from the
+                                 running bot over HTTP when it holds the file)
        bot healthcheck [URL]     exit 0 if /readyz answers 200 (for container health checks)
-       bot reshard -from DIR -to DIR -count N   split or merge database files by server
+       bot reshard -to DIR -count N FILE...   split or merge database files by server
 
 Secrets come only from the environment: DISCORD_TOKEN, or DISCORD_TOKEN_FILE (a file holding it).
 
@@ -102,6 +105,8 @@ Flags:
 		}
 		errs = append(errs, fmt.Errorf("-%s (%s): %s", flagName, env, fmt.Sprintf(format, args...)))
 	}
+	fl.Visit(func(f *flag.Flag) { c.LogLevelSet = c.LogLevelSet || f.Name == "log-level" })
+	c.LogLevelSet = c.LogLevelSet || getenv("LOG_LEVEL") != ""
 	if err := c.LogLevel.UnmarshalText([]byte(*vals["log-level"])); err != nil {
 		bad("log-level", "want debug, info, warn or error, got %q", *vals["log-level"])
 	}

@@ -49,7 +49,7 @@ func (s *syncBuffer) String() string {
 
 // bot is one run of the real program (run's wiring) against the fake.
 type bot struct {
-	t      *testing.T
+	t      testing.TB
 	app    *app
 	cancel context.CancelFunc
 	done   chan int
@@ -59,7 +59,7 @@ type bot struct {
 }
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	fake  *discordtest.Server
 	db    string
 	clock *schedule.ManualClock

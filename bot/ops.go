@@ -2,19 +2,36 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/interviewbot/interviewbot/internal/boltstore"
 )
 
-// runBackup writes a consistent copy of the database. It works while the bot runs only from
-// inside the bot's process (bbolt allows one process); from outside, stop the bot or use the
-// running bot's copy. See the README's backup section.
+// runBackup writes a consistent copy of the database to DEST and verifies it before DEST is
+// replaced: DEST is either the previous file or a complete copy that opens and passes Check.
+//
+// bbolt allows one process per file, so while the bot runs it holds the file's lock and a second
+// process cannot read it. Then the copy comes from the running bot's own GET /backup on its
+// operator address (-http, or HTTP_ADDR as the bot itself reads it). With -http given on the
+// command line the file is not opened at all: that is how an operator on another machine, or
+// outside the container, takes a backup.
 func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	// run does not hand its context to this subcommand; a long copy must still stop (and leave
+	// no temporary file behind) on Ctrl-C or SIGTERM.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
 	fl := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	def := getenv("DB_PATH")
@@ -22,30 +39,183 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 		def = "interviewbot.db"
 	}
 	db := fl.String("db", def, "database file to copy (env DB_PATH)")
+	addr := fl.String("http", getenv("HTTP_ADDR"), "the running bot's operator address, such as :8080 or http://host:8080 (env HTTP_ADDR).\n"+
+		"The copy is fetched from its /backup when another process holds the database; given as a\n"+
+		"flag, always, without opening the file")
 	wait := fl.Duration("wait", 5*time.Second, "how long to wait for the database if another process holds it")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bot backup [-db FILE] [-wait 5s] DEST\n\nWrites a consistent copy of the database to DEST.")
+		fmt.Fprint(stderr, `usage: bot backup [-db FILE] [-http ADDR] [-wait 5s] DEST
+
+Writes a consistent copy of the database to DEST (atomically, via a temporary file in DEST's
+folder) and verifies it. While the bot runs it holds the database, so the copy is fetched from
+its /backup endpoint on -http or HTTP_ADDR instead.
+
+`)
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fl.NArg() != 1 {
 		fl.Usage()
 		return 2
 	}
-	st, err := boltstore.Open(*db, boltstore.Options{Timeout: *wait, ReadOnly: true})
+	explicitHTTP := false
+	fl.Visit(func(f *flag.Flag) { explicitHTTP = explicitHTTP || f.Name == "http" })
+	if explicitHTTP && *addr == "" {
+		fmt.Fprintln(stderr, "bot backup: -http: empty address")
+		return 2
+	}
+	dest := fl.Arg(0)
+	if err := notTheDatabase(dest, *db); err != nil {
+		fmt.Fprintf(stderr, "bot backup: %v\n", err)
+		return 1
+	}
+
+	from, err := backup(ctx, *db, *addr, explicitHTTP, *wait, dest, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bot backup: %v\n", err)
 		return 1
 	}
-	defer st.Close()
-	if err := st.BackupFile(fl.Arg(0)); err != nil {
-		fmt.Fprintf(stderr, "bot backup: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "backed up %s to %s\n", *db, fl.Arg(0))
+	fmt.Fprintf(stdout, "backed up %s to %s (verified)\n", from, dest)
 	return 0
+}
+
+// backup copies the database to dest, from the file or from the bot at addr, and returns where
+// the copy came from.
+func backup(ctx context.Context, db, addr string, viaHTTP bool, wait time.Duration, dest string, stderr io.Writer) (string, error) {
+	if !viaHTTP {
+		st, err := boltstore.Open(db, boltstore.Options{Timeout: wait, ReadOnly: true})
+		switch {
+		case err == nil:
+			defer st.Close()
+			return db, writeVerified(dest, func(w io.Writer) error {
+				_, err := st.Backup(w)
+				return err
+			})
+		case !errors.Is(err, boltstore.ErrInUse):
+			return "", err
+		case addr == "":
+			return "", fmt.Errorf("%w\nIf the bot is running, it holds the file: give its operator address with "+
+				"-http ADDR or HTTP_ADDR to fetch the copy from its /backup endpoint, or stop the bot first", err)
+		}
+		fmt.Fprintf(stderr, "bot backup: %s is in use, presumably by the running bot; fetching the copy from %s\n", db, backupURL(addr))
+	}
+	u := backupURL(addr)
+	return u, fetchBackup(ctx, u, dest)
+}
+
+// fetchBackup downloads a backup from a running bot's /backup endpoint to dest.
+func fetchBackup(ctx context.Context, url, dest string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("GET %s: %s: %s", url, resp.Status, strings.TrimSpace(string(body)))
+	}
+	return writeVerified(dest, func(w io.Writer) error {
+		// A body shorter than its Content-Length fails here with io.ErrUnexpectedEOF.
+		if _, err := io.Copy(w, resp.Body); err != nil {
+			return fmt.Errorf("GET %s: %w", url, err)
+		}
+		return nil
+	})
+}
+
+// writeVerified writes a backup to dest atomically: write to a temporary file in dest's
+// folder, fsync, verify that it opens as our database and passes Check, then rename it over
+// dest and fsync the folder. On any error dest is untouched and the temporary file removed.
+func writeVerified(dest string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(dest)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".tmp-*") // mode 0o600: the data is private
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err = write(f); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = verifyBackup(tmp); err != nil {
+		return fmt.Errorf("the copy does not verify, so %s was left as it was: %w", dest, err)
+	}
+	if err = os.Rename(tmp, dest); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// verifyBackup opens a backup read-only and checks its page structure and schema.
+func verifyBackup(path string) error {
+	st, err := boltstore.Open(path, boltstore.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	err = st.Check()
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// notTheDatabase refuses a backup destination that is the live database file: renaming a copy
+// over it would cut the running bot off from its data.
+func notTheDatabase(dest, db string) error {
+	d, err := os.Stat(dest)
+	if err != nil {
+		return nil
+	}
+	if live, err := os.Stat(db); err == nil && os.SameFile(d, live) {
+		return fmt.Errorf("%s is the database itself; choose another destination", dest)
+	}
+	return nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(); err != nil {
+		_ = d.Close()
+		return err
+	}
+	return d.Close()
+}
+
+// backupURL turns an operator address (":8080", "127.0.0.1:8080" or a base URL) into the URL
+// of its /backup endpoint.
+func backupURL(addr string) string {
+	if strings.Contains(addr, "://") {
+		base := strings.TrimRight(addr, "/")
+		if strings.HasSuffix(base, "/backup") {
+			return base
+		}
+		return base + "/backup"
+	}
+	return "http://" + hostPort(addr) + "/backup"
 }
 
 // runHealthcheck asks a running bot's /readyz, so an image without a shell or curl can still
@@ -80,13 +250,15 @@ func runHealthcheck(ctx context.Context, args []string, getenv func(string) stri
 	return 0
 }
 
-// hostPort turns a listen address (":8080", "0.0.0.0:8080") into one to dial.
+// hostPort turns a listen address (":8080", "0.0.0.0:8080", "[::]:8080") into one to dial.
 func hostPort(addr string) string {
-	if len(addr) > 0 && addr[0] == ':' {
-		return "127.0.0.1" + addr
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
 	}
-	if len(addr) > 8 && addr[:8] == "0.0.0.0:" {
-		return "127.0.0.1" + addr[7:]
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "127.0.0.1"
 	}
-	return addr
+	return net.JoinHostPort(host, port)
 }

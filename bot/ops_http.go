@@ -33,6 +33,8 @@ func opsHandler(a *app, log *slog.Logger) http.Handler {
 		w.Header().Set("Content-Disposition", `attachment; filename="interviewbot-backup.db"`)
 		if _, err := a.store.Backup(w); err != nil {
 			log.Error("backup over http failed", "err", err)
+			// Abort the connection so the client sees a broken transfer, not a short file.
+			panic(http.ErrAbortHandler)
 		}
 	})
 	return mux

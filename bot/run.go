@@ -80,6 +80,10 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintln(stdout, versionString())
 		return 0
 	}
+	if cfg.Token == "" && !cfg.LogLevelSet {
+		// The console talks to a person on the same terminal: only warnings and errors.
+		cfg.LogLevel = slog.LevelWarn
+	}
 	log := newLogger(cfg, stderr)
 	if h.clock == nil {
 		h.clock = schedule.RealClock{}

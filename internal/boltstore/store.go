@@ -133,6 +133,9 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, err, opts.Timeout)
 	}
+	// Interactions wait on these commits inside Discord's 3-second window: coalesce for at most
+	// 4 ms (bbolt's default is 10 ms), which still gathers every writer of a busy moment.
+	db.MaxBatchDelay = 4 * time.Millisecond
 	s := &Store{db: db, path: path, log: log, schema: latest}
 	// Look again, now that we hold the exclusive lock: the file may have changed meanwhile.
 	st, err := inspect(db)

@@ -34,14 +34,8 @@ func (s *Service) bankFor(tx Tx, g Guild) (*Bank, error) {
 }
 
 // question finds a question of g's bank, including one the server disabled after it was asked.
+// g must be the guild as stored (its BankRev decides which bank applies).
 func (s *Service) question(tx Tx, g Guild, id string) (Question, bool, error) {
-	if g.BankRev == 0 {
-		if g2, ok, err := tx.Guild(g.ID); err != nil {
-			return Question{}, false, err
-		} else if ok {
-			g = g2
-		}
-	}
 	b, err := s.bankFor(tx, g)
 	if err != nil {
 		return Question{}, false, err

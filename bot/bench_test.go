@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
+)
+
+// BenchmarkInteractionLatency sends 1,000 /interview interactions at 200 per second through the
+// fake Discord and measures the time from INTERACTION_CREATE to the callback: for the bot, and
+// in the same run for a bare discordgo handler that answers "ok". The aim: the bot's
+// p99 within 2x of the bare handler's.
+func BenchmarkInteractionLatency(b *testing.B) {
+	const (
+		n    = 1000
+		rate = 200
+	)
+	bareClient := func(_ testing.TB, fake *discordtest.Server) func() {
+		s, err := discordgo.New("Bot test-token")
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Client = &http.Client{Transport: fake.Transport()}
+		s.LogLevel = discordgo.LogError
+		s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{
+				Content: "ok", AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}})
+		})
+		if err := s.Open(); err != nil {
+			b.Fatal(err)
+		}
+		return func() { s.Close() }
+	}
+	// Warm up (the fake loads the OpenAPI spec once per process), then measure both sides.
+	measure(b, 50, rate, bareClient)
+	for b.Loop() {
+		bare := measure(b, n, rate, bareClient)
+		botLat := measure(b, n, rate, func(tb testing.TB, fake *discordtest.Server) func() {
+			e := &env{t: tb, fake: fake, db: tb.TempDir() + "/bench.db", ctx: context.Background()}
+			bt := e.start(hooks{clock: realClock{}}, "LOG_LEVEL", "warn")
+			return func() { bt.stop() }
+		})
+		p := func(l []time.Duration, q float64) time.Duration { return l[int(float64(len(l)-1)*q)] }
+		b.ReportMetric(float64(p(botLat, 0.5).Microseconds())/1000, "bot-p50-ms")
+		b.ReportMetric(float64(p(botLat, 0.99).Microseconds())/1000, "bot-p99-ms")
+		b.ReportMetric(float64(p(bare, 0.5).Microseconds())/1000, "bare-p50-ms")
+		b.ReportMetric(float64(p(bare, 0.99).Microseconds())/1000, "bare-p99-ms")
+		b.ReportMetric(float64(p(botLat, 0.99))/float64(p(bare, 0.99)), "p99-ratio")
+	}
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// measure starts a fake and a client, sends n /interview commands at rate per second, and
+// returns the sorted latencies from INTERACTION_CREATE to callback.
+func measure(b *testing.B, n, rate int, client func(testing.TB, *discordtest.Server) func()) []time.Duration {
+	fake := discordtest.New(b, discordtest.WithGlobalRateLimit(100000))
+	fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", Channels: []discordtest.Channel{{ID: channelA, Name: "general"}}})
+	stop := client(b, fake)
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := fake.WaitReady(ctx); err != nil {
+		b.Fatal(err)
+	}
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	ixs := make([]*discordtest.Interaction, 0, n)
+	for i := range n {
+		<-tick.C
+		u := discordtest.User{ID: fmt.Sprintf("3%017d", i%500+1), Username: "m", Permissions: "0"}
+		ixs = append(ixs, fake.Slash(guildA, channelA, u, "interview", opt("topic", "tcp")))
+	}
+	lat := make([]time.Duration, 0, n)
+	for _, ix := range ixs {
+		if _, err := ix.Wait(ctx); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, ix.Latency())
+	}
+	slices.Sort(lat)
+	return lat
+}
