@@ -10,6 +10,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
+	"github.com/interviewbot/interviewbot/internal/quiz"
+	"github.com/interviewbot/interviewbot/internal/schedule"
 )
 
 // BenchmarkInteractionLatency sends 1,000 /interview interactions at 200 per second through the
@@ -89,4 +91,60 @@ func measure(b *testing.B, n, rate int, client func(testing.TB, *discordtest.Ser
 	}
 	slices.Sort(lat)
 	return lat
+}
+
+// BenchmarkDailyFanout: 1,000 servers whose daily post is due at the same minute, against a fake
+// that enforces a global limit of 100 requests per second (Discord's 50/s scaled up 2x so the
+// run takes seconds, not minutes). It reports the time until the last post as a ratio to the
+// ideal (1,000 / 100 = 10 s; the aim: <= 1.1), and counts duplicates and lost posts.
+func BenchmarkDailyFanout(b *testing.B) {
+	const (
+		servers = 1000
+		limit   = 100
+	)
+	for b.Loop() {
+		fake := discordtest.New(b, discordtest.WithGlobalRateLimit(limit))
+		guild := func(i int) string { return fmt.Sprint(uint64(100000+i) << 22) }
+		channel := func(i int) string { return fmt.Sprint(uint64(200000+i) << 22) }
+		for i := range servers {
+			fake.AddGuild(discordtest.Guild{ID: guild(i), Name: "g", Channels: []discordtest.Channel{{ID: channel(i), Name: "daily"}}})
+		}
+		e := &env{t: b, fake: fake, db: b.TempDir() + "/fanout.db", ctx: context.Background(),
+			clock: schedule.NewManualClock(time.Date(2026, 3, 6, 8, 0, 0, 0, time.UTC))}
+		bt := e.start(hooks{globalRate: limit * 97 / 100}, "LOG_LEVEL", "warn")
+		for i := range servers {
+			a := quiz.Actor{Guild: quiz.GuildID(parseSnowflake(guild(i))), User: 1, Manager: true}
+			_, err := bt.app.svc.SetupDaily(e.ctx, a, quiz.DailyRequest{Channel: quiz.ChannelID(parseSnowflake(channel(i))), At: "09:00", TZ: "UTC"})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		e.clock.Set(time.Date(2026, 3, 6, 9, 0, 0, 0, time.UTC))
+		start := time.Now()
+		bt.app.runOnce(e.ctx)
+		took := time.Since(start)
+		bt.app.runOnce(e.ctx) // a second pass must post nothing more
+		dups, lost := 0, 0
+		for i := range servers {
+			switch n := len(fake.Messages(channel(i))); {
+			case n == 0:
+				lost++
+			case n > 1:
+				dups += n - 1
+			}
+		}
+		bt.stop()
+		ideal := time.Duration(servers) * time.Second / limit
+		b.ReportMetric(took.Seconds(), "s-to-last-post")
+		b.ReportMetric(took.Seconds()/ideal.Seconds(), "ratio-to-ideal")
+		b.ReportMetric(float64(dups), "duplicates")
+		b.ReportMetric(float64(lost), "lost")
+		b.ReportMetric(float64(fake.RateLimited()), "429s")
+	}
+}
+
+func parseSnowflake(s string) uint64 {
+	var v uint64
+	fmt.Sscan(s, &v)
+	return v
 }

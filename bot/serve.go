@@ -52,7 +52,7 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 	a := &app{svc: svc, bot: b, store: st, metrics: m}
 	tasks := []schedule.Task{
 		{Name: "daily-post", Every: cfg.Tick, Run: func(ctx context.Context) error {
-			rep, err := svc.RunDaily(ctx, b, 16)
+			rep, err := svc.RunDaily(ctx, b, 64)
 			m.daily(rep)
 			return err
 		}},

@@ -110,7 +110,7 @@ func New(q Quiz, opts Options) (*Bot, error) {
 		opts.DeferAfter = 2 * time.Second
 	}
 	if opts.GlobalRate <= 0 {
-		opts.GlobalRate = 45 // a margin under Discord's 50/s
+		opts.GlobalRate = 48 // a margin under Discord's 50/s
 	}
 	if opts.CloseTimeout <= 0 {
 		opts.CloseTimeout = 8 * time.Second

@@ -43,44 +43,40 @@ func (t *rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-// limiter is a token bucket shared by every REST call the bot starts on its own (channel posts,
-// edits, direct messages), keeping it under Discord's global limit of 50 requests per second.
-// Interaction callbacks are exempt from that limit and do not pass through it.
+// limiter spaces the REST calls the bot starts on its own (channel posts, edits, direct
+// messages) to stay under Discord's global limit of 50 requests per second. Interaction
+// callbacks are exempt from that limit and do not pass through it. Each call reserves the next
+// free slot, so a late timer never delays the calls after it and the average rate is exact.
 type limiter struct {
-	mu     sync.Mutex
-	rate   float64 // tokens per second
-	burst  float64
-	tokens float64
-	last   time.Time
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
 }
 
 func newLimiter(perSecond int) *limiter {
-	// A burst of one spaces requests evenly, so no one-second window sees more than the rate.
-	return &limiter{rate: float64(perSecond), burst: 1, tokens: 1}
+	return &limiter{interval: time.Second / time.Duration(perSecond)}
 }
 
-// wait blocks until a request may go, or ctx ends.
+// wait blocks until the caller's slot, or ctx ends.
 func (l *limiter) wait(ctx context.Context) error {
-	for {
-		l.mu.Lock()
-		now := time.Now()
-		if !l.last.IsZero() {
-			l.tokens = min(l.burst, l.tokens+now.Sub(l.last).Seconds()*l.rate)
-		}
-		l.last = now
-		if l.tokens >= 1 {
-			l.tokens--
-			l.mu.Unlock()
-			return nil
-		}
-		delay := time.Duration((1 - l.tokens) / l.rate * float64(time.Second))
-		l.mu.Unlock()
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
+	l.mu.Lock()
+	now := time.Now()
+	slot := l.next
+	if slot.Before(now) {
+		slot = now
+	}
+	l.next = slot.Add(l.interval)
+	l.mu.Unlock()
+	d := time.Until(slot)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }

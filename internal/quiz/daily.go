@@ -407,14 +407,15 @@ func (s *Service) PostDailyNow(ctx context.Context, a Actor, pub Publisher) (Pos
 	return p, err
 }
 
-// postDaily runs one daily post: claim, post, record (see reveal).
+// postDaily runs one daily post: claim, post, record (see reveal). Claim and record are
+// batched: when many servers share a posting minute their commits coalesce.
 func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day Day, at time.Time, force bool) outcome {
 	log := s.log.With("guild_id", gid, "day", day.String())
 	var (
 		post QuestionPost
 		skip outcome
 	)
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := s.store.Batch(ctx, func(tx Tx) error {
 		skip = outcomeNone
 		g, _, err := tx.Guild(gid)
 		if err != nil {
@@ -495,7 +496,7 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 	}
 	msg, perr := pub.PostQuestion(ctx, post)
 	var notify *Daily
-	err = s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
+	err = s.store.Batch(context.WithoutCancel(ctx), func(tx Tx) error {
 		notify = nil
 		p, _, err := tx.Post(gid, day)
 		if err != nil {
