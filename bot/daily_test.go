@@ -94,4 +94,21 @@ func TestDailyPostEndToEnd(t *testing.T) {
 	if !strings.Contains(embedText(show.Embeds), "Paused:") {
 		t.Fatalf("/daily show = %s", embedText(show.Embeds))
 	}
+
+	// Server B: /daily now posts at once (once), /daily pause and resume, /daily skip.
+	e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("setup", chanOpt("channel", channelB), opt("time", "18:00"), opt("timezone", "Europe/Berlin"))))
+	now1 := e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("now")))
+	now2 := e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("now")))
+	if !strings.Contains(now1.Content, "Posted today's question") || !strings.Contains(now2.Content, "already posted") || len(e.fake.Messages(channelB)) != 1 {
+		t.Fatalf("/daily now twice = %q, %q, %d posts", now1.Content, now2.Content, len(e.fake.Messages(channelB)))
+	}
+	if r := e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("pause"))); !strings.Contains(embedText(r.Embeds), "Paused") {
+		t.Fatalf("/daily pause = %s", embedText(r.Embeds))
+	}
+	if r := e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("resume"))); strings.Contains(embedText(r.Embeds), "Paused") || !strings.Contains(embedText(r.Embeds), "Next post") {
+		t.Fatalf("/daily resume = %s", embedText(r.Embeds))
+	}
+	if r := e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("skip"))); !strings.Contains(r.Content, "will be skipped") {
+		t.Fatalf("/daily skip = %q", r.Content)
+	}
 }

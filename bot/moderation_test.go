@@ -104,6 +104,18 @@ func TestModerationEndToEnd(t *testing.T) {
 		t.Fatalf("list = %s", embedText(list.Embeds))
 	}
 
+	// The whole bank pages with buttons.
+	allIx := e.fake.Slash(guildA, channelA, mod, "bank", sub("list"))
+	all := e.wait(allIx)
+	if !strings.Contains(embedText(all.Embeds), "page 1/9") {
+		t.Fatalf("list of all = %s", all.Embeds[0].Title)
+	}
+	allMsg, _ := allIx.Original()
+	page2 := e.wait(e.fake.Click(guildA, channelA, mod, allMsg.ID, customIDs(t, all.Components)["▶"]))
+	if page2.Type != 7 || !strings.Contains(embedText(page2.Embeds), "page 2/9") {
+		t.Fatalf("next page = type %d %s", page2.Type, embedText(page2.Embeds))
+	}
+
 	// Export, then re-import the export: no changes.
 	before := len(e.fake.Uploads())
 	slash(guildA, mod, sub("export", opt("topic", "tcp")))

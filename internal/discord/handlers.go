@@ -341,11 +341,14 @@ func (b *Bot) daily(ctx context.Context, r *responder) error {
 		}
 		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
 	case "pause", "resume":
-		d, err := b.q.PauseDaily(ctx, r.actor, sub == "pause")
+		if _, err := b.q.PauseDaily(ctx, r.actor, sub == "pause"); err != nil {
+			return err
+		}
+		st, err := b.q.ShowDaily(ctx, r.actor)
 		if err != nil {
 			return err
 		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(quiz.DailyStatus{Daily: d})}, Ephemeral: true})
+		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
 	case "skip":
 		day, err := b.q.SkipDaily(ctx, r.actor)
 		if err != nil {
