@@ -22,7 +22,7 @@ type Config struct {
 	GuildID      string
 	APIURL       string
 	LogLevel     slog.Level
-	LogLevelSet  bool // given by flag or environment (else the console keeps quiet)
+	LogLevelSet  bool   // given by flag or environment (else the console keeps quiet)
 	LogFormat    string // text, json, or auto
 	HTTPAddr     string
 	ShardID      int
