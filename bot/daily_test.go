@@ -95,12 +95,23 @@ func TestDailyPostEndToEnd(t *testing.T) {
 		t.Fatalf("/daily show = %s", embedText(show.Embeds))
 	}
 
-	// Server B: /daily now posts at once (once), /daily pause and resume, /daily skip.
+	// Server B: a 503 on the first try; the next pass posts it, once.
 	e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("setup", chanOpt("channel", channelB), opt("time", "18:00"), opt("timezone", "Europe/Berlin"))))
+	e.clock.Set(time.Date(2026, 3, 7, 17, 0, 0, 0, time.UTC)) // 18:00 in Berlin
+	e.fake.FailNext("POST /channels/*/messages", 503, 1)
+	b.app.runOnce(e.ctx)
+	if n := len(e.fake.Messages(channelB)); n != 0 {
+		t.Fatalf("%d posts despite the 503", n)
+	}
+	b.app.runOnce(e.ctx)
+	b.app.runOnce(e.ctx)
+	if n := len(e.fake.Messages(channelB)); n != 1 {
+		t.Fatalf("%d posts after the retry; want 1", n)
+	}
+	// /daily now on a day already posted says so; pause, resume and skip.
 	now1 := e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("now")))
-	now2 := e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("now")))
-	if !strings.Contains(now1.Content, "Posted today's question") || !strings.Contains(now2.Content, "already posted") || len(e.fake.Messages(channelB)) != 1 {
-		t.Fatalf("/daily now twice = %q, %q, %d posts", now1.Content, now2.Content, len(e.fake.Messages(channelB)))
+	if !strings.Contains(now1.Content, "already posted") || len(e.fake.Messages(channelB)) != 1 {
+		t.Fatalf("/daily now after the post = %q, %d posts", now1.Content, len(e.fake.Messages(channelB)))
 	}
 	if r := e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("pause"))); !strings.Contains(embedText(r.Embeds), "Paused") {
 		t.Fatalf("/daily pause = %s", embedText(r.Embeds))

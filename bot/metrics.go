@@ -21,6 +21,8 @@ type metrics struct {
 	counters   map[string]map[string]float64 // name -> labels -> value
 	help       map[string]string
 	histograms map[string]*histogram
+	// interactionDone, if set (tests), is called after each interaction is counted.
+	interactionDone func()
 }
 
 type histogram struct {
@@ -88,6 +90,9 @@ func (m *metrics) Interaction(name, outcome string, ack time.Duration) {
 	m.add("interviewbot_interactions_total", 1, "command", name, "outcome", outcome)
 	if ack > 0 {
 		m.observe("interviewbot_interaction_ack_seconds", ack.Seconds())
+	}
+	if m.interactionDone != nil {
+		m.interactionDone()
 	}
 }
 

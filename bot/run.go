@@ -40,6 +40,8 @@ type hooks struct {
 	globalRate int
 	// deferAfter overrides how long a handler runs before the bot defers.
 	deferAfter time.Duration
+	// interactionDone is called after each interaction is logged and counted.
+	interactionDone func()
 	// wrapQuiz lets a test slow down or observe the domain under the Discord adapter.
 	wrapQuiz func(discord.Quiz) discord.Quiz
 	// started is called once the bot serves, with the running app.
@@ -162,6 +164,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, s
 		}
 	}()
 	m := newMetrics()
+	m.interactionDone = h.interactionDone
 	svc := quiz.NewService(timedStore{st, m}, b, quiz.Options{
 		Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
 	})

@@ -279,3 +279,47 @@ func TestDailyRevealAfter(t *testing.T) {
 		t.Fatalf("reveal after 12 h: %d, %+v", n, pub.reveals)
 	}
 }
+
+func TestDailyNow(t *testing.T) {
+	e := newEnv(t, testBank(t, 5, "tcp"))
+	setupDaily(t, e, mod, "18:00", "UTC")
+	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	pub := &publisher{}
+	p, err := e.svc.PostDailyNow(ctx, mod, pub)
+	if err != nil || p.State != quiz.PostSent || len(pub.posts) != 1 {
+		t.Fatalf("PostDailyNow = %+v, %v; %d posts", p, err, len(pub.posts))
+	}
+	if _, err := e.svc.PostDailyNow(ctx, mod, pub); quiz.ErrorCode(err) != quiz.ECONFLICT {
+		t.Fatalf("second PostDailyNow = %v; want ECONFLICT", err)
+	}
+	e.clock.Set(time.Date(2026, 3, 1, 18, 5, 0, 0, time.UTC))
+	e.svc.RunDaily(ctx, pub, 1)
+	if len(pub.posts) != 1 {
+		t.Fatalf("the scheduled post went out after /daily now: %d posts", len(pub.posts))
+	}
+	if _, err := e.svc.PostDailyNow(ctx, member(1), pub); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+		t.Fatalf("a member's PostDailyNow = %v", err)
+	}
+}
+
+// TestDailyClaimedNotSent: the process stops after the claim, before anything is sent (here the
+// first send fails before reaching Discord). The next run sends it, once.
+func TestDailyClaimedNotSent(t *testing.T) {
+	e := newEnv(t, testBank(t, 5, "tcp"))
+	setupDaily(t, e, mod, "09:00", "UTC")
+	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	pub := &publisher{fail: errors.New("dial tcp: connection refused"), failN: 1}
+	if rep, _ := e.svc.RunDaily(ctx, pub, 1); rep.Posted != 0 {
+		t.Fatalf("posted despite the failure")
+	}
+	st, _ := e.svc.ShowDaily(ctx, mod)
+	if st.Last == nil || st.Last.State != quiz.PostClaimed {
+		t.Fatalf("after a failed send the post is %+v; want claimed", st.Last)
+	}
+	e.clock.Add(time.Minute)
+	e.svc.RunDaily(ctx, pub, 1)
+	e.svc.RunDaily(ctx, pub, 1)
+	if len(pub.posts) != 1 {
+		t.Fatalf("%d posts; want 1", len(pub.posts))
+	}
+}
