@@ -42,9 +42,19 @@
 // # Behaviour worth knowing
 //
 //   - Ids must be snowflakes (decimal strings); the spec rejects others.
-//   - Interactions dispatched while no client is connected are queued: a
-//     RESUME replays them, a new IDENTIFY delivers them after READY. The
-//     callback deadline and token life start at delivery.
+//   - Sharding: each IDENTIFY's "shard" [id, count] (default [0, 1]) opens
+//     the session of that shard, and several shards may be connected at
+//     once. A session gets only its guilds, those with
+//     (guild_id >> 22) % count == id (ShardOf): in READY (which echoes
+//     "shard"), as GUILD_CREATE and as INTERACTION_CREATE; DM interactions
+//     go to shard 0. WaitReady, Connected, Reconnect, InvalidSession and
+//     DropConnection act on shard 0 (an unsharded client); WaitReadyShard
+//     and ConnectedShard take a shard. Identifies, Resumes and Heartbeats
+//     count over all shards.
+//   - Interactions dispatched while no client of their shard is connected
+//     are queued for that shard: a RESUME replays them, a new IDENTIFY of
+//     the shard delivers them after READY. The callback deadline and token
+//     life start at delivery.
 //   - After a type 5 deferral the first follow-up completes the deferred
 //     message (becomes @original), as Discord does.
 //   - Messages lists channel posts only; interaction replies are reached

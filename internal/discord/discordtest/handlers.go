@@ -223,7 +223,7 @@ func (s *Server) createMessage(rq *restReq) reply {
 		if c.guildID != "" {
 			ev["guild_id"] = c.guildID
 		}
-		s.dispatch("MESSAGE_CREATE", ev, "")
+		s.dispatch(c.guildID, "MESSAGE_CREATE", ev, "")
 	}
 	return jsonReply(200, wire)
 }

@@ -61,7 +61,8 @@ type Response struct {
 }
 
 // Slash sends a chat-input command (INTERACTION_CREATE type 2). guildID ""
-// makes it a DM interaction (user instead of member).
+// makes it a DM interaction (user instead of member). Like every
+// interaction, it goes to the session of the guild's shard (shard 0 for a DM).
 func (s *Server) Slash(guildID, channelID string, u User, name string, opts ...Opt) *Interaction {
 	return s.interact(TypeCommand, guildID, channelID, u, s.commandData(guildID, name, opts), "")
 }
@@ -189,7 +190,7 @@ func (s *Server) interact(typ int, guildID, channelID string, u User, data map[s
 	}
 	s.inters[i.ID] = i
 	s.byToken[i.Token] = i
-	s.dispatch("INTERACTION_CREATE", p, i.ID)
+	s.dispatch(guildID, "INTERACTION_CREATE", p, i.ID)
 	s.notify()
 	return i
 }

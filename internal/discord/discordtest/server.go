@@ -61,7 +61,7 @@ type Server struct {
 	rateLimited int
 
 	// gateway state
-	sess       *gwSession // the current session; nil before the first IDENTIFY
+	shardSess  map[int]*gwSession // shard id -> its current session (IDENTIFY or RESUME)
 	sessions   map[string]*gwSession
 	conns      map[*gwConn]struct{}
 	pending    []pendingDispatch
@@ -149,6 +149,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		byToken:    map[string]*Interaction{},
 		buckets:    map[string]*bucket{},
 		sessions:   map[string]*gwSession{},
+		shardSess:  map[int]*gwSession{},
 		conns:      map[*gwConn]struct{}{},
 	}
 	var note string

@@ -109,8 +109,8 @@ func (m *msgRec) copyOut() Message {
 	return out
 }
 
-// AddGuild adds a guild with its channels and roles. After a client has
-// connected it also sends GUILD_CREATE.
+// AddGuild adds a guild with its channels and roles. After a client of the
+// guild's shard has connected it also sends GUILD_CREATE in that session.
 func (s *Server) AddGuild(g Guild) {
 	s.mustSnowflake("guild", g.ID)
 	for _, c := range g.Channels {
@@ -136,8 +136,8 @@ func (s *Server) AddGuild(g Guild) {
 	for _, c := range g.Channels {
 		s.channels[c.ID] = &channelState{id: c.ID, name: c.Name, guildID: g.ID, typ: c.Type}
 	}
-	if s.sess != nil {
-		s.dispatch("GUILD_CREATE", s.wireGuild(&g), "")
+	if sess := s.sessionFor(g.ID); sess != nil {
+		s.dispatchTo(sess, g.ID, "GUILD_CREATE", s.wireGuild(&g), "")
 	}
 	s.notify()
 }
