@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -223,7 +224,7 @@ func (s *Service) nextPost(d Daily, now time.Time, posts []Post) time.Time {
 		if !d.postsOn(day) || day == d.Skip || done[day] {
 			continue
 		}
-		if t := day.At(hh, mm, loc); !t.Before(now) || day == today {
+		if t := day.At(hh, mm, loc); !t.Before(now) {
 			return t
 		}
 	}
@@ -242,14 +243,28 @@ func (s *Service) PauseDaily(ctx context.Context, a Actor, pause bool) (Daily, e
 // SkipDaily skips the next daily post. Moderators only.
 func (s *Service) SkipDaily(ctx context.Context, a Actor) (Day, error) {
 	var skipped Day
-	_, err := s.changeDaily(ctx, a, func(d *Daily) error {
-		next := s.nextPost(*d, s.now(), nil)
+	err := s.store.Update(ctx, func(tx Tx) error {
+		if err := s.requireModerator(tx, a); err != nil {
+			return err
+		}
+		g, _, err := tx.Guild(a.Guild)
+		if err != nil {
+			return err
+		}
+		if !g.Daily.Enabled {
+			return Errorf(ENOTFOUND, "No daily question is set up here. Start one with /daily setup.")
+		}
+		posts, err := tx.Posts(a.Guild)
+		if err != nil {
+			return err
+		}
+		next := s.nextPost(g.Daily, s.now(), posts)
 		if next.IsZero() {
 			return Errorf(EINVALID, "There is no upcoming daily post to skip.")
 		}
-		skipped = DayOf(next, s.location(d.TZ))
-		d.Skip = skipped
-		return nil
+		skipped = DayOf(next, s.location(g.Daily.TZ))
+		g.Daily.Skip = skipped
+		return tx.PutGuild(g)
 	})
 	return skipped, err
 }
@@ -307,10 +322,13 @@ func (s *Service) RunDaily(ctx context.Context, pub Publisher, workers int) (Dai
 			today := DayOf(now, loc)
 			for _, day := range []Day{today - 1, today} {
 				at := day.At(hh, mm, loc)
-				if at.After(now) || !d.postsOn(day) {
+				// Not yet due, not a posting day, or due before the schedule existed.
+				if at.After(now) || !d.postsOn(day) || at.Before(d.SetAt) {
 					continue
 				}
-				if p, ok, err := tx.Post(g.ID, day); err != nil || (ok && p.State != PostClaimed) {
+				// A claimed post is repeated; a failed one is retried once the schedule is
+				// resumed (the failure paused it).
+				if p, ok, err := tx.Post(g.ID, day); err != nil || (ok && p.State != PostClaimed && p.State != PostFailed) {
 					continue
 				}
 				jobs = append(jobs, job{g.ID, day, at})
@@ -426,7 +444,8 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 		if err != nil {
 			return err
 		}
-		if claimed && p.State != PostClaimed {
+		retry := claimed && (p.State == PostFailed || (force && p.State == PostSkipped))
+		if claimed && p.State != PostClaimed && !retry {
 			skip = outcomeSkipped
 			return nil
 		}
@@ -447,7 +466,7 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 		}
 		var sess Session
 		var q Question
-		if claimed {
+		if claimed && !retry {
 			// A crash or failure after the claim: repeat the same post with the same nonce.
 			var ok bool
 			if sess, ok, err = tx.Session(gid, p.Session); err != nil {
@@ -478,8 +497,13 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 			if err := tx.PutSession(sess); err != nil {
 				return err
 			}
-			p = Post{Guild: gid, Day: day, QuestionID: q.ID, Session: id, Nonce: nonce("daily", gid.String(), day.String()),
-				State: PostClaimed, ClaimedAt: now}
+			attempt := 0
+			if retry {
+				attempt = p.Attempt + 1
+			}
+			// A retry after a failure needs its own nonce: the first one may still be remembered.
+			p = Post{Guild: gid, Day: day, QuestionID: q.ID, Session: id, Nonce: nonce("daily", gid.String(), day.String(), strconv.Itoa(attempt)),
+				State: PostClaimed, ClaimedAt: now, Attempt: attempt}
 			if err := tx.PutPost(p); err != nil {
 				return err
 			}

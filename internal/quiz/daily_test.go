@@ -11,8 +11,12 @@ import (
 
 var mod = quiz.Actor{Guild: 10, User: 99, Manager: true}
 
+// setupDaily sets a schedule up as of 2026-01-01 (days before setup are never posted).
 func setupDaily(t *testing.T, e *env, a quiz.Actor, at, tz string) {
 	t.Helper()
+	if e.clock.Now().After(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		e.clock.Set(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	}
 	if _, err := e.svc.SetupDaily(ctx, a, quiz.DailyRequest{Channel: 77, At: at, TZ: tz}); err != nil {
 		t.Fatal(err)
 	}
@@ -34,6 +38,7 @@ func TestDailyExactlyOnceAcrossAYear(t *testing.T) {
 		{1, "09:00", "America/New_York", 9, 0},
 		{2, "02:30", "America/New_York", 2, 30}, // skipped on 2026-03-08
 		{6, "01:30", "America/New_York", 1, 30}, // happens twice on 2026-11-01
+		{7, "00:00", "America/Santiago", 0, 0},  // midnight itself is skipped on 2026-09-06
 		{3, "02:30", "Europe/Berlin", 2, 30},
 		{4, "23:45", "Australia/Sydney", 23, 45},
 		{5, "00:00", "Asia/Shanghai", 0, 0},
@@ -237,6 +242,7 @@ func TestDailyValidation(t *testing.T) {
 
 func TestDailyWeekdaysAndSkip(t *testing.T) {
 	e := newEnv(t, testBank(t, 20, "tcp"))
+	e.clock.Set(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if _, err := e.svc.SetupDaily(ctx, mod, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC", Days: "weekdays"}); err != nil {
 		t.Fatal(err)
 	}
@@ -321,5 +327,63 @@ func TestDailyClaimedNotSent(t *testing.T) {
 	e.svc.RunDaily(ctx, pub, 1)
 	if len(pub.posts) != 1 {
 		t.Fatalf("%d posts; want 1", len(pub.posts))
+	}
+}
+
+// TestDailyFailedThenResumed: a post that failed for good (no permission) pauses the schedule;
+// once a moderator fixes it and resumes, the same day's post goes out, with a new nonce.
+func TestDailyFailedThenResumed(t *testing.T) {
+	e := newEnv(t, testBank(t, 5, "tcp"))
+	setupDaily(t, e, mod, "09:00", "UTC")
+	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	pub := &publisher{fail: quiz.Errorf(quiz.EFORBIDDEN, "no permission"), failN: 1}
+	e.svc.RunDaily(ctx, pub, 1)
+	st, _ := e.svc.ShowDaily(ctx, mod)
+	if !st.Daily.Paused || st.Last.State != quiz.PostFailed {
+		t.Fatalf("after a 403: %+v", st)
+	}
+	firstNonce := st.Last.Nonce
+	e.clock.Add(30 * time.Minute)
+	e.svc.RunDaily(ctx, pub, 1)
+	if len(pub.posts) != 0 {
+		t.Fatal("a paused schedule posted")
+	}
+	if _, err := e.svc.PauseDaily(ctx, mod, false); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.RunDaily(ctx, pub, 1)
+	e.svc.RunDaily(ctx, pub, 1)
+	if len(pub.posts) != 1 || pub.posts[0].Nonce == firstNonce {
+		t.Fatalf("after resume: %d posts (nonce reused: %v)", len(pub.posts), len(pub.posts) > 0 && pub.posts[0].Nonce == firstNonce)
+	}
+}
+
+func TestDailySkipAfterTodaysPost(t *testing.T) {
+	e := newEnv(t, testBank(t, 5, "tcp"))
+	setupDaily(t, e, mod, "09:00", "UTC")
+	e.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	pub := &publisher{}
+	e.svc.RunDaily(ctx, pub, 1)
+	e.clock.Set(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+	day, err := e.svc.SkipDaily(ctx, mod)
+	if err != nil || day.String() != "2026-03-03" {
+		t.Fatalf("SkipDaily after today's post = %s, %v; want tomorrow", day, err)
+	}
+	st, _ := e.svc.ShowDaily(ctx, mod)
+	if got := st.Next.UTC().Format(time.DateTime); got != "2026-03-04 09:00:00" {
+		t.Fatalf("next post after the skip = %s", got)
+	}
+}
+
+func TestDailyNoFalseSkipBeforeSetup(t *testing.T) {
+	e := newEnv(t, testBank(t, 5, "tcp"))
+	e.clock.Set(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // yesterday's 20:00 is before setup
+	if _, err := e.svc.SetupDaily(ctx, mod, quiz.DailyRequest{Channel: 77, At: "20:00", TZ: "UTC"}); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.RunDaily(ctx, &publisher{}, 1)
+	st, _ := e.svc.ShowDaily(ctx, mod)
+	if st.Last != nil {
+		t.Fatalf("a day before setup was recorded: %+v", st.Last)
 	}
 }

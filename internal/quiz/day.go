@@ -56,12 +56,14 @@ func (d Day) At(hh, mm int, loc *time.Location) time.Time {
 	t := time.Date(y, m, dd, hh, mm, 0, 0, loc)
 	if !sameWall(t, loc, dd, hh, mm) {
 		// time.Date resolved a skipped wall time with one of the two offsets; the gap ends at
-		// the zone transition next to t.
+		// the zone transition next to t. If t reads earlier than asked (possibly the day
+		// before, when midnight itself is skipped), the transition is after t.
 		start, end := t.ZoneBounds()
-		if wall(t.In(loc)) > hh*60+mm {
-			return start
+		lt := t.In(loc)
+		if lday := Date(lt.Date()); lday < d || (lday == d && wall(lt) < hh*60+mm) {
+			return end
 		}
-		return end
+		return start
 	}
 	for _, back := range []time.Duration{30 * time.Minute, time.Hour, 2 * time.Hour} {
 		if c := t.Add(-back); sameWall(c, loc, dd, hh, mm) {

@@ -104,6 +104,11 @@ func mergeBank(base *Bank, topics []TopicOverlay, entries []OverlayEntry) (*Bank
 		}
 	}
 	for _, e := range entries {
+		if _, shipped := base.Question(e.QuestionID); shipped {
+			// A server question whose id a newer release also ships: the server's text already
+			// replaced the shipped one above, so it must not be added a second time.
+			continue
+		}
 		if e.Added && !e.Disabled && e.Question != nil && live[e.Question.Topic] {
 			qs = append(qs, *e.Question)
 		}

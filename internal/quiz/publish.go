@@ -53,8 +53,12 @@ func nonce(parts ...string) string {
 // permanent reports whether a publishing error will not go away by retrying.
 func permanent(err error) bool {
 	c := ErrorCode(err)
-	return c == ENOTFOUND || c == EFORBIDDEN
+	return c == ENOTFOUND || c == EFORBIDDEN || c == EINVALID
 }
 
-// retryDelay is how long a failed reveal waits before the next try.
-const retryDelay = time.Minute
+const (
+	// retryDelay is how long a failed reveal waits before the next try.
+	retryDelay = time.Minute
+	// maxRevealTries bounds the retries of a reveal that keeps failing (30 minutes).
+	maxRevealTries = 30
+)

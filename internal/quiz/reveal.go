@@ -57,7 +57,7 @@ func (s *Service) CloseSession(ctx context.Context, a Actor, sid SessionID, pub 
 				return Errorf(EFORBIDDEN, "Only the member who asked this question, or a moderator, can close it.")
 			}
 		}
-		if sess.Private || sess.Channel == 0 {
+		if sess.Private || sess.Channel == 0 || sess.Message == 0 {
 			return Errorf(EINVALID, "This session is private: there is nothing to reveal publicly.")
 		}
 		if sess.State == SessionRevealed {
@@ -98,12 +98,17 @@ func (s *Service) reveal(ctx context.Context, pub Publisher, d Due, now bool) (b
 		if err != nil {
 			return err
 		}
-		if !ok || sess.RevealMessage != 0 || (sess.Daily != 0 && sess.Message == 0) {
-			// Gone, done, or a daily post that never went out: nothing to reveal.
+		if !ok || sess.RevealMessage != 0 || sess.Message == 0 {
+			// Gone, done, or never posted publicly: nothing to reveal.
 			skip = true
 			return tx.DeleteDue(d)
 		}
-		if late := s.now().Sub(d.At); !now && late > s.opts.Grace {
+		// Lateness counts from when the reveal was due, not from the last retry.
+		due := sess.RevealAt
+		if due.IsZero() {
+			due = d.At
+		}
+		if late := s.now().Sub(due); !now && late > s.opts.Grace {
 			skip = true
 			log.Warn("reveal skipped: missed by more than the grace period", "late", late.Round(time.Second).String())
 			sess.State = SessionRevealed
@@ -124,10 +129,8 @@ func (s *Service) reveal(ctx context.Context, pub Publisher, d Due, now bool) (b
 			skip = true
 			return tx.DeleteDue(d)
 		}
-		sess.State = SessionRevealed
-		if err := tx.PutSession(sess); err != nil {
-			return err
-		}
+		// No state changes before the post: a concurrent Close and scheduled run may both
+		// post, with the same nonce, and Discord keeps one message.
 		post = RevealPost{Guild: d.Guild, Channel: sess.Channel, ReplyTo: sess.Message, Session: sess,
 			Question: q, Lang: sess.Lang, Answers: sess.Answers, Nonce: nonce("reveal", d.Guild.String(), d.Session.String())}
 		return nil
@@ -137,19 +140,26 @@ func (s *Service) reveal(ctx context.Context, pub Publisher, d Due, now bool) (b
 	}
 	msg, perr := pub.PostReveal(ctx, post)
 	err = s.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
-		if perr != nil && !permanent(perr) {
-			// Try again later; the claim stays, and so does the nonce.
+		sess, ok, err := tx.Session(d.Guild, d.Session)
+		if err != nil {
+			return err
+		}
+		if perr != nil && !permanent(perr) && ok && sess.RevealTries < maxRevealTries {
+			// Try again later, with the same nonce.
+			sess.RevealTries++
+			if err := tx.PutSession(sess); err != nil {
+				return err
+			}
 			if err := tx.DeleteDue(d); err != nil {
 				return err
 			}
 			return tx.PutDue(Due{At: s.now().Add(retryDelay), Guild: d.Guild, Session: d.Session})
 		}
-		sess, ok, err := tx.Session(d.Guild, d.Session)
-		if err != nil {
-			return err
-		}
-		if ok && perr == nil {
-			sess.RevealMessage = msg
+		if ok {
+			sess.State = SessionRevealed
+			if perr == nil {
+				sess.RevealMessage = msg
+			}
 			if err := tx.PutSession(sess); err != nil {
 				return err
 			}

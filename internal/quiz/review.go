@@ -34,6 +34,8 @@ const (
 	minEase     = 1.3
 	// againDelay brings a failed question back the same day.
 	againDelay = 10 * time.Minute
+	// maxInterval caps review intervals (100 years) so Due never overflows time.Duration.
+	maxInterval = 36500
 )
 
 // quality maps a grade to SM-2's 0-5 response quality.
@@ -89,6 +91,7 @@ func (c Card) Schedule(g Grade, now time.Time) Card {
 		}
 		c.Interval = max(c.Interval+1, int(math.Round(float64(c.Interval)*f)))
 	}
+	c.Interval = min(c.Interval, maxInterval)
 	c.Reps++
 	c.Ease = math.Max(minEase, c.Ease+0.1-(5-q)*(0.08+(5-q)*0.02))
 	c.Due = now.Add(time.Duration(c.Interval) * 24 * time.Hour)

@@ -215,10 +215,9 @@ func (s *Service) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error)
 			if after <= 0 {
 				after = s.opts.RevealAfter
 			}
+			// The reveal is queued only once the question is known to be posted publicly
+			// (SetSessionMessage): a reply that never reached the channel reveals nothing.
 			sess.RevealAt = now.Add(after)
-			if err := tx.PutDue(Due{At: sess.RevealAt, Guild: a.Guild, Session: id}); err != nil {
-				return err
-			}
 		}
 		if err := tx.PutSession(sess); err != nil {
 			return err
@@ -517,15 +516,22 @@ func (s *Service) Session(ctx context.Context, g GuildID, sid SessionID) (Sessio
 	return sess, q, err
 }
 
-// SetSessionMessage records the message a session was posted as.
+// SetSessionMessage records the public message a session was posted as, and queues its
+// reveal. Only the first call counts.
 func (s *Service) SetSessionMessage(ctx context.Context, g GuildID, sid SessionID, ch ChannelID, msg MessageID) error {
 	return s.store.Batch(ctx, func(tx Tx) error {
 		sess, ok, err := tx.Session(g, sid)
-		if err != nil || !ok {
+		if err != nil || !ok || sess.Message != 0 || sess.Private {
 			return err
 		}
 		sess.Channel, sess.Message = ch, msg
-		return tx.PutSession(sess)
+		if err := tx.PutSession(sess); err != nil {
+			return err
+		}
+		if sess.RevealAt.IsZero() || sess.State == SessionRevealed {
+			return nil
+		}
+		return tx.PutDue(Due{At: sess.RevealAt, Guild: g, Session: sid})
 	})
 }
 

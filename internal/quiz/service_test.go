@@ -313,6 +313,7 @@ func TestCloseSession(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	pub := &publisher{}
 	s, _ := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	e.svc.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
 	if err := e.svc.CloseSession(ctx, member(2), s.Session.ID, pub); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Fatalf("Close by another member = %v; want EFORBIDDEN", err)
 	}
@@ -345,5 +346,48 @@ func TestLanguage(t *testing.T) {
 	}
 	if _, err := e.svc.SetLanguage(ctx, zh, "klingon"); quiz.ErrorCode(err) != quiz.EINVALID {
 		t.Fatalf("SetLanguage(klingon) = %v", err)
+	}
+}
+
+// TestRevealNeedsAPublicMessage: a question whose reply never reached the channel is not
+// revealed there later.
+func TestRevealNeedsAPublicMessage(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	pub := &publisher{}
+	e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	e.clock.Add(time.Hour)
+	if n, _ := e.svc.RunDue(ctx, pub); n != 0 || len(pub.reveals) != 0 {
+		t.Fatalf("revealed a question never posted: %d", len(pub.reveals))
+	}
+}
+
+// TestRevealGivesUp: a reveal that keeps failing with a transient error stops after a bounded
+// number of tries, and Close can still post it afterwards.
+func TestRevealGivesUp(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	pub := &publisher{fail: errors.New("503"), failN: 1000}
+	s, _ := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	e.svc.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
+	e.clock.Add(quiz.DefaultRevealAfter)
+	tries := 0
+	for range 200 {
+		before := pub.failN
+		e.svc.RunDue(ctx, pub)
+		tries += before - pub.failN
+		e.clock.Add(time.Minute)
+	}
+	if tries == 0 || tries > 31 {
+		t.Fatalf("%d tries; want a bounded number", tries)
+	}
+}
+
+func TestGradeIntervalCapped(t *testing.T) {
+	c := quiz.Card{QuestionID: "q"}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for range 60 {
+		c = c.Schedule(quiz.Easy, now)
+	}
+	if c.Due.Before(now) || c.Due.Year() > 2200 {
+		t.Fatalf("after 60 Easy grades Due = %v", c.Due)
 	}
 }

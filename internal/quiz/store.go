@@ -167,6 +167,7 @@ type Session struct {
 	State         SessionState `json:"state"`
 	Answers       int          `json:"answers"`
 	RevealMessage MessageID    `json:"reveal_message,omitempty"`
+	RevealTries   int          `json:"reveal_tries,omitempty"`
 }
 
 // Due is an entry in the reveal queue.
@@ -198,6 +199,7 @@ type Post struct {
 	ClaimedAt  time.Time `json:"claimed_at"`
 	SentAt     time.Time `json:"sent_at,omitzero"`
 	Note       string    `json:"note,omitempty"`
+	Attempt    int       `json:"attempt,omitempty"` // a failed post retried after a fix gets a new nonce
 }
 
 // OverlayEntry is one server's change to one question.

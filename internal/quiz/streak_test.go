@@ -114,6 +114,8 @@ func TestDayAt(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	lhi, _ := time.LoadLocation("Australia/Lord_Howe")
+	santiago, _ := time.LoadLocation("America/Santiago")
+	havana, _ := time.LoadLocation("America/Havana")
 	tests := []struct {
 		name   string
 		day    Day
@@ -128,6 +130,9 @@ func TestDayAt(t *testing.T) {
 		{"berlin gap", Date(2026, 3, 29), 2, 15, berlin, "2026-03-29T01:00:00Z"},
 		{"berlin repeat", Date(2026, 10, 25), 2, 15, berlin, "2026-10-25T00:15:00Z"},
 		{"lord howe half-hour gap", Date(2026, 10, 4), 2, 10, lhi, "2026-10-03T15:30:00Z"},
+		{"santiago skips midnight", Date(2026, 9, 6), 0, 0, santiago, "2026-09-06T04:00:00Z"},
+		{"santiago after the skipped midnight", Date(2026, 9, 6), 0, 30, santiago, "2026-09-06T04:00:00Z"},
+		{"havana skips midnight", Date(2026, 3, 8), 0, 0, havana, "2026-03-08T05:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
