@@ -95,3 +95,41 @@ func TestSlowHandlerDefers(t *testing.T) {
 		t.Fatalf("acknowledged after %s", ask.Latency())
 	}
 }
+
+// TestSlowPrivateStaysPrivate: a slow private /interview defers privately, and a slow public
+// one that ends in an error replaces its public "thinking…" with a private message.
+func TestSlowPrivateStaysPrivate(t *testing.T) {
+	e := newEnv(t)
+	sq := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
+	e.start(hooks{deferAfter: 200_000_000, wrapQuiz: func(q discord.Quiz) discord.Quiz { sq.Quiz = q; return sq }})
+	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "go"), opt("private", true))
+	<-sq.entered
+	if r := e.wait(ask); r.Type != 5 || r.Flags&64 == 0 {
+		t.Fatalf("slow private /interview deferred with type %d flags %d; want a private deferral", r.Type, r.Flags)
+	}
+	close(sq.release)
+	if m := e.final(ask); m.Flags&64 == 0 {
+		t.Fatalf("the private question ended up public: %+v", m)
+	}
+
+	sq2 := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
+	e2 := newEnv(t)
+	e2.start(hooks{deferAfter: 200_000_000, wrapQuiz: func(q discord.Quiz) discord.Quiz { sq2.Quiz = q; return sq2 }})
+	bad := e2.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "no-such-topic"))
+	<-sq2.entered
+	if r := e2.wait(bad); r.Type != 5 || r.Flags&64 != 0 {
+		t.Fatalf("slow public /interview deferred with type %d flags %d", r.Type, r.Flags)
+	}
+	close(sq2.release)
+	err := e2.fake.Await(e2.ctx, func() bool { return len(bad.Followups()) > 0 })
+	if err != nil {
+		t.Fatal("no follow-up with the error")
+	}
+	f := bad.Followups()[0]
+	if f.Flags&64 == 0 || !strings.Contains(f.Content, "no topic") {
+		t.Fatalf("error after a public deferral = %+v; want a private follow-up", f)
+	}
+	if orig, ok := bad.Original(); ok && !orig.Deleted {
+		t.Fatalf("the public thinking message was left: %+v", orig)
+	}
+}

@@ -107,7 +107,8 @@ func New(q Quiz, opts Options) (*Bot, error) {
 		opts.Observer = nopObserver{}
 	}
 	if opts.DeferAfter <= 0 {
-		opts.DeferAfter = 2 * time.Second
+		// Leaves over a second of the 3-second window for the deferral to reach Discord.
+		opts.DeferAfter = 1500 * time.Millisecond
 	}
 	if opts.GlobalRate <= 0 {
 		opts.GlobalRate = 48 // a margin under Discord's 50/s
@@ -145,7 +146,14 @@ func New(q Quiz, opts Options) (*Bot, error) {
 		b.obs.Gateway("ready")
 		b.log.Info("discord: ready", "session_guilds", len(r.Guilds), "shard_id", opts.ShardID)
 	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.obs.Gateway("resumed") })
+	// Note: Connect fires when the socket opens, before IDENTIFY or RESUME succeeds, so it does
+	// not make the bot ready.
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		b.mu.Lock()
+		b.ready = true
+		b.mu.Unlock()
+		b.obs.Gateway("resumed")
+	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 		b.mu.Lock()
 		b.ready = false
@@ -240,7 +248,7 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 		return
 	}
 	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-		r.timer = time.AfterFunc(b.opts.DeferAfter, func() { r.autoDefer(rt.ephemeral) })
+		r.timer = time.AfterFunc(b.opts.DeferAfter, func() { r.autoDefer(rt.how) })
 	}
 	ctx := b.ctx
 	err := func() (err error) {
@@ -258,6 +266,24 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 		_ = r.ack()
 	}
 	b.finish(r, err)
+}
+
+// background runs fn after a handler, owned by the bot: Close waits for it. Nothing starts
+// once the bot is closing.
+func (b *Bot) background(fn func(ctx context.Context)) {
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return
+	}
+	b.bg.Add(1)
+	b.mu.Unlock()
+	go func() {
+		defer b.bg.Done()
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		defer cancel()
+		fn(ctx)
+	}()
 }
 
 func (b *Bot) finish(r *responder, err error) {

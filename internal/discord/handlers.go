@@ -11,29 +11,40 @@ import (
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
-// route picks the handler for an interaction: by command name, or by the action in a custom ID.
+// route picks the handler for an interaction, by command name or by the action in a custom
+// ID, and how to defer it if it is slow.
 func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		return route{h: b.autocomplete}, true
+		return route{h: b.autocomplete, how: deferNever}, true
 	case discordgo.InteractionApplicationCommand:
-		switch i.ApplicationCommandData().Name {
+		d := i.ApplicationCommandData()
+		switch d.Name {
 		case "interview":
-			return route{h: b.interview}, true
-		case "review":
-			return route{h: b.review, ephemeral: true}, true
-		case "streak":
-			return route{h: b.streak, ephemeral: true}, true
+			how := deferPublic
+			if _, o := commandOptions(d); o.boolean("private") {
+				how = deferPrivate
+			}
+			return route{h: b.interview, how: how}, true
 		case "leaderboard":
-			return route{h: b.leaderboard}, true
+			return route{h: b.leaderboard, how: deferPublic}, true
+		case "review":
+			return route{h: b.review}, true
+		case "streak":
+			return route{h: b.streak}, true
 		case "settings":
-			return route{h: b.settings, ephemeral: true}, true
+			return route{h: b.settings}, true
 		case "privacy":
-			return route{h: b.privacy, ephemeral: true}, true
+			return route{h: b.privacy}, true
 		case "daily":
-			return route{h: b.daily, ephemeral: true}, true
+			return route{h: b.daily}, true
 		case "bank":
-			return route{h: b.bank, ephemeral: true}, true
+			// /bank add and edit open a form, which must be the first response.
+			how := deferPrivate
+			if sub, _ := commandOptions(d); sub == "add" || sub == "edit" {
+				how = deferNever
+			}
+			return route{h: b.bank, how: how}, true
 		}
 	case discordgo.InteractionMessageComponent:
 		c, err := parseCustomID(i.MessageComponentData().CustomID)
@@ -41,14 +52,21 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 			return route{}, false
 		}
 		h := func(ctx context.Context, r *responder) error { return b.component(ctx, r, c) }
-		return route{h: h, ephemeral: true}, true
+		how := deferPrivate
+		switch c.Action {
+		case actAnswer, actReport, actAdd2Open:
+			how = deferNever // these open a form
+		case actClose, actGrade, actForget, actPage, actConfirm, actCancel, actResolve:
+			how = deferUpdate // these update the message the button is on
+		}
+		return route{h: h, how: how}, true
 	case discordgo.InteractionModalSubmit:
 		c, err := parseCustomID(i.ModalSubmitData().CustomID)
 		if err != nil {
 			return route{}, false
 		}
 		h := func(ctx context.Context, r *responder) error { return b.modalSubmit(ctx, r, c) }
-		return route{h: h, ephemeral: true}, true
+		return route{h: h, how: deferPrivate}, true
 	}
 	return route{}, false
 }
@@ -113,25 +131,49 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) err
 	if err := r.reply(m); err != nil {
 		return err
 	}
-	if asked.Session.Private {
-		return nil
+	if !asked.Session.Private && r.deliveredPublic() {
+		// The message id is needed for the answered count and the reveal; reading it back is
+		// not part of answering, so it runs after the handler, owned by the bot.
+		b.background(func(ctx context.Context) {
+			msg, err := b.s.InteractionResponse(r.i, discordgo.WithContext(ctx))
+			if err != nil {
+				b.log.Warn("could not read back a posted question", "session_id", asked.Session.ID, "err", r.redact(err))
+				return
+			}
+			err = b.q.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(msg.ChannelID)), quiz.MessageID(parseSnowflake(msg.ID)))
+			if err != nil {
+				b.log.Error("could not record a posted question", "session_id", asked.Session.ID, "err", err)
+			}
+		})
 	}
-	msg, err := b.s.InteractionResponse(r.i, discordgo.WithContext(ctx))
+	return nil
+}
+
+// rememberMessage records the public message a button was pressed on, when the session does
+// not know it yet (reading it back after posting failed).
+func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Session) {
+	if sess.Message != 0 || sess.Private || !r.messagePublic() {
+		return
+	}
+	err := b.q.SetSessionMessage(ctx, r.actor.Guild, sess.ID, quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID)))
 	if err != nil {
-		return fmt.Errorf("discord: read the posted question: %w", err)
+		b.log.Warn("could not record a question's message", "session_id", sess.ID, "err", err)
 	}
-	return b.q.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(msg.ChannelID)), quiz.MessageID(parseSnowflake(msg.ID)))
 }
 
 func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.Session)
 	switch c.Action {
 	case actAnswer:
-		_, q, err := b.q.Session(ctx, r.actor.Guild, sid)
+		sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
 		if err != nil {
 			return err
 		}
-		return r.modal(answerModal(q, b.q.Lang(ctx, r.actor), sid))
+		if err := r.modal(answerModal(q, b.q.Lang(ctx, r.actor), sid)); err != nil {
+			return err
+		}
+		b.rememberMessage(ctx, r, sess)
+		return nil
 	case actReport:
 		if _, _, err := b.q.Session(ctx, r.actor.Guild, sid); err != nil {
 			return err

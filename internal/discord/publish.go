@@ -109,6 +109,10 @@ type pendingEdit struct {
 func (b *Bot) scheduleCountEdit(g quiz.GuildID, sid quiz.SessionID) {
 	k := editKey{g, sid}
 	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return
+	}
 	if pe, ok := b.edits[k]; ok {
 		pe.dirty = true
 		b.mu.Unlock()

@@ -18,10 +18,19 @@ type handler func(ctx context.Context, r *responder) error
 
 type route struct {
 	h handler
-	// ephemeral says how to defer if the handler is slow: a private "thinking…" (true) or a
-	// public one (false).
-	ephemeral bool
+	// how says how to defer if the handler is slow. Discord fixes a message's visibility with
+	// the first response, so it must match what the handler will send.
+	how deferKind
 }
+
+type deferKind int
+
+const (
+	deferPrivate deferKind = iota // type 5, ephemeral: a private "thinking…"
+	deferPublic                   // type 5: a public "thinking…"
+	deferUpdate                   // type 6: the handler will update the clicked message
+	deferNever                    // the handler must answer first (a modal, autocomplete)
+)
 
 // responder sends the one initial response to an interaction, deferring on its own when the
 // handler takes longer than deferAfter, and turns later replies into edits of @original.
@@ -36,7 +45,8 @@ type responder struct {
 	state    respState
 	timer    *time.Timer
 	acked    time.Duration
-	deferred bool
+	deferred deferKind // how it deferred, when state is respDeferred
+	public   bool      // the message the member ends up seeing is visible to the channel
 }
 
 type respState int
@@ -47,10 +57,14 @@ const (
 	respDone
 )
 
+// callbackWindow is how long after an interaction arrives its first response may still be
+// sent: Discord allows 3 s, including the network.
+const callbackWindow = 2800 * time.Millisecond
+
 // callback sends the initial response, inside Discord's 3-second window: no rate-limit retries
-// (a retry would miss the window anyway) and a bounded deadline.
+// (a retry would miss the window anyway) and a deadline counted from the interaction's arrival.
 func (r *responder) callback(resp *discordgo.InteractionResponse) error {
-	ctx, cancel := context.WithTimeout(r.b.ctx, 2500*time.Millisecond)
+	ctx, cancel := context.WithDeadline(r.b.ctx, r.start.Add(callbackWindow))
 	defer cancel()
 	err := r.b.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 	if err == nil {
@@ -60,23 +74,34 @@ func (r *responder) callback(resp *discordgo.InteractionResponse) error {
 }
 
 // autoDefer runs when the handler is slow.
-func (r *responder) autoDefer(ephemeral bool) {
+func (r *responder) autoDefer(how deferKind) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.state != respNone {
+	if r.state != respNone || how == deferNever {
 		return
 	}
-	typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
-	var data *discordgo.InteractionResponseData
-	if ephemeral {
-		data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	switch how {
+	case deferPrivate:
+		resp.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	case deferUpdate:
+		resp.Type = discordgo.InteractionResponseDeferredMessageUpdate
 	}
-	if err := r.callback(&discordgo.InteractionResponse{Type: typ, Data: data}); err != nil {
-		r.b.log.Warn("deferring a slow interaction failed", "interaction_id", r.i.ID, "err", err)
+	if err := r.callback(resp); err != nil {
+		r.b.log.Warn("deferring a slow interaction failed", "interaction_id", r.i.ID, "err", r.redact(err))
 		r.state = respDone
 		return
 	}
-	r.state, r.deferred = respDeferred, true
+	r.state, r.deferred = respDeferred, how
+}
+
+// redact removes the interaction's token from an error's text: discordgo's errors quote the
+// request URL, and interaction URLs carry the token.
+func (r *responder) redact(err error) error {
+	if err == nil || r.i.Token == "" || !strings.Contains(err.Error(), r.i.Token) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), r.i.Token, "[token]"))
 }
 
 func responseData(m message) *discordgo.InteractionResponseData {
@@ -103,23 +128,62 @@ func (r *responder) send(m message, typ discordgo.InteractionResponseType) error
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.stopTimer()
-	switch r.state {
-	case respNone:
+	switch {
+	case r.state == respNone:
 		r.state = respDone
+		r.public = !m.Ephemeral && (typ == discordgo.InteractionResponseChannelMessageWithSource || r.messagePublic())
 		return r.callback(&discordgo.InteractionResponse{Type: typ, Data: responseData(m)})
-	case respDeferred:
+	case r.state == respDeferred && r.deferred == deferPublic && m.Ephemeral:
+		// A public "thinking…" cannot become private, and the first follow-up after it would
+		// inherit its visibility: resolve it with a neutral edit, delete it, then answer with a
+		// private follow-up.
 		r.state = respDone
+		ctx, cancel := context.WithTimeout(r.b.ctx, 30*time.Second)
+		defer cancel()
+		done := "…"
+		if _, err := r.b.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{Content: &done, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
+			return err
+		}
+		if err := r.b.s.InteractionResponseDelete(r.i, discordgo.WithContext(ctx)); err != nil {
+			r.b.log.Warn("could not delete a deferred reply", "interaction_id", r.i.ID, "err", r.redact(err))
+		}
+		return r.followup(m)
+	case r.state == respDeferred && (r.deferred != deferUpdate || typ == discordgo.InteractionResponseUpdateMessage):
+		// Edit what the deferral showed: the "thinking…" message, or the clicked message.
+		r.state = respDone
+		r.public = r.deferred == deferPublic || (r.deferred == deferUpdate && r.messagePublic())
 		edit := &discordgo.WebhookEdit{Content: &m.Content, Embeds: &m.Embeds, Components: &m.Components, AllowedMentions: noMentions(), Files: m.Files}
-		_, err := r.b.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(r.b.ctx))
+		ctx, cancel := context.WithTimeout(r.b.ctx, 30*time.Second)
+		defer cancel()
+		_, err := r.b.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(ctx))
 		return err
 	}
-	// Already answered: a second message is a follow-up.
+	// Already answered (or deferred as an update, and now a new message): a follow-up.
+	r.state = respDone
+	return r.followup(m)
+}
+
+func (r *responder) followup(m message) error {
 	params := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions(), Files: m.Files}
 	if m.Ephemeral {
 		params.Flags = discordgo.MessageFlagsEphemeral
 	}
-	_, err := r.b.s.FollowupMessageCreate(r.i, true, params, discordgo.WithContext(r.b.ctx))
+	ctx, cancel := context.WithTimeout(r.b.ctx, 30*time.Second)
+	defer cancel()
+	_, err := r.b.s.FollowupMessageCreate(r.i, true, params, discordgo.WithContext(ctx))
 	return err
+}
+
+// messagePublic reports whether the message a component was on is visible to the channel.
+func (r *responder) messagePublic() bool {
+	return r.i.Message != nil && r.i.Message.Flags&discordgo.MessageFlagsEphemeral == 0
+}
+
+// deliveredPublic reports whether the handler's answer went to the channel for everyone.
+func (r *responder) deliveredPublic() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.public
 }
 
 // modal opens a modal; it must be the initial response, so handlers call it before any work.
@@ -179,7 +243,7 @@ func (b *Bot) errorReply(r *responder, err error) {
 	code := quiz.ErrorCode(err)
 	if code == quiz.EINTERNAL {
 		b.log.Error("interaction failed", "interaction_id", r.i.ID, "command", r.name, "guild_id", r.actor.Guild,
-			"user_id", r.actor.User, "err", err)
+			"user_id", r.actor.User, "err", r.redact(err))
 	}
 	msg := quiz.ErrorMessage(err)
 	if r.i.Type == discordgo.InteractionApplicationCommandAutocomplete {
@@ -187,7 +251,7 @@ func (b *Bot) errorReply(r *responder, err error) {
 		return
 	}
 	if rerr := r.reply(message{Content: "⚠️ " + truncate(msg, maxContent-3), Ephemeral: true}); rerr != nil {
-		b.log.Warn("could not send the error reply", "interaction_id", r.i.ID, "err", rerr)
+		b.log.Warn("could not send the error reply", "interaction_id", r.i.ID, "err", r.redact(rerr))
 	}
 }
 
