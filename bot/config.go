@@ -139,13 +139,16 @@ Flags:
 		flag string
 		dst  *time.Duration
 		min  time.Duration
-	}{{"reveal-after", &c.RevealAfter, time.Minute}, {"grace", &c.Grace, 0}, {"tick", &c.Tick, time.Second}} {
+	}{{"reveal-after", &c.RevealAfter, time.Minute}, {"grace", &c.Grace, time.Second}, {"tick", &c.Tick, time.Second}} {
 		v, err := time.ParseDuration(*vals[d.flag])
 		if err != nil || v < d.min {
 			bad(d.flag, "want a duration of at least %s such as 10m or 2h, got %q", d.min, *vals[d.flag])
 			continue
 		}
 		*d.dst = v
+	}
+	if c.Grace > 0 && c.Tick > 0 && c.Grace < c.Tick {
+		bad("grace", "must be at least -tick (%s), or every post would be skipped as late", c.Tick)
 	}
 	tok, err := readToken(getenv)
 	if err != nil {

@@ -42,12 +42,12 @@ func TestConsoleFromPipe(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheSetting(t *testing.T) {
-	code, _, errOut := runArgs(t, []string{"-log-level", "loud", "-shard-id", "3", "-shard-count", "2", "-reveal-after", "soon"},
+	code, _, errOut := runArgs(t, []string{"-log-level", "loud", "-shard-id", "3", "-shard-count", "2", "-reveal-after", "soon", "-grace", "5s"},
 		map[string]string{"DISCORD_API_URL": "ftp://x", "DISCORD_GUILD_ID": "abc"}, "")
 	if code != 2 {
 		t.Fatalf("exit %d; want 2", code)
 	}
-	for _, want := range []string{"-log-level (LOG_LEVEL)", "-shard-id (SHARD_ID)", "-reveal-after (REVEAL_AFTER)", "-discord-api (DISCORD_API_URL)", "-guild (DISCORD_GUILD_ID)"} {
+	for _, want := range []string{"-log-level (LOG_LEVEL)", "-shard-id (SHARD_ID)", "-reveal-after (REVEAL_AFTER)", "-discord-api (DISCORD_API_URL)", "-guild (DISCORD_GUILD_ID)", "-grace (DAILY_GRACE)"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("error output lacks %q:\n%s", want, errOut)
 		}

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
 )
 
 // opsHandler serves the operator endpoints: /healthz (the process is alive), /readyz (the
@@ -29,12 +34,31 @@ func opsHandler(a *app, log *slog.Logger) http.Handler {
 		a.metrics.writeText(w)
 	})
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Disposition", `attachment; filename="interviewbot-backup.db"`)
-		if _, err := a.store.Backup(w); err != nil {
+		// Copy to a file beside the database first (fast), then stream the file: a slow client
+		// must not hold a read transaction open, which would stop bbolt reusing pages.
+		f, err := os.CreateTemp(filepath.Dir(a.store.Path()), ".backup-*.tmp")
+		if err != nil {
+			log.Error("backup over http: temp file", "err", err)
+			http.Error(w, "backup failed", http.StatusInternalServerError)
+			return
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		n, err := a.store.Backup(f)
+		if err == nil {
+			_, err = f.Seek(0, io.SeekStart)
+		}
+		if err != nil {
 			log.Error("backup over http failed", "err", err)
-			// Abort the connection so the client sees a broken transfer, not a short file.
-			panic(http.ErrAbortHandler)
+			http.Error(w, "backup failed", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+		w.Header().Set("Content-Disposition", `attachment; filename="interviewbot-backup.db"`)
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(10 * time.Minute))
+		if _, err := io.Copy(w, f); err != nil {
+			log.Warn("backup over http: the client did not take the whole copy", "err", err)
 		}
 	})
 	return mux

@@ -70,13 +70,13 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 		}
 	}
 
-	var wg sync.WaitGroup
+	var wg, sched sync.WaitGroup
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
 	if !h.noScheduler {
 		// The scheduler starts once, here, never from the gateway's Ready event (which fires
 		// again after every reconnect).
-		wg.Go(func() { schedule.Run(schedCtx, h.clock, log, tasks) })
+		sched.Go(func() { schedule.Run(schedCtx, h.clock, log, tasks) })
 	}
 
 	var srv *http.Server
@@ -84,7 +84,7 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
 			stopSched()
-			wg.Wait()
+			sched.Wait()
 			_ = b.Close()
 			return err
 		}
@@ -102,7 +102,9 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 
 	<-ctx.Done()
 	log.Info("shutting down")
+	// The scheduler's posts finish before the bot closes, so no post starts on a closed session.
 	stopSched()
+	sched.Wait()
 	closeErr := b.Close()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
