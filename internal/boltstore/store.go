@@ -134,8 +134,8 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 		return nil, openError(path, err, opts.Timeout)
 	}
 	// Interactions wait on these commits inside Discord's 3-second window: coalesce for at most
-	// 4 ms (bbolt's default is 10 ms), which still gathers every writer of a busy moment.
-	db.MaxBatchDelay = 4 * time.Millisecond
+	// 2 ms (bbolt's default is 10 ms), which still gathers every writer of a busy moment.
+	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &Store{db: db, path: path, log: log, schema: latest}
 	// Look again, now that we hold the exclusive lock: the file may have changed meanwhile.
 	st, err := inspect(db)

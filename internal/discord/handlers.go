@@ -128,12 +128,19 @@ func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error 
 
 func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) error {
 	m := questionMessage(asked.Question, asked.Lang, asked.Session)
-	if err := r.reply(m); err != nil {
+	if asked.Session.Private {
+		return r.reply(m)
+	}
+	posted, err := r.replyPosted(m)
+	if err != nil {
 		return err
 	}
-	if !asked.Session.Private && r.deliveredPublic() {
-		// The message id is needed for the answered count and the reveal; reading it back is
-		// not part of answering, so it runs after the handler, owned by the bot.
+	if posted != nil && r.deliveredPublic() {
+		// The message id is what the answered count and the reveal need.
+		return b.q.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(posted.ChannelID)), quiz.MessageID(parseSnowflake(posted.ID)))
+	}
+	if r.deliveredPublic() {
+		// Deferred first (a slow moment): read the message back, after the handler.
 		b.background(func(ctx context.Context) {
 			msg, err := b.s.InteractionResponse(r.i, discordgo.WithContext(ctx))
 			if err != nil {

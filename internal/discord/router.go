@@ -2,8 +2,10 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -112,6 +114,39 @@ func responseData(m message) *discordgo.InteractionResponseData {
 		d.Flags = discordgo.MessageFlagsEphemeral
 	}
 	return d
+}
+
+// replyPosted answers with a new public message and returns that message: as the first
+// response it asks Discord for it in the same round trip (with_response), so nothing has to read
+// it back. If the response was already deferred or sent, the message is unknown (nil).
+func (r *responder) replyPosted(m message) (*discordgo.Message, error) {
+	r.mu.Lock()
+	if r.state != respNone || m.Ephemeral || len(m.Files) > 0 {
+		r.mu.Unlock()
+		return nil, r.reply(m)
+	}
+	defer r.mu.Unlock()
+	r.stopTimer()
+	r.state, r.public = respDone, true
+	ctx, cancel := context.WithDeadline(r.b.ctx, r.start.Add(callbackWindow))
+	defer cancel()
+	ep := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: responseData(m)}
+	raw, err := r.b.s.RequestWithBucketID(http.MethodPost, ep+"?with_response=true", resp, ep,
+		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if err != nil {
+		return nil, err
+	}
+	r.acked = time.Since(r.start)
+	var out struct {
+		Resource struct {
+			Message *discordgo.Message `json:"message"`
+		} `json:"resource"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil || out.Resource.Message == nil {
+		return nil, nil // answered; the message id comes from the next button press
+	}
+	return out.Resource.Message, nil
 }
 
 // reply answers with a new message (type 4), or edits the deferred response.

@@ -415,6 +415,18 @@ func (s *Server) callback(rq *restReq) reply {
 		_ = json.Unmarshal(data["components"], &resp.Components)
 	}
 	i.resp = resp
+	if rq.query.Get("with_response") == "true" {
+		// Discord then answers 200 with an interaction callback response, including the
+		// message the callback created or updated.
+		inter := map[string]any{"id": i.ID, "type": i.Type, "activity_instance_id": nil, "response_message_id": nil,
+			"response_message_loading": body.Type == 5, "response_message_ephemeral": resp.Flags&flagEphemeral != 0}
+		out := map[string]any{"interaction": inter}
+		if i.original != nil && (body.Type == 4 || body.Type == 5 || body.Type == 7) {
+			inter["response_message_id"] = i.original.ID
+			out["resource"] = map[string]any{"type": body.Type, "message": s.wireMessage(i.original)}
+		}
+		return jsonReply(200, out)
+	}
 	return noContent()
 }
 
