@@ -233,7 +233,7 @@ func (s *Service) nextPost(d Daily, now time.Time, posts []Post) time.Time {
 
 // PauseDaily pauses or resumes the daily post. Moderators only.
 func (s *Service) PauseDaily(ctx context.Context, a Actor, pause bool) (Daily, error) {
-	return s.changeDaily(ctx, a, func(d *Daily) error {
+	return s.changeDaily(ctx, a, func(_ Tx, d *Daily) error {
 		d.Paused = pause
 		d.PauseReason = ""
 		return nil
@@ -243,33 +243,23 @@ func (s *Service) PauseDaily(ctx context.Context, a Actor, pause bool) (Daily, e
 // SkipDaily skips the next daily post. Moderators only.
 func (s *Service) SkipDaily(ctx context.Context, a Actor) (Day, error) {
 	var skipped Day
-	err := s.store.Update(ctx, func(tx Tx) error {
-		if err := s.requireModerator(tx, a); err != nil {
-			return err
-		}
-		g, _, err := tx.Guild(a.Guild)
-		if err != nil {
-			return err
-		}
-		if !g.Daily.Enabled {
-			return Errorf(ENOTFOUND, "No daily question is set up here. Start one with /daily setup.")
-		}
+	_, err := s.changeDaily(ctx, a, func(tx Tx, d *Daily) error {
 		posts, err := tx.Posts(a.Guild)
 		if err != nil {
 			return err
 		}
-		next := s.nextPost(g.Daily, s.now(), posts)
+		next := s.nextPost(*d, s.now(), posts)
 		if next.IsZero() {
 			return Errorf(EINVALID, "There is no upcoming daily post to skip.")
 		}
-		skipped = DayOf(next, s.location(g.Daily.TZ))
-		g.Daily.Skip = skipped
-		return tx.PutGuild(g)
+		skipped = DayOf(next, s.location(d.TZ))
+		d.Skip = skipped
+		return nil
 	})
 	return skipped, err
 }
 
-func (s *Service) changeDaily(ctx context.Context, a Actor, fn func(*Daily) error) (Daily, error) {
+func (s *Service) changeDaily(ctx context.Context, a Actor, fn func(Tx, *Daily) error) (Daily, error) {
 	var out Daily
 	err := s.store.Update(ctx, func(tx Tx) error {
 		if err := s.requireModerator(tx, a); err != nil {
@@ -282,7 +272,7 @@ func (s *Service) changeDaily(ctx context.Context, a Actor, fn func(*Daily) erro
 		if !g.Daily.Enabled {
 			return Errorf(ENOTFOUND, "No daily question is set up here. Start one with /daily setup.")
 		}
-		if err := fn(&g.Daily); err != nil {
+		if err := fn(tx, &g.Daily); err != nil {
 			return err
 		}
 		out = g.Daily

@@ -190,26 +190,26 @@ func (s *Service) DeleteMember(ctx context.Context, a Actor) error {
 	return s.store.Update(ctx, func(tx Tx) error { return tx.DeleteMember(a.Guild, a.User) })
 }
 
-// Topics returns the topics of a's server bank, with their question counts.
+// Topics returns the topics of a server's bank, with their question counts.
 func (s *Service) Topics(ctx context.Context, g GuildID) ([]Topic, map[string]int, error) {
-	var b *Bank
-	err := s.store.View(ctx, func(tx Tx) error {
-		gd, _, err := tx.Guild(g)
-		if err != nil {
-			return err
-		}
-		b, err = s.bankFor(tx, gd)
-		return err
-	})
+	b, err := s.guildBank(ctx, g)
 	if err != nil {
 		return nil, nil, err
 	}
 	return b.Topics(), b.Counts(), nil
 }
 
-// MatchTopics returns up to max topics of g's bank matching prefix, for autocomplete. It reads
-// only the cached bank when it can, since autocomplete must answer fast.
+// MatchTopics returns up to max topics of g's bank matching prefix, for autocomplete; the
+// server's bank is cached, so this is one short read.
 func (s *Service) MatchTopics(ctx context.Context, g GuildID, prefix string, max int) ([]Topic, error) {
+	b, err := s.guildBank(ctx, g)
+	if err != nil {
+		return nil, err
+	}
+	return b.MatchTopics(prefix, max), nil
+}
+
+func (s *Service) guildBank(ctx context.Context, g GuildID) (*Bank, error) {
 	var b *Bank
 	err := s.store.View(ctx, func(tx Tx) error {
 		gd, _, err := tx.Guild(g)
@@ -219,8 +219,5 @@ func (s *Service) MatchTopics(ctx context.Context, g GuildID, prefix string, max
 		b, err = s.bankFor(tx, gd)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return b.MatchTopics(prefix, max), nil
+	return b, err
 }
