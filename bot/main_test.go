@@ -95,6 +95,26 @@ func TestInterviewFlow(t *testing.T) {
 		t.Fatalf("/streak = %s", embedText(st.Embeds))
 	}
 
+	// Only the asker may close the question; closing posts the reference answer under it.
+	deny := e.wait(e.fake.Click(guildA, channelA, bob, question.ID, ids["close"]))
+	if deny.Flags&64 == 0 || !strings.Contains(deny.Content, "Only the member who asked") {
+		t.Fatalf("Close by another member = %+v", deny)
+	}
+	closed := e.wait(e.fake.Click(guildA, channelA, ada, question.ID, ids["close"]))
+	if closed.Type != 7 || customIDs(t, closed.Components)["close"] != "" {
+		t.Fatalf("Close = type %d %v; want the question updated without its Close button", closed.Type, customIDs(t, closed.Components))
+	}
+	posts := e.fake.Messages(channelA)
+	if len(posts) != 1 || !strings.Contains(embedText(posts[0].Embeds), "Reference answer") || !strings.Contains(posts[0].Content, "1 answered") {
+		t.Fatalf("channel posts after Close = %d", len(posts))
+	}
+	// The scheduled reveal later posts nothing more.
+	e.clock.Advance(time.Hour)
+	b.app.runOnce(e.ctx)
+	if n := len(e.fake.Messages(channelA)); n != 1 {
+		t.Fatalf("%d reveals; want 1", n)
+	}
+
 	// Restart: a new process on the same database keeps the streak, and old buttons still work.
 	if code, took := b.stop(); code != 0 || took > 10*time.Second {
 		t.Fatalf("shutdown: exit %d after %s; want 0 within 10 s", code, took)
