@@ -86,18 +86,18 @@ func TestInterviewFlow(t *testing.T) {
 	}
 	// Grading twice is refused politely.
 	again := e.wait(e.fake.Click(guildA, channelA, bob, answerMsg.ID, grades["grade:easy"]))
-	if again.Flags&64 == 0 || !strings.Contains(again.Content, "already graded") {
+	if again.Flags&64 == 0 || !strings.Contains(again.Content, "你已经给这道题打过分了") {
 		t.Fatalf("second grade = %+v; want a private refusal", again)
 	}
 
 	st := e.final(e.fake.Slash(guildA, channelA, bob, "streak"))
-	if !strings.Contains(embedText(st.Embeds), "**1** day(s) in a row") {
+	if !strings.Contains(embedText(st.Embeds), "连续 **1** 天") {
 		t.Fatalf("/streak = %s", embedText(st.Embeds))
 	}
 
 	// Only the asker may close the question; closing posts the reference answer under it.
 	deny := e.wait(e.fake.Click(guildA, channelA, bob, question.ID, ids["close"]))
-	if deny.Flags&64 == 0 || !strings.Contains(deny.Content, "Only the member who asked") {
+	if deny.Flags&64 == 0 || !strings.Contains(deny.Content, "只有提问的成员") {
 		t.Fatalf("Close by another member = %+v", deny)
 	}
 	closed := e.wait(e.fake.Click(guildA, channelA, ada, question.ID, ids["close"]))
@@ -121,7 +121,7 @@ func TestInterviewFlow(t *testing.T) {
 	}
 	e.start(hooks{})
 	st = e.final(e.fake.Slash(guildA, channelA, bob, "streak"))
-	if !strings.Contains(embedText(st.Embeds), "**1** day(s) in a row") {
+	if !strings.Contains(embedText(st.Embeds), "连续 **1** 天") {
 		t.Fatalf("after restart /streak = %s", embedText(st.Embeds))
 	}
 	reveal := e.wait(e.fake.Click(guildA, channelA, ada, question.ID, ids["reveal"]))

@@ -154,7 +154,7 @@ func TestShardsServeTheirGuilds(t *testing.T) {
 		t.Fatalf("/streak in guild A = %s", embedText(m.Embeds))
 	}
 	stC := e.fake.Slash(guildC, channelC, bob, "streak")
-	if m := e.final(stC); !strings.Contains(embedText(m.Embeds), "**1** day(s) in a row") {
+	if m := e.final(stC); !strings.Contains(embedText(m.Embeds), "连续 **1** 天") {
 		t.Fatalf("/streak in guild C = %s", embedText(m.Embeds))
 	}
 	want0 = append(want0, stA.ID)

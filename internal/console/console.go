@@ -121,7 +121,7 @@ func (c *Console) reply(err error) {
 	if quiz.ErrorCode(err) == quiz.EINTERNAL {
 		c.log.Error("console command failed", "err", err)
 	}
-	c.printf("! %s\n", quiz.ErrorMessage(err))
+	c.printf("! %s\n", quiz.ErrorMessageIn(err, c.lang()))
 }
 
 func (c *Console) printf(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
@@ -297,7 +297,7 @@ func (c *Console) streak(ctx context.Context) error {
 	s := v.Status
 	c.printf("Streak: %d day(s) (best %d). Answers: %d. Days active: %d. Freezes: %d/%d. Days counted in %s.\n",
 		s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
-	for _, line := range quiz.ExplainStreak(s) {
+	for _, line := range quiz.ExplainStreakIn(s, c.lang()) {
 		c.printf("  %s\n", line)
 	}
 	return nil

@@ -220,7 +220,7 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 			return err
 		}
 		l := res.Lang
-		text := fmt.Sprintf("%s: **%s** · %s %s", "Graded", l.T(strings.ToUpper(string(g[:1]))+string(g[1:])), l.T("Next review"), relTime(res.Card.Due))
+		text := fmt.Sprintf("%s: **%s** · %s %s", tr(l, "Graded", "已评分"), l.T(strings.ToUpper(string(g[:1]))+string(g[1:])), l.T("Next review"), relTime(res.Card.Due))
 		return r.updateMessage(message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
 	case actForget:
 		if err := b.q.DeleteMember(ctx, r.actor); err != nil {
@@ -253,7 +253,7 @@ func (b *Bot) modalSubmit(ctx context.Context, r *responder, c customID) error {
 		if err := b.q.Report(ctx, r.actor, sid, values["reason"]); err != nil {
 			return err
 		}
-		return r.reply(message{Content: "Thanks: the moderators will see your report with /bank reports.", Ephemeral: true})
+		return r.reply(message{Content: tr(b.q.Lang(ctx, r.actor), "Thanks: the moderators will see your report with /bank reports.", "谢谢！管理员会在 /bank reports 中看到你的报告。"), Ephemeral: true})
 	}
 	return b.bankModal(ctx, r, c, values)
 }
@@ -301,11 +301,11 @@ func (b *Bot) leaderboard(ctx context.Context, r *responder) error {
 	if o.str("board") == "month" {
 		board = quiz.BoardMonth
 	}
-	entries, _, err := b.q.Leaderboard(ctx, r.actor, board, 10)
+	entries, lang, err := b.q.Leaderboard(ctx, r.actor, board, 10)
 	if err != nil {
 		return err
 	}
-	return r.reply(leaderboardMessage(entries, board))
+	return r.reply(leaderboardMessage(entries, board, lang))
 }
 
 func (b *Bot) settings(ctx context.Context, r *responder) error {
@@ -316,19 +316,19 @@ func (b *Bot) settings(ctx context.Context, r *responder) error {
 		if err != nil {
 			return err
 		}
+		l := b.q.Lang(ctx, r.actor)
 		if z == "" {
-			z = "the server's time zone"
+			z = tr(l, "the server's time zone", "服务器的时区")
 		}
-		return r.reply(message{Content: "Your days are now counted in " + z + ".", Ephemeral: true})
+		return r.reply(message{Content: tr(l, "Your days are now counted in ", "你的每一天现在按此时区计算：") + z + tr(l, ".", "。"), Ephemeral: true})
 	case "language":
 		l, err := b.q.SetLanguage(ctx, r.actor, o.str("language"))
 		if err != nil {
 			return err
 		}
-		if l == "" {
-			l = "your Discord language"
-		}
-		return r.reply(message{Content: fmt.Sprintf("Questions will be shown in %s.", l), Ephemeral: true})
+		now := b.q.Lang(ctx, r.actor)
+		name := map[quiz.Lang]string{quiz.English: tr(now, "English", "英文"), quiz.Chinese: tr(now, "Chinese", "中文"), "": tr(now, "your Discord language", "你的 Discord 语言")}[l]
+		return r.reply(message{Content: fmt.Sprintf(tr(now, "Questions will be shown in %s.", "题目将以%s显示。"), name), Ephemeral: true})
 	case "moderator-role":
 		role := quiz.RoleID(o.id("role"))
 		if err := b.q.SetModeratorRole(ctx, r.actor, role); err != nil {

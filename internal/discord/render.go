@@ -220,29 +220,37 @@ func infoEmbed(title, desc string) *discordgo.MessageEmbed {
 	return &discordgo.MessageEmbed{Title: truncate(title, maxEmbedTitle), Description: truncate(desc, maxEmbedDesc), Color: colorInfo}
 }
 
+// tr picks the English or Chinese wording of an adapter sentence.
+func tr(l quiz.Lang, en, zh string) string {
+	if l == quiz.Chinese {
+		return zh
+	}
+	return en
+}
+
 // streakMessage shows a streak and why it is what it is.
 func streakMessage(v quiz.StreakView, who string) message {
-	s := v.Status
+	s, l := v.Status, v.Lang
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%d** day(s) in a row · best %d · %d answers · %d days active · freezes %d/%d\nDays end at midnight in %s.\n\n",
+	fmt.Fprintf(&b, tr(l, "**%d** day(s) in a row · best %d · %d answers · %d days active · freezes %d/%d\nDays end at midnight in %s.\n\n",
+		"连续 **%d** 天 · 最佳 %d · 回答 %d 次 · 活跃 %d 天 · 冻结卡 %d/%d\n每天在 %s 的午夜结束。\n\n"),
 		s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
-	lines := quiz.ExplainStreak(s)
-	for _, line := range lines {
+	for _, line := range quiz.ExplainStreakIn(s, l) {
 		b.WriteString(line + "\n")
 	}
-	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("%s · %s", v.Lang.T("Streak"), who), b.String())}, Ephemeral: true}
+	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("%s · %s", l.T("Streak"), who), b.String())}, Ephemeral: true}
 }
 
 // leaderboardMessage lists the top members; mentions inside embeds never ping.
-func leaderboardMessage(entries []quiz.Entry, board quiz.Board) message {
-	title := "Leaderboard · current streaks"
-	unit := "day(s)"
+func leaderboardMessage(entries []quiz.Entry, board quiz.Board, l quiz.Lang) message {
+	title := tr(l, "Leaderboard · current streaks", "排行榜 · 当前连续天数")
+	unit := tr(l, "day(s)", "天")
 	if board == quiz.BoardMonth {
-		title, unit = "Leaderboard · answers this month", "answer(s)"
+		title, unit = tr(l, "Leaderboard · answers this month", "排行榜 · 本月作答"), tr(l, "answer(s)", "次")
 	}
 	var b strings.Builder
 	if len(entries) == 0 {
-		b.WriteString("Nobody is on the board yet: answer a question with /interview to start.")
+		b.WriteString(tr(l, "Nobody is on the board yet: answer a question with /interview to start.", "榜上还没有人：用 /interview 答一道题开始吧。"))
 	}
 	for _, e := range entries {
 		fmt.Fprintf(&b, "**%d.** <@%d> · %d %s\n", e.Rank, e.User, e.Value, unit)

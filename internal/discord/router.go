@@ -280,11 +280,11 @@ func (b *Bot) errorReply(r *responder, err error) {
 		b.log.Error("interaction failed", "interaction_id", r.i.ID, "command", r.name, "guild_id", r.actor.Guild,
 			"user_id", r.actor.User, "err", r.redact(err))
 	}
-	msg := quiz.ErrorMessage(err)
 	if r.i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		_ = r.choices(nil)
 		return
 	}
+	msg := quiz.ErrorMessageIn(err, b.q.Lang(b.ctx, r.actor))
 	if rerr := r.reply(message{Content: "⚠️ " + truncate(msg, maxContent-3), Ephemeral: true}); rerr != nil {
 		b.log.Warn("could not send the error reply", "interaction_id", r.i.ID, "err", r.redact(rerr))
 	}
