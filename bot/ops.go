@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -92,7 +91,7 @@ func backup(ctx context.Context, db, addr string, viaHTTP bool, wait time.Durati
 		switch {
 		case err == nil:
 			defer st.Close()
-			return db, writeVerified(dest, func(w io.Writer) error {
+			return db, boltstore.WriteBackup(dest, func(w io.Writer) error {
 				_, err := st.Backup(w)
 				return err
 			})
@@ -123,60 +122,13 @@ func fetchBackup(ctx context.Context, url, dest string) error {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return fmt.Errorf("GET %s: %s: %s", url, resp.Status, strings.TrimSpace(string(body)))
 	}
-	return writeVerified(dest, func(w io.Writer) error {
+	return boltstore.WriteBackup(dest, func(w io.Writer) error {
 		// A body shorter than its Content-Length fails here with io.ErrUnexpectedEOF.
 		if _, err := io.Copy(w, resp.Body); err != nil {
 			return fmt.Errorf("GET %s: %w", url, err)
 		}
 		return nil
 	})
-}
-
-// writeVerified writes a backup to dest atomically: write to a temporary file in dest's
-// folder, fsync, verify that it opens as our database and passes Check, then rename it over
-// dest and fsync the folder. On any error dest is untouched and the temporary file removed.
-func writeVerified(dest string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(dest)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".tmp-*") // mode 0o600: the data is private
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = verifyBackup(tmp); err != nil {
-		return fmt.Errorf("the copy does not verify, so %s was left as it was: %w", dest, err)
-	}
-	if err = os.Rename(tmp, dest); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// verifyBackup opens a backup read-only and checks its page structure and schema.
-func verifyBackup(path string) error {
-	st, err := boltstore.Open(path, boltstore.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	err = st.Check()
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // notTheDatabase refuses a backup destination that is the live database file: renaming a copy
@@ -190,19 +142,6 @@ func notTheDatabase(dest, db string) error {
 		return fmt.Errorf("%s is the database itself; choose another destination", dest)
 	}
 	return nil
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	if err := d.Sync(); err != nil {
-		_ = d.Close()
-		return err
-	}
-	return d.Close()
 }
 
 // backupURL turns an operator address (":8080", "127.0.0.1:8080" or a base URL) into the URL

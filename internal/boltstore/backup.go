@@ -44,24 +44,42 @@ func (s *Store) BackupFile(path string) error {
 	return nil
 }
 
-func (s *Store) backupFile(path string) (err error) {
+func (s *Store) backupFile(path string) error {
 	if fi, err := os.Stat(path); err == nil {
 		if live, err := os.Stat(s.path); err == nil && os.SameFile(fi, live) {
 			return errors.New("the backup path is the database itself")
 		}
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*") // mode 0o600
+	// Not verified by opening: migrations take this copy of a file that is mid-upgrade.
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := s.writeTo(w)
+		return err
+	}, nil)
+}
+
+// WriteBackup writes a backup to dest atomically: write to a temporary file in dest's folder,
+// fsync, verify that it opens as our database and passes Check, then rename it over dest and
+// fsync the folder. On any error dest is untouched and the temporary file removed.
+func WriteBackup(dest string, write func(io.Writer) error) error {
+	return writeAtomic(dest, write, verifyBackup)
+}
+
+// writeAtomic writes dest through a fsynced temporary file in its folder, checked by verify
+// (if not nil) before it is renamed into place.
+func writeAtomic(dest string, write func(io.Writer) error, verify func(path string) error) (err error) {
+	dir := filepath.Dir(dest)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".tmp-*") // mode 0o600: the data is private
 	if err != nil {
 		return err
 	}
+	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			_ = f.Close()
-			_ = os.Remove(f.Name())
+			_ = os.Remove(tmp)
 		}
 	}()
-	if _, err = s.writeTo(f); err != nil {
+	if err = write(f); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {
@@ -70,10 +88,28 @@ func (s *Store) backupFile(path string) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(f.Name(), path); err != nil {
+	if verify != nil {
+		if err = verify(tmp); err != nil {
+			return fmt.Errorf("the copy does not verify, so %s was left as it was: %w", dest, err)
+		}
+	}
+	if err = os.Rename(tmp, dest); err != nil {
 		return err
 	}
 	return syncDir(dir)
+}
+
+// verifyBackup opens a backup read-only and checks its page structure and schema.
+func verifyBackup(path string) error {
+	st, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	err = st.Check()
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // syncDir makes a rename in dir durable.
