@@ -133,3 +133,36 @@ func TestSlowPrivateStaysPrivate(t *testing.T) {
 		t.Fatalf("the public thinking message was left: %+v", orig)
 	}
 }
+
+// slowNextQuiz blocks Next until release is closed.
+type slowNextQuiz struct {
+	discord.Quiz
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s slowNextQuiz) Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID, r quiz.AskRequest) (quiz.Asked, error) {
+	close(s.entered)
+	<-s.release
+	return s.Quiz.Next(ctx, a, sid, r)
+}
+
+// TestSlowNextStaysPublic: the asker's Next on a public question, when slow, defers publicly
+// and the new question is posted for everyone.
+func TestSlowNextStaysPublic(t *testing.T) {
+	e := newEnv(t)
+	sq := slowNextQuiz{entered: make(chan struct{}), release: make(chan struct{})}
+	e.start(hooks{deferAfter: 200_000_000, wrapQuiz: func(q discord.Quiz) discord.Quiz { sq.Quiz = q; return sq }})
+	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "os"))
+	r := e.wait(ask)
+	q, _ := ask.Original()
+	next := e.fake.Click(guildA, channelA, ada, q.ID, customIDs(t, r.Components)["next"])
+	<-sq.entered
+	if d := e.wait(next); d.Type != 5 || d.Flags&64 != 0 {
+		t.Fatalf("slow Next deferred with type %d flags %d; want a public deferral", d.Type, d.Flags)
+	}
+	close(sq.release)
+	if m := e.final(next); m.Flags&64 != 0 || len(m.Embeds) != 1 || !strings.HasPrefix(m.Embeds[0].Title, "os") {
+		t.Fatalf("the asker's next question = %+v; want it public", m)
+	}
+}

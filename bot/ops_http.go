@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -15,6 +16,14 @@ import (
 // /backup (a consistent copy of the database, streamed).
 func opsHandler(a *app, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
+	// Copies left by a crash during an earlier /backup would fill the volume over time.
+	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(a.store.Path()), ".backup-*.tmp")); len(stale) > 0 {
+		for _, f := range stale {
+			_ = os.Remove(f)
+		}
+		log.Info("removed leftover backup copies", "count", len(stale))
+	}
+	var backupMu sync.Mutex // one copy at a time: each takes the database's size on its disk
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -34,6 +43,11 @@ func opsHandler(a *app, log *slog.Logger) http.Handler {
 		a.metrics.writeText(w)
 	})
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		if !backupMu.TryLock() {
+			http.Error(w, "a backup is already running; try again when it is done", http.StatusServiceUnavailable)
+			return
+		}
+		defer backupMu.Unlock()
 		// Copy to a file beside the database first (fast), then stream the file: a slow client
 		// must not hold a read transaction open, which would stop bbolt reusing pages.
 		f, err := os.CreateTemp(filepath.Dir(a.store.Path()), ".backup-*.tmp")

@@ -96,7 +96,10 @@ func writeAtomic(dest string, write func(io.Writer) error, verify func(path stri
 	if err = os.Rename(tmp, dest); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("%s is complete, but making its rename durable failed (sync %s): %w", dest, dir, err)
+	}
+	return nil
 }
 
 // verifyBackup opens a backup read-only and checks its page structure and schema.

@@ -242,13 +242,14 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	i := ic.Interaction
 	r := &responder{b: b, i: i, actor: actorOf(i), start: time.Now(), name: interactionName(i)}
 	rt, ok := b.route(i)
+	r.how = rt.how
 	if !ok {
 		b.errorReply(r, quiz.Errorf(quiz.EINVALID, "This button or command is not known (it may be from an older version). Try the command again."))
 		b.finish(r, errors.New("unknown"))
 		return
 	}
 	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-		r.timer = time.AfterFunc(b.opts.DeferAfter, func() { r.autoDefer(rt.how) })
+		r.timer = time.AfterFunc(b.opts.DeferAfter, r.autoDefer)
 	}
 	ctx := b.ctx
 	err := func() (err error) {
@@ -298,5 +299,5 @@ func (b *Bot) finish(r *responder, err error) {
 	b.obs.Interaction(r.name, outcome, r.acked)
 	b.log.Info("interaction", "interaction_id", r.i.ID, "command", r.name, "outcome", outcome,
 		"guild_id", r.actor.Guild, "user_id", r.actor.User, "latency_ms", time.Since(r.start).Milliseconds(),
-		"ack_ms", r.acked.Milliseconds(), "deferred", r.deferred)
+		"ack_ms", r.acked.Milliseconds(), "deferred", r.didDefer)
 }

@@ -41,7 +41,7 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 		case "bank":
 			// /bank add and edit open a form, which must be the first response.
 			how := deferPrivate
-			if sub, _ := commandOptions(d); sub == "add" || sub == "edit" {
+			if sub, o := commandOptions(d); sub == "edit" || (sub == "add" && o.str("file") == "") {
 				how = deferNever
 			}
 			return route{h: b.bank, how: how}, true
@@ -187,6 +187,9 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 		}
 		return r.modal(reportModal(b.q.Lang(ctx, r.actor), sid))
 	case actReveal:
+		if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
+			b.rememberMessage(ctx, r, sess)
+		}
 		res, err := b.q.Reveal(ctx, r.actor, sid)
 		if err != nil {
 			return err
@@ -199,12 +202,18 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 		}
 		// Only the asker's Next posts publicly; anyone else continues privately.
 		private := sess.Private || sess.OpenedBy != r.actor.User
+		if !private {
+			r.setDefer(deferPublic)
+		}
 		asked, err := b.q.Next(ctx, r.actor, sid, quiz.AskRequest{Channel: quiz.ChannelID(parseSnowflake(r.i.ChannelID)), Private: private})
 		if err != nil {
 			return err
 		}
 		return b.showAsked(ctx, r, asked)
 	case actClose:
+		if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
+			b.rememberMessage(ctx, r, sess)
+		}
 		if err := b.q.CloseSession(ctx, r.actor, sid, b); err != nil {
 			return err
 		}

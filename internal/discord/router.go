@@ -44,11 +44,23 @@ type responder struct {
 	name  string
 
 	mu       sync.Mutex
+	how      deferKind // how to defer if the handler is slow
 	state    respState
 	timer    *time.Timer
 	acked    time.Duration
 	deferred deferKind // how it deferred, when state is respDeferred
-	public   bool      // the message the member ends up seeing is visible to the channel
+	didDefer bool
+	public   bool // the message the member ends up seeing is visible to the channel
+}
+
+// setDefer changes how a slow handler will defer, once the handler knows what it will send;
+// it has no effect after the first response.
+func (r *responder) setDefer(how deferKind) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state == respNone {
+		r.how = how
+	}
 }
 
 type respState int
@@ -76,9 +88,10 @@ func (r *responder) callback(resp *discordgo.InteractionResponse) error {
 }
 
 // autoDefer runs when the handler is slow.
-func (r *responder) autoDefer(how deferKind) {
+func (r *responder) autoDefer() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	how := r.how
 	if r.state != respNone || how == deferNever {
 		return
 	}
@@ -91,10 +104,15 @@ func (r *responder) autoDefer(how deferKind) {
 	}
 	if err := r.callback(resp); err != nil {
 		r.b.log.Warn("deferring a slow interaction failed", "interaction_id", r.i.ID, "err", r.redact(err))
-		r.state = respDone
-		return
+		var rest *discordgo.RESTError
+		if errors.As(err, &rest) {
+			r.state = respDone // Discord refused it: nothing was shown
+			return
+		}
+		// A timeout or network error: Discord may have shown the deferral, so answer as if
+		// it had (a private answer then takes the path that cannot leak).
 	}
-	r.state, r.deferred = respDeferred, how
+	r.state, r.deferred, r.didDefer = respDeferred, how, true
 }
 
 // redact removes the interaction's token from an error's text: discordgo's errors quote the

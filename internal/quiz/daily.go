@@ -312,13 +312,14 @@ func (s *Service) RunDaily(ctx context.Context, pub Publisher, workers int) (Dai
 			today := DayOf(now, loc)
 			for _, day := range []Day{today - 1, today} {
 				at := day.At(hh, mm, loc)
-				// Not yet due, not a posting day, or due before the schedule existed.
-				if at.After(now) || !d.postsOn(day) || at.Before(d.SetAt) {
+				if at.After(now) || !d.postsOn(day) {
 					continue
 				}
 				// A claimed post is repeated; a failed one is retried once the schedule is
-				// resumed (the failure paused it).
-				if p, ok, err := tx.Post(g.ID, day); err != nil || (ok && p.State != PostClaimed && p.State != PostFailed) {
+				// resumed (the failure paused it). With no record yet, a time before the
+				// schedule existed is not a missed post.
+				p, ok, err := tx.Post(g.ID, day)
+				if err != nil || (ok && p.State != PostClaimed && p.State != PostFailed) || (!ok && at.Before(d.SetAt)) {
 					continue
 				}
 				jobs = append(jobs, job{g.ID, day, at})
@@ -448,11 +449,10 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 			reason := "skipped by a moderator"
 			if day != d.Skip {
 				reason = fmt.Sprintf("missed by %s, more than the grace period", now.Sub(at).Round(time.Minute))
-				log.Warn("daily post skipped", "late", now.Sub(at).Round(time.Second).String())
 			}
 			skip = outcomeSkipped
 			return tx.PutPost(Post{Guild: gid, Day: day, State: PostSkipped, ClaimedAt: now, Note: reason,
-				QuestionID: p.QuestionID, Session: p.Session, Nonce: p.Nonce})
+				QuestionID: p.QuestionID, Session: p.Session, Nonce: p.Nonce, Attempt: p.Attempt})
 		}
 		var sess Session
 		var q Question
@@ -468,7 +468,8 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 				return err
 			} else if !ok {
 				skip = outcomeFailed
-				return tx.PutPost(Post{Guild: gid, Day: day, State: PostFailed, ClaimedAt: p.ClaimedAt, Note: "question removed"})
+				p.State, p.Note = PostFailed, "question removed"
+				return tx.PutPost(p)
 			}
 		} else {
 			if q, err = s.pickDaily(tx, g); err != nil {
@@ -505,6 +506,9 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 		log.Error("daily post: claim failed", "err", err)
 		return outcomeFailed
 	}
+	if skip == outcomeSkipped && !force {
+		log.Info("daily post skipped (late, paused or skipped by a moderator)")
+	}
 	if skip != outcomeNone {
 		return skip
 	}
@@ -515,6 +519,10 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 		p, _, err := tx.Post(gid, day)
 		if err != nil {
 			return err
+		}
+		if p.State == PostSent || p.Nonce != post.Nonce {
+			// Another run (a concurrent /daily now) already settled this day.
+			return nil
 		}
 		if perr != nil {
 			if !permanent(perr) {

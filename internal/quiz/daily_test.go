@@ -387,3 +387,21 @@ func TestDailyNoFalseSkipBeforeSetup(t *testing.T) {
 		t.Fatalf("a day before setup was recorded: %+v", st.Last)
 	}
 }
+
+// TestDailySetupAgainAfterFailure: the channel was deleted; a moderator runs /daily setup with
+// a new channel the same day, and today's post goes out there.
+func TestDailySetupAgainAfterFailure(t *testing.T) {
+	e := newEnv(t, testBank(t, 5, "tcp"))
+	setupDaily(t, e, mod, "09:00", "UTC")
+	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	pub := &publisher{fail: quiz.Errorf(quiz.ENOTFOUND, "gone"), failN: 1}
+	e.svc.RunDaily(ctx, pub, 1)
+	e.clock.Add(20 * time.Minute)
+	if _, err := e.svc.SetupDaily(ctx, mod, quiz.DailyRequest{Channel: 78, At: "09:00", TZ: "UTC"}); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.RunDaily(ctx, pub, 1)
+	if len(pub.posts) != 1 || pub.posts[0].Channel != 78 {
+		t.Fatalf("after setting up again: %d posts", len(pub.posts))
+	}
+}

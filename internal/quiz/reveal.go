@@ -88,8 +88,9 @@ func (s *Service) CloseSession(ctx context.Context, a Actor, sid SessionID, pub 
 // the post with the same nonce.
 func (s *Service) reveal(ctx context.Context, pub Publisher, d Due, now bool) (bool, error) {
 	var (
-		post RevealPost
-		skip bool
+		post   RevealPost
+		skip   bool
+		lateBy time.Duration
 	)
 	log := s.log.With("guild_id", d.Guild, "session_id", d.Session)
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -103,18 +104,16 @@ func (s *Service) reveal(ctx context.Context, pub Publisher, d Due, now bool) (b
 			skip = true
 			return tx.DeleteDue(d)
 		}
-		// Lateness counts from when the reveal was due, not from the last retry.
+		// Lateness (the bot was down) counts from when the reveal was due, and only before the
+		// first try; retries are bounded by maxRevealTries instead. A skipped reveal leaves the
+		// session open, so its Close button can still post the answer.
 		due := sess.RevealAt
 		if due.IsZero() {
 			due = d.At
 		}
-		if late := s.now().Sub(due); !now && late > s.opts.Grace {
-			skip = true
-			log.Warn("reveal skipped: missed by more than the grace period", "late", late.Round(time.Second).String())
-			sess.State = SessionRevealed
-			if err := tx.PutSession(sess); err != nil {
-				return err
-			}
+		lateBy = 0
+		if late := s.now().Sub(due); !now && sess.RevealTries == 0 && late > s.opts.Grace {
+			skip, lateBy = true, late
 			return tx.DeleteDue(d)
 		}
 		g, _, err := tx.Guild(d.Guild)
@@ -135,6 +134,9 @@ func (s *Service) reveal(ctx context.Context, pub Publisher, d Due, now bool) (b
 			Question: q, Lang: sess.Lang, Answers: sess.Answers, Nonce: nonce("reveal", d.Guild.String(), d.Session.String())}
 		return nil
 	})
+	if lateBy > 0 {
+		log.Warn("reveal skipped: missed by more than the grace period", "late", lateBy.Round(time.Second).String())
+	}
 	if err != nil || skip {
 		return false, err
 	}
@@ -155,15 +157,13 @@ func (s *Service) reveal(ctx context.Context, pub Publisher, d Due, now bool) (b
 			}
 			return tx.PutDue(Due{At: s.now().Add(retryDelay), Guild: d.Guild, Session: d.Session})
 		}
-		if ok {
-			sess.State = SessionRevealed
-			if perr == nil {
-				sess.RevealMessage = msg
-			}
+		if ok && perr == nil {
+			sess.State, sess.RevealMessage = SessionRevealed, msg
 			if err := tx.PutSession(sess); err != nil {
 				return err
 			}
 		}
+		// On a permanent failure or too many tries the session stays open: nothing was posted.
 		return tx.DeleteDue(d)
 	})
 	if perr != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/interviewbot/interviewbot/internal/quiz"
+	"github.com/interviewbot/interviewbot/internal/quiz/quiztest"
 )
 
 func TestAskUnknownTopicListsTopics(t *testing.T) {
@@ -389,5 +390,21 @@ func TestGradeIntervalCapped(t *testing.T) {
 	}
 	if c.Due.Before(now) || c.Due.Year() > 2200 {
 		t.Fatalf("after 60 Easy grades Due = %v", c.Due)
+	}
+}
+
+// TestRevealShortGraceRetries: with a grace shorter than the retry delay, a transient failure is
+// still retried (grace applies to downtime before the first try, not to retries).
+func TestRevealShortGraceRetries(t *testing.T) {
+	c := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
+	svc := quiz.NewService(quiztest.NewMemStore(), testBank(t, 3, "tcp"), quiz.Options{Now: c.Now, Grace: 45 * time.Second})
+	pub := &publisher{fail: errors.New("503"), failN: 1}
+	s, _ := svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	svc.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
+	c.Add(quiz.DefaultRevealAfter)
+	svc.RunDue(ctx, pub)
+	c.Add(time.Minute)
+	if n, _ := svc.RunDue(ctx, pub); n != 1 {
+		t.Fatalf("retry posted %d; want 1", n)
 	}
 }
