@@ -441,7 +441,7 @@ func dailyEmbed(st quiz.DailyStatus) *discordgo.MessageEmbed {
 	}
 	switch {
 	case d.Paused && d.PauseReason != "":
-		fmt.Fprintf(&b, "**Paused:** %s Fix it, then /daily resume.\n", d.PauseReason)
+		fmt.Fprintf(&b, "**Paused:** %s Fix it and /daily resume, or /daily setup with another channel.\n", d.PauseReason)
 	case d.Paused:
 		b.WriteString("**Paused.** /daily resume to start again.\n")
 	case !st.Next.IsZero():

@@ -566,7 +566,7 @@ func (s *Service) postDaily(ctx context.Context, pub Publisher, gid GuildID, day
 	if perr != nil {
 		log.Warn("daily post failed", "err", perr, "permanent", permanent(perr))
 		if notify != nil && notify.SetBy != 0 {
-			text := fmt.Sprintf("The daily interview question is paused: %s Fix it, then use /daily resume.", notify.PauseReason)
+			text := fmt.Sprintf("The daily interview question is paused: %s Fix it and use /daily resume, or run /daily setup with another channel.", notify.PauseReason)
 			if err := pub.Notify(ctx, gid, notify.SetBy, text); err != nil && !errors.Is(err, context.Canceled) {
 				log.Warn("daily post: could not notify the moderator", "err", err)
 			}
