@@ -349,14 +349,8 @@ func (s *Server) callback(rq *restReq) reply {
 		if data == nil {
 			return s.reject(where, []string{"type 4 without data"})
 		}
-		probs := checkMessage(data, true)
-		probs = append(probs, checkFlags(data, flagEphemeral|flagSuppressEmbeds|flagSuppressNotifications|flagComponentsV2, "an interaction reply")...)
-		if len(probs) > 0 {
-			return s.reject(where, probs)
-		}
-		if emptyBody(data) {
-			s.violate("%s: empty message (no content, embeds or components)", where)
-			return errReply(400, 50006, "Cannot send an empty message")
+		if rep, ok := s.checkNewWebhookMessage(where, data, "an interaction reply"); !ok {
+			return rep
 		}
 		m := s.newMessage(kindOriginal, i.ChannelID, data, body.Data)
 		m.webhook, m.interactionID = true, i.ID
@@ -486,14 +480,8 @@ func (s *Server) followup(rq *restReq) reply {
 	if obj == nil {
 		return s.reject(where, []string{"body is not a JSON object"})
 	}
-	probs := checkMessage(obj, true)
-	probs = append(probs, checkFlags(obj, flagEphemeral|flagSuppressEmbeds|flagSuppressNotifications|flagComponentsV2, "a follow-up")...)
-	if len(probs) > 0 {
-		return s.reject(where, probs)
-	}
-	if emptyBody(obj) {
-		s.violate("%s: empty message (no content, embeds or components)", where)
-		return errReply(400, 50006, "Cannot send an empty message")
+	if rep, ok := s.checkNewWebhookMessage(where, obj, "a follow-up"); !ok {
+		return rep
 	}
 	var m *msgRec
 	if i.original != nil && i.originalPending {
@@ -554,4 +542,19 @@ func (s *Server) deleteWebhookMessage(rq *restReq) reply {
 	}
 	m.Deleted = true
 	return noContent()
+}
+
+// checkNewWebhookMessage applies the rules for a message an interaction creates (a type 4
+// reply or a follow-up): limits, allowed flags, not empty. ok is false with the rejection.
+func (s *Server) checkNewWebhookMessage(where string, obj map[string]json.RawMessage, what string) (reply, bool) {
+	probs := checkMessage(obj, true)
+	probs = append(probs, checkFlags(obj, flagEphemeral|flagSuppressEmbeds|flagSuppressNotifications|flagComponentsV2, what)...)
+	if len(probs) > 0 {
+		return s.reject(where, probs), false
+	}
+	if emptyBody(obj) {
+		s.violate("%s: empty message (no content, embeds or components)", where)
+		return errReply(400, 50006, "Cannot send an empty message"), false
+	}
+	return reply{}, true
 }
