@@ -138,14 +138,7 @@ func (s *Service) SetupDaily(ctx context.Context, a Actor, r DailyRequest) (Dail
 	}
 	var out Daily
 	err = s.store.Update(ctx, func(tx Tx) error {
-		if err := s.requireModerator(tx, a); err != nil {
-			return err
-		}
-		g, _, err := tx.Guild(a.Guild)
-		if err != nil {
-			return err
-		}
-		b, err := s.bankFor(tx, g)
+		g, b, err := s.moderatorBank(tx, a)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,19 @@ type BankCodec interface {
 	Marshal(t Topic, qs []Question) ([]byte, error)
 }
 
+// moderatorBank checks that a may moderate and returns their server and its bank.
+func (s *Service) moderatorBank(tx Tx, a Actor) (Guild, *Bank, error) {
+	if err := s.requireModerator(tx, a); err != nil {
+		return Guild{}, nil, err
+	}
+	g, _, err := tx.Guild(a.Guild)
+	if err != nil {
+		return Guild{}, nil, err
+	}
+	b, err := s.bankFor(tx, g)
+	return g, b, err
+}
+
 // SetModeratorRole sets (or with 0 clears) the role whose members may moderate. Only members
 // with the platform's Manage Server permission may change it.
 func (s *Service) SetModeratorRole(ctx context.Context, a Actor, role RoleID) error {
@@ -372,14 +385,7 @@ type ExportedFile struct {
 func (s *Service) ExportBank(ctx context.Context, a Actor, codec BankCodec, topic string) ([]ExportedFile, error) {
 	var files []ExportedFile
 	err := s.store.View(ctx, func(tx Tx) error {
-		if err := s.requireModerator(tx, a); err != nil {
-			return err
-		}
-		g, _, err := tx.Guild(a.Guild)
-		if err != nil {
-			return err
-		}
-		b, err := s.bankFor(tx, g)
+		_, b, err := s.moderatorBank(tx, a)
 		if err != nil {
 			return err
 		}
