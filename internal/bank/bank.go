@@ -387,7 +387,12 @@ func (p *parser) checkString(n *yaml.Node, what, s string, max int) {
 	}
 }
 
-var questionFields = []string{"id", "level", "tags", "question", "answer", "key_points", "follow_ups"}
+// questionFields lists the keys a question may have. summary is optional here so that banks
+// written before it existed still import; the shipped bank's test requires it.
+var (
+	questionFields   = []string{"id", "level", "tags", "question", "summary", "answer", "key_points", "follow_ups"}
+	questionRequired = []string{"id", "level", "tags", "question", "answer", "key_points"}
+)
 
 func (p *parser) questions(n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
@@ -400,7 +405,7 @@ func (p *parser) questions(n *yaml.Node) {
 	ids := map[string]int{}
 	for i, qn := range n.Content {
 		what := fmt.Sprintf("question %d", i+1)
-		fields := p.mapping(qn, what, questionFields, questionFields[:6])
+		fields := p.mapping(qn, what, questionFields, questionRequired)
 		if fields == nil {
 			continue
 		}
@@ -434,6 +439,9 @@ func (p *parser) questions(n *yaml.Node) {
 		}
 		if v := fields["question"]; v != nil {
 			q.Prompt = p.text(v, what+".question", quiz.MaxQuestionLen)
+		}
+		if v := fields["summary"]; v != nil {
+			q.Summary = p.text(v, what+".summary", quiz.MaxSummaryLen)
 		}
 		if v := fields["answer"]; v != nil {
 			q.Answer = p.text(v, what+".answer", quiz.MaxAnswerLen)

@@ -47,6 +47,7 @@ type questionOut struct {
 	Level     string   `yaml:"level"`
 	Tags      []string `yaml:"tags,flow"`
 	Question  textOut  `yaml:"question"`
+	Summary   *textOut `yaml:"summary,omitempty"`
 	Answer    textOut  `yaml:"answer"`
 	KeyPoints listOut  `yaml:"key_points"`
 	FollowUps *listOut `yaml:"follow_ups,omitempty"`
@@ -59,6 +60,9 @@ func (Codec) Marshal(t quiz.Topic, qs []quiz.Question) ([]byte, error) {
 		qo := questionOut{ID: q.ID, Level: string(q.Level), Tags: q.Tags,
 			Question: textOut{q.Prompt.EN, q.Prompt.ZH}, Answer: textOut{q.Answer.EN, q.Answer.ZH},
 			KeyPoints: listOut{q.KeyPoints.EN, q.KeyPoints.ZH}}
+		if q.Summary != (quiz.Text{}) {
+			qo.Summary = &textOut{q.Summary.EN, q.Summary.ZH}
+		}
 		if len(q.FollowUps.EN) > 0 || len(q.FollowUps.ZH) > 0 {
 			qo.FollowUps = &listOut{q.FollowUps.EN, q.FollowUps.ZH}
 		}

@@ -86,6 +86,7 @@ type Question struct {
 	Level     Level    `json:"level"`
 	Tags      []string `json:"tags"`
 	Prompt    Text     `json:"question"`
+	Summary   Text     `json:"summary,omitzero"` // the 30-second answer; optional for old imports
 	Answer    Text     `json:"answer"`
 	KeyPoints TextList `json:"key_points"`
 	FollowUps TextList `json:"follow_ups,omitzero"`
@@ -112,6 +113,7 @@ const (
 	MaxTitleLen     = 100
 	MaxQuestionLen  = 1000
 	MaxAnswerLen    = 3500
+	MaxSummaryLen   = 300
 	MaxKeyPointLen  = 200
 	MinKeyPoints    = 3
 	MaxKeyPoints    = 8
@@ -169,6 +171,9 @@ func (q Question) Check() []Problem {
 		seen[t] = true
 	}
 	ps = append(ps, checkText("question", q.Prompt, MaxQuestionLen)...)
+	if q.Summary != (Text{}) {
+		ps = append(ps, checkText("summary", q.Summary, MaxSummaryLen)...)
+	}
 	ps = append(ps, checkText("answer", q.Answer, MaxAnswerLen)...)
 	ps = append(ps, checkList("key_points", q.KeyPoints, MinKeyPoints, MaxKeyPoints, MaxKeyPointLen)...)
 	ps = append(ps, checkList("follow_ups", q.FollowUps, 0, MaxFollowUps, MaxFollowUpLen)...)
