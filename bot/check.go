@@ -21,6 +21,7 @@ type checkSummary struct {
 	Topics    map[string]int `json:"topics"`
 	Languages []quiz.Lang    `json:"languages"`
 	Problems  []string       `json:"problems,omitempty"`
+	Warnings  []string       `json:"warnings,omitempty"`
 }
 
 // runCheck validates a bank folder (default: the embedded bank) and exits 1 on any problem.
@@ -45,7 +46,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	b, err := bank.Load(fsys)
+	b, warnings, err := bank.LoadWarn(fsys)
 	if err != nil {
 		var ps bank.Problems
 		lines := []string{err.Error()}
@@ -66,11 +67,21 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	sum := checkSummary{Questions: b.Len(), Topics: b.Counts(), Languages: quiz.Langs}
+	for _, w := range warnings {
+		sum.Warnings = append(sum.Warnings, w.String())
+	}
 	if *asJSON {
 		writeJSON(stdout, sum)
 		return 0
 	}
-	fmt.Fprintf(stdout, "%s: OK, %d questions in %d topics (languages: en, zh)\n", name, sum.Questions, len(sum.Topics))
+	for _, w := range sum.Warnings {
+		fmt.Fprintln(stdout, "warning: "+w)
+	}
+	fmt.Fprintf(stdout, "%s: OK, %d questions in %d topics (languages: en, zh)", name, sum.Questions, len(sum.Topics))
+	if n := len(sum.Warnings); n > 0 {
+		fmt.Fprintf(stdout, ", %d warning(s)", n)
+	}
+	fmt.Fprintln(stdout)
 	slugs := make([]string, 0, len(sum.Topics))
 	for s := range sum.Topics {
 		slugs = append(slugs, s)

@@ -54,16 +54,30 @@ type File struct {
 	Questions []quiz.Question
 	// Lines maps each question id to the line of its entry, for cross-file checks.
 	Lines map[string]int
+	// Warnings are things that load but should be fixed: a missing summary, half-width
+	// punctuation in Chinese text. `bot check` prints them; the shipped bank has none.
+	Warnings Problems
 }
 
 // Load reads every .yaml file at the root of fsys and returns the bank, or Problems listing
 // everything wrong across all files.
 func Load(fsys fs.FS) (*quiz.Bank, error) {
+	b, _, err := LoadWarn(fsys)
+	return b, err
+}
+
+// LoadWarn is Load that also returns the warnings of every file, in file and line order.
+func LoadWarn(fsys fs.FS) (*quiz.Bank, Problems, error) {
 	files, err := ParseFS(fsys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return Build(files)
+	var warnings Problems
+	for _, f := range files {
+		warnings = append(warnings, f.Warnings...)
+	}
+	b, err := Build(files)
+	return b, warnings, err
 }
 
 // ParseFS parses every .yaml file at the root of fsys, checking ids across files.
@@ -337,6 +351,9 @@ func (p *parser) text(n *yaml.Node, what string, max int) quiz.Text {
 		if s, ok := p.str(v, what+"."+lang); ok {
 			*dst = s
 			p.checkString(v, what+"."+lang, s, max)
+			if lang == "zh" {
+				p.lintChinese(contentLine(v), what+".zh", s)
+			}
 		}
 	}
 	return t
@@ -369,6 +386,9 @@ func (p *parser) list(n *yaml.Node, what string, min, max, maxLen int) quiz.Text
 			if s, ok := p.str(item, wi); ok {
 				*dst = append(*dst, s)
 				p.checkString(item, wi, s, maxLen)
+				if lang == "zh" {
+					p.lintChinese(contentLine(item), wi, s)
+				}
 			}
 		}
 	}
@@ -376,6 +396,15 @@ func (p *parser) list(n *yaml.Node, what string, min, max, maxLen int) quiz.Text
 		p.errorf(n.Line, "%s: en has %d items but zh has %d; they must match", what, counts["en"], counts["zh"])
 	}
 	return t
+}
+
+// contentLine is the line where a scalar's text starts: a block scalar (| or >) starts on the
+// line after its indicator.
+func contentLine(n *yaml.Node) int {
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return n.Line + 1
+	}
+	return n.Line
 }
 
 func (p *parser) checkString(n *yaml.Node, what, s string, max int) {
@@ -442,6 +471,8 @@ func (p *parser) questions(n *yaml.Node) {
 		}
 		if v := fields["summary"]; v != nil {
 			q.Summary = p.text(v, what+".summary", quiz.MaxSummaryLen)
+		} else {
+			p.warnf(qn.Line, "%s has no summary: add the 30-second answer (summary: {en, zh}, at most %d characters each)", what, quiz.MaxSummaryLen)
 		}
 		if v := fields["answer"]; v != nil {
 			q.Answer = p.text(v, what+".answer", quiz.MaxAnswerLen)
