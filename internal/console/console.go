@@ -253,6 +253,9 @@ func (c *Console) answer(ctx context.Context) error {
 
 func (c *Console) showReference(res quiz.Answered) {
 	q, l := res.Question, res.Lang
+	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
+		c.printf("\n%s: %s\n", l.T("In short"), s)
+	}
 	c.printf("\n%s:\n%s\n", l.T("Reference answer"), strings.TrimSpace(q.Answer.In(l)))
 	c.printf("\n%s:\n", l.T("Key points"))
 	for _, k := range q.KeyPoints.In(l) {

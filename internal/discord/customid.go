@@ -31,6 +31,7 @@ const (
 	actAdd2Open   = "add2"    // button: open the second-language modal; session = draft id
 	actAdd2       = "add2m"   // modal: /bank add, second language; session = draft id
 	actEdit       = "edit"    // modal: /bank edit; session = version, arg = lang/id
+	actFull       = "full"    // button under a public reveal: the full reference answer, privately
 )
 
 type customID struct {
@@ -69,7 +70,7 @@ func parseCustomID(s string) (customID, error) {
 	}
 	switch c.Action {
 	case actAnswer, actSubmit, actReveal, actNext, actClose, actReport, actReportSend, actConfirm, actCancel, actResolve,
-		actForget, actAdd1, actAdd2Open, actAdd2, actEdit:
+		actForget, actAdd1, actAdd2Open, actAdd2, actEdit, actFull:
 	case actGrade:
 		if _, ok := quiz.ParseGrade(c.Arg); !ok {
 			return customID{}, errBadCustomID

@@ -236,6 +236,16 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 			return err
 		}
 		return r.updateMessage(message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	case actFull:
+		sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
+		if err != nil {
+			return err
+		}
+		// Only a publicly revealed question has a Full answer button; anything else is forged.
+		if sess.Private || sess.State != quiz.SessionRevealed {
+			return quiz.Errorf(quiz.EFORBIDDEN, "This answer has not been revealed yet.")
+		}
+		return r.reply(message{Embeds: referenceEmbeds(q, b.q.Lang(ctx, r.actor), ""), Ephemeral: true})
 	case actPage, actConfirm, actCancel, actResolve, actAdd2Open:
 		return b.bankComponent(ctx, r, c)
 	}

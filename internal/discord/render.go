@@ -106,8 +106,17 @@ func questionMessage(q quiz.Question, l quiz.Lang, sess quiz.Session) message {
 	}
 }
 
-// referenceEmbeds renders the reference answer, key points and follow-ups inside the 6000
-// character total: follow-ups are dropped first, then the answer is shortened.
+// shortAnswer is the 30-second answer: the question's summary, or for questions imported
+// before summaries existed, the start of the answer.
+func shortAnswer(q quiz.Question, l quiz.Lang) string {
+	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
+		return s
+	}
+	return truncate(strings.TrimSpace(q.Answer.In(l)), quiz.MaxSummaryLen)
+}
+
+// referenceEmbeds renders the summary, reference answer, key points and follow-ups inside the
+// 6000 character total: follow-ups are dropped first, then the answer is shortened.
 func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discordgo.MessageEmbed {
 	title := truncate(fmt.Sprintf("%s · %s%s", l.T("Reference answer"), q.ID, extraTitle), maxEmbedTitle)
 	var kp strings.Builder
@@ -118,10 +127,15 @@ func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discord
 	for _, f := range q.FollowUps.In(l) {
 		fmt.Fprintf(&fu, "• %s\n", f)
 	}
+	lead := ""
+	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
+		lead = fmt.Sprintf("**%s:** %s\n\n", l.T("In short"), s)
+	}
 	answer := strings.TrimSpace(q.Answer.In(l))
 	kpTitle, fuTitle := l.T("Key points"), l.T("Follow-up questions")
 	size := func() int {
-		n := utf8.RuneCountInString(title) + utf8.RuneCountInString(answer) + utf8.RuneCountInString(kpTitle) + utf8.RuneCountInString(kp.String())
+		n := utf8.RuneCountInString(title) + utf8.RuneCountInString(lead) + utf8.RuneCountInString(answer) +
+			utf8.RuneCountInString(kpTitle) + utf8.RuneCountInString(kp.String())
 		if fu.Len() > 0 {
 			n += utf8.RuneCountInString(fuTitle) + utf8.RuneCountInString(fu.String())
 		}
@@ -134,13 +148,28 @@ func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discord
 		answer = truncate(answer, utf8.RuneCountInString(answer)-over-1)
 	}
 	embeds := []*discordgo.MessageEmbed{
-		{Title: title, Description: truncate(answer, maxEmbedDesc), Color: colorAnswer},
+		{Title: title, Description: truncate(lead+answer, maxEmbedDesc), Color: colorAnswer},
 		{Title: kpTitle, Description: truncate(kp.String(), maxEmbedDesc), Color: colorAnswer},
 	}
 	if fu.Len() > 0 {
 		embeds = append(embeds, &discordgo.MessageEmbed{Title: fuTitle, Description: truncate(fu.String(), maxEmbedDesc), Color: colorInfo})
 	}
 	return embeds
+}
+
+// shortReferenceEmbed is what a channel sees when a question is revealed: the 30-second answer
+// and the key points, so the channel stays readable; the full answer is one click away.
+func shortReferenceEmbed(q quiz.Question, l quiz.Lang) *discordgo.MessageEmbed {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n**%s**\n", shortAnswer(q, l), l.T("Key points"))
+	for _, k := range q.KeyPoints.In(l) {
+		fmt.Fprintf(&b, "• %s\n", k)
+	}
+	return &discordgo.MessageEmbed{
+		Title:       truncate(fmt.Sprintf("%s · %s", l.T("Reference answer"), q.ID), maxEmbedTitle),
+		Description: truncate(b.String(), maxEmbedDesc),
+		Color:       colorAnswer,
+	}
 }
 
 func gradeButtons(l quiz.Lang, sid quiz.SessionID) []discordgo.MessageComponent {
@@ -174,12 +203,16 @@ func answeredMessage(res quiz.Answered, answered bool) message {
 	}
 }
 
-// revealMessage is the public reference answer posted under a question.
+// revealMessage is the public reference answer posted under a question: the summary and key
+// points, with a button that shows the full answer privately.
 func revealMessage(p quiz.RevealPost) *discordgo.MessageSend {
 	l := p.Lang
 	m := &discordgo.MessageSend{
-		Content:         fmt.Sprintf("%d %s", p.Answers, l.T("answered")),
-		Embeds:          referenceEmbeds(p.Question, l, ""),
+		Content: fmt.Sprintf("%d %s", p.Answers, l.T("answered")),
+		Embeds:  []*discordgo.MessageEmbed{shortReferenceEmbed(p.Question, l)},
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			button(discordgo.SecondaryButton, l.T("Full answer"), customID{Action: actFull, Session: uint64(p.Session.ID)}),
+		}}},
 		AllowedMentions: noMentions(),
 	}
 	if p.ReplyTo != 0 {

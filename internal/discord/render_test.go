@@ -68,10 +68,18 @@ func TestReferenceEmbedsBudget(t *testing.T) {
 		fu = append(fu, long(quiz.MaxFollowUpLen))
 	}
 	q := quiz.Question{ID: strings.Repeat("x", 64), Topic: "t", Answer: quiz.Text{EN: long(quiz.MaxAnswerLen)},
+		Summary:   quiz.Text{EN: long(quiz.MaxSummaryLen)},
 		KeyPoints: quiz.TextList{EN: kp}, FollowUps: quiz.TextList{EN: fu}}
 	es := referenceEmbeds(q, quiz.English, "")
 	if n := embedTotal(es); n > maxEmbedTotal {
 		t.Fatalf("worst-case reference answer renders %d characters of embeds; limit %d", n, maxEmbedTotal)
+	}
+	if !strings.HasPrefix(es[0].Description, "**In short:** "+long(quiz.MaxSummaryLen)) {
+		t.Errorf("the summary does not lead the reference answer: %.40q", es[0].Description)
+	}
+	rv := revealMessage(quiz.RevealPost{Question: q, Lang: quiz.English, Answers: 1 << 30, Channel: 1, ReplyTo: 2})
+	if n := embedTotal(rv.Embeds) + utf8.RuneCountInString(rv.Content); n > maxEmbedTotal {
+		t.Fatalf("worst-case public reveal renders %d characters; limit %d", n, maxEmbedTotal)
 	}
 }
 

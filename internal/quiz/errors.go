@@ -65,8 +65,9 @@ func ErrorMessageIn(err error, l Lang) string {
 
 // zhErrors translates the messages members see most; the arguments stay in the same order.
 var zhErrors = map[string]string{
-	"There is no topic %s. Topics: %s.":    "没有主题 %s。可选主题：%s。",
-	"This command works only in a server.": "此命令只能在服务器中使用。",
+	"This answer has not been revealed yet.": "这道题的答案还没有公布。",
+	"There is no topic %s. Topics: %s.":      "没有主题 %s。可选主题：%s。",
+	"This command works only in a server.":   "此命令只能在服务器中使用。",
 	"Only moderators can do this: you need the Manage Server permission or the server's moderator role.": "只有管理员可以这样做：需要“管理服务器”权限或本服务器的管理员角色。",
 	"Invalid time %s: use 24-hour HH:MM, for example 09:00 or 18:30.":                                    "时间 %s 无效：请使用 24 小时制 HH:MM，例如 09:00 或 18:30。",
 	"Invalid days %s: use weekdays, weekends, every day, or names like mon,wed,fri.":                     "日期 %s 无效：请使用 weekdays、weekends、every day，或 mon,wed,fri 这样的星期名。",

@@ -14,6 +14,8 @@ var labels = map[string]string{
 	"Easy":                "简单",
 	"Reference answer":    "参考答案",
 	"Key points":          "要点",
+	"In short":            "简答",
+	"Full answer":         "完整答案",
 	"Follow-up questions": "追问",
 	"Your answer":         "你的回答",
 	"Topic":               "主题",

@@ -418,6 +418,9 @@ type ImportPlan struct {
 	Changed   []string
 	Disabled  []string // in the server's topic but not in the file
 	Unchanged int
+	// NoSummary lists questions in the file without a summary (the old format): they import,
+	// and show the start of their answer instead until a moderator adds one.
+	NoSummary []string
 	questions []Question
 	title     Text
 	bankRev   uint64
@@ -481,6 +484,9 @@ func (s *Service) PreviewImport(ctx context.Context, a Actor, codec BankCodec, n
 		inFile := map[string]bool{}
 		for _, q := range qs {
 			inFile[q.ID] = true
+			if q.Summary == (Text{}) {
+				plan.NoSummary = append(plan.NoSummary, q.ID)
+			}
 			cur, ok := current[q.ID]
 			switch {
 			case !ok:
@@ -685,5 +691,9 @@ func (p ImportPlan) String() string {
 	list("Add", p.Added)
 	list("Change", p.Changed)
 	list("Disable", p.Disabled)
+	if len(p.NoSummary) > 0 {
+		fmt.Fprintf(&b, "Warning: %d question(s) have no summary (the 30-second answer shown first and in public reveals); until you add one with /bank edit or in the file, the start of the answer stands in.\n", len(p.NoSummary))
+		list("No summary", p.NoSummary)
+	}
 	return b.String()
 }
