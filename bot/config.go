@@ -31,6 +31,7 @@ type Config struct {
 	Grace        time.Duration
 	Tick         time.Duration
 	Token        string // never logged
+	BackupToken  string // from BACKUP_TOKEN_FILE; empty turns /backup off; never logged
 	Locale       string // the console's language, from LANG
 	ShowVersion  bool
 }
@@ -47,7 +48,7 @@ var settings = []setting{
 	{"discord-api", "DISCORD_API_URL", "https://discord.com", "base URL for Discord's REST API and gateway discovery (a REST proxy)"},
 	{"log-level", "LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "LOG_FORMAT", "auto", "text, json, or auto (text on a terminal, JSON otherwise)"},
-	{"http", "HTTP_ADDR", "", "serve /healthz, /readyz and /metrics on this address, e.g. :8080"},
+	{"http", "HTTP_ADDR", "", "serve /healthz, /readyz, /metrics and (with BACKUP_TOKEN_FILE) /backup on this address, e.g. 127.0.0.1:8080"},
 	{"shard-id", "SHARD_ID", "0", "this process's Discord shard"},
 	{"shard-count", "SHARD_COUNT", "1", "total number of shards"},
 	{"reveal-after", "REVEAL_AFTER", "10m", "post the reference answer of a public /interview question after this long"},
@@ -78,7 +79,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
        bot healthcheck [URL]     exit 0 if /readyz answers 200 (for container health checks)
        bot reshard -to DIR -count N FILE...   split or merge database files by server
 
-Secrets come only from the environment: DISCORD_TOKEN, or DISCORD_TOKEN_FILE (a file holding it).
+Secrets come only from the environment: DISCORD_TOKEN, or DISCORD_TOKEN_FILE (a file holding it);
+BACKUP_TOKEN_FILE names a file whose content turns on GET /backup for requests that send it as a
+bearer token (without it, /backup is off).
 
 Flags:
 `)
@@ -155,6 +158,9 @@ Flags:
 		errs = append(errs, err)
 	}
 	c.Token = tok
+	if c.BackupToken, err = readBackupToken(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -178,6 +184,27 @@ func readToken(getenv func(string) string) (string, error) {
 	tok = strings.TrimPrefix(strings.TrimSpace(tok), "Bot ")
 	if strings.ContainsAny(tok, " \t\r\n") {
 		return "", errors.New("DISCORD_TOKEN: the token contains white space")
+	}
+	return tok, nil
+}
+
+// minBackupToken is the shortest backup token accepted: /backup hands out the whole database.
+const minBackupToken = 16
+
+// readBackupToken reads the token that guards GET /backup from the file BACKUP_TOKEN_FILE names.
+// Error messages never include the token.
+func readBackupToken(getenv func(string) string) (string, error) {
+	file := getenv("BACKUP_TOKEN_FILE")
+	if file == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("BACKUP_TOKEN_FILE: cannot read the token file: %w", errors.Unwrap(err))
+	}
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < minBackupToken || strings.ContainsAny(tok, " \t\r\n") {
+		return "", fmt.Errorf("BACKUP_TOKEN_FILE: the token must be at least %d characters without white space (for example: openssl rand -hex 32)", minBackupToken)
 	}
 	return tok, nil
 }

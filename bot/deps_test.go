@@ -38,8 +38,9 @@ func TestImportRules(t *testing.T) {
 		"go.yaml.in/yaml/v3":            "internal/bank",
 		"github.com/gorilla/websocket":  "internal/discord/discordtest",
 		"github.com/getkin/kin-openapi": "internal/discord/discordtest",
+		"github.com/prometheus/":        "internal/ops",
 	}
-	adapters := []string{"internal/discord", "internal/boltstore", "internal/console", "internal/bank"}
+	adapters := []string{"internal/discord", "internal/boltstore", "internal/console", "internal/bank", "internal/ops"}
 	if len(imports) < 8 {
 		t.Fatalf("go list found only %d packages", len(imports))
 	}

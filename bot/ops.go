@@ -42,12 +42,14 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 		"The copy is fetched from its /backup when another process holds the database; given as a\n"+
 		"flag, always, without opening the file")
 	wait := fl.Duration("wait", 5*time.Second, "how long to wait for the database if another process holds it")
+	tokenFile := fl.String("token-file", getenv("BACKUP_TOKEN_FILE"), "file holding the bearer token the running bot's /backup requires (env BACKUP_TOKEN_FILE)")
 	fl.Usage = func() {
-		fmt.Fprint(stderr, `usage: bot backup [-db FILE] [-http ADDR] [-wait 5s] DEST
+		fmt.Fprint(stderr, `usage: bot backup [-db FILE] [-http ADDR] [-token-file FILE] [-wait 5s] DEST
 
 Writes a consistent copy of the database to DEST (atomically, via a temporary file in DEST's
 folder) and verifies it. While the bot runs it holds the database, so the copy is fetched from
-its /backup endpoint on -http or HTTP_ADDR instead.
+its /backup endpoint on -http or HTTP_ADDR instead, with the bearer token in -token-file or
+BACKUP_TOKEN_FILE (the bot serves /backup only when it was started with that token).
 
 `)
 		fl.PrintDefaults()
@@ -74,7 +76,16 @@ its /backup endpoint on -http or HTTP_ADDR instead.
 		return 1
 	}
 
-	from, err := backup(ctx, *db, *addr, explicitHTTP, *wait, dest, stderr)
+	token := ""
+	if *tokenFile != "" {
+		t, err := readBackupToken(func(string) string { return *tokenFile })
+		if err != nil {
+			fmt.Fprintf(stderr, "bot backup: %v\n", err)
+			return 2
+		}
+		token = t
+	}
+	from, err := backup(ctx, *db, *addr, token, explicitHTTP, *wait, dest, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bot backup: %v\n", err)
 		return 1
@@ -85,7 +96,7 @@ its /backup endpoint on -http or HTTP_ADDR instead.
 
 // backup copies the database to dest, from the file or from the bot at addr, and returns where
 // the copy came from.
-func backup(ctx context.Context, db, addr string, viaHTTP bool, wait time.Duration, dest string, stderr io.Writer) (string, error) {
+func backup(ctx context.Context, db, addr, token string, viaHTTP bool, wait time.Duration, dest string, stderr io.Writer) (string, error) {
 	if !viaHTTP {
 		st, err := boltstore.Open(db, boltstore.Options{Timeout: wait, ReadOnly: true})
 		switch {
@@ -104,14 +115,17 @@ func backup(ctx context.Context, db, addr string, viaHTTP bool, wait time.Durati
 		fmt.Fprintf(stderr, "bot backup: %s is in use, presumably by the running bot; fetching the copy from %s\n", db, backupURL(addr))
 	}
 	u := backupURL(addr)
-	return u, fetchBackup(ctx, u, dest)
+	return u, fetchBackup(ctx, u, token, dest)
 }
 
 // fetchBackup downloads a backup from a running bot's /backup endpoint to dest.
-func fetchBackup(ctx context.Context, url, dest string) error {
+func fetchBackup(ctx context.Context, url, token, dest string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

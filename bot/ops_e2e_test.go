@@ -43,10 +43,18 @@ func TestHealthAndMetrics(t *testing.T) {
 		"interviewbot_store_tx_seconds_count",
 		"interviewbot_daily_posts_total",
 		"interviewbot_rest_rate_limited_total",
+		"go_memstats_heap_alloc_bytes",
+		"go_goroutines",
+		"process_resident_memory_bytes",
+		"process_open_fds",
 	} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
+	}
+	// Without BACKUP_TOKEN_FILE, /backup is off.
+	if code, body := get("/backup"); code != 404 || !strings.Contains(body, "BACKUP_TOKEN_FILE") {
+		t.Errorf("/backup without a configured token = %d %q; want 404 saying how to turn it on", code, body)
 	}
 	code, out, errOut := runArgs(t, []string{"healthcheck", b.app.httpURL + "/readyz"}, nil, "")
 	if code != 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/interviewbot/interviewbot/internal/boltstore"
+	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
@@ -34,19 +36,22 @@ func opsLiveStore(t *testing.T) (*boltstore.Store, string) {
 	return st, path
 }
 
-// opsBackupServer serves GET /backup from st the way the bot's operator endpoint does.
+// opsToken is the backup token the tests' servers require; opsTokenFile writes it to a file.
+const opsToken = "0123456789abcdef0123456789abcdef"
+
+func opsTokenFile(t *testing.T) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "backup-token")
+	if err := os.WriteFile(f, []byte(opsToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// opsBackupServer serves st through the bot's real operator handler, which requires opsToken.
 func opsBackupServer(t *testing.T, st *boltstore.Store) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet || r.URL.Path != "/backup" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		if _, err := st.Backup(w); err != nil {
-			t.Errorf("backup: %v", err)
-		}
-	}))
+	srv := httptest.NewServer(ops.New(ops.Options{DB: st, BackupToken: opsToken}).Handler())
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -133,8 +138,10 @@ func TestBackupFallsBackToHTTPWhenTheBotHoldsTheDatabase(t *testing.T) {
 			if err := os.WriteFile(dest, []byte("an old backup"), 0o600); err != nil {
 				t.Fatal(err)
 			}
+			env := map[string]string{"BACKUP_TOKEN_FILE": opsTokenFile(t)}
+			maps.Copy(env, tc.env)
 			var stdout, stderr bytes.Buffer
-			code := runBackup(append(tc.args, dest), opsEnv(tc.env), &stdout, &stderr)
+			code := runBackup(append(tc.args, dest), opsEnv(env), &stdout, &stderr)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
 			}
@@ -257,11 +264,24 @@ func TestHostPortAndBackupURL(t *testing.T) {
 // database: the copy comes from its own /backup endpoint.
 func TestBackupBesideTheRunningBot(t *testing.T) {
 	e := newEnv(t)
-	b := e.start(hooks{})
+	tokenFile := opsTokenFile(t)
+	b := e.start(hooks{}, "BACKUP_TOKEN_FILE", tokenFile)
 	addr := strings.TrimPrefix(b.app.httpURL, "http://") // as HTTP_ADDR would name it
 	dest := filepath.Join(t.TempDir(), "copy.db")
+
+	// Without the token the bot refuses, and says what is needed.
 	var stdout, stderr bytes.Buffer
 	code := runBackup([]string{"-db", e.db, "-wait", "50ms", dest}, opsEnv(map[string]string{"HTTP_ADDR": addr}), &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "401") || !strings.Contains(stderr.String(), "BACKUP_TOKEN_FILE") {
+		t.Fatalf("backup without the token: exit %d, stderr:\n%s", code, stderr.String())
+	}
+	if _, err := os.Stat(dest); !os.IsNotExist(err) {
+		t.Fatalf("a refused backup wrote %s", dest)
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	code = runBackup([]string{"-db", e.db, "-wait", "50ms", dest}, opsEnv(map[string]string{"HTTP_ADDR": addr, "BACKUP_TOKEN_FILE": tokenFile}), &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/boltstore"
 	"github.com/interviewbot/interviewbot/internal/console"
 	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 	"github.com/interviewbot/interviewbot/internal/schedule"
 	"github.com/interviewbot/interviewbot/questions"
@@ -163,9 +164,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, s
 			log.Error("closing the database", "err", err)
 		}
 	}()
-	m := newMetrics()
-	m.interactionDone = h.interactionDone
-	svc := quiz.NewService(timedStore{st, m}, b, quiz.Options{
+	m := ops.NewMetrics()
+	svc := quiz.NewService(m.Store(st), b, quiz.Options{
 		Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
 	})
 	if cfg.Token == "" {

@@ -2,16 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/interviewbot/interviewbot/internal/bank"
 	"github.com/interviewbot/interviewbot/internal/boltstore"
 	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 	"github.com/interviewbot/interviewbot/internal/schedule"
 )
@@ -21,7 +20,7 @@ type app struct {
 	svc     *quiz.Service
 	bot     *discord.Bot
 	store   *boltstore.Store
-	metrics *metrics
+	metrics *ops.Metrics
 	httpURL string                    // the health and metrics server's base URL, if any
 	runOnce func(ctx context.Context) // one scheduler pass, for tests
 }
@@ -29,14 +28,18 @@ type app struct {
 // serveDiscord connects to Discord and serves until ctx ends, then shuts down in order: stop
 // the scheduler, stop taking interactions and finish those in flight, close the gateway. The
 // caller closes the database last.
-func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.Service, st *boltstore.Store, m *metrics, h hooks) error {
+func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.Service, st *boltstore.Store, m *ops.Metrics, h hooks) error {
 	var q discord.Quiz = svc
 	if h.wrapQuiz != nil {
 		q = h.wrapQuiz(q)
 	}
+	var obs discord.Observer = m
+	if h.interactionDone != nil {
+		obs = notifyingObserver{m, h.interactionDone}
+	}
 	b, err := discord.New(q, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
-		Logger: log, Observer: m, Codec: bank.Codec{}, GlobalRate: h.globalRate, DeferAfter: h.deferAfter,
+		Logger: log, Observer: obs, Codec: bank.Codec{}, GlobalRate: h.globalRate, DeferAfter: h.deferAfter,
 	})
 	if err != nil {
 		return err
@@ -53,12 +56,12 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 	tasks := []schedule.Task{
 		{Name: "daily-post", Every: cfg.Tick, Run: func(ctx context.Context) error {
 			rep, err := svc.RunDaily(ctx, b, 64)
-			m.daily(rep)
+			m.Daily(rep)
 			return err
 		}},
 		{Name: "reveal-due", Every: cfg.Tick, Run: func(ctx context.Context) error {
 			n, err := svc.RunDue(ctx, b)
-			m.add("interviewbot_reveals_total", float64(n))
+			m.Reveals(n)
 			return err
 		}},
 	}
@@ -79,7 +82,6 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 		sched.Go(func() { schedule.Run(schedCtx, h.clock, log, tasks) })
 	}
 
-	var srv *http.Server
 	if cfg.HTTPAddr != "" {
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
@@ -89,9 +91,15 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 			return err
 		}
 		a.httpURL = "http://" + ln.Addr().String()
-		srv = &http.Server{Handler: opsHandler(a, log), ReadHeaderTimeout: 5 * time.Second}
+		srv := ops.New(ops.Options{Ready: b.Ready, DB: st, Metrics: m, Logger: log, BackupToken: cfg.BackupToken})
+		httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
+		defer stopHTTP()
+		// The operator endpoints stay up until the bot has closed, so /readyz reports the
+		// shutdown; they stop last.
+		defer wg.Wait()
+		defer stopHTTP()
 		wg.Go(func() {
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := srv.Serve(httpCtx, ln); err != nil {
 				log.Error("http server stopped", "err", err)
 			}
 		})
@@ -105,12 +113,16 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 	// The scheduler's posts finish before the bot closes, so no post starts on a closed session.
 	stopSched()
 	sched.Wait()
-	closeErr := b.Close()
-	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = srv.Shutdown(sctx)
-		cancel()
-	}
-	wg.Wait()
-	return closeErr
+	return b.Close()
+}
+
+// notifyingObserver tells a test when each interaction has been counted.
+type notifyingObserver struct {
+	*ops.Metrics
+	done func()
+}
+
+func (o notifyingObserver) Interaction(name, outcome string, ack time.Duration) {
+	o.Metrics.Interaction(name, outcome, ack)
+	o.done()
 }

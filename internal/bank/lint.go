@@ -52,14 +52,14 @@ func HalfWidthPunct(s string) []int {
 // chineseMark reports whether a , : ; ? ! belongs to Chinese prose and should be full-width:
 // it touches Chinese, or it is glued to what follows (English punctuation is followed by a
 // space: "AOF,节点", "TTL;`maxmemory`"). Code-like and English uses are not: ip:port, 3:1,
-// s[lo:hi], :=, https://, and a mark ending an emphasised English title ("*Release It!*").
+// s[lo:hi], := and !=, https://, and a mark ending an emphasised English title ("*Release It!*").
 func chineseMark(r, prev rune, before, after string) bool {
 	next, _ := utf8.DecodeRuneInString(after)
 	alnum := func(c rune) bool { return c < utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c)) }
 	switch {
 	case r == ':' && alnum(prev) && alnum(next), unicode.IsDigit(prev) && unicode.IsDigit(next):
 		return false
-	case r == ':' && (next == '/' || next == '='):
+	case (r == ':' || r == '!') && next == '=', r == ':' && next == '/':
 		return false
 	case (next == '*' || next == '_') && alnum(prev):
 		return false

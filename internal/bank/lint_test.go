@@ -26,6 +26,7 @@ func TestHalfWidthPunct(t *testing.T) {
 		{"最多 55,000 条连接，比例 3:1", nil},
 		{"对同一个 ip:port 建立连接", nil},
 		{"用 s[lo:hi:hi] 避免；i := i 已多余", nil},
+		{"所以 err != nil 成立", nil},
 		{"因 Michael Nygard 的 *Release It!* 而流行", nil},
 		{"代码 `a, b := f(x); if ok {` 不变", nil},
 		{"```\nx = f(a, b); // 中文注释, 在代码里\n```\n之后", nil},
