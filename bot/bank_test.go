@@ -10,6 +10,16 @@ import (
 	"github.com/interviewbot/interviewbot/questions"
 )
 
+// shippedBank is the embedded bank, for tests whose expectations follow its size.
+func shippedBank(t testing.TB) *quiz.Bank {
+	t.Helper()
+	b, err := bank.Load(questions.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // TestShippedBank loads the embedded bank exactly as the bot does, so a broken question file
 // fails CI, and holds the bank to its size and coverage targets.
 func TestShippedBank(t *testing.T) {

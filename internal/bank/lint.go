@@ -52,7 +52,7 @@ func HalfWidthPunct(s string) []int {
 // chineseMark reports whether a , : ; ? ! belongs to Chinese prose and should be full-width:
 // it touches Chinese, or it is glued to what follows (English punctuation is followed by a
 // space: "AOF,节点", "TTL;`maxmemory`"). Code-like and English uses are not: ip:port, 3:1,
-// s[lo:hi], := and !=, https://, and a mark ending an emphasised English title ("*Release It!*").
+// s[lo:hi], := and !=, https://, and a mark ending an emphasised or quoted English title ("*Release It!*", “Long Live CSP!”).
 func chineseMark(r, prev rune, before, after string) bool {
 	next, _ := utf8.DecodeRuneInString(after)
 	alnum := func(c rune) bool { return c < utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c)) }
@@ -61,7 +61,7 @@ func chineseMark(r, prev rune, before, after string) bool {
 		return false
 	case (r == ':' || r == '!') && next == '=', r == ':' && next == '/':
 		return false
-	case (next == '*' || next == '_') && alnum(prev):
+	case strings.ContainsRune("*_”’）", next) && alnum(prev):
 		return false
 	case hanBefore(before) || hanAfter(after):
 		return true

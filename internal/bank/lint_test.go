@@ -27,6 +27,7 @@ func TestHalfWidthPunct(t *testing.T) {
 		{"对同一个 ip:port 建立连接", nil},
 		{"用 s[lo:hi:hi] 避免；i := i 已多余", nil},
 		{"所以 err != nil 成立", nil},
+		{"研究（“CSP Is Dead, Long Live CSP!”）发现", nil},
 		{"因 Michael Nygard 的 *Release It!* 而流行", nil},
 		{"代码 `a, b := f(x); if ok {` 不变", nil},
 		{"```\nx = f(a, b); // 中文注释, 在代码里\n```\n之后", nil},
