@@ -33,14 +33,15 @@ func TestImportRules(t *testing.T) {
 	}
 	stdlib := func(path string) bool { return !strings.Contains(strings.Split(path, "/")[0], ".") }
 	owner := map[string]string{ // outside module -> the one package allowed to import it
-		"github.com/bwmarrin/discordgo": "internal/discord",
-		"go.etcd.io/bbolt":              "internal/boltstore",
-		"go.yaml.in/yaml/v3":            "internal/bank",
-		"github.com/gorilla/websocket":  "internal/discord/discordtest",
-		"github.com/getkin/kin-openapi": "internal/discord/discordtest",
-		"github.com/prometheus/":        "internal/ops",
+		"github.com/bwmarrin/discordgo":             "internal/discord",
+		"go.etcd.io/bbolt":                          "internal/boltstore",
+		"go.yaml.in/yaml/v3":                        "internal/bank",
+		"github.com/gorilla/websocket":              "internal/discord/discordtest",
+		"github.com/getkin/kin-openapi":             "internal/discord/discordtest",
+		"github.com/prometheus/":                    "internal/ops",
+		"github.com/open-spaced-repetition/go-fsrs": "internal/fsrs",
 	}
-	adapters := []string{"internal/discord", "internal/boltstore", "internal/console", "internal/bank", "internal/ops"}
+	adapters := []string{"internal/discord", "internal/boltstore", "internal/console", "internal/bank", "internal/ops", "internal/fsrs"}
 	if len(imports) < 8 {
 		t.Fatalf("go list found only %d packages", len(imports))
 	}

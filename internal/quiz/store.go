@@ -115,7 +115,9 @@ type Member struct {
 	LastSeen     time.Time `json:"last_seen,omitzero"`
 }
 
-// Card is a member's spaced-review state for one question (SM-2).
+// Card is a member's spaced-review state for one question. Stability, Difficulty, State and
+// LastReview are FSRS's memory model (see Scheduler); Ease is the SM-2 factor of cards
+// graded before FSRS, kept only as history.
 type Card struct {
 	QuestionID string    `json:"question_id"`
 	Topic      string    `json:"topic"`        // the question's topic when last asked
@@ -127,6 +129,10 @@ type Card struct {
 	Interval   int       `json:"interval"`     // days
 	Due        time.Time `json:"due,omitzero"` // zero until first graded
 	LastGrade  Grade     `json:"last_grade,omitempty"`
+	Stability  float64   `json:"stability,omitempty"`  // days until recall falls to 90%
+	Difficulty float64   `json:"difficulty,omitempty"` // 1 (easy) to 10 (hard)
+	State      CardState `json:"state,omitempty"`
+	LastReview time.Time `json:"last_review,omitzero"`
 }
 
 // Attempt is what a member did with one session: answered it, revealed it, graded it.
