@@ -32,16 +32,16 @@ func TestShippedBank(t *testing.T) {
 	for _, w := range warnings {
 		t.Errorf("%s", w)
 	}
-	if b.Len() < 120 {
-		t.Errorf("bank has %d questions; want at least 120", b.Len())
+	if b.Len() < 220 {
+		t.Errorf("bank has %d questions; want at least 220", b.Len())
 	}
 	counts := b.Counts()
-	if len(counts) < 8 {
-		t.Errorf("bank has %d topics; want at least 8", len(counts))
+	if len(counts) < 16 {
+		t.Errorf("bank has %d topics; want at least 16", len(counts))
 	}
 	for topic, n := range counts {
-		if n < 10 {
-			t.Errorf("topic %s has %d questions; want at least 10", topic, n)
+		if n < 12 {
+			t.Errorf("topic %s has %d questions; want at least 12", topic, n)
 		}
 	}
 	// The five topics of the source questions stay.
