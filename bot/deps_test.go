@@ -40,8 +40,9 @@ func TestImportRules(t *testing.T) {
 		"github.com/getkin/kin-openapi":             "internal/discord/discordtest",
 		"github.com/prometheus/":                    "internal/ops",
 		"github.com/open-spaced-repetition/go-fsrs": "internal/fsrs",
+		"golang.org/x/image":                        "internal/chart",
 	}
-	adapters := []string{"internal/discord", "internal/boltstore", "internal/console", "internal/bank", "internal/ops", "internal/fsrs"}
+	adapters := []string{"internal/discord", "internal/boltstore", "internal/console", "internal/bank", "internal/ops", "internal/fsrs", "internal/chart"}
 	if len(imports) < 8 {
 		t.Fatalf("go list found only %d packages", len(imports))
 	}
