@@ -350,6 +350,9 @@ func (s *Server) callback(rq *restReq) reply {
 		return errReply(404, 10062, "Unknown interaction")
 	}
 	if i.resp != nil {
+		// "Interaction has already been acknowledged" (40060,
+		// topics/opcodes-and-status-codes.mdx): one initial response per
+		// interaction (interactions/receiving-and-responding.mdx).
 		s.violate("interaction %s (%s): second callback: already acknowledged with type %d", id, i.what(), i.resp.Type)
 		return errReply(400, 40060, "Interaction has already been acknowledged.")
 	}
