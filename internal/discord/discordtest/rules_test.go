@@ -78,8 +78,8 @@ func TestCommandDeliveryByPermissions(t *testing.T) {
 		t.Errorf("APPLICATION_COMMAND_PERMISSIONS_UPDATE = %+v", e.GuildApplicationCommandPermissions)
 	}
 	deliver(plain, "bank", true)
-	// A user override wins over the role; @everyone denied still lets Manage Server in? No:
-	// an @everyone override replaces default_member_permissions.
+	// A user override wins over the member's roles, and an @everyone override replaces
+	// default_member_permissions, so Manage Server no longer suffices; admins still pass.
 	s.SetCommandPermissions(guildID, bank,
 		discordtest.CommandPermission{ID: lowRole, Type: discordtest.CommandPermissionRole, Permission: true},
 		discordtest.CommandPermission{ID: otherUser, Type: discordtest.CommandPermissionUser, Permission: false},
