@@ -6,7 +6,7 @@
 // heartbeat ACKs, RESUME with replay, op 7 and op 9). Tests drive
 // interactions (Slash, Autocomplete, Click, SubmitModal), inject faults
 // (FailNext, DropConnection, Reconnect, InvalidSession, DeleteChannel,
-// DenyChannel) and inspect what the bot sent (Messages, DMs,
+// DenyChannel, permissions and overwrites) and inspect what the bot sent (Messages, DMs,
 // Interaction.Original, Followups, Requests, Transcript).
 //
 //	s := discordtest.New(t)
@@ -38,6 +38,51 @@
 // (v10 paths, int-like strings normalised, the callback branch chosen by
 // type); such violations start with "openapi:" and take precedence over the
 // fake's own checks of the same request.
+//
+// # Permissions, roles and threads
+//
+// The fake computes permissions as topics/permissions.mdx describes: the
+// owner and Administrator have everything; else @everyone's permissions
+// (Guild.EveryonePermissions) OR the member's roles', then the channel's
+// @everyone overwrite, the member's role overwrites combined, and the
+// member's own overwrite. Threads take their parent's overwrites; a private
+// thread is visible only to its members and to Manage Threads.
+//
+// The bot holds a managed role (BotRoleID) with DefaultBotPermissions (View
+// Channel, Send Messages, Embed Links, Read Message History) above every test
+// role, so by default it may do what it always could. Tests change that with
+// Guild fields or SetBotPermissions, SetBotRoles, SetRole and
+// SetChannelOverwrites (each sends the gateway update). Always on:
+//
+//   - Channel routes need View Channel (else 403 50001); a post needs Send
+//     Messages, or Send Messages in Threads in a thread, and a reply
+//     (message_reference) Read Message History (else 403 50013); GET of one
+//     message needs Read Message History (50001) and a list without it is
+//     empty. Without Embed Links a post keeps its content and loses its
+//     embeds (Message.EmbedsRemoved). Interaction callbacks and webhooks are
+//     not checked, as on Discord. app_permissions is the same computation.
+//   - Role mentions ping (Message.PingedRoles, mention_roles) only when
+//     allowed_mentions allows them and the role is Mentionable or the bot has
+//     Mention Everyone; <@&guild_id> pings no one.
+//   - PUT/DELETE /guilds/{g}/members/{u}/roles/{r} need Manage Roles and a
+//     role below the bot's highest (else 403 50013); GET /guilds/{g}/roles.
+//     AddMember and MemberRoles for the members.
+//   - POST /channels/{c}/threads (type 12 needs Create Private Threads, 11
+//     Create Public Threads) and PUT /channels/{t}/thread-members/{u} (Send
+//     Messages in Threads); ThreadMembers, Threads. An interaction in a
+//     private thread from a member who cannot see it is not delivered.
+//   - InvalidRequests counts 401, 403 and non-shared 429 replies over 10
+//     minutes; 10,000 is a violation.
+//
+// Opt-in, because the bot's tests rely on the kinder behaviour:
+//
+//   - WithCommandPermissions: Slash and Autocomplete deliver a command only
+//     to members allowed by its default_member_permissions or by overrides
+//     (SetCommandPermissions, readable over REST, sent as
+//     APPLICATION_COMMAND_PERMISSIONS_UPDATE). Interaction.Wait then returns
+//     ErrCommandNotAvailable.
+//   - WithIdentifyConcurrency: one IDENTIFY per 5 s (WithClock time) per
+//     bucket shard_id % max_concurrency; the excess gets op 9.
 //
 // # Behaviour worth knowing
 //

@@ -196,6 +196,18 @@ func (s *Server) handleFrame(c *gwConn, op int, d json.RawMessage, raw []byte) b
 			s.closeWith(c, 4010, "Invalid shard.")
 			return false
 		}
+		if s.cfg.identifyLimit {
+			// events/gateway.mdx, "Max Concurrency": rate_limit_key =
+			// shard_id % max_concurrency; one IDENTIFY per key per 5 s.
+			key, now := shard[0]%s.cfg.maxConcurrency, s.now()
+			if last, ok := s.identifyAt[key]; ok && now.Sub(last) < identifyWindow {
+				s.rejected++
+				s.logLine(map[string]any{"gw": "identify_rate_limited", "shard": shard, "bucket": key})
+				s.send(c, []byte(`{"op":9,"d":false,"s":null,"t":null}`), false)
+				return true
+			}
+			s.identifyAt[key] = now
+		}
 		s.identifies++
 		s.intents = id.Intents
 		s.detach(c)
@@ -450,6 +462,17 @@ func (s *Server) Identifies() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.identifies
+}
+
+// identifyWindow is the IDENTIFY rate window per bucket.
+const identifyWindow = 5 * time.Second
+
+// IdentifyRejections returns how many IDENTIFYs WithIdentifyConcurrency
+// answered with op 9 Invalid Session.
+func (s *Server) IdentifyRejections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
 }
 
 // Resumes returns how many RESUMEs were accepted, over all shards.

@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -29,7 +30,7 @@ func (s *Server) getGatewayBot(*restReq) reply {
 	return jsonReply(200, map[string]any{
 		"url": s.gatewayURL(), "shards": 1,
 		"session_start_limit": map[string]any{
-			"total": 1000, "remaining": 1000 - s.identifies, "reset_after": 86400000, "max_concurrency": 1,
+			"total": 1000, "remaining": 1000 - s.identifies, "reset_after": 86400000, "max_concurrency": s.cfg.maxConcurrency,
 		},
 	})
 }
@@ -70,18 +71,41 @@ func (s *Server) channel(id string) (*channelState, reply, bool) {
 	return c, reply{}, true
 }
 
+// viewable returns the channel if the bot may see it: a guild channel
+// without View Channel answers 403 Missing Access (50001), as Discord does
+// for a channel the bot cannot see (topics/permissions.mdx, "Implicit
+// Permissions": without VIEW_CHANNEL nothing else applies).
+func (s *Server) viewable(id string) (*channelState, int64, reply, bool) {
+	c, rep, ok := s.channel(id)
+	if !ok {
+		return nil, 0, rep, false
+	}
+	p := s.botPermissionsIn(c)
+	if c.guildID != "" && p&PermViewChannel == 0 {
+		return nil, p, missingAccess(), false
+	}
+	return c, p, reply{}, true
+}
+
 func (s *Server) getChannel(rq *restReq) reply {
-	c, rep, ok := s.channel(rq.params["channel_id"])
+	c, _, rep, ok := s.viewable(rq.params["channel_id"])
 	if !ok {
 		return rep
 	}
 	return jsonReply(200, s.wireChannel(c))
 }
 
+// listMessages is Get Channel Messages: it "requires the VIEW_CHANNEL
+// permission"; "If the current user is missing the READ_MESSAGE_HISTORY
+// permission in the channel, then no messages will be returned"
+// (resources/message.mdx).
 func (s *Server) listMessages(rq *restReq) reply {
-	c, rep, ok := s.channel(rq.params["channel_id"])
+	c, p, rep, ok := s.viewable(rq.params["channel_id"])
 	if !ok {
 		return rep
+	}
+	if c.guildID != "" && p&PermReadMessageHistory == 0 {
+		return jsonReply(200, []any{})
 	}
 	limit := 50
 	if n, err := strconv.Atoi(rq.query.Get("limit")); err == nil && n > 0 && n <= 100 {
@@ -165,18 +189,36 @@ func (s *Server) editStored(where string, m *msgRec, obj map[string]json.RawMess
 	return jsonReply(200, s.wireMessage(m))
 }
 
+// createMessage is Create Message (resources/message.mdx): in a guild
+// channel it needs View Channel (else 50001) and Send Messages, or Send
+// Messages in Threads in a thread (topics/permissions.mdx, "Inherited
+// Permissions (Threads)"), else 50013; a reply (message_reference) also
+// needs Read Message History. Without Embed Links the message is created
+// and its embeds are silently dropped ("Links sent by users with this
+// permission will be auto-embedded"; the API strips embeds, no error).
 func (s *Server) createMessage(rq *restReq) reply {
 	const where = "POST /channels/{channel_id}/messages"
-	c, rep, ok := s.channel(rq.params["channel_id"])
+	c, p, rep, ok := s.viewable(rq.params["channel_id"])
 	if !ok {
 		return rep
 	}
 	if c.denied {
-		return errReply(403, 50013, "Missing Permissions")
+		return missingPermissions()
 	}
 	obj := rq.obj()
 	if obj == nil {
 		return s.reject(where, []string{"body is not a JSON object"})
+	}
+	stripEmbeds := false
+	if c.guildID != "" {
+		send := PermSendMessages
+		if isThread(c.typ) {
+			send = PermSendMessagesInThreads
+		}
+		if p&send == 0 || present(obj, "message_reference") && p&PermReadMessageHistory == 0 {
+			return missingPermissions()
+		}
+		stripEmbeds = p&PermEmbedLinks == 0 && present(obj, "embeds") && string(obj["embeds"]) != "[]"
 	}
 	var nonce string
 	if v, ok := obj["nonce"]; ok && string(v) != "null" {
@@ -212,8 +254,15 @@ func (s *Server) createMessage(rq *restReq) reply {
 	if c.recipient != "" {
 		kind = kindDM
 	}
-	m := s.newMessage(kind, c.id, obj, rq.body)
+	stored := obj
+	if stripEmbeds {
+		stored = maps.Clone(obj)
+		stored["embeds"] = json.RawMessage(`[]`)
+	}
+	m := s.newMessage(kind, c.id, stored, rq.body)
 	m.Nonce = nonce
+	m.EmbedsRemoved = stripEmbeds
+	m.PingedRoles = s.pingedRoles(c, obj, true)
 	if enforce && nonce != "" {
 		s.nonces[nonce] = nonceRec{msgID: m.ID, at: now}
 	}
@@ -228,9 +277,10 @@ func (s *Server) createMessage(rq *restReq) reply {
 	return jsonReply(200, wire)
 }
 
-// channelMessage finds a message the bot can reach through the channel routes.
+// channelMessage finds a message the bot can reach through the channel
+// routes; the bot must see the channel (50001).
 func (s *Server) channelMessage(rq *restReq) (*msgRec, reply, bool) {
-	c, rep, ok := s.channel(rq.params["channel_id"])
+	c, _, rep, ok := s.viewable(rq.params["channel_id"])
 	if !ok {
 		return nil, rep, false
 	}
@@ -241,20 +291,42 @@ func (s *Server) channelMessage(rq *restReq) (*msgRec, reply, bool) {
 	return m, reply{}, true
 }
 
+// getMessage is Get Channel Message: "requires the READ_MESSAGE_HISTORY
+// permission" (resources/message.mdx); without it Discord answers 50001.
 func (s *Server) getMessage(rq *restReq) reply {
 	m, rep, ok := s.channelMessage(rq)
 	if !ok {
 		return rep
 	}
+	if c := s.channels[m.ChannelID]; c.guildID != "" && s.botPermissionsIn(c)&PermReadMessageHistory == 0 {
+		return missingAccess()
+	}
 	return jsonReply(200, s.wireMessage(m))
 }
 
+// editMessage is Edit Message: the author may edit its own message
+// wherever it can see the channel; embeds added without Embed Links are
+// dropped as on create.
 func (s *Server) editMessage(rq *restReq) reply {
 	m, rep, ok := s.channelMessage(rq)
 	if !ok {
 		return rep
 	}
-	return s.editStored("PATCH /channels/{channel_id}/messages/{message_id}", m, rq.obj(), rq.body)
+	obj := rq.obj()
+	c := s.channels[m.ChannelID]
+	strip := c.guildID != "" && s.botPermissionsIn(c)&PermEmbedLinks == 0 && present(obj, "embeds") && string(obj["embeds"]) != "[]"
+	if strip {
+		if probs := checkMessage(obj, false); len(probs) > 0 {
+			return s.reject("PATCH /channels/{channel_id}/messages/{message_id}", probs)
+		}
+		obj = maps.Clone(obj)
+		obj["embeds"] = json.RawMessage(`[]`)
+	}
+	rep = s.editStored("PATCH /channels/{channel_id}/messages/{message_id}", m, obj, rq.body)
+	if strip && rep.status == 200 {
+		m.EmbedsRemoved = true
+	}
+	return rep
 }
 
 func (s *Server) deleteMessage(rq *restReq) reply {
@@ -290,13 +362,17 @@ func (s *Server) getMember(rq *restReq) reply {
 	}
 	uid := rq.params["user_id"]
 	if uid == s.cfg.appID {
-		return jsonReply(200, s.wireMember(User{ID: uid, Username: "interviewbot"}))
+		m := s.wireMember(User{ID: uid, Username: "interviewbot", Roles: botRoleIDs(s.guild(gid))})
+		m["user"] = s.botUser()
+		return jsonReply(200, m)
 	}
 	seen, ok := s.users[uid]
 	if !ok || !seen.guilds[gid] {
 		return errReply(404, 10007, "Unknown Member")
 	}
-	return jsonReply(200, s.wireMember(seen.u))
+	u := seen.u
+	u.Roles = s.memberRoles[gid+"/"+uid]
+	return jsonReply(200, s.wireMember(u))
 }
 
 func (s *Server) getCommands(rq *restReq) reply {

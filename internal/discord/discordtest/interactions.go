@@ -39,6 +39,7 @@ type Interaction struct {
 
 	s *Server
 	// guarded by s.mu
+	refused         error     // not delivered (ErrCommandNotAvailable)
 	sentAt          time.Time // first delivery to a client; the deadline and token life start here
 	resp            *Response
 	original        *msgRec
@@ -130,14 +131,34 @@ func (s *Server) commandData(guildID, name string, opts []Opt) map[string]any {
 	return d
 }
 
-// appPermissions is what the bot may do in the channel: view, send, embed
-// links, read history; a denied channel lacks send.
+// appPermissions is the interaction's app_permissions: "Bitwise set of
+// permissions the app has within the channel the interaction was sent from"
+// (interactions/receiving-and-responding.mdx, Interaction Object), computed
+// like every other permission check of the fake.
 func (s *Server) appPermissions(channelID string) string {
-	p := int64(1024 | 2048 | 16384 | 65536)
-	if c := s.channels[channelID]; c != nil && c.denied {
-		p &^= 2048
+	return fmtPerms(s.botPermissionsIn(s.channels[channelID]))
+}
+
+// deliverable reports whether Discord would deliver the interaction: a
+// member must see the channel's private thread (topics/threads.mdx), and
+// with WithCommandPermissions may use the command. Call with s.mu held.
+func (s *Server) deliverable(typ int, guildID, channelID string, u User, data map[string]any) bool {
+	if guildID == "" {
+		return true
 	}
-	return strconv.FormatInt(p, 10)
+	if c := s.channels[channelID]; c != nil && c.typ == ChannelPrivateThread && !c.threadMembers[u.ID] {
+		g := s.guild(guildID)
+		p := parsePerms(u.Permissions)
+		if g == nil || g.OwnerID != u.ID && p&(PermAdministrator|PermManageThreads) == 0 &&
+			s.permissionsIn(c, u.ID, u.Roles)&PermManageThreads == 0 {
+			return false
+		}
+	}
+	if s.cfg.commandPerms && (typ == TypeCommand || typ == TypeAutocomplete) {
+		name, _ := data["name"].(string)
+		return s.commandAllowed(guildID, channelID, u, name)
+	}
+	return true
 }
 
 func (s *Server) interact(typ int, guildID, channelID string, u User, data map[string]any, messageID string) *Interaction {
@@ -150,15 +171,13 @@ func (s *Server) interact(typ int, guildID, channelID string, u User, data map[s
 	if locale == "" {
 		locale = "en-US"
 	}
-	seen := s.users[u.ID]
-	seen.u = u
-	if seen.guilds == nil {
-		seen.guilds = map[string]bool{}
+	s.seeMember(guildID, u)
+	if !s.deliverable(typ, guildID, channelID, u, data) {
+		i.refused = fmt.Errorf("interaction %s (%s) by %s in channel %s: %w", i.ID, i.what(), u.ID, channelID, ErrCommandNotAvailable)
+		s.logLine(map[string]any{"not_delivered": i.refused.Error()})
+		s.notify()
+		return i
 	}
-	if guildID != "" {
-		seen.guilds[guildID] = true
-	}
-	s.users[u.ID] = seen
 
 	p := map[string]any{
 		"id": i.ID, "application_id": s.cfg.appID, "type": typ, "token": i.Token, "version": 1,
@@ -228,9 +247,14 @@ func (i *Interaction) allowedCallbacks() []int {
 }
 
 // Wait blocks until the initial callback arrives and returns it. It fails
-// when the callback deadline passes first (counted from delivery) or ctx ends.
+// when the callback deadline passes first (counted from delivery) or ctx
+// ends, and at once with ErrCommandNotAvailable when the fake did not
+// deliver the interaction (see Delivered).
 func (i *Interaction) Wait(ctx context.Context) (Response, error) {
 	s := i.s
+	if err := i.Err(); err != nil {
+		return Response{}, err
+	}
 	for {
 		s.mu.Lock()
 		ch := s.changed
@@ -262,6 +286,14 @@ func (i *Interaction) Wait(ctx context.Context) (Response, error) {
 			return Response{}, fmt.Errorf("discordtest: interaction %s (%s): waiting for the callback: %w", i.ID, i.what(), err)
 		}
 	}
+}
+
+// Err returns why the fake did not deliver the interaction (wrapping
+// ErrCommandNotAvailable), or nil when it was sent.
+func (i *Interaction) Err() error {
+	i.s.mu.Lock()
+	defer i.s.mu.Unlock()
+	return i.refused
 }
 
 // Latency is the time from delivering INTERACTION_CREATE to receiving the
@@ -318,6 +350,9 @@ func (s *Server) callback(rq *restReq) reply {
 		return errReply(404, 10062, "Unknown interaction")
 	}
 	if i.resp != nil {
+		// "Interaction has already been acknowledged" (40060,
+		// topics/opcodes-and-status-codes.mdx): one initial response per
+		// interaction (interactions/receiving-and-responding.mdx).
 		s.violate("interaction %s (%s): second callback: already acknowledged with type %d", id, i.what(), i.resp.Type)
 		return errReply(400, 40060, "Interaction has already been acknowledged.")
 	}
@@ -353,6 +388,7 @@ func (s *Server) callback(rq *restReq) reply {
 			return rep
 		}
 		m := s.newMessage(kindOriginal, i.ChannelID, data, body.Data)
+		m.PingedRoles = s.pingedRoles(s.channels[i.ChannelID], data, false)
 		m.webhook, m.interactionID = true, i.ID
 		if i.Type == TypeCommand {
 			m.msgType = 20
@@ -493,6 +529,7 @@ func (s *Server) followup(rq *restReq) reply {
 		i.originalPending = false
 	} else {
 		m = s.newMessage(kindFollowup, i.ChannelID, obj, rq.body)
+		m.PingedRoles = s.pingedRoles(s.channels[i.ChannelID], obj, false)
 		m.webhook, m.interactionID = true, i.ID
 		i.followups = append(i.followups, m)
 	}

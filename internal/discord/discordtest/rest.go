@@ -45,6 +45,14 @@ func buildRoutes() []*route {
 		{method: "DELETE", pattern: "/channels/{channel_id}/messages/{message_id}", handle: (*Server).deleteMessage},
 		{method: "GET", pattern: "/guilds/{guild_id}", handle: (*Server).getGuild},
 		{method: "GET", pattern: "/guilds/{guild_id}/members/{user_id}", handle: (*Server).getMember},
+		{method: "GET", pattern: "/guilds/{guild_id}/roles", handle: (*Server).getRoles},
+		{method: "PUT", pattern: "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", handle: (*Server).memberRole},
+		{method: "DELETE", pattern: "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", handle: (*Server).memberRole},
+		{method: "POST", pattern: "/channels/{channel_id}/threads", handle: (*Server).createThread},
+		{method: "PUT", pattern: "/channels/{channel_id}/thread-members/{user_id}", handle: (*Server).addThreadMember},
+		{method: "GET", pattern: "/applications/{application_id}/guilds/{guild_id}/commands/permissions", handle: (*Server).getGuildCommandPermissions},
+		{method: "GET", pattern: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}/permissions", handle: (*Server).getCommandPermissions},
+		{method: "PUT", pattern: "/applications/{application_id}/guilds/{guild_id}/commands/{command_id}/permissions", handle: (*Server).putCommandPermissions},
 		{method: "GET", pattern: "/applications/{application_id}/commands", handle: (*Server).getCommands},
 		{method: "PUT", pattern: "/applications/{application_id}/commands", handle: (*Server).putCommands},
 		{method: "GET", pattern: "/applications/{application_id}/guilds/{guild_id}/commands", handle: (*Server).getCommands},
@@ -307,6 +315,12 @@ func (s *Server) finish(rq *restReq, rep reply) {
 	})
 	if rep.status == 429 {
 		s.rateLimited++
+	}
+	if rep.status == 401 || rep.status == 403 || rep.status == 429 && rep.hdr.Get("X-RateLimit-Scope") != "shared" {
+		s.invalid = append(s.invalid, at)
+		if n := s.countInvalid(at); n == invalidLimit {
+			s.violate("rest: %d invalid requests (401, 403, 429) in %v: Discord bans the IP for a while", n, invalidWindow)
+		}
 	}
 	ex := map[string]any{"method": rq.method, "path": redactPath(rq), "status": rep.status}
 	if q := rq.query.Encode(); q != "" {

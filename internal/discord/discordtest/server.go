@@ -50,6 +50,10 @@ type Server struct {
 	inters  map[string]*Interaction
 	byToken map[string]*Interaction
 
+	memberRoles map[string][]string                       // guild/user -> role ids
+	cmdPerms    map[string]map[string][]CommandPermission // guild -> command or app id -> overrides
+	invalid     []time.Time                               // 401/403/429 replies (clock time)
+
 	requests    []Request
 	respErrs    []string // the fake's own replies that fail the spec (checkReplies)
 	violations  []string
@@ -69,6 +73,8 @@ type Server struct {
 	resumes    int
 	heartbeats int
 	intents    int
+	identifyAt map[int]time.Time // rate-limit key -> last accepted IDENTIFY (clock time)
+	rejected   int               // IDENTIFYs answered with op 9 by the concurrency limit
 
 	checkReplies bool // validate the fake's replies too (its own tests)
 }
@@ -81,6 +87,9 @@ type config struct {
 	tokenTTL         time.Duration
 	heartbeat        time.Duration
 	now              func() time.Time
+	commandPerms     bool // WithCommandPermissions
+	maxConcurrency   int  // reported in GET /gateway/bot
+	identifyLimit    bool // WithIdentifyConcurrency
 }
 
 // Option configures New.
@@ -116,6 +125,22 @@ func WithHeartbeatInterval(d time.Duration) Option { return func(c *config) { c.
 // use real time, because discordgo sleeps in real time.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
+// WithIdentifyConcurrency enforces Discord's IDENTIFY rate: per 5 seconds
+// of the WithClock clock, one IDENTIFY per rate-limit bucket, the bucket of
+// a shard being shard_id % maxConcurrency (events/gateway.mdx, "Max
+// Concurrency"; "max_concurrency: the number of identify requests allowed per
+// 5 seconds"). An excess IDENTIFY is answered with op 9 Invalid Session
+// (d=false) and counted (IdentifyRejections); discordgo then re-identifies at
+// once, so advance the clock. GET /gateway/bot reports maxConcurrency.
+// Off by default: a restart or an op 9 re-IDENTIFY in the bot's tests comes
+// well within 5 seconds of the previous IDENTIFY.
+func WithIdentifyConcurrency(maxConcurrency int) Option {
+	return func(c *config) {
+		c.identifyLimit = true
+		c.maxConcurrency = max(maxConcurrency, 1)
+	}
+}
+
 // New starts a fake Discord on 127.0.0.1. t.Cleanup closes it and fails t
 // if unexpected violations were recorded; on failure the transcript is
 // written to t.TempDir()/transcript.jsonl and its tail is logged.
@@ -129,28 +154,32 @@ func New(t testing.TB, opts ...Option) *Server {
 		tokenTTL:         15 * time.Minute,
 		heartbeat:        41250 * time.Millisecond,
 		now:              time.Now,
+		maxConcurrency:   1,
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	s := &Server{
-		t:          t,
-		cfg:        cfg,
-		changed:    make(chan struct{}),
-		nextID:     1300000000000000000,
-		channels:   map[string]*channelState{},
-		dmByUser:   map[string]string{},
-		users:      map[string]userSeen{},
-		msgs:       map[string]*msgRec{},
-		nonces:     map[string]nonceRec{},
-		commands:   map[string][]json.RawMessage{},
-		commandIDs: map[string]string{},
-		inters:     map[string]*Interaction{},
-		byToken:    map[string]*Interaction{},
-		buckets:    map[string]*bucket{},
-		sessions:   map[string]*gwSession{},
-		shardSess:  map[int]*gwSession{},
-		conns:      map[*gwConn]struct{}{},
+		t:           t,
+		cfg:         cfg,
+		changed:     make(chan struct{}),
+		nextID:      1300000000000000000,
+		channels:    map[string]*channelState{},
+		dmByUser:    map[string]string{},
+		users:       map[string]userSeen{},
+		msgs:        map[string]*msgRec{},
+		nonces:      map[string]nonceRec{},
+		commands:    map[string][]json.RawMessage{},
+		commandIDs:  map[string]string{},
+		inters:      map[string]*Interaction{},
+		byToken:     map[string]*Interaction{},
+		buckets:     map[string]*bucket{},
+		sessions:    map[string]*gwSession{},
+		shardSess:   map[int]*gwSession{},
+		conns:       map[*gwConn]struct{}{},
+		identifyAt:  map[int]time.Time{},
+		memberRoles: map[string][]string{},
+		cmdPerms:    map[string]map[string][]CommandPermission{},
 	}
 	var note string
 	s.spec, note = loadSpec()
@@ -294,6 +323,35 @@ func (s *Server) RateLimited() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rateLimited
+}
+
+// invalidWindow and invalidLimit are Discord's invalid request limit:
+// "IP addresses that make too many invalid HTTP requests are automatically
+// and temporarily restricted ... 10,000 per 10 minutes"; invalid means a 401,
+// 403 or 429 response, except 429s with X-RateLimit-Scope: shared
+// (topics/rate-limits.mdx, "Invalid Request Limit").
+const (
+	invalidWindow = 10 * time.Minute
+	invalidLimit  = 10000
+)
+
+// InvalidRequests returns how many requests in the last 10 minutes (of the
+// WithClock clock) counted toward Discord's invalid request limit: 401, 403
+// and 429 replies, not shared-scope 429s. Reaching 10,000 is a violation.
+func (s *Server) InvalidRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.countInvalid(s.now())
+}
+
+// countInvalid drops entries older than the window and returns the rest. Call with s.mu held.
+func (s *Server) countInvalid(now time.Time) int {
+	i := 0
+	for i < len(s.invalid) && now.Sub(s.invalid[i]) >= invalidWindow {
+		i++
+	}
+	s.invalid = s.invalid[i:]
+	return len(s.invalid)
 }
 
 // SchemaValidation reports whether request bodies are checked against the

@@ -63,6 +63,19 @@ func openShard(t *testing.T, s *discordtest.Server, id, count int) *shardClient 
 	return c
 }
 
+// openShardNoWait is openShard without waiting for the shard to be ready.
+func openShardNoWait(t *testing.T, s *discordtest.Server, id, count int) *shardClient {
+	t.Helper()
+	c := &shardClient{dg: session(t, s), ready: make(chan readyInfo, 4),
+		guilds: make(chan string, 16), ics: make(chan *discordgo.InteractionCreate, 16)}
+	c.dg.ShardID, c.dg.ShardCount = id, count
+	if err := c.dg.Open(); err != nil {
+		t.Errorf("shard %d: Open() = %v", id, err)
+	}
+	t.Cleanup(func() { c.dg.Close() })
+	return c
+}
+
 func TestShardsGetOnlyTheirGuilds(t *testing.T) {
 	t.Parallel()
 	for g, want := range map[string]int{shard0Guild: 0, shard0Late: 0, shard1Guild: 1, shard1Late: 1, "": 0} {

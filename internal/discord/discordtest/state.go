@@ -8,21 +8,42 @@ import (
 )
 
 // Guild is a guild the bot is in. AddGuild it before or after connecting.
+//
+// The bot is a member holding a managed role (id BotRoleID, generated when
+// empty) with BotPermissions (DefaultBotPermissions when empty) at
+// BotRolePosition (0: above every role in Roles), plus the roles in BotRoles.
+// EveryonePermissions are the @everyone role's (the role whose id is the
+// guild id; "0" when empty). The owner has every permission.
 type Guild struct {
-	ID, Name, OwnerID string
-	Channels          []Channel
-	Roles             []Role
+	ID, Name, OwnerID   string
+	Channels            []Channel
+	Roles               []Role
+	EveryonePermissions string
+	BotRoleID           string
+	BotPermissions      string
+	BotRolePosition     int
+	BotRoles            []string
 }
 
-// Channel is a guild channel; Type 0 is a text channel.
+// Channel is a guild channel; Type 0 is a text channel. A thread (type 11
+// public, 12 private) names its ParentID and, when private, its Members
+// (user ids). Overwrites are the channel's permission overwrites.
 type Channel struct {
-	ID, Name string
-	Type     int
+	ID, Name   string
+	Type       int
+	ParentID   string
+	Overwrites []Overwrite
+	Members    []string
 }
 
 // Role is a guild role; Permissions is a decimal string such as "8".
+// Position 0 means the role's index in Guild.Roles + 1 (@everyone is 0).
+// Only a Mentionable role is pinged by a role mention (unless the bot has
+// Mention Everyone).
 type Role struct {
 	ID, Name, Permissions string
+	Position              int
+	Mentionable           bool
 }
 
 // User is the member who triggers an interaction. Permissions is the
@@ -46,6 +67,13 @@ type Message struct {
 	Edits                         int
 	Deleted                       bool
 	Raw                           json.RawMessage
+	// PingedRoles are the roles the message notified when it was created: a
+	// role mention allowed by allowed_mentions, of a mentionable role or
+	// sent with Mention Everyone. @everyone (id = guild id) is never pinged
+	// this way. EmbedsRemoved is set when the bot lacked Embed Links and
+	// Discord dropped the embeds.
+	PingedRoles   []string
+	EmbedsRemoved bool
 }
 
 // Embed is the part of a message embed tests usually look at.
@@ -70,6 +98,10 @@ type channelState struct {
 	typ               int
 	recipient         string // DM channels
 	deleted, denied   bool
+	parentID          string          // threads
+	overwrites        []Overwrite     // guild channels
+	threadMembers     map[string]bool // threads: user ids
+	owner             string          // threads: creator
 }
 
 type userSeen struct {
@@ -106,6 +138,7 @@ func (m *msgRec) copyOut() Message {
 	out.Components = slices.Clone(m.Components)
 	out.AllowedMentions = slices.Clone(m.AllowedMentions)
 	out.Raw = slices.Clone(m.Raw)
+	out.PingedRoles = slices.Clone(m.PingedRoles)
 	return out
 }
 
@@ -123,18 +156,30 @@ func (s *Server) AddGuild(g Guild) {
 	defer s.mu.Unlock()
 	g.Channels = slices.Clone(g.Channels)
 	g.Roles = slices.Clone(g.Roles)
+	g.BotRoles = slices.Clone(g.BotRoles)
 	replaced := false
 	for i, old := range s.guilds {
 		if old.ID == g.ID {
+			if g.BotRoleID == "" {
+				g.BotRoleID = old.BotRoleID
+			}
 			s.guilds[i] = &g
 			replaced = true
 		}
+	}
+	if g.BotRoleID == "" {
+		g.BotRoleID = s.newID()
 	}
 	if !replaced {
 		s.guilds = append(s.guilds, &g)
 	}
 	for _, c := range g.Channels {
-		s.channels[c.ID] = &channelState{id: c.ID, name: c.Name, guildID: g.ID, typ: c.Type}
+		cs := &channelState{id: c.ID, name: c.Name, guildID: g.ID, typ: c.Type, parentID: c.ParentID,
+			overwrites: slices.Clone(c.Overwrites), threadMembers: map[string]bool{}}
+		for _, m := range c.Members {
+			cs.threadMembers[m] = true
+		}
+		s.channels[c.ID] = cs
 	}
 	if sess := s.sessionFor(g.ID); sess != nil {
 		s.dispatchTo(sess, g.ID, "GUILD_CREATE", s.wireGuild(&g), "")
@@ -269,29 +314,33 @@ func (s *Server) wireMember(u User) map[string]any {
 }
 
 func (s *Server) wireGuild(g *Guild) map[string]any {
-	chans := []any{}
+	chans, threads := []any{}, []any{}
 	for i, c := range g.Channels {
+		if isThread(c.Type) {
+			if cs := s.channels[c.ID]; cs != nil && !cs.deleted && s.botPermissionsIn(cs)&PermViewChannel != 0 {
+				threads = append(threads, s.wireChannel(cs))
+			}
+			continue
+		}
+		var ows []Overwrite
+		if cs := s.channels[c.ID]; cs != nil {
+			ows = cs.overwrites
+		}
 		chans = append(chans, map[string]any{
 			"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": g.ID, "position": i,
-			"permission_overwrites": []any{}, "nsfw": false, "parent_id": nil, "flags": 0,
+			"permission_overwrites": wireOverwrites(ows), "nsfw": false, "parent_id": nil, "flags": 0,
 		})
 	}
-	role := func(id, name, p string, pos int) map[string]any {
-		return map[string]any{
-			"id": id, "name": name, "permissions": perms(p), "position": pos, "color": 0,
-			"colors": map[string]any{"primary_color": 0, "secondary_color": nil, "tertiary_color": nil},
-			"icon":   nil, "unicode_emoji": nil, "description": nil,
-			"hoist": false, "managed": false, "mentionable": false, "flags": 0,
-		}
+	roles := []any{}
+	for _, r := range s.roles(g) {
+		roles = append(roles, wireRole(r))
 	}
-	roles := []any{role(g.ID, "@everyone", "0", 0)}
-	for i, r := range g.Roles {
-		roles = append(roles, role(r.ID, r.Name, r.Permissions, i+1))
-	}
+	me := s.wireMember(User{ID: s.cfg.appID, Username: "interviewbot", Roles: botRoleIDs(g)})
+	me["user"] = s.botUser()
 	return map[string]any{
 		"id": g.ID, "name": g.Name, "owner_id": g.OwnerID, "icon": nil, "unavailable": false,
 		"joined_at": rfc3339(s.now().Add(-24 * time.Hour)), "member_count": 1, "large": false,
-		"channels": chans, "roles": roles, "members": []any{}, "threads": []any{},
+		"channels": chans, "roles": roles, "members": []any{me}, "threads": threads,
 		"emojis": []any{}, "stickers": []any{}, "features": []any{}, "voice_states": []any{},
 		"presences": []any{}, "preferred_locale": "en-US", "verification_level": 0,
 		"default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
@@ -318,11 +367,22 @@ func (s *Server) wireChannel(c *channelState) map[string]any {
 			"recipients": []any{wireUser(u)},
 		}
 	}
+	if isThread(c.typ) {
+		return s.wireThread(c)
+	}
 	return map[string]any{
 		"id": c.id, "type": c.typ, "guild_id": c.guildID, "name": c.name, "position": 0,
-		"permission_overwrites": []any{}, "nsfw": false, "parent_id": nil, "topic": nil,
+		"permission_overwrites": wireOverwrites(c.overwrites), "nsfw": false, "parent_id": nil, "topic": nil,
 		"last_message_id": nil, "rate_limit_per_user": 0, "flags": 0,
 	}
+}
+
+func wireOverwrites(ows []Overwrite) []any {
+	out := []any{}
+	for _, o := range ows {
+		out = append(out, map[string]any{"id": o.ID, "type": o.Type, "allow": perms(o.Allow), "deny": perms(o.Deny)})
+	}
+	return out
 }
 
 // wireMessage renders a stored message as Discord returns it.
@@ -332,6 +392,8 @@ func (s *Server) wireMessage(m *msgRec) map[string]any {
 		embeds = m.embedsRaw
 	}
 	comps := withComponentIDs(m.Components)
+	mentionRoles := []string{}
+	mentionRoles = append(mentionRoles, m.PingedRoles...)
 	var edited any
 	if !m.edited.IsZero() {
 		edited = rfc3339(m.edited)
@@ -339,7 +401,7 @@ func (s *Server) wireMessage(m *msgRec) map[string]any {
 	w := map[string]any{
 		"id": m.ID, "channel_id": m.ChannelID, "type": m.msgType, "content": m.Content,
 		"author": s.botUser(), "timestamp": rfc3339(m.created), "edited_timestamp": edited,
-		"tts": false, "mention_everyone": false, "mentions": []any{}, "mention_roles": []any{},
+		"tts": false, "mention_everyone": false, "mentions": []any{}, "mention_roles": mentionRoles,
 		"attachments": []any{}, "embeds": embeds, "components": comps, "pinned": false,
 		"flags": m.Flags,
 	}
