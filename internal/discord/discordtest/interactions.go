@@ -172,7 +172,9 @@ func (s *Server) interact(typ int, guildID, channelID string, u User, data map[s
 	if guildID != "" {
 		p["guild_id"] = guildID
 		p["guild_locale"] = "en-US"
-		p["member"] = s.wireMember(u)
+		member := s.wireMember(u)
+		member["permissions"] = s.memberPermissions(guildID, u)
+		p["member"] = member
 		p["context"] = 0
 		p["authorizing_integration_owners"] = map[string]any{"0": guildID}
 	} else {
