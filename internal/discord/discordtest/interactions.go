@@ -197,6 +197,13 @@ func (s *Server) interact(typ int, guildID, channelID string, u User, data map[s
 	return i
 }
 
+// Interactions returns how many interactions the fake has created.
+func (s *Server) Interactions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.inters)
+}
+
 func (i *Interaction) what() string {
 	switch i.Type {
 	case TypeCommand:
