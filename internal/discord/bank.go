@@ -231,7 +231,7 @@ func questionModal(id customID, title string, lang quiz.Lang, q *quiz.Question, 
 	}
 	rows = append(rows,
 		in("question", "Question"+suffix, discordgo.TextInputParagraph, true, quiz.MaxQuestionLen, prompt, ""),
-		in("answer", "Reference answer"+suffix, discordgo.TextInputParagraph, true, 4000, answer, "Markdown; up to 3500 characters"),
+		in("answer", "Reference answer"+suffix, discordgo.TextInputParagraph, true, quiz.MaxAnswerLen, answer, "Markdown; up to 3500 characters"),
 		in("key_points", "Key points, one per line"+suffix, discordgo.TextInputParagraph, true, 4000, kps, "3 to 8 lines"),
 		in("follow_ups", "Follow-ups, one per line"+suffix, discordgo.TextInputParagraph, false, 4000, fus, "optional, up to 5 lines"),
 	)
