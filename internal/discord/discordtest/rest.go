@@ -183,6 +183,16 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.finish(rq, rep)
+	if rep.status == 0 {
+		// An injected network failure: hang up without answering.
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		rep.status = http.StatusBadGateway
+	}
 
 	for k, vs := range rep.hdr {
 		w.Header()[k] = vs
@@ -411,8 +421,9 @@ type fault struct {
 // segment or any method, e.g. "POST /channels/*/messages",
 // "POST /interactions/*/*/callback"; "*" alone matches every request.
 // A 429 carries retry_after 0.05 s, X-RateLimit-* headers and global:false
-// (discordgo retries it); other statuses carry a JSON error body. Keep n
-// finite: discordgo retries 429s forever and 502s up to 3 times.
+// (discordgo retries it); status 0 closes the connection without an answer
+// (the client sees a network error); other statuses carry a JSON error
+// body. Keep n finite: discordgo retries 429s forever and 502s up to 3 times.
 func (s *Server) FailNext(route string, status int, n int) {
 	f := &fault{method: "*", status: status, n: n}
 	if route = strings.TrimSpace(route); route != "*" {
@@ -467,6 +478,9 @@ func (s *Server) injectFault(rq *restReq) (reply, bool) {
 			return reply{status: 429, hdr: h, body: mustJSON(map[string]any{
 				"message": "You are being rate limited.", "retry_after": 0.05, "global": false,
 			})}, true
+		}
+		if f.status == 0 {
+			return reply{status: 0}, true
 		}
 		return errReply(f.status, 0, fmt.Sprintf("%d: %s", f.status, http.StatusText(f.status))), true
 	}
