@@ -77,6 +77,8 @@ func newEnv(t *testing.T, opts ...discordtest.Option) *env {
 	fake.AddGuild(discordtest.Guild{ID: guildB, Name: "B", Channels: []discordtest.Channel{{ID: channelB, Name: "general"}}})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
+	// Runs after the bot stops (cleanups run last first): every message it sent is audited.
+	t.Cleanup(func() { auditMentions(t, fake) })
 	return &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "bot.db"),
 		clock: schedule.NewManualClock(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC)), ctx: ctx}
 }
