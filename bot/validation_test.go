@@ -205,7 +205,7 @@ func TestOneValidatorEverywhere(t *testing.T) {
 						t.Errorf("/bank edit with %s: %q; want it saved", name, got)
 					}
 					if after := strings.Count(bankCmd(sub("history", opt("id", base.ID))), "· edit"); over && after != edits {
-						t.Errorf("/bank edit with %s: refused, yet the history has %d edits (was %d)", name, after, edits)
+						t.Errorf("/bank edit with %s: over the limit, yet the history has %d edits (was %d)", name, after, edits)
 					}
 				}
 				// /bank add, both forms.
