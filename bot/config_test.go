@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/interviewbot/interviewbot/internal/boltstore"
+	bolt "go.etcd.io/bbolt"
 )
 
 func runArgs(t *testing.T, args []string, env map[string]string, stdin string) (int, string, string) {
@@ -104,21 +108,89 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 }
 
-// TestBadDatabaseIsLeftUntouched: a corrupt file, a foreign file, a folder that cannot be
-// written: a clear error, exit 1, and the file's bytes unchanged.
+// TestBadDatabaseIsLeftUntouched: a corrupt file, a foreign bbolt file and a file written by a
+// newer version each stop the bot with exit 1 and an error naming what is wrong (the store's
+// error identity is checked too), and each file's bytes are exactly what they were.
 func TestBadDatabaseIsLeftUntouched(t *testing.T) {
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "corrupt.db")
-	os.WriteFile(corrupt, bytes.Repeat([]byte("not a database "), 1000), 0o600)
-	before := sha256.Sum256(mustRead(t, corrupt))
-	code, _, errOut := runArgs(t, nil, map[string]string{"DB_PATH": corrupt}, "")
-	if code != 1 || !strings.Contains(errOut, "not") {
-		t.Fatalf("corrupt database: exit %d, %s", code, errOut)
+	if err := os.WriteFile(corrupt, bytes.Repeat([]byte("not a database "), 1000), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	if sha256.Sum256(mustRead(t, corrupt)) != before {
-		t.Fatal("the corrupt file was modified")
+	foreign := filepath.Join(dir, "foreign.db")
+	editBolt(t, foreign, func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket([]byte("settings"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("theme"), []byte("dark"))
+	})
+	newer := filepath.Join(dir, "newer.db")
+	st, err := boltstore.Open(newer, boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Log(strings.TrimSpace(errOut))
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	editBolt(t, newer, func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, 99))
+	})
+	for _, c := range []struct {
+		name, path string
+		is         error
+		msg        string
+	}{
+		{"corrupt", corrupt, boltstore.ErrNotDatabase, "bot: boltstore: open " + corrupt + ": not an interviewbot database: "},
+		{"foreign", foreign, boltstore.ErrNotDatabase, "bot: boltstore: open " + foreign + ": not an interviewbot database: a bbolt file without a meta bucket (another application's?)\n"},
+		{"newer", newer, boltstore.ErrTooNew, "bot: boltstore: open " + newer + ": database schema is newer than this program: schema v99, this program knows up to v1\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := mustRead(t, c.path)
+			// The store's own verdict, by identity.
+			if _, err := boltstore.Open(c.path, boltstore.Options{Timeout: time.Second}); !errors.Is(err, c.is) {
+				t.Errorf("boltstore.Open = %v; want %v", err, c.is)
+			}
+			code, _, errOut := runArgs(t, nil, map[string]string{"DB_PATH": c.path}, "")
+			if code != 1 || !strings.HasPrefix(errOut, c.msg) {
+				t.Errorf("exit %d, %q; want exit 1 and %q", code, errOut, c.msg)
+			}
+			if !bytes.Equal(mustRead(t, c.path), before) {
+				t.Error("the file was modified")
+			}
+			if names := dirEntries(t, dir); len(names) != 3 {
+				t.Errorf("the folder holds %v; want only the three files (no backup or lock file left)", names)
+			}
+		})
+	}
+}
+
+// editBolt creates or opens a bbolt file and runs fn in one write transaction.
+func editBolt(t *testing.T, path string, fn func(*bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
 }
 
 // TestBrokenBankRefusesToStart: a bank folder with a bad file stops the bot with the problems.

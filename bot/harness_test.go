@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,6 +57,9 @@ type bot struct {
 	logs   *syncBuffer
 	code   int
 	ended  bool
+
+	handled  atomic.Int64  // interactions fully handled (logged and counted)
+	progress chan struct{} // receives after each handled interaction, if no one is behind
 }
 
 type env struct {
@@ -73,6 +77,8 @@ func newEnv(t *testing.T, opts ...discordtest.Option) *env {
 	fake.AddGuild(discordtest.Guild{ID: guildB, Name: "B", Channels: []discordtest.Channel{{ID: channelB, Name: "general"}}})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
+	// Runs after the bot stops (cleanups run last first): every message it sent is audited.
+	t.Cleanup(func() { auditMentions(t, fake) })
 	return &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "bot.db"),
 		clock: schedule.NewManualClock(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC)), ctx: ctx}
 }
@@ -95,7 +101,18 @@ func (e *env) start(h hooks, extraEnv ...string) *bot {
 	started := make(chan *app, 1)
 	h.started = func(a *app) { started <- a }
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &bot{t: e.t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}}
+	b := &bot{t: e.t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}, progress: make(chan struct{}, 1)}
+	next := h.interactionDone
+	h.interactionDone = func() {
+		b.handled.Add(1)
+		select {
+		case b.progress <- struct{}{}:
+		default:
+		}
+		if next != nil {
+			next()
+		}
+	}
 	go func() { b.done <- runWith(ctx, nil, getenv, strings.NewReader(""), b.logs, b.logs, h) }()
 	select {
 	case b.app = <-started:
@@ -126,6 +143,19 @@ func (b *bot) stop() (int, time.Duration) {
 	}
 	b.ended = true
 	return b.code, time.Since(start)
+}
+
+// settle waits until the bot has finished handling every interaction the fake sent so far,
+// including the work a handler does after its reply (recording a posted message's id).
+func (e *env) settle(b *bot) {
+	e.t.Helper()
+	for int(b.handled.Load()) < e.fake.Interactions() {
+		select {
+		case <-b.progress:
+		case <-e.ctx.Done():
+			e.t.Fatalf("the bot handled %d of %d interactions", b.handled.Load(), e.fake.Interactions())
+		}
+	}
 }
 
 // wait waits for an interaction's initial response.

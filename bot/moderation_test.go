@@ -53,12 +53,20 @@ func TestModerationEndToEnd(t *testing.T) {
 	if !strings.Contains(done.Content, "Added tcp-our-proxy") {
 		t.Fatalf("add = %q", done.Content)
 	}
-	// Adding the same id again is refused.
+	// Adding an existing id is refused when the question is complete, and changes nothing.
 	dup := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"))))
-	dupDone := e.final(e.fake.SubmitModal(guildA, channelA, mod, dup.ModalCustomID, map[string]string{
-		"id": "tcp-handshake", "question": "q", "answer": "a", "key_points": "a\nb\nc"}))
-	if !strings.Contains(dupDone.Content, "already exists") && !strings.Contains(dupDone.Content, "Step 2") {
-		t.Fatalf("duplicate id = %q", dupDone.Content)
+	dupStep1 := e.fake.SubmitModal(guildA, channelA, mod, dup.ModalCustomID, map[string]string{
+		"id": "tcp-handshake", "question": "q", "answer": "a", "key_points": "a\nb\nc"})
+	dupR1 := e.wait(dupStep1)
+	dupMsg, _ := dupStep1.Original()
+	dup2 := e.wait(e.fake.Click(guildA, channelA, mod, dupMsg.ID, customIDs(t, dupR1.Components)["add2"]))
+	dupDone := e.final(e.fake.SubmitModal(guildA, channelA, mod, dup2.ModalCustomID, map[string]string{
+		"question": "问", "answer": "答", "key_points": "一\n二\n三"}))
+	if dupDone.Flags&64 == 0 || !strings.Contains(dupDone.Content, `A question with id "tcp-handshake" already exists`) {
+		t.Fatalf("duplicate id = %q; want a private refusal", dupDone.Content)
+	}
+	if got := slash(guildA, mod, sub("show", opt("id", "tcp-handshake"))); !strings.Contains(got.Content, "Source: shipped") {
+		t.Fatalf("after the refused duplicate, tcp-handshake = %q; want the shipped question", got.Content)
 	}
 
 	// Server B does not see server A's question.

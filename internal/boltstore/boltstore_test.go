@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -379,6 +381,85 @@ func readOnlyFolder(t *testing.T, dir string) {
 	}
 }
 
+// denyWrites is an openFile that refuses to open for writing, as a read-only folder or mount
+// does, whatever this process's uid.
+func denyWrites(name string, flag int, perm os.FileMode) (*os.File, error) {
+	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE) != 0 {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}
+	}
+	return os.OpenFile(name, flag, perm)
+}
+
+// TestOpenDeniedAccess: where the file cannot be opened for writing (a read-only folder or
+// mount, simulated so that it holds for root too), Open fails with fs.ErrPermission and a
+// message saying what the process needs, creates nothing and changes nothing.
+func TestOpenDeniedAccess(t *testing.T) {
+	t.Run("Create", func(t *testing.T) {
+		dir := t.TempDir()
+		_, err := Open(filepath.Join(dir, "quiz.db"), Options{openFile: denyWrites})
+		if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "permission denied: this process (uid") {
+			t.Fatalf("Open where it cannot create = %v; want fs.ErrPermission explained", err)
+		}
+		if names := dirNames(t, dir); len(names) != 0 {
+			t.Errorf("folder holds %v; want nothing", names)
+		}
+	})
+	t.Run("Existing", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "quiz.db")
+		s, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed(t, s)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		h := hashFile(t, path)
+		if _, err := Open(path, Options{openFile: denyWrites}); !errors.Is(err, fs.ErrPermission) {
+			t.Errorf("Open of a file it cannot write = %v; want fs.ErrPermission", err)
+		}
+		s, err = Open(path, Options{ReadOnly: true, openFile: denyWrites})
+		if err != nil {
+			t.Fatalf("Open(ReadOnly) of a file it cannot write = %v", err)
+		}
+		checkSeed(t, s)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if hashFile(t, path) != h {
+			t.Error("the file changed")
+		}
+	})
+	t.Run("ParentIsAFile", func(t *testing.T) {
+		dir := t.TempDir()
+		parent := filepath.Join(dir, "not-a-folder")
+		if err := os.WriteFile(parent, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(filepath.Join(parent, "quiz.db"), Options{})
+		if !errors.Is(err, syscall.ENOTDIR) || !strings.HasPrefix(err.Error(), "boltstore: open "+parent+"/quiz.db: ") {
+			t.Fatalf("Open under a regular file = %v; want ENOTDIR with the path", err)
+		}
+		if got := mustReadFile(t, parent); string(got) != "x" {
+			t.Errorf("the file in the way became %q", got)
+		}
+		if names := dirNames(t, dir); len(names) != 1 {
+			t.Errorf("folder holds %v; want only the file", names)
+		}
+	})
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestOpenReadOnlyFolder does the same with real permissions; it needs a process that
+// permissions apply to (not root), and TestOpenDeniedAccess covers the rest.
 func TestOpenReadOnlyFolder(t *testing.T) {
 	t.Run("Create", func(t *testing.T) {
 		dir := t.TempDir()

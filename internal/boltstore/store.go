@@ -45,6 +45,10 @@ type Options struct {
 	Logger *slog.Logger
 	// NoSync skips fsync on commit. Benchmarks only: a crash can then corrupt the file.
 	NoSync bool
+
+	// openFile replaces os.OpenFile, so tests can deny access the way a read-only folder or
+	// mount does even where permissions are not enforced (root).
+	openFile func(name string, flag int, perm os.FileMode) (*os.File, error)
 }
 
 const defaultTimeout = time.Second
@@ -101,7 +105,7 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 
 	if existing {
 		// Look before writing: bbolt's read-write open can itself write to a file it accepts.
-		rdb, err := boltOpen(path, &bolt.Options{ReadOnly: true, Timeout: remaining(deadline)})
+		rdb, err := boltOpen(path, &bolt.Options{ReadOnly: true, Timeout: remaining(deadline)}, opts.openFile)
 		if err != nil {
 			return nil, openError(path, err, opts.Timeout)
 		}
@@ -129,7 +133,7 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: open %s read-only: no database there: %w", path, fs.ErrNotExist)
 	}
 
-	db, err := boltOpen(path, &bolt.Options{Timeout: remaining(deadline), NoSync: opts.NoSync})
+	db, err := boltOpen(path, &bolt.Options{Timeout: remaining(deadline), NoSync: opts.NoSync}, opts.openFile)
 	if err != nil {
 		return nil, openError(path, err, opts.Timeout)
 	}
@@ -161,10 +165,13 @@ func remaining(deadline time.Time) time.Duration {
 
 // boltOpen is bolt.Open that turns a panic over a garbage file into ErrNotDatabase and closes
 // the file it had opened.
-func boltOpen(path string, o *bolt.Options) (db *bolt.DB, err error) {
+func boltOpen(path string, o *bolt.Options, openFile func(string, int, os.FileMode) (*os.File, error)) (db *bolt.DB, err error) {
+	if openFile == nil {
+		openFile = os.OpenFile
+	}
 	var f *os.File
 	o.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
-		file, err := os.OpenFile(name, flag, perm)
+		file, err := openFile(name, flag, perm)
 		f = file
 		return file, err
 	}

@@ -83,11 +83,26 @@ func TestTranscript(t *testing.T) {
 	}
 }
 
+// TestEndOfInputMidModal: input that ends while the console asks for an answer ends the
+// session cleanly: the form was shown, nothing was answered or recorded, and Run returns nil.
 func TestEndOfInputMidModal(t *testing.T) {
 	var out strings.Builder
-	c := New(testService(t), quiz.Actor{User: 1}, strings.NewReader("/interview tcp\nanswer\n"), &out, slog.New(slog.DiscardHandler))
+	svc := testService(t)
+	me := quiz.Actor{User: 1}
+	c := New(svc, me, strings.NewReader("/interview tcp\nanswer\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil {
-		t.Fatalf("Run = %v", err)
+		t.Fatalf("Run = %v; want nil at end of input", err)
+	}
+	got := out.String()
+	if !strings.Contains(got, "Explain tcp-handshake.") || !strings.HasSuffix(got, "Your answer (one line): [Answer] [Reveal] [Next] > \n") {
+		t.Errorf("output = %q; want the question, the answer prompt, then the end", got)
+	}
+	if strings.Contains(got, "Reference answer") || strings.Contains(got, "Streak:") {
+		t.Errorf("output = %q; an answer was taken from nothing", got)
+	}
+	v, err := svc.Streak(context.Background(), me, me.User)
+	if err != nil || v.Member.Answered != 0 || v.Status.LastDay != 0 {
+		t.Errorf("after end of input mid-form: streak %+v, %v; want nothing recorded", v, err)
 	}
 }
 

@@ -231,7 +231,7 @@ func questionModal(id customID, title string, lang quiz.Lang, q *quiz.Question, 
 	}
 	rows = append(rows,
 		in("question", "Question"+suffix, discordgo.TextInputParagraph, true, quiz.MaxQuestionLen, prompt, ""),
-		in("answer", "Reference answer"+suffix, discordgo.TextInputParagraph, true, 4000, answer, "Markdown; up to 3500 characters"),
+		in("answer", "Reference answer"+suffix, discordgo.TextInputParagraph, true, quiz.MaxAnswerLen, answer, "Markdown; up to 3500 characters"),
 		in("key_points", "Key points, one per line"+suffix, discordgo.TextInputParagraph, true, 4000, kps, "3 to 8 lines"),
 		in("follow_ups", "Follow-ups, one per line"+suffix, discordgo.TextInputParagraph, false, 4000, fus, "optional, up to 5 lines"),
 	)
@@ -305,6 +305,10 @@ func other(l quiz.Lang) quiz.Lang {
 }
 
 func (b *Bot) bankModal(ctx context.Context, r *responder, c customID, v map[string]string) error {
+	// Every bank form is a moderator's: a forged submit is refused before anything else.
+	if err := b.requireModerator(ctx, r); err != nil {
+		return err
+	}
 	switch c.Action {
 	case actAdd1:
 		dr, err := b.drafts.get(c.Session, r.actor)
@@ -352,6 +356,10 @@ func (b *Bot) bankModal(ctx context.Context, r *responder, c customID, v map[str
 }
 
 func (b *Bot) bankComponent(ctx context.Context, r *responder, c customID) error {
+	// Every bank button is a moderator's: a forged click is refused before anything else.
+	if err := b.requireModerator(ctx, r); err != nil {
+		return err
+	}
 	switch c.Action {
 	case actPage:
 		topic, _, _ := strings.Cut(c.Arg, "#")

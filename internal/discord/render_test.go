@@ -151,14 +151,6 @@ func TestCommandsWithinLimits(t *testing.T) {
 	}
 }
 
-func TestEveryMessageSetsAllowedMentions(t *testing.T) {
-	d := responseData(message{Content: "@everyone hi"})
-	raw, _ := json.Marshal(d)
-	if !strings.Contains(string(raw), `"allowed_mentions":{"parse":[]`) {
-		t.Fatalf("response data = %s; want allowed_mentions with an empty parse list", raw)
-	}
-}
-
 func FuzzParseCustomID(f *testing.F) {
 	for _, s := range []string{"v1:answer:1", "v1:grade:99:good", "v1:page:0:tcp#n", "v0:answer:1", "v1:grade:1:meh", "", "v1::1"} {
 		f.Add(s)

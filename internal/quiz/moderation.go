@@ -528,11 +528,17 @@ func (s *Service) PreviewImport(ctx context.Context, a Actor, codec BankCodec, n
 // ApplyImport applies a previewed import in one transaction. It refuses if the bank changed
 // since the preview, or the preview expired. Moderators only (the one who previewed).
 func (s *Service) ApplyImport(ctx context.Context, a Actor, id uint64) (ImportPlan, error) {
+	// Only the moderator who previewed it takes the plan: anyone else's click leaves it in place.
 	s.imports.mu.Lock()
 	plan, ok := s.imports.plans[id]
-	delete(s.imports.plans, id)
+	switch {
+	case !ok || plan.guild != a.Guild || s.now().After(plan.expires):
+		ok = false
+	case plan.user == a.User:
+		delete(s.imports.plans, id)
+	}
 	s.imports.mu.Unlock()
-	if !ok || plan.guild != a.Guild || s.now().After(plan.expires) {
+	if !ok {
 		return ImportPlan{}, Errorf(ENOTFOUND, "This import preview expired. Run /bank import again.")
 	}
 	if plan.user != a.User {

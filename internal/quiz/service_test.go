@@ -257,19 +257,28 @@ func TestPrivacyDelete(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	a, b := member(1), member(2)
 	for _, m := range []quiz.Actor{a, b} {
-		s, _ := e.svc.Ask(ctx, m, quiz.AskRequest{})
-		e.svc.Answer(ctx, m, s.Session.ID, "x")
+		s, err := e.svc.Ask(ctx, m, quiz.AskRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Answer(ctx, m, s.Session.ID, "x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ex, err := e.svc.ExportMember(ctx, a)
+	if err != nil || ex.Member == nil || len(ex.Attempts) != 1 {
+		t.Fatalf("before delete, export = %+v, %v; want the member and one attempt", ex, err)
 	}
 	if err := e.svc.DeleteMember(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	ex, _ := e.svc.ExportMember(ctx, a)
-	if ex.Member != nil || len(ex.Attempts) != 0 || len(ex.Cards) != 0 {
-		t.Fatalf("after delete, export = %+v", ex)
+	ex, err = e.svc.ExportMember(ctx, a)
+	if err != nil || ex.Member != nil || len(ex.Attempts) != 0 || len(ex.Cards) != 0 {
+		t.Fatalf("after delete, export = %+v, %v", ex, err)
 	}
-	exb, _ := e.svc.ExportMember(ctx, b)
-	if exb.Member == nil || len(exb.Attempts) != 1 {
-		t.Fatalf("deleting one member touched another: %+v", exb)
+	exb, err := e.svc.ExportMember(ctx, b)
+	if err != nil || exb.Member == nil || len(exb.Attempts) != 1 {
+		t.Fatalf("deleting one member touched another: %+v, %v", exb, err)
 	}
 }
 
@@ -355,30 +364,52 @@ func TestLanguage(t *testing.T) {
 func TestRevealNeedsAPublicMessage(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	pub := &publisher{}
-	e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	if _, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55}); err != nil {
+		t.Fatal(err)
+	}
 	e.clock.Add(time.Hour)
 	if n, _ := e.svc.RunDue(ctx, pub); n != 0 || len(pub.reveals) != 0 {
 		t.Fatalf("revealed a question never posted: %d", len(pub.reveals))
 	}
 }
 
-// TestRevealGivesUp: a reveal that keeps failing with a transient error stops after a bounded
-// number of tries, and Close can still post it afterwards.
+// TestRevealGivesUp: a reveal that keeps failing with a transient error is tried once and
+// retried exactly 30 times a minute apart, then given up: nothing more is tried however long
+// the bot runs, the session stays open, and Close can still post it afterwards.
 func TestRevealGivesUp(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	pub := &publisher{fail: errors.New("503"), failN: 1000}
-	s, _ := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
-	e.svc.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
+	s, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900); err != nil {
+		t.Fatal(err)
+	}
 	e.clock.Add(quiz.DefaultRevealAfter)
 	tries := 0
 	for range 200 {
 		before := pub.failN
-		e.svc.RunDue(ctx, pub)
+		n, err := e.svc.RunDue(ctx, pub)
+		if n != 0 || err != nil {
+			t.Fatalf("RunDue = %d, %v; want nothing posted and the failure handled", n, err)
+		}
 		tries += before - pub.failN
 		e.clock.Add(time.Minute)
 	}
-	if tries == 0 || tries > 31 {
-		t.Fatalf("%d tries; want a bounded number", tries)
+	if tries != 31 {
+		t.Fatalf("%d tries; want the first try and 30 retries", tries)
+	}
+	sess, _, err := e.svc.Session(ctx, 10, s.Session.ID)
+	if err != nil || sess.State == quiz.SessionRevealed || sess.RevealMessage != 0 {
+		t.Fatalf("after giving up, session = %+v, %v; want it open", sess, err)
+	}
+	pub.failN = 0
+	if err := e.svc.CloseSession(ctx, member(1), s.Session.ID, pub); err != nil {
+		t.Fatalf("Close after the reveal gave up = %v", err)
+	}
+	if len(pub.reveals) != 1 || pub.reveals[0].ReplyTo != 900 {
+		t.Fatalf("reveals after Close = %+v; want one, under the question", pub.reveals)
 	}
 }
 

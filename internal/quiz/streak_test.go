@@ -2,6 +2,8 @@ package quiz
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,6 +66,34 @@ func TestStreakAt(t *testing.T) {
 	}
 	if st := s.At(d + 2); !st.Broken || st.Current != 0 {
 		t.Errorf("At(two days later) = %+v; want broken", st)
+	}
+}
+
+// TestStreakAtMissedDays: missed days are covered while freezes last; only more missed days
+// than freezes break the streak.
+func TestStreakAtMissedDays(t *testing.T) {
+	d := Date(2026, time.May, 10)
+	for _, c := range []struct {
+		freezes, missed int
+		broken          bool
+	}{
+		{0, 0, false}, {0, 1, true},
+		{1, 0, false}, {1, 1, false}, {1, 2, true},
+		{2, 1, false}, {2, 2, false}, {2, 3, true},
+	} {
+		s := Streak{Current: 9, Best: 9, LastDay: d, Freezes: c.freezes}
+		st := s.At(d + Day(c.missed) + 1)
+		want := StreakStatus{Streak: s, Today: d + Day(c.missed) + 1, FreezesNeeded: c.missed, Broken: c.broken}
+		if c.broken {
+			want.Current = 0
+		}
+		if !reflect.DeepEqual(st, want) {
+			t.Errorf("%d freeze(s), %d day(s) missed: At = %+v; want %+v", c.freezes, c.missed, st, want)
+		}
+		text := strings.Join(ExplainStreak(st), "\n")
+		if strings.Contains(text, "broken") != c.broken {
+			t.Errorf("%d freeze(s), %d day(s) missed: explanation %q; broken should be %v", c.freezes, c.missed, text, c.broken)
+		}
 	}
 }
 

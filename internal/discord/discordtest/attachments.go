@@ -83,21 +83,22 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 	w.Write(a.data)
 }
 
-// recordUploads keeps the file parts of a multipart request.
-func (s *Server) recordUploads(method, path, ct string, body []byte) {
+// recordUploads keeps the file parts of a multipart request and returns how many there were.
+func (s *Server) recordUploads(method, path, ct string, body []byte) (files int) {
 	_, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return
+		return 0
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err != nil {
-			return
+			return files
 		}
 		if p.FileName() == "" {
 			continue
 		}
+		files++
 		data, _ := io.ReadAll(p)
 		s.mu.Lock()
 		s.uploads = append(s.uploads, Upload{Method: method, Path: path, Name: p.FileName(), Data: data})

@@ -151,7 +151,7 @@ func TestSlashReply(t *testing.T) {
 	if ic.AppID != appID || ic.GuildID != guildID || ic.ChannelID != channelID || ic.Token != i.Token {
 		t.Errorf("interaction = app %s guild %s channel %s", ic.AppID, ic.GuildID, ic.ChannelID)
 	}
-	if ic.Member == nil || ic.Member.User.ID != member.ID || ic.Member.Permissions != 8 || ic.AppPermissions == 0 {
+	if ic.Member == nil || ic.Member.User.ID != member.ID || ic.Member.Permissions != allPermissions || ic.AppPermissions == 0 {
 		t.Errorf("member = %+v, app_permissions %d", ic.Member, ic.AppPermissions)
 	}
 
@@ -197,8 +197,54 @@ func TestSlashReply(t *testing.T) {
 	if f := i.Followups(); len(f) != 1 || f[0].ID != fm.ID || f[0].Content != "follow-up" {
 		t.Errorf("Followups() = %+v", f)
 	}
+	// A message with only a file is not empty: Discord requires one of content, embeds,
+	// sticker_ids, components, files[n] or poll.
+	if _, err := dg.FollowupMessageCreate(ic.Interaction, true, &discordgo.WebhookParams{
+		Files:           []*discordgo.File{{Name: "tcp.yaml", ContentType: "application/yaml", Reader: strings.NewReader("topic: tcp\n")}},
+		AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral,
+	}, discordgo.WithContext(ctx(t))); err != nil {
+		t.Fatalf("a file-only follow-up was refused: %v", err)
+	}
 	if msgs := s.Messages(channelID); len(msgs) != 0 {
 		t.Errorf("Messages() = %d channel posts; want 0 (replies are not channel posts)", len(msgs))
+	}
+}
+
+// allPermissions is what Discord puts in member.permissions for an owner or an administrator.
+const allPermissions = int64(1)<<52 - 1
+
+// TestMemberPermissionsAsDiscordComputes: member.permissions is computed from the guild's
+// roles and owner, as Discord does, so a bot's own permission check sees realistic values.
+func TestMemberPermissionsAsDiscordComputes(t *testing.T) {
+	s := discordtest.New(t)
+	const owner, modRole, adminRole = "300000000000000010", "200000000000000011", "200000000000000012"
+	s.AddGuild(discordtest.Guild{
+		ID: guildID, Name: "Practice", OwnerID: owner,
+		Channels: []discordtest.Channel{{ID: channelID, Name: "interviews"}},
+		Roles: []discordtest.Role{
+			{ID: modRole, Name: "mod", Permissions: "32"},
+			{ID: adminRole, Name: "admin", Permissions: "8"},
+		},
+	})
+	_, ics := connect(t, s)
+	for _, c := range []struct {
+		name string
+		u    discordtest.User
+		want int64
+	}{
+		{"plain member", discordtest.User{ID: "300000000000000011"}, 0},
+		{"unknown role", discordtest.User{ID: "300000000000000012", Roles: []string{"200000000000000099"}}, 0},
+		{"role with Manage Server", discordtest.User{ID: "300000000000000013", Roles: []string{modRole}}, 32},
+		{"Manage Server held directly", discordtest.User{ID: "300000000000000014", Permissions: "32"}, 32},
+		{"role with Administrator", discordtest.User{ID: "300000000000000015", Roles: []string{adminRole}}, allPermissions},
+		{"Administrator held directly", discordtest.User{ID: "300000000000000016", Permissions: "8"}, allPermissions},
+		{"owner", discordtest.User{ID: owner}, allPermissions},
+	} {
+		s.Slash(guildID, channelID, c.u, "interview")
+		ic := recv(t, ics)
+		if ic.Member == nil || ic.Member.Permissions != c.want {
+			t.Errorf("%s: member.permissions = %+v; want %d", c.name, ic.Member, c.want)
+		}
 	}
 }
 

@@ -246,7 +246,7 @@ func (s *Server) createMessage(rq *restReq) reply {
 	if len(probs) > 0 {
 		return s.reject(where, probs)
 	}
-	if emptyBody(obj) {
+	if emptyBody(obj) && rq.files == 0 {
 		s.violate("%s: empty message (no content, embeds or components)", where)
 		return errReply(400, 50006, "Cannot send an empty message")
 	}

@@ -191,7 +191,9 @@ func (s *Server) interact(typ int, guildID, channelID string, u User, data map[s
 	if guildID != "" {
 		p["guild_id"] = guildID
 		p["guild_locale"] = "en-US"
-		p["member"] = s.wireMember(u)
+		member := s.wireMember(u)
+		member["permissions"] = s.memberPermissions(guildID, u)
+		p["member"] = member
 		p["context"] = 0
 		p["authorizing_integration_owners"] = map[string]any{"0": guildID}
 	} else {
@@ -212,6 +214,13 @@ func (s *Server) interact(typ int, guildID, channelID string, u User, data map[s
 	s.dispatch(guildID, "INTERACTION_CREATE", p, i.ID)
 	s.notify()
 	return i
+}
+
+// Interactions returns how many interactions the fake has created.
+func (s *Server) Interactions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.inters)
 }
 
 func (i *Interaction) what() string {
@@ -384,7 +393,7 @@ func (s *Server) callback(rq *restReq) reply {
 		if data == nil {
 			return s.reject(where, []string{"type 4 without data"})
 		}
-		if rep, ok := s.checkNewWebhookMessage(where, data, "an interaction reply"); !ok {
+		if rep, ok := s.checkNewWebhookMessage(where, data, rq.files, "an interaction reply"); !ok {
 			return rep
 		}
 		m := s.newMessage(kindOriginal, i.ChannelID, data, body.Data)
@@ -516,7 +525,7 @@ func (s *Server) followup(rq *restReq) reply {
 	if obj == nil {
 		return s.reject(where, []string{"body is not a JSON object"})
 	}
-	if rep, ok := s.checkNewWebhookMessage(where, obj, "a follow-up"); !ok {
+	if rep, ok := s.checkNewWebhookMessage(where, obj, rq.files, "a follow-up"); !ok {
 		return rep
 	}
 	var m *msgRec
@@ -582,14 +591,15 @@ func (s *Server) deleteWebhookMessage(rq *restReq) reply {
 }
 
 // checkNewWebhookMessage applies the rules for a message an interaction creates (a type 4
-// reply or a follow-up): limits, allowed flags, not empty. ok is false with the rejection.
-func (s *Server) checkNewWebhookMessage(where string, obj map[string]json.RawMessage, what string) (reply, bool) {
+// reply or a follow-up): limits, allowed flags, not empty (files count: Discord requires one
+// of content, embeds, sticker_ids, components, files[n] or poll). ok is false with the rejection.
+func (s *Server) checkNewWebhookMessage(where string, obj map[string]json.RawMessage, files int, what string) (reply, bool) {
 	probs := checkMessage(obj, true)
 	probs = append(probs, checkFlags(obj, flagEphemeral|flagSuppressEmbeds|flagSuppressNotifications|flagComponentsV2, what)...)
 	if len(probs) > 0 {
 		return s.reject(where, probs), false
 	}
-	if emptyBody(obj) {
+	if emptyBody(obj) && files == 0 {
 		s.violate("%s: empty message (no content, embeds or components)", where)
 		return errReply(400, 50006, "Cannot send an empty message"), false
 	}

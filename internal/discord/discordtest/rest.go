@@ -120,6 +120,7 @@ type restReq struct {
 	params    map[string]string
 	body      []byte
 	multipart bool
+	files     int // file parts of a multipart body: they make a message non-empty
 	auth      string
 	hasAuth   bool
 	route     *route
@@ -170,7 +171,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	_, rq.hasAuth = r.Header["Authorization"]
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
 		rq.multipart = true
-		s.recordUploads(r.Method, r.URL.Path, ct, body)
+		rq.files = s.recordUploads(r.Method, r.URL.Path, ct, body)
 		body = payloadJSON(ct, body)
 	}
 	rq.body = body
@@ -191,6 +192,16 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.finish(rq, rep)
+	if rep.status == 0 {
+		// An injected network failure: hang up without answering.
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		rep.status = http.StatusBadGateway
+	}
 
 	for k, vs := range rep.hdr {
 		w.Header()[k] = vs
@@ -425,8 +436,9 @@ type fault struct {
 // segment or any method, e.g. "POST /channels/*/messages",
 // "POST /interactions/*/*/callback"; "*" alone matches every request.
 // A 429 carries retry_after 0.05 s, X-RateLimit-* headers and global:false
-// (discordgo retries it); other statuses carry a JSON error body. Keep n
-// finite: discordgo retries 429s forever and 502s up to 3 times.
+// (discordgo retries it); status 0 closes the connection without an answer
+// (the client sees a network error); other statuses carry a JSON error
+// body. Keep n finite: discordgo retries 429s forever and 502s up to 3 times.
 func (s *Server) FailNext(route string, status int, n int) {
 	f := &fault{method: "*", status: status, n: n}
 	if route = strings.TrimSpace(route); route != "*" {
@@ -481,6 +493,9 @@ func (s *Server) injectFault(rq *restReq) (reply, bool) {
 			return reply{status: 429, hdr: h, body: mustJSON(map[string]any{
 				"message": "You are being rate limited.", "retry_after": 0.05, "global": false,
 			})}, true
+		}
+		if f.status == 0 {
+			return reply{status: 0}, true
 		}
 		return errReply(f.status, 0, fmt.Sprintf("%d: %s", f.status, http.StatusText(f.status))), true
 	}

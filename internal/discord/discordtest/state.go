@@ -46,9 +46,13 @@ type Role struct {
 	Mentionable           bool
 }
 
-// User is the member who triggers an interaction. Permissions is the
-// member's computed permission set as a decimal string ("8" administrator,
-// "32" manage guild, "0" none; empty means "0"). Locale defaults to "en-US".
+// User is the member who triggers an interaction. Permissions is a decimal
+// string of the permission bits the member holds in the guild besides its
+// Roles ("8" administrator, "32" manage guild, "0" or empty none). The
+// member.permissions of an interaction is computed from it as Discord
+// computes it: the @everyone role, the member's Roles (Guild.Roles) and
+// Permissions combined; every permission for the guild's owner and for an
+// administrator. Locale defaults to "en-US".
 type User struct {
 	ID, Username, Locale string
 	Roles                []string
@@ -298,6 +302,35 @@ func perms(p string) string {
 		return "0"
 	}
 	return p
+}
+
+// allPermissions is every permission bit Discord defines: what an owner or an
+// administrator receives in member.permissions.
+const allPermissions = int64(1)<<52 - 1
+
+const permAdministrator = 8
+
+// memberPermissions is the member's permission set in a guild as Discord
+// computes member.permissions for an interaction (channel overwrites are
+// not modelled: the fake's channels have none).
+func (s *Server) memberPermissions(guildID string, u User) string {
+	p, _ := strconv.ParseInt(perms(u.Permissions), 10, 64)
+	g := s.guild(guildID)
+	if g != nil {
+		if g.OwnerID != "" && g.OwnerID == u.ID {
+			return strconv.FormatInt(allPermissions, 10)
+		}
+		for _, r := range g.Roles {
+			if r.ID == g.ID || slices.Contains(u.Roles, r.ID) {
+				rp, _ := strconv.ParseInt(perms(r.Permissions), 10, 64)
+				p |= rp
+			}
+		}
+	}
+	if p&permAdministrator != 0 {
+		p = allPermissions
+	}
+	return strconv.FormatInt(p, 10)
 }
 
 func (s *Server) wireMember(u User) map[string]any {
