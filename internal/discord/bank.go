@@ -113,7 +113,7 @@ func (b *Bot) bank(ctx context.Context, r *responder) error {
 		if in.Disabled {
 			state += " · **disabled**"
 		}
-		return r.reply(message{Content: state, Embeds: embeds, Ephemeral: true})
+		return r.reply(ctx, message{Content: state, Embeds: embeds, Ephemeral: true})
 	case "add":
 		return b.bankAdd(ctx, r, o)
 	case "edit":
@@ -125,18 +125,18 @@ func (b *Bot) bank(ctx context.Context, r *responder) error {
 		if o.str("language") == "zh" {
 			lang = quiz.Chinese
 		}
-		return r.modal(questionModal(customID{Action: actEdit, Session: uint64(in.Version), Arg: string(lang) + "/" + in.Question.ID},
+		return r.modal(ctx, questionModal(customID{Action: actEdit, Session: uint64(in.Version), Arg: string(lang) + "/" + in.Question.ID},
 			"Edit "+in.Question.ID, lang, &in.Question, false))
 	case "disable", "enable":
 		if err := b.q.SetDisabled(ctx, r.actor, o.str("id"), sub == "disable"); err != nil {
 			return err
 		}
-		return r.reply(message{Content: fmt.Sprintf("%s is %sd in this server.", o.str("id"), sub), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf("%s is %sd in this server.", o.str("id"), sub), Ephemeral: true})
 	case "remove":
 		if err := b.q.RemoveQuestion(ctx, r.actor, o.str("id")); err != nil {
 			return err
 		}
-		return r.reply(message{Content: fmt.Sprintf("%s was removed.", o.str("id")), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf("%s was removed.", o.str("id")), Ephemeral: true})
 	case "export":
 		return b.bankExport(ctx, r, o.str("topic"))
 	case "import":
@@ -153,7 +153,7 @@ func (b *Bot) bank(ctx context.Context, r *responder) error {
 		for _, h := range hs {
 			fmt.Fprintf(&s, "v%d · %s · <@%d> · <t:%d:f>\n", h.Version, h.Action, h.By, h.At.Unix())
 		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{infoEmbed("History · "+o.str("id"), s.String())}, Ephemeral: true})
+		return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{infoEmbed("History · "+o.str("id"), s.String())}, Ephemeral: true})
 	case "reports":
 		return b.bankReports(ctx, r)
 	}
@@ -194,9 +194,9 @@ func (b *Bot) bankList(ctx context.Context, r *responder, topic string, page int
 		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{prev, next}}}
 	}
 	if update {
-		return r.updateMessage(m)
+		return r.updateMessage(ctx, m)
 	}
-	return r.reply(m)
+	return r.reply(ctx, m)
 }
 
 func cmpOr(s, def string) string {
@@ -287,14 +287,14 @@ func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
 		if err := b.q.AddQuestion(ctx, r.actor, qs[0]); err != nil {
 			return err
 		}
-		return r.reply(message{Content: fmt.Sprintf("Added %s to %s.", qs[0].ID, topic), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s.", qs[0].ID, topic), Ephemeral: true})
 	}
 	if !quiz.ValidTopicSlug(topic) {
 		return quiz.Errorf(quiz.EINVALID, "Topic names use a-z, 0-9 and -, up to 32 characters.")
 	}
 	first := b.q.Lang(ctx, r.actor)
 	id := b.drafts.put(draft{q: quiz.Question{Topic: topic, Level: level, Tags: []string{topic}}, first: first, guild: r.actor.Guild, user: r.actor.User})
-	return r.modal(questionModal(customID{Action: actAdd1, Session: id}, "New question · step 1 of 2", first, nil, true))
+	return r.modal(ctx, questionModal(customID{Action: actAdd1, Session: id}, "New question · step 1 of 2", first, nil, true))
 }
 
 func other(l quiz.Lang) quiz.Lang {
@@ -320,7 +320,7 @@ func (b *Bot) bankModal(ctx context.Context, r *responder, c customID, v map[str
 		b.drafts.m[c.Session] = dr
 		b.drafts.mu.Unlock()
 		second := other(dr.first)
-		return r.reply(message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
+		return r.reply(ctx, message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
 			Ephemeral: true, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 				button(discordgo.PrimaryButton, "Add the "+string(second)+" text", customID{Action: actAdd2Open, Session: c.Session}),
 			}}}})
@@ -334,7 +334,7 @@ func (b *Bot) bankModal(ctx context.Context, r *responder, c customID, v map[str
 			return err
 		}
 		b.drafts.drop(c.Session)
-		return r.reply(message{Content: fmt.Sprintf("Added %s to %s. Members can get it with /interview %s.", dr.q.ID, dr.q.Topic, dr.q.Topic), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s. Members can get it with /interview %s.", dr.q.ID, dr.q.Topic, dr.q.Topic), Ephemeral: true})
 	case actEdit:
 		lang, id, _ := strings.Cut(c.Arg, "/")
 		in, err := b.q.BankQuestion(ctx, r.actor, id)
@@ -346,7 +346,7 @@ func (b *Bot) bankModal(ctx context.Context, r *responder, c customID, v map[str
 		if err := b.q.EditQuestion(ctx, r.actor, q, int(c.Session)); err != nil {
 			return err
 		}
-		return r.reply(message{Content: fmt.Sprintf("Saved %s (%s). The previous version is kept: /bank history id:%s.", id, lang, id), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf("Saved %s (%s). The previous version is kept: /bank history id:%s.", id, lang, id), Ephemeral: true})
 	}
 	return quiz.Errorf(quiz.EINVALID, "Unknown form.")
 }
@@ -362,15 +362,15 @@ func (b *Bot) bankComponent(ctx context.Context, r *responder, c customID) error
 			return err
 		}
 		second := other(dr.first)
-		return r.modal(questionModal(customID{Action: actAdd2, Session: c.Session}, "New question · step 2 of 2", second, nil, false))
+		return r.modal(ctx, questionModal(customID{Action: actAdd2, Session: c.Session}, "New question · step 2 of 2", second, nil, false))
 	case actConfirm:
 		plan, err := b.q.ApplyImport(ctx, r.actor, c.Session)
 		if err != nil {
 			return err
 		}
-		return r.updateMessage(message{Content: "Imported. " + plan.String(), Components: []discordgo.MessageComponent{}, Ephemeral: true})
+		return r.updateMessage(ctx, message{Content: "Imported. " + plan.String(), Components: []discordgo.MessageComponent{}, Ephemeral: true})
 	case actCancel:
-		return r.updateMessage(message{Content: "Import cancelled: nothing changed.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+		return r.updateMessage(ctx, message{Content: "Import cancelled: nothing changed.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
 	case actResolve:
 		if err := b.q.ResolveReport(ctx, r.actor, quiz.ReportID(c.Session), "resolved from Discord"); err != nil {
 			return err
@@ -411,9 +411,9 @@ func (b *Bot) bankReportsMessage(ctx context.Context, r *responder, update bool)
 		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: rows}}
 	}
 	if update {
-		return r.updateMessage(m)
+		return r.updateMessage(ctx, m)
 	}
-	return r.reply(m)
+	return r.reply(ctx, m)
 }
 
 func (b *Bot) bankExport(ctx context.Context, r *responder, topic string) error {
@@ -431,7 +431,7 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, topic string) error 
 		if start == 0 {
 			content = fmt.Sprintf("This server's bank: %d topic file(s) in the questions/ format. Edit and re-import with /bank import.", len(files))
 		}
-		if err := r.reply(message{Content: content, Files: fs, Ephemeral: true}); err != nil {
+		if err := r.reply(ctx, message{Content: content, Files: fs, Ephemeral: true}); err != nil {
 			return err
 		}
 	}
@@ -448,9 +448,9 @@ func (b *Bot) bankImport(ctx context.Context, r *responder, o opts) error {
 		return err
 	}
 	if len(plan.Added)+len(plan.Changed)+len(plan.Disabled) == 0 && !plan.NewTopic {
-		return r.reply(message{Content: "No changes: " + plan.String(), Ephemeral: true})
+		return r.reply(ctx, message{Content: "No changes: " + plan.String(), Ephemeral: true})
 	}
-	return r.reply(message{Content: truncate("Preview (nothing changed yet):\n"+plan.String(), maxContent), Ephemeral: true,
+	return r.reply(ctx, message{Content: truncate("Preview (nothing changed yet):\n"+plan.String(), maxContent), Ephemeral: true,
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			button(discordgo.SuccessButton, "Apply", customID{Action: actConfirm, Session: plan.ID}),
 			button(discordgo.SecondaryButton, "Cancel", customID{Action: actCancel, Session: plan.ID}),

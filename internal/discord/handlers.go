@@ -76,7 +76,7 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 	_, o := commandOptions(d)
 	f, ok := o.focused()
 	if !ok {
-		return r.choices(nil)
+		return r.choices(ctx, nil)
 	}
 	typed, _ := f.Value.(string)
 	var cs []*discordgo.ApplicationCommandOptionChoice
@@ -103,7 +103,7 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: id, Value: id})
 		}
 	}
-	return r.choices(cs)
+	return r.choices(ctx, cs)
 }
 
 func (b *Bot) interview(ctx context.Context, r *responder) error {
@@ -129,9 +129,9 @@ func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error 
 func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) error {
 	m := questionMessage(asked.Question, asked.Lang, asked.Session)
 	if asked.Session.Private {
-		return r.reply(m)
+		return r.reply(ctx, m)
 	}
-	posted, err := r.replyPosted(m)
+	posted, err := r.replyPosted(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,9 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) err
 	}
 	if r.deliveredPublic() {
 		// Deferred first (a slow moment): read the message back, after the handler.
-		b.background(func(ctx context.Context) {
+		b.background(ctx, func(ctx context.Context) {
+			ctx, cancel := context.WithTimeout(ctx, replyTimeout)
+			defer cancel()
 			msg, err := b.s.InteractionResponse(r.i, discordgo.WithContext(ctx))
 			if err != nil {
 				b.log.Warn("could not read back a posted question", "session_id", asked.Session.ID, "err", r.redact(err))
@@ -176,7 +178,7 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 		if err != nil {
 			return err
 		}
-		if err := r.modal(answerModal(q, b.q.Lang(ctx, r.actor), sid)); err != nil {
+		if err := r.modal(ctx, answerModal(q, b.q.Lang(ctx, r.actor), sid)); err != nil {
 			return err
 		}
 		b.rememberMessage(ctx, r, sess)
@@ -185,7 +187,7 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 		if _, _, err := b.q.Session(ctx, r.actor.Guild, sid); err != nil {
 			return err
 		}
-		return r.modal(reportModal(b.q.Lang(ctx, r.actor), sid))
+		return r.modal(ctx, reportModal(b.q.Lang(ctx, r.actor), sid))
 	case actReveal:
 		if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
 			b.rememberMessage(ctx, r, sess)
@@ -194,7 +196,7 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 		if err != nil {
 			return err
 		}
-		return r.reply(answeredMessage(res, false))
+		return r.reply(ctx, answeredMessage(res, false))
 	case actNext:
 		sess, _, err := b.q.Session(ctx, r.actor.Guild, sid)
 		if err != nil {
@@ -221,7 +223,7 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 		if err != nil {
 			return err
 		}
-		return r.updateMessage(questionMessage(q, sess.Lang, sess))
+		return r.updateMessage(ctx, questionMessage(q, sess.Lang, sess))
 	case actGrade:
 		g, _ := quiz.ParseGrade(c.Arg)
 		res, err := b.q.Grade(ctx, r.actor, sid, g)
@@ -230,12 +232,12 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 		}
 		l := res.Lang
 		text := fmt.Sprintf("%s: **%s** · %s %s", tr(l, "Graded", "已评分"), l.T(strings.ToUpper(string(g[:1]))+string(g[1:])), l.T("Next review"), relTime(res.Card.Due))
-		return r.updateMessage(message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
+		return r.updateMessage(ctx, message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
 	case actForget:
 		if err := b.q.DeleteMember(ctx, r.actor); err != nil {
 			return err
 		}
-		return r.updateMessage(message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+		return r.updateMessage(ctx, message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
 	case actFull:
 		sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
 		if err != nil {
@@ -245,7 +247,7 @@ func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
 		if sess.Private || sess.State != quiz.SessionRevealed {
 			return quiz.Errorf(quiz.EFORBIDDEN, "This answer has not been revealed yet.")
 		}
-		return r.reply(message{Embeds: referenceEmbeds(q, b.q.Lang(ctx, r.actor), ""), Ephemeral: true})
+		return r.reply(ctx, message{Embeds: referenceEmbeds(q, b.q.Lang(ctx, r.actor), ""), Ephemeral: true})
 	case actPage, actConfirm, actCancel, actResolve, actAdd2Open:
 		return b.bankComponent(ctx, r, c)
 	}
@@ -261,18 +263,18 @@ func (b *Bot) modalSubmit(ctx context.Context, r *responder, c customID) error {
 		if err != nil {
 			return err
 		}
-		if err := r.reply(answeredMessage(res, true)); err != nil {
+		if err := r.reply(ctx, answeredMessage(res, true)); err != nil {
 			return err
 		}
 		if res.First && !res.Session.Private && res.Session.Message != 0 {
-			b.scheduleCountEdit(r.actor.Guild, sid)
+			b.scheduleCountEdit(ctx, r.actor.Guild, sid)
 		}
 		return nil
 	case actReportSend:
 		if err := b.q.Report(ctx, r.actor, sid, values["reason"]); err != nil {
 			return err
 		}
-		return r.reply(message{Content: tr(b.q.Lang(ctx, r.actor), "Thanks: the moderators will see your report with /bank reports.", "谢谢！管理员会在 /bank reports 中看到你的报告。"), Ephemeral: true})
+		return r.reply(ctx, message{Content: tr(b.q.Lang(ctx, r.actor), "Thanks: the moderators will see your report with /bank reports.", "谢谢！管理员会在 /bank reports 中看到你的报告。"), Ephemeral: true})
 	}
 	return b.bankModal(ctx, r, c, values)
 }
@@ -311,7 +313,7 @@ func (b *Bot) streak(ctx context.Context, r *responder) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(streakMessage(v, name))
+	return r.reply(ctx, streakMessage(v, name))
 }
 
 func (b *Bot) leaderboard(ctx context.Context, r *responder) error {
@@ -324,7 +326,7 @@ func (b *Bot) leaderboard(ctx context.Context, r *responder) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(leaderboardMessage(entries, board, lang))
+	return r.reply(ctx, leaderboardMessage(entries, board, lang))
 }
 
 func (b *Bot) settings(ctx context.Context, r *responder) error {
@@ -339,7 +341,7 @@ func (b *Bot) settings(ctx context.Context, r *responder) error {
 		if z == "" {
 			z = tr(l, "the server's time zone", "服务器的时区")
 		}
-		return r.reply(message{Content: tr(l, "Your days are now counted in ", "你的每一天现在按此时区计算：") + z + tr(l, ".", "。"), Ephemeral: true})
+		return r.reply(ctx, message{Content: tr(l, "Your days are now counted in ", "你的每一天现在按此时区计算：") + z + tr(l, ".", "。"), Ephemeral: true})
 	case "language":
 		l, err := b.q.SetLanguage(ctx, r.actor, o.str("language"))
 		if err != nil {
@@ -347,16 +349,16 @@ func (b *Bot) settings(ctx context.Context, r *responder) error {
 		}
 		now := b.q.Lang(ctx, r.actor)
 		name := map[quiz.Lang]string{quiz.English: tr(now, "English", "英文"), quiz.Chinese: tr(now, "Chinese", "中文"), "": tr(now, "your Discord language", "你的 Discord 语言")}[l]
-		return r.reply(message{Content: fmt.Sprintf(tr(now, "Questions will be shown in %s.", "题目将以%s显示。"), name), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf(tr(now, "Questions will be shown in %s.", "题目将以%s显示。"), name), Ephemeral: true})
 	case "moderator-role":
 		role := quiz.RoleID(o.id("role"))
 		if err := b.q.SetModeratorRole(ctx, r.actor, role); err != nil {
 			return err
 		}
 		if role == 0 {
-			return r.reply(message{Content: "The moderator role was cleared: only members with Manage Server can moderate.", Ephemeral: true})
+			return r.reply(ctx, message{Content: "The moderator role was cleared: only members with Manage Server can moderate.", Ephemeral: true})
 		}
-		return r.reply(message{Content: fmt.Sprintf("Members with <@&%d> can now moderate the bot.", role), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf("Members with <@&%d> can now moderate the bot.", role), Ephemeral: true})
 	}
 	return quiz.Errorf(quiz.EINVALID, "Unknown setting.")
 }
@@ -374,10 +376,10 @@ func (b *Bot) privacy(ctx context.Context, r *responder) error {
 			return err
 		}
 		name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
-		return r.reply(message{Content: "All the data this bot keeps about you in this server:", Ephemeral: true,
+		return r.reply(ctx, message{Content: "All the data this bot keeps about you in this server:", Ephemeral: true,
 			Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
 	case "delete":
-		return r.reply(message{Content: "This erases your streak, answers and reviews in this server. It cannot be undone.", Ephemeral: true,
+		return r.reply(ctx, message{Content: "This erases your streak, answers and reviews in this server. It cannot be undone.", Ephemeral: true,
 			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 				button(discordgo.DangerButton, "Delete my data", customID{Action: actForget}),
 			}}}})
@@ -401,13 +403,13 @@ func (b *Bot) daily(ctx context.Context, r *responder) error {
 		if err != nil {
 			return err
 		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(quiz.DailyStatus{Daily: d})}, Ephemeral: true})
+		return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(quiz.DailyStatus{Daily: d})}, Ephemeral: true})
 	case "show":
 		st, err := b.q.ShowDaily(ctx, r.actor)
 		if err != nil {
 			return err
 		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
+		return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
 	case "pause", "resume":
 		if _, err := b.q.PauseDaily(ctx, r.actor, sub == "pause"); err != nil {
 			return err
@@ -416,19 +418,19 @@ func (b *Bot) daily(ctx context.Context, r *responder) error {
 		if err != nil {
 			return err
 		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
+		return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
 	case "skip":
 		day, err := b.q.SkipDaily(ctx, r.actor)
 		if err != nil {
 			return err
 		}
-		return r.reply(message{Content: fmt.Sprintf("The daily question of %s will be skipped.", day), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf("The daily question of %s will be skipped.", day), Ephemeral: true})
 	case "now":
 		p, err := b.q.PostDailyNow(ctx, r.actor, b)
 		if err != nil {
 			return err
 		}
-		return r.reply(message{Content: fmt.Sprintf("Posted today's question (%s).", p.QuestionID), Ephemeral: true})
+		return r.reply(ctx, message{Content: fmt.Sprintf("Posted today's question (%s).", p.QuestionID), Ephemeral: true})
 	}
 	return quiz.Errorf(quiz.EINVALID, "Unknown daily command.")
 }
