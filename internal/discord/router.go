@@ -11,10 +11,11 @@ import (
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
-// handler serves one kind of interaction. It answers through r exactly once (the router
-// answers with an error reply if it returns an error before answering).
+// handler serves one interaction once it is routed. It answers through r exactly once (the
+// router answers with an error reply if it returns an error before answering).
 type handler func(ctx context.Context, r *responder) error
 
+// route is a table entry resolved for one interaction.
 type route struct {
 	h handler
 	// how says how to defer if the handler is slow. Discord fixes a message's visibility with
@@ -25,13 +26,14 @@ type route struct {
 type deferKind int
 
 const (
-	deferPrivate deferKind = iota // type 5, ephemeral: a private "thinking…"
+	deferPrivate deferKind = iota // type 5, ephemeral: a private "thinking…" (the default)
 	deferPublic                   // type 5: a public "thinking…"
 	deferUpdate                   // type 6: the handler will update the clicked message
-	deferNever                    // the handler must answer first (a modal, autocomplete)
+	deferNever                    // the handler must answer first (a form, autocomplete)
 )
 
-// onInteraction routes one interaction. discordgo runs each event in its own goroutine.
+// onInteraction serves one interaction: route it, start the defer timer, run the handler, and
+// turn its error into the reply. discordgo runs each event in its own goroutine.
 func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate) {
 	b.mu.Lock()
 	if b.closing {
@@ -54,14 +56,7 @@ func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate
 	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
 		r.timer = time.AfterFunc(b.opts.DeferAfter, func() { r.autoDefer(ctx) })
 	}
-	err := func() (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("discord: handler panic: %v", p)
-			}
-		}()
-		return rt.h(ctx, r)
-	}()
+	err := runHandler(ctx, r, rt.h)
 	r.stopTimer()
 	if err != nil {
 		b.errorReply(ctx, r, err)
@@ -69,6 +64,66 @@ func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate
 		_ = r.ack(ctx)
 	}
 	b.finish(r, err)
+}
+
+// runHandler runs h, turning a panic into an error.
+func runHandler(ctx context.Context, r *responder, h handler) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("discord: handler panic: %v", p)
+		}
+	}()
+	return h(ctx, r)
+}
+
+// route looks an interaction up in the tables: a command (and subcommand) in commandTable, a
+// button or form by its custom id's action in actions. It says how to defer and what to run.
+func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return route{h: b.autocomplete, how: deferNever}, true
+	case discordgo.InteractionApplicationCommand:
+		sub, o := commandOptions(i.ApplicationCommandData())
+		c, s, ok := commandRoute(i.ApplicationCommandData().Name, sub)
+		if !ok {
+			return route{}, false
+		}
+		return route{how: s.deferFor(o), h: func(ctx context.Context, r *responder) error {
+			if c.moderators {
+				// Checked here too, before any form opens: the client may show the command to
+				// anyone whose permissions changed since, and a forged interaction may call it.
+				// The service checks again inside every change.
+				if err := b.q.CheckModerator(ctx, r.actor); err != nil {
+					return err
+				}
+			}
+			return s.run(b, ctx, r, o)
+		}}, true
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		c, a, ok := componentRoute(i)
+		if !ok {
+			return route{}, false
+		}
+		return route{how: a.how, h: func(ctx context.Context, r *responder) error { return a.run(b, ctx, r, c) }}, true
+	}
+	return route{}, false
+}
+
+// componentRoute parses a button's or a form's custom id and finds its action, which must be
+// of the same kind.
+func componentRoute(i *discordgo.Interaction) (customID, action, bool) {
+	form := i.Type == discordgo.InteractionModalSubmit
+	var raw string
+	if form {
+		raw = i.ModalSubmitData().CustomID
+	} else {
+		raw = i.MessageComponentData().CustomID
+	}
+	c, err := parseCustomID(raw)
+	if err != nil || actions[c.Action].form != form {
+		return customID{}, action{}, false
+	}
+	return c, actions[c.Action], true
 }
 
 func (b *Bot) finish(r *responder, err error) {
