@@ -170,15 +170,25 @@ func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 	return b.showAsked(ctx, r, asked)
 }
 
-// closeQuestion reveals a public question now and updates it to its final state.
+// closeQuestion reveals a public question now and updates it to its final state. The click's
+// own response is the one edit of the question message: the reveal it posts queues none.
 func (b *Bot) closeQuestion(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
 	if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
 		b.rememberMessage(ctx, r, sess)
 	}
-	if err := b.q.CloseSession(ctx, r.actor, sid, b); err != nil {
+	pub := &clickPublisher{Bot: b}
+	if err := b.q.CloseSession(ctx, r.actor, sid, pub); err != nil {
 		return err
 	}
+	err := b.showClosed(ctx, r, sid)
+	if err != nil && pub.revealed {
+		b.scheduleCountEdit(ctx, r.actor.Guild, sid) // the question still shows Close: fix it later
+	}
+	return err
+}
+
+func (b *Bot) showClosed(ctx context.Context, r *responder, sid quiz.SessionID) error {
 	sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
 	if err != nil {
 		return err

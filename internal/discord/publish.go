@@ -81,6 +81,19 @@ func (b *Bot) PostReveal(ctx context.Context, p quiz.RevealPost) (quiz.MessageID
 	return id, nil
 }
 
+// clickPublisher publishes for a Close click, whose response updates the question message
+// itself: its reveal queues no edit of that message, so the click edits it once.
+type clickPublisher struct {
+	*Bot
+	revealed bool // the reveal was posted
+}
+
+func (p *clickPublisher) PostReveal(ctx context.Context, post quiz.RevealPost) (quiz.MessageID, error) {
+	id, err := p.post(ctx, post.Channel, revealMessage(post), post.Nonce)
+	p.revealed = p.revealed || err == nil
+	return id, err
+}
+
 // Notify sends a member a direct message, best effort.
 func (b *Bot) Notify(ctx context.Context, _ quiz.GuildID, u quiz.UserID, text string) error {
 	if err := b.lim.wait(ctx); err != nil {
