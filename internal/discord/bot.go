@@ -1,6 +1,3 @@
-// Package discord serves the practice use cases on Discord: slash commands with autocomplete,
-// buttons and modals, and the channel posts the service orders. It is the only package that
-// imports discordgo.
 package discord
 
 import (

@@ -53,8 +53,7 @@ func (b *Bot) review(ctx context.Context, r *responder, _ opts) error {
 	return b.ask(ctx, r, quiz.AskRequest{Review: true, Private: true})
 }
 
-// ask asks a question and shows it: publicly in the channel (remembering the message for the
-// answered count and the reveal), or privately.
+// ask asks the service for a question in this channel and shows it.
 func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error {
 	req.Channel = quiz.ChannelID(parseSnowflake(r.i.ChannelID))
 	asked, err := b.q.Ask(ctx, r.actor, req)
@@ -64,6 +63,8 @@ func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error 
 	return b.showAsked(ctx, r, asked)
 }
 
+// showAsked shows an asked question: publicly in the channel, remembering its message for the
+// answered count and the reveal, or privately.
 func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) error {
 	m := questionMessage(asked.Question, asked.Lang, asked.Session)
 	if asked.Session.Private {

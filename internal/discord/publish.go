@@ -150,6 +150,7 @@ func (b *Bot) scheduleCountEdit(ctx context.Context, g quiz.GuildID, sid quiz.Se
 	}
 }
 
+// editQuestion rewrites a public question message from the session: its count and buttons.
 func (b *Bot) editQuestion(ctx context.Context, g quiz.GuildID, sid quiz.SessionID) {
 	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 	defer cancel()

@@ -42,7 +42,7 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// message is what a handler answers with; the router turns it into the right API call.
+// message is what a handler answers with; the responder turns it into the right API call.
 type message struct {
 	Content    string
 	Embeds     []*discordgo.MessageEmbed
@@ -75,8 +75,8 @@ func button(style discordgo.ButtonStyle, label string, id customID) discordgo.Bu
 	return discordgo.Button{Style: style, Label: truncate(label, 80), CustomID: id.String()}
 }
 
-// questionButtons are the buttons under a question. Public sessions also get Close (reveal
-// now) and Report.
+// questionButtons are the buttons under a question: Answer, Reveal, Next (not on a daily
+// question), Close (public and not yet revealed: reveal now) and Report.
 func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool) []discordgo.MessageComponent {
 	sid := uint64(sess.ID)
 	row := []discordgo.MessageComponent{

@@ -222,7 +222,8 @@ func (r *responder) deliveredPublic() bool {
 	return r.public
 }
 
-// modal opens a modal; it must be the initial response, so handlers call it before any work.
+// modal opens a form; it must be the initial response, so its route never defers and the
+// handler opens it before any slow work.
 func (r *responder) modal(ctx context.Context, d *discordgo.InteractionResponseData) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

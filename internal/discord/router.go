@@ -126,6 +126,7 @@ func componentRoute(i *discordgo.Interaction) (customID, action, bool) {
 	return c, actions[c.Action], true
 }
 
+// finish logs and counts one served interaction.
 func (b *Bot) finish(r *responder, err error) {
 	outcome := "ok"
 	switch c := quiz.ErrorCode(err); {
