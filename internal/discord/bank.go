@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/interviewbot/interviewbot/internal/quiz"
@@ -36,131 +34,86 @@ type Moderation interface {
 const (
 	maxAttachment = 1 << 20 // bank files, as for `bot check`
 	pageSize      = 15
-	draftTTL      = 15 * time.Minute
 )
 
-// drafts hold a question between the two modals of /bank add.
-type drafts struct {
-	mu   sync.Mutex
-	next uint64
-	m    map[uint64]draft
+func (b *Bot) bankList(ctx context.Context, r *responder, o opts) error {
+	return b.listPage(ctx, r, o.str("topic"), 0, false)
 }
 
-type draft struct {
-	q       quiz.Question
-	first   quiz.Lang
-	guild   quiz.GuildID
-	user    quiz.UserID
-	expires time.Time
+// bankPage turns a page of /bank list.
+func (b *Bot) bankPage(ctx context.Context, r *responder, c customID) error {
+	topic, _, _ := strings.Cut(c.Arg, "#")
+	return b.listPage(ctx, r, topic, int(c.ID), true)
 }
 
-func (d *drafts) put(dr draft) uint64 {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.m == nil {
-		d.m = map[uint64]draft{}
-	}
-	for id, x := range d.m {
-		if time.Now().After(x.expires) {
-			delete(d.m, id)
-		}
-	}
-	d.next++
-	dr.expires = time.Now().Add(draftTTL)
-	d.m[d.next] = dr
-	return d.next
-}
-
-func (d *drafts) get(id uint64, a quiz.Actor) (draft, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	dr, ok := d.m[id]
-	if !ok || dr.guild != a.Guild || dr.user != a.User || time.Now().After(dr.expires) {
-		return draft{}, quiz.Errorf(quiz.ENOTFOUND, "This draft expired (drafts last 15 minutes). Run /bank add again.")
-	}
-	return dr, nil
-}
-
-func (d *drafts) drop(id uint64) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	delete(d.m, id)
-}
-
-// requireModerator is checked here too, before any modal opens: the client may show the
-// command to anyone whose permissions were changed since, and a forged interaction may call it.
-// The service checks again inside every change.
-func (b *Bot) requireModerator(ctx context.Context, r *responder) error {
-	return b.q.CheckModerator(ctx, r.actor)
-}
-
-func (b *Bot) bank(ctx context.Context, r *responder) error {
-	if err := b.requireModerator(ctx, r); err != nil {
+func (b *Bot) bankShow(ctx context.Context, r *responder, o opts) error {
+	in, err := b.q.BankQuestion(ctx, r.actor, o.str("id"))
+	if err != nil {
 		return err
 	}
-	sub, o := commandOptions(r.i.ApplicationCommandData())
-	switch sub {
-	case "list":
-		return b.bankList(ctx, r, o.str("topic"), 0, false)
-	case "show":
-		in, err := b.q.BankQuestion(ctx, r.actor, o.str("id"))
-		if err != nil {
-			return err
-		}
-		l := b.q.Lang(ctx, r.actor)
-		embeds := append([]*discordgo.MessageEmbed{questionEmbed(in.Question, l, quiz.Session{}, -1)}, referenceEmbeds(in.Question, l, "")...)
-		state := fmt.Sprintf("Source: %s · version %d", in.Source, in.Version)
-		if in.Disabled {
-			state += " · **disabled**"
-		}
-		return r.reply(message{Content: state, Embeds: embeds, Ephemeral: true})
-	case "add":
-		return b.bankAdd(ctx, r, o)
-	case "edit":
-		in, err := b.q.BankQuestion(ctx, r.actor, o.str("id"))
-		if err != nil {
-			return err
-		}
-		lang := quiz.English
-		if o.str("language") == "zh" {
-			lang = quiz.Chinese
-		}
-		return r.modal(questionModal(customID{Action: actEdit, Session: uint64(in.Version), Arg: string(lang) + "/" + in.Question.ID},
-			"Edit "+in.Question.ID, lang, &in.Question, false))
-	case "disable", "enable":
-		if err := b.q.SetDisabled(ctx, r.actor, o.str("id"), sub == "disable"); err != nil {
-			return err
-		}
-		return r.reply(message{Content: fmt.Sprintf("%s is %sd in this server.", o.str("id"), sub), Ephemeral: true})
-	case "remove":
-		if err := b.q.RemoveQuestion(ctx, r.actor, o.str("id")); err != nil {
-			return err
-		}
-		return r.reply(message{Content: fmt.Sprintf("%s was removed.", o.str("id")), Ephemeral: true})
-	case "export":
-		return b.bankExport(ctx, r, o.str("topic"))
-	case "import":
-		return b.bankImport(ctx, r, o)
-	case "history":
-		hs, err := b.q.QuestionHistory(ctx, r.actor, o.str("id"))
-		if err != nil {
-			return err
-		}
-		var s strings.Builder
-		if len(hs) == 0 {
-			s.WriteString("No changes in this server: it is the shipped text.")
-		}
-		for _, h := range hs {
-			fmt.Fprintf(&s, "v%d · %s · <@%d> · <t:%d:f>\n", h.Version, h.Action, h.By, h.At.Unix())
-		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{infoEmbed("History · "+o.str("id"), s.String())}, Ephemeral: true})
-	case "reports":
-		return b.bankReports(ctx, r)
+	l := b.q.Lang(ctx, r.actor)
+	embeds := append([]*discordgo.MessageEmbed{questionEmbed(in.Question, l, quiz.Session{}, -1)}, referenceEmbeds(in.Question, l, "")...)
+	state := fmt.Sprintf("Source: %s · version %d", in.Source, in.Version)
+	if in.Disabled {
+		state += " · **disabled**"
 	}
-	return quiz.Errorf(quiz.EINVALID, "Unknown bank command.")
+	return r.reply(ctx, message{Content: state, Embeds: embeds, Ephemeral: true})
 }
 
-func (b *Bot) bankList(ctx context.Context, r *responder, topic string, page int, update bool) error {
+func (b *Bot) bankDisable(ctx context.Context, r *responder, o opts) error {
+	return b.setDisabled(ctx, r, o.str("id"), true)
+}
+
+func (b *Bot) bankEnable(ctx context.Context, r *responder, o opts) error {
+	return b.setDisabled(ctx, r, o.str("id"), false)
+}
+
+func (b *Bot) setDisabled(ctx context.Context, r *responder, id string, disabled bool) error {
+	if err := b.q.SetDisabled(ctx, r.actor, id, disabled); err != nil {
+		return err
+	}
+	state := "enabled"
+	if disabled {
+		state = "disabled"
+	}
+	return r.reply(ctx, message{Content: fmt.Sprintf("%s is %s in this server.", id, state), Ephemeral: true})
+}
+
+func (b *Bot) bankRemove(ctx context.Context, r *responder, o opts) error {
+	if err := b.q.RemoveQuestion(ctx, r.actor, o.str("id")); err != nil {
+		return err
+	}
+	return r.reply(ctx, message{Content: fmt.Sprintf("%s was removed.", o.str("id")), Ephemeral: true})
+}
+
+func (b *Bot) bankHistory(ctx context.Context, r *responder, o opts) error {
+	hs, err := b.q.QuestionHistory(ctx, r.actor, o.str("id"))
+	if err != nil {
+		return err
+	}
+	var s strings.Builder
+	if len(hs) == 0 {
+		s.WriteString("No changes in this server: it is the shipped text.")
+	}
+	for _, h := range hs {
+		fmt.Fprintf(&s, "v%d · %s · <@%d> · <t:%d:f>\n", h.Version, h.Action, h.By, h.At.Unix())
+	}
+	return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{infoEmbed("History · "+o.str("id"), s.String())}, Ephemeral: true})
+}
+
+func (b *Bot) bankReports(ctx context.Context, r *responder, _ opts) error {
+	return b.reportsMessage(ctx, r, false)
+}
+
+func (b *Bot) resolveReport(ctx context.Context, r *responder, c customID) error {
+	if err := b.q.ResolveReport(ctx, r.actor, quiz.ReportID(c.ID), "resolved from Discord"); err != nil {
+		return err
+	}
+	return b.reportsMessage(ctx, r, true)
+}
+
+// listPage shows one page of the bank: as a reply, or as an update of the page before.
+func (b *Bot) listPage(ctx context.Context, r *responder, topic string, page int, update bool) error {
 	infos, err := b.q.BankQuestions(ctx, r.actor, topic)
 	if err != nil {
 		return err
@@ -181,22 +134,22 @@ func (b *Bot) bankList(ctx context.Context, r *responder, topic string, page int
 	title := fmt.Sprintf("Bank · %s · page %d/%d · %d questions", cmpOr(topic, "all topics"), page+1, pages, len(infos))
 	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, s.String())}, Ephemeral: true}
 	if pages > 1 {
-		prev := button(discordgo.SecondaryButton, "◀", customID{Action: actPage, Session: uint64(max(page-1, 0)), Arg: topic})
-		next := button(discordgo.SecondaryButton, "▶", customID{Action: actPage, Session: uint64(min(page+1, pages-1)), Arg: topic})
+		prev := button(discordgo.SecondaryButton, "◀", customID{Action: actPage, ID: uint64(max(page-1, 0)), Arg: topic})
+		next := button(discordgo.SecondaryButton, "▶", customID{Action: actPage, ID: uint64(min(page+1, pages-1)), Arg: topic})
 		prev.Disabled, next.Disabled = page == 0, page == pages-1
 		// Two buttons may not share a custom ID: the disabled one gets a distinct one.
 		if prev.Disabled {
-			prev.CustomID = customID{Action: actPage, Session: uint64(page), Arg: topic + "#p"}.String()
+			prev.CustomID = customID{Action: actPage, ID: uint64(page), Arg: topic + "#p"}.String()
 		}
 		if next.Disabled {
-			next.CustomID = customID{Action: actPage, Session: uint64(page), Arg: topic + "#n"}.String()
+			next.CustomID = customID{Action: actPage, ID: uint64(page), Arg: topic + "#n"}.String()
 		}
 		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{prev, next}}}
 	}
 	if update {
-		return r.updateMessage(m)
+		return r.updateMessage(ctx, m)
 	}
-	return r.reply(m)
+	return r.reply(ctx, m)
 }
 
 func cmpOr(s, def string) string {
@@ -204,6 +157,150 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// reportsMessage lists the open reports with Resolve buttons: as a reply, or as an update of
+// the list before.
+func (b *Bot) reportsMessage(ctx context.Context, r *responder, update bool) error {
+	reports, err := b.q.Reports(ctx, r.actor)
+	if err != nil {
+		return err
+	}
+	var s strings.Builder
+	var rows []discordgo.MessageComponent
+	if len(reports) == 0 {
+		s.WriteString("No open reports.")
+	}
+	for i, rep := range reports {
+		if i < 10 {
+			fmt.Fprintf(&s, "**#%d** `%s` by <@%d> <t:%d:R>\n> %s\n", rep.ID, rep.QuestionID, rep.By, rep.At.Unix(), truncate(strings.ReplaceAll(rep.Reason, "\n", " "), 300))
+		}
+		if i < 5 {
+			rows = append(rows, button(discordgo.SuccessButton, fmt.Sprintf("Resolve #%d", rep.ID), customID{Action: actResolve, ID: uint64(rep.ID)}))
+		}
+	}
+	if len(reports) > 10 {
+		fmt.Fprintf(&s, "… and %d more.", len(reports)-10)
+	}
+	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("Reports · %d open", len(reports)), s.String())}, Ephemeral: true,
+		Components: []discordgo.MessageComponent{}}
+	if len(rows) > 0 {
+		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: rows}}
+	}
+	if update {
+		return r.updateMessage(ctx, m)
+	}
+	return r.reply(ctx, m)
+}
+
+func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
+	topic := strings.ToLower(strings.TrimSpace(o.str("topic")))
+	level := quiz.Level(cmpOr(o.str("level"), string(quiz.Mid)))
+	if att := o.str("file"); att != "" {
+		name, data, err := b.attachment(ctx, r, att)
+		if err != nil {
+			return err
+		}
+		t, qs, err := b.opts.Codec.Parse(name, data)
+		if err != nil {
+			if quiz.ErrorCode(err) == quiz.EINTERNAL {
+				return quiz.Errorf(quiz.EINVALID, "%s does not validate:\n%s", name, truncate(err.Error(), 1800))
+			}
+			return err
+		}
+		if len(qs) != 1 || t.Slug != topic {
+			return quiz.Errorf(quiz.EINVALID, "For /bank add, attach %s.yaml with exactly one question (use /bank import for more).", topic)
+		}
+		if err := b.q.AddQuestion(ctx, r.actor, qs[0]); err != nil {
+			return err
+		}
+		return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s.", qs[0].ID, topic), Ephemeral: true})
+	}
+	if !quiz.ValidTopicSlug(topic) {
+		return quiz.Errorf(quiz.EINVALID, "Topic names use a-z, 0-9 and -, up to 32 characters.")
+	}
+	first := b.q.Lang(ctx, r.actor)
+	id := b.drafts.put(draft{q: quiz.Question{Topic: topic, Level: level, Tags: []string{topic}}, first: first, guild: r.actor.Guild, user: r.actor.User})
+	return r.modal(ctx, questionModal(customID{Action: actAdd1, ID: id}, "New question · step 1 of 2", first, nil, true))
+}
+
+func other(l quiz.Lang) quiz.Lang {
+	if l == quiz.Chinese {
+		return quiz.English
+	}
+	return quiz.Chinese
+}
+
+// addFirstLanguage keeps the first form of /bank add in the draft and offers the second.
+func (b *Bot) addFirstLanguage(ctx context.Context, r *responder, c customID) error {
+	dr, err := b.drafts.get(c.ID, r.actor)
+	if err != nil {
+		return err
+	}
+	v := formValues(r)
+	dr.q.ID = strings.TrimSpace(strings.ToLower(v["id"]))
+	if !quiz.ValidQuestionID(dr.q.ID) {
+		return quiz.Errorf(quiz.EINVALID, "The id must use a-z, 0-9 and - only, up to 64 characters.")
+	}
+	setLang(&dr.q, dr.first, v)
+	b.drafts.update(c.ID, dr)
+	second := other(dr.first)
+	return r.reply(ctx, message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
+		Ephemeral: true, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			button(discordgo.PrimaryButton, "Add the "+string(second)+" text", customID{Action: actAdd2Open, ID: c.ID}),
+		}}}})
+}
+
+// openSecondLanguage opens the second form of /bank add.
+func (b *Bot) openSecondLanguage(ctx context.Context, r *responder, c customID) error {
+	dr, err := b.drafts.get(c.ID, r.actor)
+	if err != nil {
+		return err
+	}
+	return r.modal(ctx, questionModal(customID{Action: actAdd2, ID: c.ID}, "New question · step 2 of 2", other(dr.first), nil, false))
+}
+
+// addSecondLanguage completes the draft and adds the question.
+func (b *Bot) addSecondLanguage(ctx context.Context, r *responder, c customID) error {
+	dr, err := b.drafts.get(c.ID, r.actor)
+	if err != nil {
+		return err
+	}
+	setLang(&dr.q, other(dr.first), formValues(r))
+	if err := b.q.AddQuestion(ctx, r.actor, dr.q); err != nil {
+		return err
+	}
+	b.drafts.drop(c.ID)
+	return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s. Members can get it with /interview %s.", dr.q.ID, dr.q.Topic, dr.q.Topic), Ephemeral: true})
+}
+
+// bankEdit opens the edit form of one language, prefilled.
+func (b *Bot) bankEdit(ctx context.Context, r *responder, o opts) error {
+	in, err := b.q.BankQuestion(ctx, r.actor, o.str("id"))
+	if err != nil {
+		return err
+	}
+	lang := quiz.English
+	if o.str("language") == "zh" {
+		lang = quiz.Chinese
+	}
+	return r.modal(ctx, questionModal(customID{Action: actEdit, ID: uint64(in.Version), Arg: string(lang) + "/" + in.Question.ID},
+		"Edit "+in.Question.ID, lang, &in.Question, false))
+}
+
+// saveEdit saves the edit form over the version it was opened on.
+func (b *Bot) saveEdit(ctx context.Context, r *responder, c customID) error {
+	lang, id, _ := strings.Cut(c.Arg, "/")
+	in, err := b.q.BankQuestion(ctx, r.actor, id)
+	if err != nil {
+		return err
+	}
+	q := in.Question.Clone()
+	setLang(&q, quiz.Lang(lang), formValues(r))
+	if err := b.q.EditQuestion(ctx, r.actor, q, int(c.ID)); err != nil {
+		return err
+	}
+	return r.reply(ctx, message{Content: fmt.Sprintf("Saved %s (%s). The previous version is kept: /bank history id:%s.", id, lang, id), Ephemeral: true})
 }
 
 // questionModal asks for one language's texts: the question, answer, key points and follow-ups
@@ -266,166 +363,8 @@ func setLang(q *quiz.Question, l quiz.Lang, v map[string]string) {
 	q.Prompt.EN, q.Answer.EN, q.KeyPoints.EN, q.FollowUps.EN = p, a, k, f
 }
 
-func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
-	topic := strings.ToLower(strings.TrimSpace(o.str("topic")))
-	level := quiz.Level(cmpOr(o.str("level"), string(quiz.Mid)))
-	if att := o.str("file"); att != "" {
-		name, data, err := b.attachment(ctx, r, att)
-		if err != nil {
-			return err
-		}
-		t, qs, err := b.opts.Codec.Parse(name, data)
-		if err != nil {
-			if quiz.ErrorCode(err) == quiz.EINTERNAL {
-				return quiz.Errorf(quiz.EINVALID, "%s does not validate:\n%s", name, truncate(err.Error(), 1800))
-			}
-			return err
-		}
-		if len(qs) != 1 || t.Slug != topic {
-			return quiz.Errorf(quiz.EINVALID, "For /bank add, attach %s.yaml with exactly one question (use /bank import for more).", topic)
-		}
-		if err := b.q.AddQuestion(ctx, r.actor, qs[0]); err != nil {
-			return err
-		}
-		return r.reply(message{Content: fmt.Sprintf("Added %s to %s.", qs[0].ID, topic), Ephemeral: true})
-	}
-	if !quiz.ValidTopicSlug(topic) {
-		return quiz.Errorf(quiz.EINVALID, "Topic names use a-z, 0-9 and -, up to 32 characters.")
-	}
-	first := b.q.Lang(ctx, r.actor)
-	id := b.drafts.put(draft{q: quiz.Question{Topic: topic, Level: level, Tags: []string{topic}}, first: first, guild: r.actor.Guild, user: r.actor.User})
-	return r.modal(questionModal(customID{Action: actAdd1, Session: id}, "New question · step 1 of 2", first, nil, true))
-}
-
-func other(l quiz.Lang) quiz.Lang {
-	if l == quiz.Chinese {
-		return quiz.English
-	}
-	return quiz.Chinese
-}
-
-func (b *Bot) bankModal(ctx context.Context, r *responder, c customID, v map[string]string) error {
-	// Every bank form is a moderator's: a forged submit is refused before anything else.
-	if err := b.requireModerator(ctx, r); err != nil {
-		return err
-	}
-	switch c.Action {
-	case actAdd1:
-		dr, err := b.drafts.get(c.Session, r.actor)
-		if err != nil {
-			return err
-		}
-		dr.q.ID = strings.TrimSpace(strings.ToLower(v["id"]))
-		if !quiz.ValidQuestionID(dr.q.ID) {
-			return quiz.Errorf(quiz.EINVALID, "The id must use a-z, 0-9 and - only, up to 64 characters.")
-		}
-		setLang(&dr.q, dr.first, v)
-		b.drafts.mu.Lock()
-		b.drafts.m[c.Session] = dr
-		b.drafts.mu.Unlock()
-		second := other(dr.first)
-		return r.reply(message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
-			Ephemeral: true, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-				button(discordgo.PrimaryButton, "Add the "+string(second)+" text", customID{Action: actAdd2Open, Session: c.Session}),
-			}}}})
-	case actAdd2:
-		dr, err := b.drafts.get(c.Session, r.actor)
-		if err != nil {
-			return err
-		}
-		setLang(&dr.q, other(dr.first), v)
-		if err := b.q.AddQuestion(ctx, r.actor, dr.q); err != nil {
-			return err
-		}
-		b.drafts.drop(c.Session)
-		return r.reply(message{Content: fmt.Sprintf("Added %s to %s. Members can get it with /interview %s.", dr.q.ID, dr.q.Topic, dr.q.Topic), Ephemeral: true})
-	case actEdit:
-		lang, id, _ := strings.Cut(c.Arg, "/")
-		in, err := b.q.BankQuestion(ctx, r.actor, id)
-		if err != nil {
-			return err
-		}
-		q := in.Question.Clone()
-		setLang(&q, quiz.Lang(lang), v)
-		if err := b.q.EditQuestion(ctx, r.actor, q, int(c.Session)); err != nil {
-			return err
-		}
-		return r.reply(message{Content: fmt.Sprintf("Saved %s (%s). The previous version is kept: /bank history id:%s.", id, lang, id), Ephemeral: true})
-	}
-	return quiz.Errorf(quiz.EINVALID, "Unknown form.")
-}
-
-func (b *Bot) bankComponent(ctx context.Context, r *responder, c customID) error {
-	// Every bank button is a moderator's: a forged click is refused before anything else.
-	if err := b.requireModerator(ctx, r); err != nil {
-		return err
-	}
-	switch c.Action {
-	case actPage:
-		topic, _, _ := strings.Cut(c.Arg, "#")
-		return b.bankList(ctx, r, topic, int(c.Session), true)
-	case actAdd2Open:
-		dr, err := b.drafts.get(c.Session, r.actor)
-		if err != nil {
-			return err
-		}
-		second := other(dr.first)
-		return r.modal(questionModal(customID{Action: actAdd2, Session: c.Session}, "New question · step 2 of 2", second, nil, false))
-	case actConfirm:
-		plan, err := b.q.ApplyImport(ctx, r.actor, c.Session)
-		if err != nil {
-			return err
-		}
-		return r.updateMessage(message{Content: "Imported. " + plan.String(), Components: []discordgo.MessageComponent{}, Ephemeral: true})
-	case actCancel:
-		return r.updateMessage(message{Content: "Import cancelled: nothing changed.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
-	case actResolve:
-		if err := b.q.ResolveReport(ctx, r.actor, quiz.ReportID(c.Session), "resolved from Discord"); err != nil {
-			return err
-		}
-		return b.bankReportsMessage(ctx, r, true)
-	}
-	return quiz.Errorf(quiz.EINVALID, "Unknown button.")
-}
-
-func (b *Bot) bankReports(ctx context.Context, r *responder) error {
-	return b.bankReportsMessage(ctx, r, false)
-}
-
-func (b *Bot) bankReportsMessage(ctx context.Context, r *responder, update bool) error {
-	reports, err := b.q.Reports(ctx, r.actor)
-	if err != nil {
-		return err
-	}
-	var s strings.Builder
-	var rows []discordgo.MessageComponent
-	if len(reports) == 0 {
-		s.WriteString("No open reports.")
-	}
-	for i, rep := range reports {
-		if i < 10 {
-			fmt.Fprintf(&s, "**#%d** `%s` by <@%d> <t:%d:R>\n> %s\n", rep.ID, rep.QuestionID, rep.By, rep.At.Unix(), truncate(strings.ReplaceAll(rep.Reason, "\n", " "), 300))
-		}
-		if i < 5 {
-			rows = append(rows, button(discordgo.SuccessButton, fmt.Sprintf("Resolve #%d", rep.ID), customID{Action: actResolve, Session: uint64(rep.ID)}))
-		}
-	}
-	if len(reports) > 10 {
-		fmt.Fprintf(&s, "… and %d more.", len(reports)-10)
-	}
-	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("Reports · %d open", len(reports)), s.String())}, Ephemeral: true,
-		Components: []discordgo.MessageComponent{}}
-	if len(rows) > 0 {
-		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: rows}}
-	}
-	if update {
-		return r.updateMessage(m)
-	}
-	return r.reply(m)
-}
-
-func (b *Bot) bankExport(ctx context.Context, r *responder, topic string) error {
-	files, err := b.q.ExportBank(ctx, r.actor, b.opts.Codec, topic)
+func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
+	files, err := b.q.ExportBank(ctx, r.actor, b.opts.Codec, o.str("topic"))
 	if err != nil {
 		return err
 	}
@@ -439,7 +378,7 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, topic string) error 
 		if start == 0 {
 			content = fmt.Sprintf("This server's bank: %d topic file(s) in the questions/ format. Edit and re-import with /bank import.", len(files))
 		}
-		if err := r.reply(message{Content: content, Files: fs, Ephemeral: true}); err != nil {
+		if err := r.reply(ctx, message{Content: content, Files: fs, Ephemeral: true}); err != nil {
 			return err
 		}
 	}
@@ -456,13 +395,25 @@ func (b *Bot) bankImport(ctx context.Context, r *responder, o opts) error {
 		return err
 	}
 	if len(plan.Added)+len(plan.Changed)+len(plan.Disabled) == 0 && !plan.NewTopic {
-		return r.reply(message{Content: "No changes: " + plan.String(), Ephemeral: true})
+		return r.reply(ctx, message{Content: "No changes: " + plan.String(), Ephemeral: true})
 	}
-	return r.reply(message{Content: truncate("Preview (nothing changed yet):\n"+plan.String(), maxContent), Ephemeral: true,
+	return r.reply(ctx, message{Content: truncate("Preview (nothing changed yet):\n"+plan.String(), maxContent), Ephemeral: true,
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button(discordgo.SuccessButton, "Apply", customID{Action: actConfirm, Session: plan.ID}),
-			button(discordgo.SecondaryButton, "Cancel", customID{Action: actCancel, Session: plan.ID}),
+			button(discordgo.SuccessButton, "Apply", customID{Action: actConfirm, ID: plan.ID}),
+			button(discordgo.SecondaryButton, "Cancel", customID{Action: actCancel, ID: plan.ID}),
 		}}}})
+}
+
+func (b *Bot) applyImport(ctx context.Context, r *responder, c customID) error {
+	plan, err := b.q.ApplyImport(ctx, r.actor, c.ID)
+	if err != nil {
+		return err
+	}
+	return r.updateMessage(ctx, message{Content: "Imported. " + plan.String(), Components: []discordgo.MessageComponent{}, Ephemeral: true})
+}
+
+func (b *Bot) cancelImport(ctx context.Context, r *responder, _ customID) error {
+	return r.updateMessage(ctx, message{Content: "Import cancelled: nothing changed.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
 
 // attachment downloads an attached file (at most 1 MiB) named by an attachment option.

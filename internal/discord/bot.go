@@ -1,11 +1,7 @@
-// Package discord serves the practice use cases on Discord: slash commands with autocomplete,
-// buttons and modals, and the channel posts the service orders. It is the only package that
-// imports discordgo.
 package discord
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -86,7 +82,9 @@ type Bot struct {
 	obs  Observer
 	opts Options
 	lim  *limiter
-	ctx  context.Context // the bot's lifetime; cancelled after in-flight work drains
+	// done is closed when the bot's lifetime (Open's ctx) ends: it cancels background work,
+	// which outlives the handler that started it.
+	done chan struct{}
 
 	mu       sync.Mutex
 	closing  bool
@@ -137,8 +135,7 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	s.LogLevel = discordgo.LogError
 	s.ShouldReconnectOnError = true
 	b := &Bot{s: s, q: q, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
-		edits: map[editKey]*pendingEdit{}}
-	s.AddHandler(b.onInteraction)
+		edits: map[editKey]*pendingEdit{}, done: make(chan struct{})}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.mu.Lock()
 		b.ready = true
@@ -168,10 +165,13 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	return b, nil
 }
 
-// Open connects to the gateway and registers the commands in one bulk overwrite. ctx is the
-// bot's lifetime: background work stops when it ends.
+// Open connects to the gateway and registers the commands in one bulk overwrite. Call it once.
+// ctx is the bot's lifetime: every interaction is served with it, and background work stops
+// when it ends, so it should outlive Close.
 func (b *Bot) Open(ctx context.Context) error {
-	b.ctx = ctx
+	// Registered before connecting, so no interaction arrives before its handler.
+	b.s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { b.onInteraction(ctx, ic) })
+	context.AfterFunc(ctx, func() { close(b.done) })
 	if err := b.s.Open(); err != nil {
 		return fmt.Errorf("discord: connect: %w", err)
 	}
@@ -228,76 +228,32 @@ func (b *Bot) Close() error {
 	return b.s.Close()
 }
 
-// onInteraction routes one interaction. discordgo runs each event in its own goroutine.
-func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+// background runs fn after a handler, owned by the bot: Close waits for it. fn's ctx keeps
+// parent's values but not its cancellation (the handler's or a scheduler pass's context may end
+// first); it ends when the bot's lifetime does. Nothing starts once the bot is closing: then
+// background reports false.
+func (b *Bot) background(parent context.Context, fn func(ctx context.Context)) bool {
 	b.mu.Lock()
 	if b.closing {
 		b.mu.Unlock()
-		return // no new work during shutdown; Discord shows the member a failure, nothing is half-done
-	}
-	b.inflight.Add(1)
-	b.mu.Unlock()
-	defer b.inflight.Done()
-
-	i := ic.Interaction
-	r := &responder{b: b, i: i, actor: actorOf(i), start: time.Now(), name: interactionName(i)}
-	rt, ok := b.route(i)
-	r.how = rt.how
-	if !ok {
-		b.errorReply(r, quiz.Errorf(quiz.EINVALID, "This button or command is not known (it may be from an older version). Try the command again."))
-		b.finish(r, errors.New("unknown"))
-		return
-	}
-	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-		r.timer = time.AfterFunc(b.opts.DeferAfter, r.autoDefer)
-	}
-	ctx := b.ctx
-	err := func() (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("discord: handler panic: %v", p)
-			}
-		}()
-		return rt.h(ctx, r)
-	}()
-	r.stopTimer()
-	if err != nil {
-		b.errorReply(r, err)
-	} else if !r.answered() {
-		_ = r.ack()
-	}
-	b.finish(r, err)
-}
-
-// background runs fn after a handler, owned by the bot: Close waits for it. Nothing starts
-// once the bot is closing.
-func (b *Bot) background(fn func(ctx context.Context)) {
-	b.mu.Lock()
-	if b.closing {
-		b.mu.Unlock()
-		return
+		return false
 	}
 	b.bg.Add(1)
 	b.mu.Unlock()
 	go func() {
 		defer b.bg.Done()
-		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
 		defer cancel()
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			select {
+			case <-b.done:
+				cancel()
+			case <-stop:
+			}
+		}()
 		fn(ctx)
 	}()
-}
-
-func (b *Bot) finish(r *responder, err error) {
-	outcome := "ok"
-	switch c := quiz.ErrorCode(err); {
-	case err == nil:
-	case c == quiz.EINTERNAL:
-		outcome = "error"
-	default:
-		outcome = c
-	}
-	b.obs.Interaction(r.name, outcome, r.acked)
-	b.log.Info("interaction", "interaction_id", r.i.ID, "command", r.name, "outcome", outcome,
-		"guild_id", r.actor.Guild, "user_id", r.actor.User, "latency_ms", time.Since(r.start).Milliseconds(),
-		"ack_ms", r.acked.Milliseconds(), "deferred", r.didDefer)
+	return true
 }

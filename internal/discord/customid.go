@@ -4,44 +4,23 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-
-	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
 // Custom IDs carry ids only, never state, plus a version, so buttons keep working after a
-// restart: "v1:<action>:<session>[:<arg>]".
+// restart or an upgrade: "v1:<action>:<id>[:<arg>]". The actions are the keys of actions.
 const customIDVersion = "v1"
 
-// Component and modal actions.
-const (
-	actAnswer     = "answer"  // button: open the answer modal
-	actSubmit     = "submit"  // modal: the answer
-	actReveal     = "reveal"  // button: show the reference answer privately
-	actNext       = "next"    // button: another question on the same topic
-	actClose      = "close"   // button: reveal publicly now
-	actGrade      = "grade"   // button: self-grade, arg = grade
-	actReport     = "report"  // button: open the report modal
-	actReportSend = "rsubmit" // modal: the report
-	actPage       = "page"    // button: bank list paging, session = page, arg = topic
-	actConfirm    = "confirm" // button: apply a pending import, session = import id
-	actCancel     = "cancel"  // button: drop a pending import
-	actResolve    = "resolve" // button: resolve a report, session = report id
-	actForget     = "forget"  // button: confirm /privacy delete
-	actAdd1       = "add1"    // modal: /bank add, first language; session = draft id
-	actAdd2Open   = "add2"    // button: open the second-language modal; session = draft id
-	actAdd2       = "add2m"   // modal: /bank add, second language; session = draft id
-	actEdit       = "edit"    // modal: /bank edit; session = version, arg = lang/id
-	actFull       = "full"    // button under a public reveal: the full reference answer, privately
-)
-
+// customID is what a button or form carries back to the bot.
 type customID struct {
-	Action  string
-	Session uint64
-	Arg     string
+	Action string // a key of actions
+	// ID is the number the action is about: a session, a page, an import, a report, a draft or
+	// a question version; each action's constant says which.
+	ID  uint64
+	Arg string // optional text, checked by the action's arg rule
 }
 
 func (c customID) String() string {
-	s := customIDVersion + ":" + c.Action + ":" + strconv.FormatUint(c.Session, 10)
+	s := customIDVersion + ":" + c.Action + ":" + strconv.FormatUint(c.ID, 10)
 	if c.Arg != "" {
 		s += ":" + c.Arg
 	}
@@ -50,33 +29,27 @@ func (c customID) String() string {
 
 var errBadCustomID = errors.New("discord: unknown custom id")
 
-// parseCustomID parses a custom ID sent back by Discord. Anything not ours (an old version,
-// another bot's format, a forged value) is an error.
+// parseCustomID parses a custom ID sent back by Discord against the actions table. Anything not
+// ours (an unknown version or action, a bad argument, another bot's format, a forged value) is
+// an error.
 func parseCustomID(s string) (customID, error) {
 	if len(s) > 100 {
 		return customID{}, errBadCustomID
 	}
 	parts := strings.SplitN(s, ":", 4)
-	if len(parts) < 3 || parts[0] != customIDVersion || parts[1] == "" {
+	if len(parts) < 3 || parts[0] != customIDVersion {
 		return customID{}, errBadCustomID
 	}
 	id, err := strconv.ParseUint(parts[2], 10, 64)
 	if err != nil {
 		return customID{}, errBadCustomID
 	}
-	c := customID{Action: parts[1], Session: id}
+	c := customID{Action: parts[1], ID: id}
 	if len(parts) == 4 {
 		c.Arg = parts[3]
 	}
-	switch c.Action {
-	case actAnswer, actSubmit, actReveal, actNext, actClose, actReport, actReportSend, actConfirm, actCancel, actResolve,
-		actForget, actAdd1, actAdd2Open, actAdd2, actEdit, actFull:
-	case actGrade:
-		if _, ok := quiz.ParseGrade(c.Arg); !ok {
-			return customID{}, errBadCustomID
-		}
-	case actPage:
-	default:
+	a, ok := actions[c.Action]
+	if !ok || (a.arg != nil && !a.arg(c.Arg)) {
 		return customID{}, errBadCustomID
 	}
 	return c, nil

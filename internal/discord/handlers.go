@@ -5,78 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
-
-// route picks the handler for an interaction, by command name or by the action in a custom
-// ID, and how to defer it if it is slow.
-func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
-	switch i.Type {
-	case discordgo.InteractionApplicationCommandAutocomplete:
-		return route{h: b.autocomplete, how: deferNever}, true
-	case discordgo.InteractionApplicationCommand:
-		d := i.ApplicationCommandData()
-		switch d.Name {
-		case "interview":
-			how := deferPublic
-			if _, o := commandOptions(d); o.boolean("private") {
-				how = deferPrivate
-			}
-			return route{h: b.interview, how: how}, true
-		case "leaderboard":
-			return route{h: b.leaderboard, how: deferPublic}, true
-		case "review":
-			return route{h: b.review}, true
-		case "streak":
-			return route{h: b.streak}, true
-		case "settings":
-			return route{h: b.settings}, true
-		case "privacy":
-			return route{h: b.privacy}, true
-		case "daily":
-			return route{h: b.daily}, true
-		case "bank":
-			// /bank add and edit open a form, which must be the first response.
-			how := deferPrivate
-			if sub, o := commandOptions(d); sub == "edit" || (sub == "add" && o.str("file") == "") {
-				how = deferNever
-			}
-			return route{h: b.bank, how: how}, true
-		}
-	case discordgo.InteractionMessageComponent:
-		c, err := parseCustomID(i.MessageComponentData().CustomID)
-		if err != nil {
-			return route{}, false
-		}
-		h := func(ctx context.Context, r *responder) error { return b.component(ctx, r, c) }
-		how := deferPrivate
-		switch c.Action {
-		case actAnswer, actReport, actAdd2Open:
-			how = deferNever // these open a form
-		case actClose, actGrade, actForget, actPage, actConfirm, actCancel, actResolve:
-			how = deferUpdate // these update the message the button is on
-		}
-		return route{h: h, how: how}, true
-	case discordgo.InteractionModalSubmit:
-		c, err := parseCustomID(i.ModalSubmitData().CustomID)
-		if err != nil {
-			return route{}, false
-		}
-		h := func(ctx context.Context, r *responder) error { return b.modalSubmit(ctx, r, c) }
-		return route{h: h, how: deferPrivate}, true
-	}
-	return route{}, false
-}
 
 func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 	d := r.i.ApplicationCommandData()
 	_, o := commandOptions(d)
 	f, ok := o.focused()
 	if !ok {
-		return r.choices(nil)
+		return r.choices(ctx, nil)
 	}
 	typed, _ := f.Value.(string)
 	var cs []*discordgo.ApplicationCommandOptionChoice
@@ -103,20 +42,18 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: id, Value: id})
 		}
 	}
-	return r.choices(cs)
+	return r.choices(ctx, cs)
 }
 
-func (b *Bot) interview(ctx context.Context, r *responder) error {
-	_, o := commandOptions(r.i.ApplicationCommandData())
+func (b *Bot) interview(ctx context.Context, r *responder, o opts) error {
 	return b.ask(ctx, r, quiz.AskRequest{Topic: o.str("topic"), Private: o.boolean("private")})
 }
 
-func (b *Bot) review(ctx context.Context, r *responder) error {
+func (b *Bot) review(ctx context.Context, r *responder, _ opts) error {
 	return b.ask(ctx, r, quiz.AskRequest{Review: true, Private: true})
 }
 
-// ask asks a question and shows it: publicly in the channel (remembering the message for the
-// answered count and the reveal), or privately.
+// ask asks the service for a question in this channel and shows it.
 func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error {
 	req.Channel = quiz.ChannelID(parseSnowflake(r.i.ChannelID))
 	asked, err := b.q.Ask(ctx, r.actor, req)
@@ -126,12 +63,14 @@ func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error 
 	return b.showAsked(ctx, r, asked)
 }
 
+// showAsked shows an asked question: publicly in the channel, remembering its message for the
+// answered count and the reveal, or privately.
 func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) error {
 	m := questionMessage(asked.Question, asked.Lang, asked.Session)
 	if asked.Session.Private {
-		return r.reply(m)
+		return r.reply(ctx, m)
 	}
-	posted, err := r.replyPosted(m)
+	posted, err := r.replyPosted(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -141,7 +80,9 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) err
 	}
 	if r.deliveredPublic() {
 		// Deferred first (a slow moment): read the message back, after the handler.
-		b.background(func(ctx context.Context) {
+		b.background(ctx, func(ctx context.Context) {
+			ctx, cancel := context.WithTimeout(ctx, replyTimeout)
+			defer cancel()
 			msg, err := b.s.InteractionResponse(r.i, discordgo.WithContext(ctx))
 			if err != nil {
 				b.log.Warn("could not read back a posted question", "session_id", asked.Session.ID, "err", r.redact(err))
@@ -168,119 +109,139 @@ func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Sessi
 	}
 }
 
-func (b *Bot) component(ctx context.Context, r *responder, c customID) error {
-	sid := quiz.SessionID(c.Session)
-	switch c.Action {
-	case actAnswer:
-		sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
-		if err != nil {
-			return err
-		}
-		if err := r.modal(answerModal(q, b.q.Lang(ctx, r.actor), sid)); err != nil {
-			return err
-		}
+// openAnswer opens the answer form.
+func (b *Bot) openAnswer(ctx context.Context, r *responder, c customID) error {
+	sid := quiz.SessionID(c.ID)
+	sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
+	if err != nil {
+		return err
+	}
+	if err := r.modal(ctx, answerModal(q, b.q.Lang(ctx, r.actor), sid)); err != nil {
+		return err
+	}
+	b.rememberMessage(ctx, r, sess)
+	return nil
+}
+
+// submitAnswer records an answer and shows the reference answer privately.
+func (b *Bot) submitAnswer(ctx context.Context, r *responder, c customID) error {
+	sid := quiz.SessionID(c.ID)
+	res, err := b.q.Answer(ctx, r.actor, sid, formValues(r)["answer"])
+	if err != nil {
+		return err
+	}
+	if err := r.reply(ctx, answeredMessage(res, true)); err != nil {
+		return err
+	}
+	if res.First && !res.Session.Private && res.Session.Message != 0 {
+		b.scheduleCountEdit(ctx, r.actor.Guild, sid)
+	}
+	return nil
+}
+
+// reveal shows the reference answer to the clicker, privately.
+func (b *Bot) reveal(ctx context.Context, r *responder, c customID) error {
+	sid := quiz.SessionID(c.ID)
+	if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
 		b.rememberMessage(ctx, r, sess)
-		return nil
-	case actReport:
-		if _, _, err := b.q.Session(ctx, r.actor.Guild, sid); err != nil {
-			return err
-		}
-		return r.modal(reportModal(b.q.Lang(ctx, r.actor), sid))
-	case actReveal:
-		if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
-			b.rememberMessage(ctx, r, sess)
-		}
-		res, err := b.q.Reveal(ctx, r.actor, sid)
-		if err != nil {
-			return err
-		}
-		return r.reply(answeredMessage(res, false))
-	case actNext:
-		sess, _, err := b.q.Session(ctx, r.actor.Guild, sid)
-		if err != nil {
-			return err
-		}
-		// Only the asker's Next posts publicly; anyone else continues privately.
-		private := sess.Private || sess.OpenedBy != r.actor.User
-		if !private {
-			r.setDefer(deferPublic)
-		}
-		asked, err := b.q.Next(ctx, r.actor, sid, quiz.AskRequest{Channel: quiz.ChannelID(parseSnowflake(r.i.ChannelID)), Private: private})
-		if err != nil {
-			return err
-		}
-		return b.showAsked(ctx, r, asked)
-	case actClose:
-		if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
-			b.rememberMessage(ctx, r, sess)
-		}
-		if err := b.q.CloseSession(ctx, r.actor, sid, b); err != nil {
-			return err
-		}
-		sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
-		if err != nil {
-			return err
-		}
-		return r.updateMessage(questionMessage(q, sess.Lang, sess))
-	case actGrade:
-		g, _ := quiz.ParseGrade(c.Arg)
-		res, err := b.q.Grade(ctx, r.actor, sid, g)
-		if err != nil {
-			return err
-		}
-		l := res.Lang
-		text := fmt.Sprintf("%s: **%s** · %s %s", tr(l, "Graded", "已评分"), l.T(strings.ToUpper(string(g[:1]))+string(g[1:])), l.T("Next review"), relTime(res.Card.Due))
-		return r.updateMessage(message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
-	case actForget:
-		if err := b.q.DeleteMember(ctx, r.actor); err != nil {
-			return err
-		}
-		return r.updateMessage(message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
-	case actFull:
-		sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
-		if err != nil {
-			return err
-		}
-		// Only a publicly revealed question has a Full answer button; anything else is forged.
-		if sess.Private || sess.State != quiz.SessionRevealed {
-			return quiz.Errorf(quiz.EFORBIDDEN, "This answer has not been revealed yet.")
-		}
-		return r.reply(message{Embeds: referenceEmbeds(q, b.q.Lang(ctx, r.actor), ""), Ephemeral: true})
-	case actPage, actConfirm, actCancel, actResolve, actAdd2Open:
-		return b.bankComponent(ctx, r, c)
 	}
-	return quiz.Errorf(quiz.EINVALID, "Unknown button.")
+	res, err := b.q.Reveal(ctx, r.actor, sid)
+	if err != nil {
+		return err
+	}
+	return r.reply(ctx, answeredMessage(res, false))
 }
 
-func (b *Bot) modalSubmit(ctx context.Context, r *responder, c customID) error {
-	sid := quiz.SessionID(c.Session)
-	values := modalValues(r.i.ModalSubmitData())
-	switch c.Action {
-	case actSubmit:
-		res, err := b.q.Answer(ctx, r.actor, sid, values["answer"])
-		if err != nil {
-			return err
-		}
-		if err := r.reply(answeredMessage(res, true)); err != nil {
-			return err
-		}
-		if res.First && !res.Session.Private && res.Session.Message != 0 {
-			b.scheduleCountEdit(r.actor.Guild, sid)
-		}
-		return nil
-	case actReportSend:
-		if err := b.q.Report(ctx, r.actor, sid, values["reason"]); err != nil {
-			return err
-		}
-		return r.reply(message{Content: tr(b.q.Lang(ctx, r.actor), "Thanks: the moderators will see your report with /bank reports.", "谢谢！管理员会在 /bank reports 中看到你的报告。"), Ephemeral: true})
+// next asks another question on the same topic.
+func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
+	sid := quiz.SessionID(c.ID)
+	sess, _, err := b.q.Session(ctx, r.actor.Guild, sid)
+	if err != nil {
+		return err
 	}
-	return b.bankModal(ctx, r, c, values)
+	// Only the asker's Next posts publicly; anyone else continues privately.
+	private := sess.Private || sess.OpenedBy != r.actor.User
+	if !private {
+		r.setDefer(deferPublic)
+	}
+	asked, err := b.q.Next(ctx, r.actor, sid, quiz.AskRequest{Channel: quiz.ChannelID(parseSnowflake(r.i.ChannelID)), Private: private})
+	if err != nil {
+		return err
+	}
+	return b.showAsked(ctx, r, asked)
 }
 
-// modalValues collects text inputs by custom ID.
-func modalValues(d discordgo.ModalSubmitInteractionData) map[string]string {
+// closeQuestion reveals a public question now and updates it to its final state. The click's
+// own response is the one edit of the question message: the reveal it posts queues none.
+func (b *Bot) closeQuestion(ctx context.Context, r *responder, c customID) error {
+	sid := quiz.SessionID(c.ID)
+	if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
+		b.rememberMessage(ctx, r, sess)
+	}
+	pub := &clickPublisher{Bot: b}
+	if err := b.q.CloseSession(ctx, r.actor, sid, pub); err != nil {
+		return err
+	}
+	err := b.showClosed(ctx, r, sid)
+	if err != nil && pub.revealed {
+		b.scheduleCountEdit(ctx, r.actor.Guild, sid) // the question still shows Close: fix it later
+	}
+	return err
+}
+
+func (b *Bot) showClosed(ctx context.Context, r *responder, sid quiz.SessionID) error {
+	sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
+	if err != nil {
+		return err
+	}
+	return r.updateMessage(ctx, questionMessage(q, sess.Lang, sess))
+}
+
+// grade records a self-grade and replaces the grade buttons with the next review date.
+func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
+	g, _ := quiz.ParseGrade(c.Arg)
+	res, err := b.q.Grade(ctx, r.actor, quiz.SessionID(c.ID), g)
+	if err != nil {
+		return err
+	}
+	l := res.Lang
+	text := fmt.Sprintf("%s: **%s** · %s %s", tr(l, "Graded", "已评分"), l.T(strings.ToUpper(string(g[:1]))+string(g[1:])), l.T("Next review"), relTime(res.Card.Due))
+	return r.updateMessage(ctx, message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
+}
+
+// openReport opens the form for reporting a wrong question.
+func (b *Bot) openReport(ctx context.Context, r *responder, c customID) error {
+	sid := quiz.SessionID(c.ID)
+	if _, _, err := b.q.Session(ctx, r.actor.Guild, sid); err != nil {
+		return err
+	}
+	return r.modal(ctx, reportModal(b.q.Lang(ctx, r.actor), sid))
+}
+
+func (b *Bot) sendReport(ctx context.Context, r *responder, c customID) error {
+	if err := b.q.Report(ctx, r.actor, quiz.SessionID(c.ID), formValues(r)["reason"]); err != nil {
+		return err
+	}
+	return r.reply(ctx, message{Content: tr(b.q.Lang(ctx, r.actor), "Thanks: the moderators will see your report with /bank reports.", "谢谢！管理员会在 /bank reports 中看到你的报告。"), Ephemeral: true})
+}
+
+// fullAnswer shows the whole reference answer of a publicly revealed question, privately.
+func (b *Bot) fullAnswer(ctx context.Context, r *responder, c customID) error {
+	sess, q, err := b.q.Session(ctx, r.actor.Guild, quiz.SessionID(c.ID))
+	if err != nil {
+		return err
+	}
+	// Only a publicly revealed question has a Full answer button; anything else is forged.
+	if sess.Private || sess.State != quiz.SessionRevealed {
+		return quiz.Errorf(quiz.EFORBIDDEN, "This answer has not been revealed yet.")
+	}
+	return r.reply(ctx, message{Embeds: referenceEmbeds(q, b.q.Lang(ctx, r.actor), ""), Ephemeral: true})
+}
+
+// formValues collects a submitted form's text inputs by custom ID.
+func formValues(r *responder) map[string]string {
 	out := map[string]string{}
-	for _, row := range d.Components {
+	for _, row := range r.i.ModalSubmitData().Components {
 		ar, ok := row.(*discordgo.ActionsRow)
 		if !ok {
 			continue
@@ -294,8 +255,7 @@ func modalValues(d discordgo.ModalSubmitInteractionData) map[string]string {
 	return out
 }
 
-func (b *Bot) streak(ctx context.Context, r *responder) error {
-	_, o := commandOptions(r.i.ApplicationCommandData())
+func (b *Bot) streak(ctx context.Context, r *responder, o opts) error {
 	who := r.actor.User
 	name := r.actor.Name
 	if id := o.id("member"); id != 0 {
@@ -311,11 +271,10 @@ func (b *Bot) streak(ctx context.Context, r *responder) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(streakMessage(v, name))
+	return r.reply(ctx, streakMessage(v, name))
 }
 
-func (b *Bot) leaderboard(ctx context.Context, r *responder) error {
-	_, o := commandOptions(r.i.ApplicationCommandData())
+func (b *Bot) leaderboard(ctx context.Context, r *responder, o opts) error {
 	board := quiz.BoardStreak
 	if o.str("board") == "month" {
 		board = quiz.BoardMonth
@@ -324,148 +283,68 @@ func (b *Bot) leaderboard(ctx context.Context, r *responder) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(leaderboardMessage(entries, board, lang))
+	return r.reply(ctx, leaderboardMessage(entries, board, lang))
 }
 
-func (b *Bot) settings(ctx context.Context, r *responder) error {
-	sub, o := commandOptions(r.i.ApplicationCommandData())
-	switch sub {
-	case "timezone":
-		z, err := b.q.SetTimezone(ctx, r.actor, o.str("zone"))
-		if err != nil {
-			return err
-		}
-		l := b.q.Lang(ctx, r.actor)
-		if z == "" {
-			z = tr(l, "the server's time zone", "服务器的时区")
-		}
-		return r.reply(message{Content: tr(l, "Your days are now counted in ", "你的每一天现在按此时区计算：") + z + tr(l, ".", "。"), Ephemeral: true})
-	case "language":
-		l, err := b.q.SetLanguage(ctx, r.actor, o.str("language"))
-		if err != nil {
-			return err
-		}
-		now := b.q.Lang(ctx, r.actor)
-		name := map[quiz.Lang]string{quiz.English: tr(now, "English", "英文"), quiz.Chinese: tr(now, "Chinese", "中文"), "": tr(now, "your Discord language", "你的 Discord 语言")}[l]
-		return r.reply(message{Content: fmt.Sprintf(tr(now, "Questions will be shown in %s.", "题目将以%s显示。"), name), Ephemeral: true})
-	case "moderator-role":
-		role := quiz.RoleID(o.id("role"))
-		if err := b.q.SetModeratorRole(ctx, r.actor, role); err != nil {
-			return err
-		}
-		if role == 0 {
-			return r.reply(message{Content: "The moderator role was cleared: only members with Manage Server can moderate.", Ephemeral: true})
-		}
-		return r.reply(message{Content: fmt.Sprintf("Members with <@&%d> can now moderate the bot.", role), Ephemeral: true})
-	}
-	return quiz.Errorf(quiz.EINVALID, "Unknown setting.")
-}
-
-func (b *Bot) privacy(ctx context.Context, r *responder) error {
-	sub, _ := commandOptions(r.i.ApplicationCommandData())
-	switch sub {
-	case "export":
-		e, err := b.q.ExportMember(ctx, r.actor)
-		if err != nil {
-			return err
-		}
-		data, err := json.MarshalIndent(e, "", "  ")
-		if err != nil {
-			return err
-		}
-		name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
-		return r.reply(message{Content: "All the data this bot keeps about you in this server:", Ephemeral: true,
-			Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
-	case "delete":
-		return r.reply(message{Content: "This erases your streak, answers and reviews in this server. It cannot be undone.", Ephemeral: true,
-			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-				button(discordgo.DangerButton, "Delete my data", customID{Action: actForget}),
-			}}}})
-	}
-	return quiz.Errorf(quiz.EINVALID, "Unknown privacy command.")
-}
-
-func (b *Bot) daily(ctx context.Context, r *responder) error {
-	if err := b.requireModerator(ctx, r); err != nil {
+func (b *Bot) setTimezone(ctx context.Context, r *responder, o opts) error {
+	z, err := b.q.SetTimezone(ctx, r.actor, o.str("zone"))
+	if err != nil {
 		return err
 	}
-	sub, o := commandOptions(r.i.ApplicationCommandData())
-	switch sub {
-	case "setup":
-		req := quiz.DailyRequest{Channel: quiz.ChannelID(o.id("channel")), At: o.str("time"), TZ: o.str("timezone"),
-			Topics: o.str("topics"), Days: o.str("days"), Role: quiz.RoleID(o.id("role"))}
-		if h, ok := o.number("reveal_after"); ok {
-			req.RevealAfter = time.Duration(h * float64(time.Hour))
-		}
-		d, err := b.q.SetupDaily(ctx, r.actor, req)
-		if err != nil {
-			return err
-		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(quiz.DailyStatus{Daily: d})}, Ephemeral: true})
-	case "show":
-		st, err := b.q.ShowDaily(ctx, r.actor)
-		if err != nil {
-			return err
-		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
-	case "pause", "resume":
-		if _, err := b.q.PauseDaily(ctx, r.actor, sub == "pause"); err != nil {
-			return err
-		}
-		st, err := b.q.ShowDaily(ctx, r.actor)
-		if err != nil {
-			return err
-		}
-		return r.reply(message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true})
-	case "skip":
-		day, err := b.q.SkipDaily(ctx, r.actor)
-		if err != nil {
-			return err
-		}
-		return r.reply(message{Content: fmt.Sprintf("The daily question of %s will be skipped.", day), Ephemeral: true})
-	case "now":
-		p, err := b.q.PostDailyNow(ctx, r.actor, b)
-		if err != nil {
-			return err
-		}
-		return r.reply(message{Content: fmt.Sprintf("Posted today's question (%s).", p.QuestionID), Ephemeral: true})
+	l := b.q.Lang(ctx, r.actor)
+	if z == "" {
+		z = tr(l, "the server's time zone", "服务器的时区")
 	}
-	return quiz.Errorf(quiz.EINVALID, "Unknown daily command.")
+	return r.reply(ctx, message{Content: tr(l, "Your days are now counted in ", "你的每一天现在按此时区计算：") + z + tr(l, ".", "。"), Ephemeral: true})
 }
 
-func dailyEmbed(st quiz.DailyStatus) *discordgo.MessageEmbed {
-	d := st.Daily
-	topics := "all topics"
-	if len(d.Topics) > 0 {
-		topics = strings.Join(d.Topics, ", ")
+func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
+	l, err := b.q.SetLanguage(ctx, r.actor, o.str("language"))
+	if err != nil {
+		return err
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Channel: <#%d>\nTime: %s %s, %s\nTopics: %s\n", d.Channel, d.At, d.TZ, quiz.WeekdayNames(d.Weekdays), topics)
-	reveal := d.RevealAfter
-	if reveal == 0 {
-		reveal = quiz.DefaultDailyRevealAfter
+	now := b.q.Lang(ctx, r.actor)
+	name := map[quiz.Lang]string{quiz.English: tr(now, "English", "英文"), quiz.Chinese: tr(now, "Chinese", "中文"), "": tr(now, "your Discord language", "你的 Discord 语言")}[l]
+	return r.reply(ctx, message{Content: fmt.Sprintf(tr(now, "Questions will be shown in %s.", "题目将以%s显示。"), name), Ephemeral: true})
+}
+
+func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {
+	role := quiz.RoleID(o.id("role"))
+	if err := b.q.SetModeratorRole(ctx, r.actor, role); err != nil {
+		return err
 	}
-	fmt.Fprintf(&b, "Answer posted after: %s\n", reveal)
-	if d.Role != 0 {
-		fmt.Fprintf(&b, "Mentions: <@&%d>\n", d.Role)
+	if role == 0 {
+		return r.reply(ctx, message{Content: "The moderator role was cleared: only members with Manage Server can moderate.", Ephemeral: true})
 	}
-	switch {
-	case d.Paused && d.PauseReason != "":
-		fmt.Fprintf(&b, "**Paused:** %s Fix it and /daily resume, or /daily setup with another channel.\n", d.PauseReason)
-	case d.Paused:
-		b.WriteString("**Paused.** /daily resume to start again.\n")
-	case !st.Next.IsZero():
-		fmt.Fprintf(&b, "Next post: %s (<t:%d:F>)\n", relTime(st.Next), st.Next.Unix())
+	return r.reply(ctx, message{Content: fmt.Sprintf("Members with <@&%d> can now moderate the bot.", role), Ephemeral: true})
+}
+
+func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
+	e, err := b.q.ExportMember(ctx, r.actor)
+	if err != nil {
+		return err
 	}
-	if d.Skip != 0 {
-		fmt.Fprintf(&b, "Skipping: %s\n", d.Skip)
+	data, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		return err
 	}
-	if st.Last != nil {
-		fmt.Fprintf(&b, "Last: %s, %s", st.Last.Day, st.Last.State)
-		if st.Last.Note != "" {
-			fmt.Fprintf(&b, " (%s)", st.Last.Note)
-		}
-		b.WriteString("\n")
+	name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
+	return r.reply(ctx, message{Content: "All the data this bot keeps about you in this server:", Ephemeral: true,
+		Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
+}
+
+// confirmDelete asks before /privacy delete erases anything; the button does it.
+func (b *Bot) confirmDelete(ctx context.Context, r *responder, _ opts) error {
+	return r.reply(ctx, message{Content: "This erases your streak, answers and reviews in this server. It cannot be undone.", Ephemeral: true,
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			button(discordgo.DangerButton, "Delete my data", customID{Action: actForget}),
+		}}}})
+}
+
+// forget erases the member's data in this server, confirmed by the button.
+func (b *Bot) forget(ctx context.Context, r *responder, _ customID) error {
+	if err := b.q.DeleteMember(ctx, r.actor); err != nil {
+		return err
 	}
-	return infoEmbed("Daily question", b.String())
+	return r.updateMessage(ctx, message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }

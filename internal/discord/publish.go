@@ -76,9 +76,22 @@ func (b *Bot) PostReveal(ctx context.Context, p quiz.RevealPost) (quiz.MessageID
 	}
 	if p.ReplyTo != 0 {
 		// The question stays, without its Close button, and shows the final count.
-		b.scheduleCountEdit(p.Guild, p.Session.ID)
+		b.scheduleCountEdit(ctx, p.Guild, p.Session.ID)
 	}
 	return id, nil
+}
+
+// clickPublisher publishes for a Close click, whose response updates the question message
+// itself: its reveal queues no edit of that message, so the click edits it once.
+type clickPublisher struct {
+	*Bot
+	revealed bool // the reveal was posted
+}
+
+func (p *clickPublisher) PostReveal(ctx context.Context, post quiz.RevealPost) (quiz.MessageID, error) {
+	id, err := p.post(ctx, post.Channel, revealMessage(post), post.Nonce)
+	p.revealed = p.revealed || err == nil
+	return id, err
 }
 
 // Notify sends a member a direct message, best effort.
@@ -106,25 +119,19 @@ type pendingEdit struct {
 }
 
 // scheduleCountEdit refreshes the answered count (and buttons) of a public question message.
-func (b *Bot) scheduleCountEdit(g quiz.GuildID, sid quiz.SessionID) {
+func (b *Bot) scheduleCountEdit(ctx context.Context, g quiz.GuildID, sid quiz.SessionID) {
 	k := editKey{g, sid}
 	b.mu.Lock()
-	if b.closing {
-		b.mu.Unlock()
-		return
-	}
 	if pe, ok := b.edits[k]; ok {
 		pe.dirty = true
 		b.mu.Unlock()
 		return
 	}
 	b.edits[k] = &pendingEdit{}
-	b.bg.Add(1)
 	b.mu.Unlock()
-	go func() {
-		defer b.bg.Done()
+	started := b.background(ctx, func(ctx context.Context) {
 		for {
-			b.editQuestion(g, sid)
+			b.editQuestion(ctx, g, sid)
 			b.mu.Lock()
 			pe := b.edits[k]
 			if !pe.dirty {
@@ -135,11 +142,18 @@ func (b *Bot) scheduleCountEdit(g quiz.GuildID, sid quiz.SessionID) {
 			pe.dirty = false
 			b.mu.Unlock()
 		}
-	}()
+	})
+	if !started {
+		b.mu.Lock()
+		delete(b.edits, k)
+		b.mu.Unlock()
+	}
 }
 
-func (b *Bot) editQuestion(g quiz.GuildID, sid quiz.SessionID) {
-	ctx := b.ctx
+// editQuestion rewrites a public question message from the session: its count and buttons.
+func (b *Bot) editQuestion(ctx context.Context, g quiz.GuildID, sid quiz.SessionID) {
+	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
+	defer cancel()
 	sess, q, err := b.q.Session(ctx, g, sid)
 	if err != nil || sess.Message == 0 {
 		return

@@ -42,7 +42,7 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// message is what a handler answers with; the router turns it into the right API call.
+// message is what a handler answers with; the responder turns it into the right API call.
 type message struct {
 	Content    string
 	Embeds     []*discordgo.MessageEmbed
@@ -75,21 +75,21 @@ func button(style discordgo.ButtonStyle, label string, id customID) discordgo.Bu
 	return discordgo.Button{Style: style, Label: truncate(label, 80), CustomID: id.String()}
 }
 
-// questionButtons are the buttons under a question. Public sessions also get Close (reveal
-// now) and Report.
+// questionButtons are the buttons under a question: Answer, Reveal, Next (not on a daily
+// question), Close (public and not yet revealed: reveal now) and Report.
 func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool) []discordgo.MessageComponent {
 	sid := uint64(sess.ID)
 	row := []discordgo.MessageComponent{
-		button(discordgo.PrimaryButton, l.T("Answer"), customID{Action: actAnswer, Session: sid}),
-		button(discordgo.SecondaryButton, l.T("Reveal"), customID{Action: actReveal, Session: sid}),
+		button(discordgo.PrimaryButton, l.T("Answer"), customID{Action: actAnswer, ID: sid}),
+		button(discordgo.SecondaryButton, l.T("Reveal"), customID{Action: actReveal, ID: sid}),
 	}
 	if sess.Daily == 0 {
-		row = append(row, button(discordgo.SecondaryButton, l.T("Next"), customID{Action: actNext, Session: sid}))
+		row = append(row, button(discordgo.SecondaryButton, l.T("Next"), customID{Action: actNext, ID: sid}))
 	}
 	if !sess.Private && !revealed {
-		row = append(row, button(discordgo.DangerButton, l.T("Close"), customID{Action: actClose, Session: sid}))
+		row = append(row, button(discordgo.DangerButton, l.T("Close"), customID{Action: actClose, ID: sid}))
 	}
-	row = append(row, button(discordgo.SecondaryButton, l.T("Report"), customID{Action: actReport, Session: sid}))
+	row = append(row, button(discordgo.SecondaryButton, l.T("Report"), customID{Action: actReport, ID: sid}))
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
 
@@ -178,7 +178,7 @@ func gradeButtons(l quiz.Lang, sid quiz.SessionID) []discordgo.MessageComponent 
 	var row []discordgo.MessageComponent
 	for _, g := range quiz.Grades {
 		name := strings.ToUpper(string(g[:1])) + string(g[1:])
-		row = append(row, button(styles[g], l.T(name), customID{Action: actGrade, Session: uint64(sid), Arg: string(g)}))
+		row = append(row, button(styles[g], l.T(name), customID{Action: actGrade, ID: uint64(sid), Arg: string(g)}))
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
@@ -211,7 +211,7 @@ func revealMessage(p quiz.RevealPost) *discordgo.MessageSend {
 		Content: fmt.Sprintf("%d %s", p.Answers, l.T("answered")),
 		Embeds:  []*discordgo.MessageEmbed{shortReferenceEmbed(p.Question, l)},
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button(discordgo.SecondaryButton, l.T("Full answer"), customID{Action: actFull, Session: uint64(p.Session.ID)}),
+			button(discordgo.SecondaryButton, l.T("Full answer"), customID{Action: actFull, ID: uint64(p.Session.ID)}),
 		}}},
 		AllowedMentions: noMentions(),
 	}
@@ -224,7 +224,7 @@ func revealMessage(p quiz.RevealPost) *discordgo.MessageSend {
 // answerModal asks for an answer: one required paragraph field.
 func answerModal(q quiz.Question, l quiz.Lang, sid quiz.SessionID) *discordgo.InteractionResponseData {
 	return &discordgo.InteractionResponseData{
-		CustomID: customID{Action: actSubmit, Session: uint64(sid)}.String(),
+		CustomID: customID{Action: actSubmit, ID: uint64(sid)}.String(),
 		Title:    truncate(l.T("Your answer")+" · "+q.Topic, maxModalTitle),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{
@@ -238,7 +238,7 @@ func answerModal(q quiz.Question, l quiz.Lang, sid quiz.SessionID) *discordgo.In
 // reportModal asks why a question is wrong.
 func reportModal(l quiz.Lang, sid quiz.SessionID) *discordgo.InteractionResponseData {
 	return &discordgo.InteractionResponseData{
-		CustomID: customID{Action: actReportSend, Session: uint64(sid)}.String(),
+		CustomID: customID{Action: actReportSend, ID: uint64(sid)}.String(),
 		Title:    truncate(l.T("Report"), maxModalTitle),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{

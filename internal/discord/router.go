@@ -2,22 +2,20 @@ package discord
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
-// handler serves one kind of interaction. It answers through r exactly once (the router
-// answers with an error reply if it returns an error before answering).
+// handler serves one interaction once it is routed. It answers through r exactly once (the
+// router answers with an error reply if it returns an error before answering).
 type handler func(ctx context.Context, r *responder) error
 
+// route is a table entry resolved for one interaction.
 type route struct {
 	h handler
 	// how says how to defer if the handler is slow. Discord fixes a message's visibility with
@@ -28,282 +26,144 @@ type route struct {
 type deferKind int
 
 const (
-	deferPrivate deferKind = iota // type 5, ephemeral: a private "thinking…"
+	deferPrivate deferKind = iota // type 5, ephemeral: a private "thinking…" (the default)
 	deferPublic                   // type 5: a public "thinking…"
 	deferUpdate                   // type 6: the handler will update the clicked message
-	deferNever                    // the handler must answer first (a modal, autocomplete)
+	deferNever                    // the handler must answer first (a form, autocomplete)
 )
 
-// responder sends the one initial response to an interaction, deferring on its own when the
-// handler takes longer than deferAfter, and turns later replies into edits of @original.
-type responder struct {
-	b     *Bot
-	i     *discordgo.Interaction
-	actor quiz.Actor
-	start time.Time
-	name  string
-
-	mu       sync.Mutex
-	how      deferKind // how to defer if the handler is slow
-	state    respState
-	timer    *time.Timer
-	acked    time.Duration
-	deferred deferKind // how it deferred, when state is respDeferred
-	didDefer bool
-	public   bool // the message the member ends up seeing is visible to the channel
-}
-
-// setDefer changes how a slow handler will defer, once the handler knows what it will send;
-// it has no effect after the first response.
-func (r *responder) setDefer(how deferKind) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.state == respNone {
-		r.how = how
+// onInteraction serves one interaction: route it, start the defer timer, run the handler, and
+// turn its error into the reply. discordgo runs each event in its own goroutine.
+func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate) {
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return // no new work during shutdown; Discord shows the member a failure, nothing is half-done
 	}
-}
+	b.inflight.Add(1)
+	b.mu.Unlock()
+	defer b.inflight.Done()
 
-type respState int
-
-const (
-	respNone respState = iota
-	respDeferred
-	respDone
-)
-
-// callbackWindow is how long after an interaction arrives its first response may still be
-// sent: Discord allows 3 s, including the network.
-const callbackWindow = 2800 * time.Millisecond
-
-// callback sends the initial response, inside Discord's 3-second window: no rate-limit retries
-// (a retry would miss the window anyway) and a deadline counted from the interaction's arrival.
-func (r *responder) callback(resp *discordgo.InteractionResponse) error {
-	ctx, cancel := context.WithDeadline(r.b.ctx, r.start.Add(callbackWindow))
-	defer cancel()
-	err := r.b.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-	if err == nil {
-		r.acked = time.Since(r.start)
-	}
-	return err
-}
-
-// autoDefer runs when the handler is slow.
-func (r *responder) autoDefer() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	how := r.how
-	if r.state != respNone || how == deferNever {
+	i := ic.Interaction
+	r := &responder{b: b, i: i, actor: actorOf(i), start: time.Now(), name: interactionName(i)}
+	rt, ok := b.route(i)
+	r.how = rt.how
+	if !ok {
+		b.errorReply(ctx, r, quiz.Errorf(quiz.EINVALID, "This button or command is not known (it may be from an older version). Try the command again."))
+		b.finish(r, errors.New("unknown"))
 		return
 	}
-	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
-	switch how {
-	case deferPrivate:
-		resp.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
-	case deferUpdate:
-		resp.Type = discordgo.InteractionResponseDeferredMessageUpdate
+	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+		r.timer = time.AfterFunc(b.opts.DeferAfter, func() { r.autoDefer(ctx) })
 	}
-	if err := r.callback(resp); err != nil {
-		r.b.log.Warn("deferring a slow interaction failed", "interaction_id", r.i.ID, "err", r.redact(err))
-		var rest *discordgo.RESTError
-		if errors.As(err, &rest) {
-			r.state = respDone // Discord refused it: nothing was shown
-			return
-		}
-		// A timeout or network error: Discord may have shown the deferral, so answer as if
-		// it had (a private answer then takes the path that cannot leak).
-	}
-	r.state, r.deferred, r.didDefer = respDeferred, how, true
-}
-
-// redact removes the interaction's token from an error's text: discordgo's errors quote the
-// request URL, and interaction URLs carry the token.
-func (r *responder) redact(err error) error {
-	if err == nil || r.i.Token == "" || !strings.Contains(err.Error(), r.i.Token) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), r.i.Token, "[token]"))
-}
-
-func responseData(m message) *discordgo.InteractionResponseData {
-	d := &discordgo.InteractionResponseData{
-		Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions(), Files: m.Files,
-	}
-	if m.Ephemeral {
-		d.Flags = discordgo.MessageFlagsEphemeral
-	}
-	return d
-}
-
-// replyPosted answers with a new public message and returns that message: as the first
-// response it asks Discord for it in the same round trip (with_response), so nothing has to read
-// it back. If the response was already deferred or sent, the message is unknown (nil).
-func (r *responder) replyPosted(m message) (*discordgo.Message, error) {
-	r.mu.Lock()
-	if r.state != respNone || m.Ephemeral || len(m.Files) > 0 {
-		r.mu.Unlock()
-		return nil, r.reply(m)
-	}
-	defer r.mu.Unlock()
+	err := runHandler(ctx, r, rt.h)
 	r.stopTimer()
-	r.state, r.public = respDone, true
-	ctx, cancel := context.WithDeadline(r.b.ctx, r.start.Add(callbackWindow))
-	defer cancel()
-	ep := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: responseData(m)}
-	raw, err := r.b.s.RequestWithBucketID(http.MethodPost, ep+"?with_response=true", resp, ep,
-		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 	if err != nil {
-		return nil, err
+		b.errorReply(ctx, r, err)
+	} else if !r.answered() {
+		_ = r.ack(ctx)
 	}
-	r.acked = time.Since(r.start)
-	var out struct {
-		Resource struct {
-			Message *discordgo.Message `json:"message"`
-		} `json:"resource"`
-	}
-	if err := json.Unmarshal(raw, &out); err != nil || out.Resource.Message == nil {
-		return nil, nil // answered; the message id comes from the next button press
-	}
-	return out.Resource.Message, nil
+	b.finish(r, err)
 }
 
-// reply answers with a new message (type 4), or edits the deferred response.
-func (r *responder) reply(m message) error {
-	return r.send(m, discordgo.InteractionResponseChannelMessageWithSource)
-}
-
-// updateMessage replaces the message a button was on (type 7).
-func (r *responder) updateMessage(m message) error {
-	return r.send(m, discordgo.InteractionResponseUpdateMessage)
-}
-
-func (r *responder) send(m message, typ discordgo.InteractionResponseType) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stopTimer()
-	switch {
-	case r.state == respNone:
-		r.state = respDone
-		r.public = !m.Ephemeral && (typ == discordgo.InteractionResponseChannelMessageWithSource || r.messagePublic())
-		return r.callback(&discordgo.InteractionResponse{Type: typ, Data: responseData(m)})
-	case r.state == respDeferred && r.deferred == deferPublic && m.Ephemeral:
-		// A public "thinking…" cannot become private, and the first follow-up after it would
-		// inherit its visibility: resolve it with a neutral edit, delete it, then answer with a
-		// private follow-up.
-		r.state = respDone
-		ctx, cancel := context.WithTimeout(r.b.ctx, 30*time.Second)
-		defer cancel()
-		done := "…"
-		if _, err := r.b.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{Content: &done, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
-			return err
+// runHandler runs h, turning a panic into an error.
+func runHandler(ctx context.Context, r *responder, h handler) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("discord: handler panic: %v", p)
 		}
-		if err := r.b.s.InteractionResponseDelete(r.i, discordgo.WithContext(ctx)); err != nil {
-			r.b.log.Warn("could not delete a deferred reply", "interaction_id", r.i.ID, "err", r.redact(err))
+	}()
+	return h(ctx, r)
+}
+
+// route looks an interaction up in the tables: a command (and subcommand) in commandTable, a
+// button or form by its custom id's action in actions. It says how to defer and what to run.
+func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return route{h: b.autocomplete, how: deferNever}, true
+	case discordgo.InteractionApplicationCommand:
+		sub, o := commandOptions(i.ApplicationCommandData())
+		c, s, ok := commandRoute(i.ApplicationCommandData().Name, sub)
+		if !ok {
+			return route{}, false
 		}
-		return r.followup(m)
-	case r.state == respDeferred && (r.deferred != deferUpdate || typ == discordgo.InteractionResponseUpdateMessage):
-		// Edit what the deferral showed: the "thinking…" message, or the clicked message.
-		r.state = respDone
-		r.public = r.deferred == deferPublic || (r.deferred == deferUpdate && r.messagePublic())
-		edit := &discordgo.WebhookEdit{Content: &m.Content, Embeds: &m.Embeds, Components: &m.Components, AllowedMentions: noMentions(), Files: m.Files}
-		ctx, cancel := context.WithTimeout(r.b.ctx, 30*time.Second)
-		defer cancel()
-		_, err := r.b.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(ctx))
-		return err
+		return route{how: s.deferFor(o), h: func(ctx context.Context, r *responder) error {
+			if c.moderators {
+				// Checked here too, before any form opens: the client may show the command to
+				// anyone whose permissions changed since, and a forged interaction may call it.
+				// The service checks again inside every change.
+				if err := b.q.CheckModerator(ctx, r.actor); err != nil {
+					return err
+				}
+			}
+			return s.run(b, ctx, r, o)
+		}}, true
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		c, a, ok := componentRoute(i)
+		if !ok {
+			return route{}, false
+		}
+		return route{how: a.how, h: func(ctx context.Context, r *responder) error {
+			if a.moderators {
+				// A moderator's button or form: a forged click is refused before anything else.
+				if err := b.q.CheckModerator(ctx, r.actor); err != nil {
+					return err
+				}
+			}
+			return a.run(b, ctx, r, c)
+		}}, true
 	}
-	// Already answered (or deferred as an update, and now a new message): a follow-up.
-	r.state = respDone
-	return r.followup(m)
+	return route{}, false
 }
 
-func (r *responder) followup(m message) error {
-	params := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions(), Files: m.Files}
-	if m.Ephemeral {
-		params.Flags = discordgo.MessageFlagsEphemeral
+// componentRoute parses a button's or a form's custom id and finds its action, which must be
+// of the same kind.
+func componentRoute(i *discordgo.Interaction) (customID, action, bool) {
+	form := i.Type == discordgo.InteractionModalSubmit
+	var raw string
+	if form {
+		raw = i.ModalSubmitData().CustomID
+	} else {
+		raw = i.MessageComponentData().CustomID
 	}
-	ctx, cancel := context.WithTimeout(r.b.ctx, 30*time.Second)
-	defer cancel()
-	_, err := r.b.s.FollowupMessageCreate(r.i, true, params, discordgo.WithContext(ctx))
-	return err
-}
-
-// messagePublic reports whether the message a component was on is visible to the channel.
-func (r *responder) messagePublic() bool {
-	return r.i.Message != nil && r.i.Message.Flags&discordgo.MessageFlagsEphemeral == 0
-}
-
-// deliveredPublic reports whether the handler's answer went to the channel for everyone.
-func (r *responder) deliveredPublic() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.public
-}
-
-// modal opens a modal; it must be the initial response, so handlers call it before any work.
-func (r *responder) modal(d *discordgo.InteractionResponseData) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stopTimer()
-	if r.state != respNone {
-		return errors.New("discord: a modal must be the first response")
+	c, err := parseCustomID(raw)
+	if err != nil || actions[c.Action].form != form {
+		return customID{}, action{}, false
 	}
-	r.state = respDone
-	return r.callback(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: d})
+	return c, actions[c.Action], true
 }
 
-// ack acknowledges a component without changing anything (type 6).
-func (r *responder) ack() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stopTimer()
-	if r.state != respNone {
-		return nil
+// finish logs and counts one served interaction.
+func (b *Bot) finish(r *responder, err error) {
+	outcome := "ok"
+	switch c := quiz.ErrorCode(err); {
+	case err == nil:
+	case c == quiz.EINTERNAL:
+		outcome = "error"
+	default:
+		outcome = c
 	}
-	r.state = respDone
-	return r.callback(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
-}
-
-func (r *responder) choices(cs []*discordgo.ApplicationCommandOptionChoice) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.stopTimer()
-	r.state = respDone
-	if len(cs) > maxAutocomplete {
-		cs = cs[:maxAutocomplete]
-	}
-	if cs == nil {
-		cs = []*discordgo.ApplicationCommandOptionChoice{}
-	}
-	return r.callback(&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: cs}})
-}
-
-func (r *responder) stopTimer() {
-	if r.timer != nil {
-		r.timer.Stop()
-	}
-}
-
-func (r *responder) answered() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.state != respNone
+	b.obs.Interaction(r.name, outcome, r.acked)
+	b.log.Info("interaction", "interaction_id", r.i.ID, "command", r.name, "outcome", outcome,
+		"guild_id", r.actor.Guild, "user_id", r.actor.User, "latency_ms", time.Since(r.start).Milliseconds(),
+		"ack_ms", r.acked.Milliseconds(), "deferred", r.didDefer)
 }
 
 // errorReply is the one place errors become what a member sees: a short private message. Internal
 // errors are logged with the interaction id and shown as a generic apology.
-func (b *Bot) errorReply(r *responder, err error) {
+func (b *Bot) errorReply(ctx context.Context, r *responder, err error) {
 	code := quiz.ErrorCode(err)
 	if code == quiz.EINTERNAL {
 		b.log.Error("interaction failed", "interaction_id", r.i.ID, "command", r.name, "guild_id", r.actor.Guild,
 			"user_id", r.actor.User, "err", r.redact(err))
 	}
 	if r.i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		_ = r.choices(nil)
+		_ = r.choices(ctx, nil)
 		return
 	}
-	msg := quiz.ErrorMessageIn(err, b.q.Lang(b.ctx, r.actor))
-	if rerr := r.reply(message{Content: "⚠️ " + truncate(msg, maxContent-3), Ephemeral: true}); rerr != nil {
+	msg := quiz.ErrorMessageIn(err, b.q.Lang(ctx, r.actor))
+	if rerr := r.reply(ctx, message{Content: "⚠️ " + truncate(msg, maxContent-3), Ephemeral: true}); rerr != nil {
 		b.log.Warn("could not send the error reply", "interaction_id", r.i.ID, "err", r.redact(rerr))
 	}
 }

@@ -51,3 +51,120 @@ func TestActorOfPermissions(t *testing.T) {
 		t.Errorf("actorOf(DM) = %+v; want a non-manager user without a guild", a)
 	}
 }
+// TestCustomIDsStayWireCompatible: buttons on messages posted by earlier versions keep
+// working, so every released action string still parses to the same action and argument.
+func TestCustomIDsStayWireCompatible(t *testing.T) {
+	for _, tc := range []struct {
+		id   string
+		want customID
+	}{
+		{"v1:answer:7", customID{Action: actAnswer, ID: 7}},
+		{"v1:submit:7", customID{Action: actSubmit, ID: 7}},
+		{"v1:reveal:7", customID{Action: actReveal, ID: 7}},
+		{"v1:next:7", customID{Action: actNext, ID: 7}},
+		{"v1:close:7", customID{Action: actClose, ID: 7}},
+		{"v1:grade:7:good", customID{Action: actGrade, ID: 7, Arg: "good"}},
+		{"v1:report:7", customID{Action: actReport, ID: 7}},
+		{"v1:rsubmit:7", customID{Action: actReportSend, ID: 7}},
+		{"v1:full:7", customID{Action: actFull, ID: 7}},
+		{"v1:forget:0", customID{Action: actForget}},
+		{"v1:page:2:tcp#n", customID{Action: actPage, ID: 2, Arg: "tcp#n"}},
+		{"v1:confirm:3", customID{Action: actConfirm, ID: 3}},
+		{"v1:cancel:3", customID{Action: actCancel, ID: 3}},
+		{"v1:resolve:4", customID{Action: actResolve, ID: 4}},
+		{"v1:add1:5", customID{Action: actAdd1, ID: 5}},
+		{"v1:add2:5", customID{Action: actAdd2Open, ID: 5}},
+		{"v1:add2m:5", customID{Action: actAdd2, ID: 5}},
+		{"v1:edit:6:zh/tcp-handshake", customID{Action: actEdit, ID: 6, Arg: "zh/tcp-handshake"}},
+	} {
+		got, err := parseCustomID(tc.id)
+		if err != nil || got != tc.want {
+			t.Errorf("parseCustomID(%q) = %+v, %v; want %+v", tc.id, got, err, tc.want)
+		}
+		if got.String() != tc.id {
+			t.Errorf("%+v.String() = %q; want %q", got, got.String(), tc.id)
+		}
+	}
+	for _, bad := range []string{"v1:grade:7:meh", "v1:grade:7", "v1:hint:7", "v2:answer:7", "v1:answer:x", "v1::7"} {
+		if c, err := parseCustomID(bad); err == nil {
+			t.Errorf("parseCustomID(%q) = %+v; want an error", bad, c)
+		}
+	}
+}
+
+func TestTablesAreComplete(t *testing.T) {
+	for name, a := range actions {
+		if a.run == nil {
+			t.Errorf("action %q has no handler", name)
+		}
+		if a.form && (a.how == deferUpdate || a.how == deferNever) {
+			t.Errorf("form %q defers as %d; a form's submission answers with a message", name, a.how)
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range commandTable {
+		name := c.def.Name
+		if seen[name] {
+			t.Errorf("command %q is in the table twice", name)
+		}
+		seen[name] = true
+		if (c.run == nil) == (len(c.subs) == 0) {
+			t.Errorf("command %q: want either a handler or subcommands", name)
+		}
+		for _, s := range c.subs {
+			if s.run == nil || s.def.Type != discordgo.ApplicationCommandOptionSubCommand {
+				t.Errorf("/%s %s: no handler, or not a subcommand", name, s.def.Name)
+			}
+			if _, got, ok := commandRoute(name, s.def.Name); !ok || got.run == nil {
+				t.Errorf("commandRoute(%q, %q) found nothing", name, s.def.Name)
+			}
+		}
+	}
+}
+
+// TestRouteMatchesKind: a form's action does not route a button, nor the reverse, and unknown
+// commands or custom ids route nowhere.
+func TestRouteMatchesKind(t *testing.T) {
+	b := &Bot{}
+	click := func(id string) *discordgo.Interaction {
+		return &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, Data: discordgo.MessageComponentInteractionData{CustomID: id}}
+	}
+	submit := func(id string) *discordgo.Interaction {
+		return &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, Data: discordgo.ModalSubmitInteractionData{CustomID: id}}
+	}
+	slash := func(name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
+		return &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, Data: discordgo.ApplicationCommandInteractionData{Name: name, Options: opts}}
+	}
+	sub := func(name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
+		return &discordgo.ApplicationCommandInteractionDataOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: name, Options: opts}
+	}
+	file := &discordgo.ApplicationCommandInteractionDataOption{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Value: "1"}
+	private := &discordgo.ApplicationCommandInteractionDataOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Value: true}
+	for _, tc := range []struct {
+		name string
+		i    *discordgo.Interaction
+		ok   bool
+		how  deferKind
+	}{
+		{"Answer button", click("v1:answer:1"), true, deferNever},
+		{"Close button", click("v1:close:1"), true, deferUpdate},
+		{"answer form", submit("v1:submit:1"), true, deferPrivate},
+		{"answer form's id on a button", click("v1:submit:1"), false, 0},
+		{"Close button's id on a form", submit("v1:close:1"), false, 0},
+		{"unknown action", click("v1:hint:1"), false, 0},
+		{"/interview", slash("interview"), true, deferPublic},
+		{"/interview private", slash("interview", private), true, deferPrivate},
+		{"/bank add", slash("bank", sub("add")), true, deferNever},
+		{"/bank add file", slash("bank", sub("add", file)), true, deferPrivate},
+		{"/bank edit", slash("bank", sub("edit")), true, deferNever},
+		{"/bank list", slash("bank", sub("list")), true, deferPrivate},
+		{"/bank without a subcommand", slash("bank"), false, 0},
+		{"/bank unknown", slash("bank", sub("frobnicate")), false, 0},
+		{"unknown command", slash("frobnicate"), false, 0},
+	} {
+		rt, ok := b.route(tc.i)
+		if ok != tc.ok || (ok && rt.how != tc.how) {
+			t.Errorf("%s: route = how %d, %v; want how %d, %v", tc.name, rt.how, ok, tc.how, tc.ok)
+		}
+	}
+}

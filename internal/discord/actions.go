@@ -1,0 +1,70 @@
+package discord
+
+import (
+	"context"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// Component actions, the <action> of a custom id. Messages already posted carry them, so a
+// released name never changes. The comment says what the custom id's <id> and <arg> hold.
+const (
+	actAnswer     = "answer"  // button: open the answer form; id = session
+	actSubmit     = "submit"  // form: the answer; id = session
+	actReveal     = "reveal"  // button: show the reference answer privately; id = session
+	actNext       = "next"    // button: another question on the same topic; id = session
+	actClose      = "close"   // button: reveal publicly now; id = session
+	actGrade      = "grade"   // button: self-grade; id = session, arg = grade
+	actReport     = "report"  // button: open the report form; id = session
+	actReportSend = "rsubmit" // form: the report; id = session
+	actFull       = "full"    // button under a public reveal: the full answer, privately; id = session
+	actForget     = "forget"  // button: confirm /privacy delete; id = 0
+	actPage       = "page"    // button: /bank list paging; id = page, arg = topic[#p|#n]
+	actConfirm    = "confirm" // button: apply a pending import; id = import
+	actCancel     = "cancel"  // button: drop a pending import; id = import
+	actResolve    = "resolve" // button: resolve a report; id = report
+	actAdd1       = "add1"    // form: /bank add, first language; id = draft
+	actAdd2Open   = "add2"    // button: open the second-language form; id = draft
+	actAdd2       = "add2m"   // form: /bank add, second language; id = draft
+	actEdit       = "edit"    // form: /bank edit; id = version, arg = lang/question id
+)
+
+// action serves one button or form.
+type action struct {
+	form bool // a form's submission (a modal); otherwise a button
+	// how says how to defer if the handler is slow: deferNever for a button that opens a form,
+	// deferUpdate for one that rewrites the message it is on.
+	how deferKind
+	arg func(arg string) bool // accepts the custom id's arg; nil accepts any
+	// moderators marks a moderator's button or form: the router checks the clicker first.
+	moderators bool
+	run        func(b *Bot, ctx context.Context, r *responder, c customID) error
+}
+
+// actions routes every button and form the bot sends, by action; parseCustomID accepts exactly
+// these.
+var actions = map[string]action{
+	actAnswer:     {how: deferNever, run: (*Bot).openAnswer},
+	actSubmit:     {form: true, run: (*Bot).submitAnswer},
+	actReveal:     {run: (*Bot).reveal},
+	actNext:       {run: (*Bot).next},
+	actClose:      {how: deferUpdate, run: (*Bot).closeQuestion},
+	actGrade:      {how: deferUpdate, arg: validGrade, run: (*Bot).grade},
+	actReport:     {how: deferNever, run: (*Bot).openReport},
+	actReportSend: {form: true, run: (*Bot).sendReport},
+	actFull:       {run: (*Bot).fullAnswer},
+	actForget:     {how: deferUpdate, run: (*Bot).forget},
+	actPage:       {moderators: true, how: deferUpdate, run: (*Bot).bankPage},
+	actConfirm:    {moderators: true, how: deferUpdate, run: (*Bot).applyImport},
+	actCancel:     {moderators: true, how: deferUpdate, run: (*Bot).cancelImport},
+	actResolve:    {moderators: true, how: deferUpdate, run: (*Bot).resolveReport},
+	actAdd1:       {moderators: true, form: true, run: (*Bot).addFirstLanguage},
+	actAdd2Open:   {moderators: true, how: deferNever, run: (*Bot).openSecondLanguage},
+	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},
+	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
+}
+
+func validGrade(arg string) bool {
+	_, ok := quiz.ParseGrade(arg)
+	return ok
+}

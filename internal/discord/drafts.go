@@ -1,0 +1,64 @@
+package discord
+
+import (
+	"sync"
+	"time"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+const draftTTL = 15 * time.Minute
+
+// drafts hold a question between the two modals of /bank add.
+type drafts struct {
+	mu   sync.Mutex
+	next uint64
+	m    map[uint64]draft
+}
+
+type draft struct {
+	q       quiz.Question
+	first   quiz.Lang
+	guild   quiz.GuildID
+	user    quiz.UserID
+	expires time.Time
+}
+
+func (d *drafts) put(dr draft) uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil {
+		d.m = map[uint64]draft{}
+	}
+	for id, x := range d.m {
+		if time.Now().After(x.expires) {
+			delete(d.m, id)
+		}
+	}
+	d.next++
+	dr.expires = time.Now().Add(draftTTL)
+	d.m[d.next] = dr
+	return d.next
+}
+
+func (d *drafts) get(id uint64, a quiz.Actor) (draft, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dr, ok := d.m[id]
+	if !ok || dr.guild != a.Guild || dr.user != a.User || time.Now().After(dr.expires) {
+		return draft{}, quiz.Errorf(quiz.ENOTFOUND, "This draft expired (drafts last 15 minutes). Run /bank add again.")
+	}
+	return dr, nil
+}
+
+func (d *drafts) update(id uint64, dr draft) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.m[id] = dr
+}
+
+func (d *drafts) drop(id uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.m, id)
+}
