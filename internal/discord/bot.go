@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
@@ -76,6 +79,9 @@ type Options struct {
 	CloseTimeout time.Duration
 	// Codec reads and writes bank files for /bank import and export.
 	Codec quiz.BankCodec
+	// ConnectBackoff is the wait before connection attempt attempt+1 at start-up (attempt
+	// counts from 1); default 1 s doubling to at most 1 min.
+	ConnectBackoff func(attempt int) time.Duration
 }
 
 // Bot is a connected Discord bot.
@@ -121,6 +127,9 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	}
 	if opts.ShardCount < 1 {
 		opts.ShardCount = 1
+	}
+	if opts.ConnectBackoff == nil {
+		opts.ConnectBackoff = defaultBackoff
 	}
 	s, err := discordgo.New("Bot " + opts.Token)
 	if err != nil {
@@ -168,12 +177,52 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	return b, nil
 }
 
-// Open connects to the gateway and registers the commands in one bulk overwrite. ctx is the
+// ErrTokenRefused is returned by Open when Discord refuses the bot token: retrying cannot help.
+var ErrTokenRefused = errors.New("the token was refused by Discord (401): check DISCORD_TOKEN, or the file DISCORD_TOKEN_FILE names")
+
+// Open connects to the gateway and registers the commands in one bulk overwrite. While Discord
+// cannot be reached it tries again, after opts.ConnectBackoff, until ctx ends; a refused token
+// (ErrTokenRefused) or another answer that a retry cannot change ends it at once. life is the
 // bot's lifetime: background work stops when it ends.
-func (b *Bot) Open(ctx context.Context) error {
-	b.ctx = ctx
-	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("discord: connect: %w", err)
+func (b *Bot) Open(ctx, life context.Context) (err error) {
+	b.ctx = life
+	opened := false
+	defer func() {
+		if err != nil && opened {
+			b.s.Close()
+		}
+	}()
+	for attempt := 1; ; attempt++ {
+		err := b.connect(ctx, &opened)
+		if err == nil {
+			return nil
+		}
+		retry := retryable(err)
+		err = b.explain(err)
+		if !retry {
+			return err
+		}
+		wait := b.opts.ConnectBackoff(attempt)
+		b.log.Warn("discord: cannot connect; trying again", "attempt", attempt, "retry_in", wait.String(), "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		t.Stop()
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w (while trying again after: %v)", ctx.Err(), err)
+		}
+	}
+}
+
+// connect is one attempt: the gateway unless it is already open, then the commands.
+func (b *Bot) connect(ctx context.Context, opened *bool) error {
+	if !*opened {
+		if err := b.s.Open(); err != nil {
+			return err
+		}
+		*opened = true
 	}
 	if b.s.State != nil && b.s.State.User != nil {
 		b.appID = b.s.State.User.ID
@@ -181,11 +230,58 @@ func (b *Bot) Open(ctx context.Context) error {
 	if b.s.State != nil && b.s.State.Application != nil && b.s.State.Application.ID != "" {
 		b.appID = b.s.State.Application.ID
 	}
-	if err := b.registerCommands(ctx); err != nil {
-		b.s.Close()
-		return err
+	return b.registerCommands(ctx)
+}
+
+func defaultBackoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 6)
+	return min(d, time.Minute)
+}
+
+// retryable reports whether another attempt may succeed: not after a refused token, a refused
+// gateway setting (4010-4014: shard, sharding required, API version, intents) or a request
+// Discord rejected (4xx other than 429).
+func retryable(err error) bool {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		c := re.Response.StatusCode
+		return c == http.StatusTooManyRequests || c >= 500
 	}
-	return nil
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return ce.Code != 4004 && (ce.Code < 4010 || ce.Code > 4014)
+	}
+	return !errors.Is(err, ErrTokenRefused)
+}
+
+// explain turns a connection failure into what the operator needs: a refused token, or the
+// configured address (DISCORD_API_URL) that could not be reached, rather than discordgo's
+// "HTTP 401 Unauthorized" or a URL on discord.com that was never dialled.
+func (b *Bot) explain(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		if re.Response.StatusCode == http.StatusUnauthorized {
+			return fmt.Errorf("discord: %w", ErrTokenRefused)
+		}
+		what := "a request"
+		if re.Request != nil {
+			what = re.Request.Method + " " + re.Request.URL.Path
+		}
+		return fmt.Errorf("discord: %s (DISCORD_API_URL) answered %s with %s: %s",
+			b.opts.APIURL, what, re.Response.Status, strings.TrimSpace(string(re.ResponseBody)))
+	}
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		if ce.Code == 4004 {
+			return fmt.Errorf("discord: %w", ErrTokenRefused)
+		}
+		return fmt.Errorf("discord: the gateway closed the connection: %d %s", ce.Code, ce.Text)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("discord: cannot reach %s (DISCORD_API_URL): %w", b.opts.APIURL, ue.Err)
+	}
+	return fmt.Errorf("discord: connect: %w", err)
 }
 
 func (b *Bot) registerCommands(ctx context.Context) error {
