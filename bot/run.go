@@ -141,19 +141,33 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 // serverSign names why this process looks like a service rather than a person's console, or
-// returns "". Piped input alone is not a sign: feeding the console a script is supported.
+// returns "". Piped input alone is not a sign: feeding the console a script is supported. The
+// systemd and Kubernetes variables count only without a terminal, since a shell can inherit
+// them (a terminal emulator run as a systemd user service, kubectl exec -it).
 func serverSign(getenv func(string) string, stdin io.Reader, cfg Config) string {
 	switch {
 	case cfg.HTTPAddr != "":
 		return "-http or HTTP_ADDR is set"
+	case isNullDevice(stdin):
+		return "standard input is " + os.DevNull + ", as under systemd or docker run without -i"
+	case isTerminal(stdin):
+		return ""
 	case getenv("INVOCATION_ID") != "":
 		return "started by systemd: INVOCATION_ID is set"
 	case getenv("KUBERNETES_SERVICE_HOST") != "":
 		return "running in Kubernetes: KUBERNETES_SERVICE_HOST is set"
-	case isNullDevice(stdin):
-		return "standard input is " + os.DevNull + ", as under systemd or docker run without -i"
 	}
 	return ""
+}
+
+// isTerminal reports whether r is a terminal (a character device other than the null device).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && !isNullDevice(r)
 }
 
 // isNullDevice reports whether r is the null device (an input that never has anything to say).
