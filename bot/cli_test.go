@@ -68,20 +68,6 @@ func TestSettingsFailBeforeConnecting(t *testing.T) {
 	}
 }
 
-// TestHTTPPortZeroLogsTheAddress: -http 127.0.0.1:0 logs the port the system chose.
-func TestHTTPPortZeroLogsTheAddress(t *testing.T) {
-	e := newEnv(t)
-	b := e.start(hooks{}) // HTTP_ADDR=127.0.0.1:0
-	addr := strings.TrimPrefix(b.app.httpURL, "http://")
-	if strings.HasSuffix(addr, ":0") {
-		t.Fatalf("httpURL = %s; want the bound port", b.app.httpURL)
-	}
-	line := grepLines(b.logs.String(), "serving the operator endpoints")
-	if !strings.Contains(line, `"addr":"`+addr+`"`) {
-		t.Fatalf("log line %q does not name the bound address %s", line, addr)
-	}
-}
-
 // TestNoTokenOnAServerRefuses: without a token, a process that is clearly a service does not
 // start the console (which would exit 0 at once, and restart forever): exit 2 naming the
 // variables to set. Piped input with none of those signs still gets the console.
@@ -411,7 +397,7 @@ func TestUnreachableDiscordIsRetried(t *testing.T) {
 }
 
 // TestDiscordFailingAtStartIsRetried: Discord answering 500 twice, then normally: the bot
-// retries (logged) and serves.
+// retries (logged) and serves. It also logs the port it got for -http 127.0.0.1:0.
 func TestDiscordFailingAtStartIsRetried(t *testing.T) {
 	e := newEnv(t)
 	e.fake.FailNext("GET /gateway", 500, 2)
@@ -420,10 +406,18 @@ func TestDiscordFailingAtStartIsRetried(t *testing.T) {
 	if attempts != 2 {
 		t.Errorf("backoff called %d times; want 2", attempts)
 	}
-	if n := strings.Count(b.logs.String(), "trying again"); n != 2 {
+	if n := strings.Count(b.logs.String(), `"msg":"discord: cannot connect; trying again"`); n != 2 {
 		t.Errorf("%d retries logged; want 2", n)
 	}
 	e.wait(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp")))
+
+	addr := strings.TrimPrefix(b.app.httpURL, "http://") // HTTP_ADDR=127.0.0.1:0
+	if strings.HasSuffix(addr, ":0") {
+		t.Fatalf("httpURL = %s; want the bound port", b.app.httpURL)
+	}
+	if line := grepLines(b.logs.String(), "serving the operator endpoints"); !strings.Contains(line, `"addr":"`+addr+`"`) {
+		t.Fatalf("log line %q does not name the bound address %s", line, addr)
+	}
 }
 
 // TestProxyErrorNamesTheProxy: a REST proxy answering an error that retrying cannot fix: exit

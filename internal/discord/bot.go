@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/gorilla/websocket"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
@@ -186,14 +185,14 @@ var ErrTokenRefused = errors.New("the token was refused by Discord (401): check 
 // bot's lifetime: background work stops when it ends.
 func (b *Bot) Open(ctx, life context.Context) (err error) {
 	b.ctx = life
-	opened := false
+	step := 0 // token checked, gateway open
 	defer func() {
-		if err != nil && opened {
+		if err != nil && step == 2 {
 			b.s.Close()
 		}
 	}()
 	for attempt := 1; ; attempt++ {
-		err := b.connect(ctx, &opened)
+		err := b.connect(ctx, &step)
 		if err == nil {
 			return nil
 		}
@@ -216,13 +215,21 @@ func (b *Bot) Open(ctx, life context.Context) (err error) {
 	}
 }
 
-// connect is one attempt: the gateway unless it is already open, then the commands.
-func (b *Bot) connect(ctx context.Context, opened *bool) error {
-	if !*opened {
-		if err := b.s.Open(); err != nil {
+// connect is one attempt: the token, then the gateway, then the commands; each step once.
+func (b *Bot) connect(ctx context.Context, step *int) error {
+	if *step == 0 {
+		// GET /gateway needs no token and the gateway refuses a bad one with a close code, so
+		// an authenticated request first turns a refused token into a plain 401.
+		if _, err := b.s.User("@me", discordgo.WithContext(ctx)); err != nil {
 			return err
 		}
-		*opened = true
+		*step = 1
+	}
+	if *step == 1 {
+		if err := b.s.Open(); err != nil {
+			return fmt.Errorf("gateway: %w", err)
+		}
+		*step = 2
 	}
 	if b.s.State != nil && b.s.State.User != nil {
 		b.appID = b.s.State.User.ID
@@ -238,18 +245,13 @@ func defaultBackoff(attempt int) time.Duration {
 	return min(d, time.Minute)
 }
 
-// retryable reports whether another attempt may succeed: not after a refused token, a refused
-// gateway setting (4010-4014: shard, sharding required, API version, intents) or a request
-// Discord rejected (4xx other than 429).
+// retryable reports whether another attempt may succeed: not after a request Discord rejected
+// (4xx other than 429), a refused token included.
 func retryable(err error) bool {
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil {
 		c := re.Response.StatusCode
 		return c == http.StatusTooManyRequests || c >= 500
-	}
-	var ce *websocket.CloseError
-	if errors.As(err, &ce) {
-		return ce.Code != 4004 && (ce.Code < 4010 || ce.Code > 4014)
 	}
 	return !errors.Is(err, ErrTokenRefused)
 }
@@ -269,13 +271,6 @@ func (b *Bot) explain(err error) error {
 		}
 		return fmt.Errorf("discord: %s (DISCORD_API_URL) answered %s with %s: %s",
 			b.opts.APIURL, what, re.Response.Status, strings.TrimSpace(string(re.ResponseBody)))
-	}
-	var ce *websocket.CloseError
-	if errors.As(err, &ce) {
-		if ce.Code == 4004 {
-			return fmt.Errorf("discord: %w", ErrTokenRefused)
-		}
-		return fmt.Errorf("discord: the gateway closed the connection: %d %s", ce.Code, ce.Text)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
