@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -26,28 +25,44 @@ type checkSummary struct {
 
 // runCheck validates a bank folder (default: the embedded bank) and exits 1 on any problem.
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("check", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("check", `usage: bot check [-json] [DIR]
+
+Validates a question bank: the folder DIR, or the embedded one. Problems are printed as
+FILE:LINE: message, with FILE relative to where the command runs.
+
+Exit status: 0 valid, 1 problems found, 2 usage error or no such folder.
+
+Flags:
+`, stdout, stderr)
 	asJSON := fl.Bool("json", false, "print a JSON summary")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bot check [-json] [DIR]\n\nValidates a question bank (default: the embedded one).")
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		return 2
+	pos, err := fl.parse(args)
+	if err != nil {
+		return exitCode(err)
 	}
 	var fsys fs.FS = questions.FS
-	name := "embedded bank"
-	switch fl.NArg() {
+	name, dir := "embedded bank", ""
+	switch len(pos) {
 	case 0:
 	case 1:
-		fsys, name = os.DirFS(fl.Arg(0)), fl.Arg(0)
+		dir = pos[0]
+		fi, err := os.Stat(dir)
+		if err != nil {
+			fmt.Fprintf(stderr, "bot check: cannot open the folder %s: %v\n", dir, errors.Unwrap(err))
+			return 2
+		}
+		if !fi.IsDir() {
+			fmt.Fprintf(stderr, "bot check: %s is not a folder\n", dir)
+			return 2
+		}
+		fsys, name = os.DirFS(dir), dir
 	default:
-		fl.Usage()
+		fmt.Fprintf(stderr, "bot check: one folder at most, got %d arguments\n", len(pos))
+		fl.usage(stderr)
 		return 2
 	}
 	b, warnings, err := bank.LoadWarn(fsys)
 	if err != nil {
+		err = bankError(err, dir)
 		var ps bank.Problems
 		lines := []string{err.Error()}
 		if errors.As(err, &ps) {
@@ -67,6 +82,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	sum := checkSummary{Questions: b.Len(), Topics: b.Counts(), Languages: quiz.Langs}
+	if dir != "" {
+		warnings, _ = bankError(warnings, dir).(bank.Problems)
+	}
 	for _, w := range warnings {
 		sum.Warnings = append(sum.Warnings, w.String())
 	}

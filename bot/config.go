@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -51,16 +53,40 @@ var settings = []setting{
 	{"http", "HTTP_ADDR", "", "serve /healthz, /readyz, /metrics and (with BACKUP_TOKEN_FILE) /backup on this address, e.g. 127.0.0.1:8080"},
 	{"shard-id", "SHARD_ID", "0", "this process's Discord shard"},
 	{"shard-count", "SHARD_COUNT", "1", "total number of shards"},
-	{"reveal-after", "REVEAL_AFTER", "10m", "post the reference answer of a public /interview question after this long"},
-	{"grace", "DAILY_GRACE", "2h", "after downtime, send a missed daily post or reveal at most this late"},
-	{"tick", "SCHEDULER_TICK", "20s", "how often the scheduler checks for due daily posts and reveals"},
+	{"reveal-after", "REVEAL_AFTER", "10m", "post the reference answer of a public /interview question after this long (at least 1m)"},
+	{"grace", "DAILY_GRACE", "2h", "after downtime, send a missed daily post or reveal at most this late (at least 1s and at least -tick)"},
+	{"tick", "SCHEDULER_TICK", "20s", "how often the scheduler checks for due daily posts and reveals (at least 1s)"},
 }
 
+// usageError is a command line that could not be parsed, as opposed to a bad setting.
+type usageError struct{ error }
+
+// mainUsage is the head of `bot -help` and `bot help`.
+const mainUsage = `usage: bot [flags]            run the bot (the console when DISCORD_TOKEN is unset)
+       bot check [-json] [DIR]   validate a question bank
+       bot backup [-db FILE] [-http ADDR] DEST
+                                 a consistent, checked copy of the database (from the
+                                 running bot over HTTP when it holds the file); DEST may be
+                                 a folder
+       bot healthcheck [ADDR]    exit 0 if /readyz answers 200 (for container health checks)
+       bot reshard -to DIR -count N FILE...   split or merge database files by server
+       bot version               print the version
+       bot help [COMMAND]        this text, or a command's
+
+Secrets come only from the environment: DISCORD_TOKEN, or DISCORD_TOKEN_FILE (a file holding it);
+BACKUP_TOKEN_FILE names a file whose content turns on GET /backup for requests that send it as a
+bearer token (without it, /backup is off). LANG sets the console's language (e.g. zh_CN.UTF-8).
+
+Exit status: 0 done, 1 failed, 2 invalid settings or usage.
+
+Flags:
+`
+
 // parseConfig reads flags with environment fallbacks and validates them, reporting every
-// problem at once, each naming its setting.
-func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
-	fl := flag.NewFlagSet("bot", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+// problem at once, each naming its setting. -help prints the usage to stdout and returns
+// flag.ErrHelp.
+func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Writer) (Config, error) {
+	fl := newFlags("bot", mainUsage, stdout, stderr)
 	vals := map[string]*string{}
 	for _, s := range settings {
 		def := s.def
@@ -70,28 +96,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		vals[s.flag] = fl.String(s.flag, def, fmt.Sprintf("%s (env %s)", s.help, s.env))
 	}
 	version := fl.Bool("version", false, "print the version and exit")
-	fl.Usage = func() {
-		fmt.Fprint(stderr, `usage: bot [flags]            run the bot (the console when DISCORD_TOKEN is unset)
-       bot check [-json] [DIR]   validate a question bank
-       bot backup [-db FILE] [-http ADDR] DEST
-                                 a consistent, checked copy of the database (from the
-                                 running bot over HTTP when it holds the file)
-       bot healthcheck [URL]     exit 0 if /readyz answers 200 (for container health checks)
-       bot reshard -to DIR -count N FILE...   split or merge database files by server
-
-Secrets come only from the environment: DISCORD_TOKEN, or DISCORD_TOKEN_FILE (a file holding it);
-BACKUP_TOKEN_FILE names a file whose content turns on GET /backup for requests that send it as a
-bearer token (without it, /backup is off).
-
-Flags:
-`)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
+	pos, err := fl.parse(args)
+	if errors.Is(err, flag.ErrHelp) {
 		return Config{}, err
 	}
-	if fl.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected argument %q (see -help)", fl.Arg(0))
+	if err != nil {
+		return Config{}, usageError{err}
+	}
+	if len(pos) > 0 {
+		return Config{}, usageError{fmt.Errorf("unexpected argument %q (see bot -help)", pos[0])}
 	}
 	c := Config{
 		DBPath: *vals["db"], QuestionsDir: *vals["questions"], GuildID: *vals["guild"],
@@ -120,6 +133,16 @@ Flags:
 	}
 	if c.DBPath == "" {
 		bad("db", "must not be empty")
+	} else if dir := filepath.Dir(c.DBPath); !isDir(dir) {
+		bad("db", "the folder %s does not exist: create it, or choose another file", dir)
+	}
+	if c.QuestionsDir != "" && !isDir(c.QuestionsDir) {
+		bad("questions", "%s is not a folder", c.QuestionsDir)
+	}
+	if c.HTTPAddr != "" {
+		if err := checkListenAddr(c.HTTPAddr); err != nil {
+			bad("http", "%v", err)
+		}
 	}
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("discord-api", "want an http(s) URL, got %q", c.APIURL)
@@ -129,7 +152,6 @@ Flags:
 			bad("guild", "want a numeric server id, got %q", c.GuildID)
 		}
 	}
-	var err error
 	if c.ShardID, err = strconv.Atoi(*vals["shard-id"]); err != nil || c.ShardID < 0 {
 		bad("shard-id", "want a number >= 0, got %q", *vals["shard-id"])
 	}
@@ -162,6 +184,23 @@ Flags:
 		errs = append(errs, err)
 	}
 	return c, errors.Join(errs...)
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// checkListenAddr checks the form of a listening address: host:port or :port, port 0-65535.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("want host:port or :port, such as 127.0.0.1:8080, got %q", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("want a port number 0-65535, got %q in %q", port, addr)
+	}
+	return nil
 }
 
 // readToken reads the Discord token from DISCORD_TOKEN or the file named by DISCORD_TOKEN_FILE.

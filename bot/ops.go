@@ -6,10 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -31,8 +34,19 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	fl := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("backup", `usage: bot backup [-db FILE] [-http ADDR] [-token-file FILE] [-wait 5s] DEST
+
+Writes a consistent copy of the database to DEST (atomically, via a temporary file in DEST's
+folder) and verifies it. DEST may be a folder (an existing one, or a name ending in /): the copy
+is then DEST/interviewbot-YYYY-MM-DD.db, dated today. Missing folders are created.
+While the bot runs it holds the database, so the copy is fetched from its /backup endpoint on
+-http or HTTP_ADDR instead (host:port, :port or a URL), with the bearer token in -token-file or
+BACKUP_TOKEN_FILE (the bot serves /backup only when it was started with that token).
+
+Exit status: 0 DEST holds a verified backup, 1 failed, 2 usage error.
+
+Flags:
+`, stdout, stderr)
 	def := getenv("DB_PATH")
 	if def == "" {
 		def = "interviewbot.db"
@@ -43,25 +57,13 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 		"flag, always, without opening the file")
 	wait := fl.Duration("wait", 5*time.Second, "how long to wait for the database if another process holds it")
 	tokenFile := fl.String("token-file", getenv("BACKUP_TOKEN_FILE"), "file holding the bearer token the running bot's /backup requires (env BACKUP_TOKEN_FILE)")
-	fl.Usage = func() {
-		fmt.Fprint(stderr, `usage: bot backup [-db FILE] [-http ADDR] [-token-file FILE] [-wait 5s] DEST
-
-Writes a consistent copy of the database to DEST (atomically, via a temporary file in DEST's
-folder) and verifies it. While the bot runs it holds the database, so the copy is fetched from
-its /backup endpoint on -http or HTTP_ADDR instead, with the bearer token in -token-file or
-BACKUP_TOKEN_FILE (the bot serves /backup only when it was started with that token).
-
-`)
-		fl.PrintDefaults()
+	pos, err := fl.parse(args)
+	if err != nil {
+		return exitCode(err)
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fl.NArg() != 1 {
-		fl.Usage()
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "bot backup: name one destination, DEST")
+		fl.usage(stderr)
 		return 2
 	}
 	explicitHTTP := false
@@ -70,7 +72,11 @@ BACKUP_TOKEN_FILE (the bot serves /backup only when it was started with that tok
 		fmt.Fprintln(stderr, "bot backup: -http: empty address")
 		return 2
 	}
-	dest := fl.Arg(0)
+	dest, err := backupDest(pos[0], time.Now(), stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "bot backup: %v\n", err)
+		return 1
+	}
 	if err := notTheDatabase(dest, *db); err != nil {
 		fmt.Fprintf(stderr, "bot backup: %v\n", err)
 		return 1
@@ -87,7 +93,7 @@ BACKUP_TOKEN_FILE (the bot serves /backup only when it was started with that tok
 	}
 	from, err := backup(ctx, *db, *addr, token, explicitHTTP, *wait, dest, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "bot backup: %v\n", err)
+		fmt.Fprintf(stderr, "bot backup: %v\n", destError(err, dest))
 		return 1
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s (verified)\n", from, dest)
@@ -116,6 +122,43 @@ func backup(ctx context.Context, db, addr, token string, viaHTTP bool, wait time
 	}
 	u := backupURL(addr)
 	return u, fetchBackup(ctx, u, token, dest)
+}
+
+// backupDest resolves the destination the operator named: a folder (existing, or named with a
+// final separator) gets a dated file in it, and missing folders are created (mode 0700: a backup
+// holds members' data).
+func backupDest(dest string, now time.Time, stderr io.Writer) (string, error) {
+	name := "interviewbot-" + now.Format("2006-01-02") + ".db"
+	dir := filepath.Dir(dest)
+	if strings.HasSuffix(dest, "/") || strings.HasSuffix(dest, string(filepath.Separator)) {
+		dir, dest = filepath.Clean(dest), filepath.Join(dest, name)
+	} else if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
+		return filepath.Join(dest, name), nil
+	}
+	if fi, err := os.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return "", fmt.Errorf("cannot write %s: %s is not a folder", dest, dir)
+		}
+		return dest, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("cannot create the folder %s for %s: %w", dir, dest, errors.Unwrap(err))
+	}
+	fmt.Fprintf(stderr, "bot backup: created the folder %s\n", dir)
+	return dest, nil
+}
+
+// destError names the destination, not the temporary file beside it, in a failure to write it.
+func destError(err error, dest string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && strings.Contains(filepath.Base(pe.Path), ".tmp-") {
+		return fmt.Errorf("cannot write %s (through a temporary file in %s): %w", dest, filepath.Dir(dest), pe.Err)
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return fmt.Errorf("cannot replace %s with the new copy: %w", dest, le.Err)
+	}
+	return err
 }
 
 // fetchBackup downloads a backup from a running bot's /backup endpoint to dest.
@@ -172,21 +215,42 @@ func backupURL(addr string) string {
 }
 
 // runHealthcheck asks a running bot's /readyz, so an image without a shell or curl can still
-// have a container health check.
+// have a container health check. ADDR takes the forms of `bot backup -http`.
 func runHealthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	url := "http://127.0.0.1:8080/readyz"
-	if addr := getenv("HTTP_ADDR"); addr != "" {
-		url = "http://" + hostPort(addr) + "/readyz"
+	fl := newFlags("healthcheck", `usage: bot healthcheck [-http ADDR | ADDR]
+
+Asks a running bot's /readyz and exits 0 if it answers 200, else 1: the container health check.
+ADDR is host:port, :port or a URL (http://host:8080, or a full URL such as .../readyz); the
+default is HTTP_ADDR, else 127.0.0.1:8080.
+
+Flags:
+`, stdout, stderr)
+	def := getenv("HTTP_ADDR")
+	if def == "" {
+		def = "127.0.0.1:8080"
 	}
-	if len(args) > 0 {
-		url = args[0]
+	addr := fl.String("http", def, "the bot's operator address (env HTTP_ADDR)")
+	timeout := fl.Duration("timeout", 3*time.Second, "how long to wait for the answer")
+	pos, err := fl.parse(args)
+	if err != nil {
+		return exitCode(err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	switch len(pos) {
+	case 0:
+	case 1:
+		*addr = pos[0]
+	default:
+		fmt.Fprintln(stderr, "healthcheck: one address at most")
+		fl.usage(stderr)
+		return 2
+	}
+	url := endpointURL(*addr, "/readyz")
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "healthcheck: %v\n", err)
-		return 1
+		return 2
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -201,6 +265,19 @@ func runHealthcheck(ctx context.Context, args []string, getenv func(string) stri
 	}
 	fmt.Fprintf(stdout, "ok %s\n", url)
 	return 0
+}
+
+// endpointURL turns an operator address (":8080", "127.0.0.1:8080" or a base URL) into the URL
+// of one of its endpoints; a URL that already has a path is used as it is.
+func endpointURL(addr, path string) string {
+	if strings.Contains(addr, "://") {
+		base := strings.TrimRight(addr, "/")
+		if u, err := neturl.Parse(base); err == nil && u.Path != "" {
+			return base
+		}
+		return base + path
+	}
+	return "http://" + hostPort(addr) + path
 }
 
 // hostPort turns a listen address (":8080", "0.0.0.0:8080", "[::]:8080") into one to dial.

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,21 +30,14 @@ Flags:
 
 // runReshard is `bot reshard`: boltstore.Reshard over the files given.
 func runReshard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("reshard", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := newFlags("reshard", reshardUsage, stdout, stderr)
 	to := fl.String("to", "", "folder to write shard-<i>-of-<N>.db into; created if missing (required)")
 	count := fl.Int("count", 0, fmt.Sprintf("the new shard count N, 1-%d; 1 merges everything into one file (required)", boltstore.MaxReshardCount))
 	from := fl.String("from", "", "read every *.db file in this folder, instead of the FILEs listed")
 	wait := fl.Duration("wait", time.Second, "how long to wait for a source file another process holds")
-	fl.Usage = func() {
-		fmt.Fprint(stderr, reshardUsage)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	srcs, err := fl.parse(args)
+	if err != nil {
+		return exitCode(err)
 	}
 	var problems []string
 	if *to == "" {
@@ -56,9 +47,9 @@ func runReshard(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		problems = append(problems, fmt.Sprintf("-count must be 1-%d, not %d", boltstore.MaxReshardCount, *count))
 	}
 	switch {
-	case *from == "" && fl.NArg() == 0:
+	case *from == "" && len(srcs) == 0:
 		problems = append(problems, "name the source FILEs, or a folder with -from")
-	case *from != "" && fl.NArg() > 0:
+	case *from != "" && len(srcs) > 0:
 		problems = append(problems, "give either -from DIR or FILEs, not both")
 	}
 	if *wait <= 0 {
@@ -72,9 +63,7 @@ func runReshard(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 
-	srcs := fl.Args()
 	if *from != "" {
-		var err error
 		if srcs, err = dbFiles(*from); err != nil {
 			fmt.Fprintf(stderr, "bot reshard: -from: %v\n", err)
 			return 1

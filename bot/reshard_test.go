@@ -45,8 +45,8 @@ func TestReshardUsage(t *testing.T) {
 			}
 		})
 	}
-	var stderr bytes.Buffer
-	if code := runReshard(t.Context(), []string{"-help"}, &bytes.Buffer{}, &stderr); code != 0 {
+	var stderr bytes.Buffer // -help prints to stdout, like every command's
+	if code := runReshard(t.Context(), []string{"-help"}, &stderr, &bytes.Buffer{}); code != 0 {
 		t.Errorf("runReshard(-help) = %d; want 0", code)
 	}
 	for _, flag := range []string{"-to", "-count", "-from", "-wait", "Exit status"} {

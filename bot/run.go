@@ -8,8 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"os/user"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -47,6 +49,8 @@ type hooks struct {
 	wrapQuiz func(discord.Quiz) discord.Quiz
 	// started is called once the bot serves, with the running app.
 	started func(*app)
+	// connectBackoff overrides the wait before each new attempt to reach Discord at start-up.
+	connectBackoff func(attempt int) time.Duration
 }
 
 // run is the whole program; main only supplies the process's context, arguments and streams,
@@ -69,19 +73,53 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		case "version":
 			fmt.Fprintln(stdout, versionString())
 			return 0
+		case "help":
+			if len(args) > 1 && args[1] != "help" && args[1] != "version" {
+				return runWith(ctx, []string{args[1], "-help"}, getenv, stdin, stdout, stderr, h)
+			}
+			args = []string{"-help"}
 		}
 	}
-	cfg, err := parseConfig(args, getenv, stderr)
+	cfg, err := parseConfig(args, getenv, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "bot: invalid configuration:\n%s\n", indent(err.Error()))
-		return 2
-	}
-	if cfg.ShowVersion {
+	if cfg.ShowVersion && err == nil {
 		fmt.Fprintln(stdout, versionString())
 		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "bot: %v\n", ue.error)
+		return 2
+	}
+	problems := []error{err}
+	var ln net.Listener
+	if cfg.Token == "" && getenv("DISCORD_TOKEN") == "" && getenv("DISCORD_TOKEN_FILE") == "" {
+		if sign := serverSign(getenv, stdin, cfg); sign != "" {
+			problems = append(problems, fmt.Errorf("DISCORD_TOKEN: not set, and this looks like a server (%s): "+
+				"set DISCORD_TOKEN, or DISCORD_TOKEN_FILE to a file holding the token. Without a token the bot "+
+				"runs its local console, which needs a terminal or piped input", sign))
+		}
+	}
+	if cfg.HTTPAddr != "" && checkListenAddr(cfg.HTTPAddr) == nil && cfg.Token != "" {
+		// Bound before anything connects, so a taken port is a start-up error like any other.
+		l, lerr := net.Listen("tcp", cfg.HTTPAddr)
+		if lerr != nil {
+			var op *net.OpError
+			if errors.As(lerr, &op) {
+				lerr = op.Err
+			}
+			problems = append(problems, fmt.Errorf("-http (HTTP_ADDR): cannot listen on %s: %w", cfg.HTTPAddr, lerr))
+		}
+		ln = l
+	}
+	if err := errors.Join(problems...); err != nil {
+		if ln != nil {
+			ln.Close()
+		}
+		fmt.Fprintf(stderr, "bot: invalid configuration:\n%s\n", indent(err.Error()))
+		return 2
 	}
 	if cfg.Token == "" && !cfg.LogLevelSet {
 		// The console talks to a person on the same terminal: only warnings and errors.
@@ -91,12 +129,59 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	if h.clock == nil {
 		h.clock = schedule.RealClock{}
 	}
-	if err := serve(ctx, cfg, log, stdin, stdout, h); err != nil {
+	if err := serve(ctx, cfg, ln, log, stdin, stdout, h); err != nil {
 		// Printed, not logged: start-up failures (a bank that does not validate) span lines.
 		fmt.Fprintf(stderr, "bot: %v\n", err)
+		if errors.Is(err, discord.ErrTokenRefused) {
+			return 2 // a setting to fix, not a failure a restart cures
+		}
 		return 1
 	}
 	return 0
+}
+
+// serverSign names why this process looks like a service rather than a person's console, or
+// returns "". Piped input alone is not a sign: feeding the console a script is supported. The
+// systemd and Kubernetes variables count only without a terminal, since a shell can inherit
+// them (a terminal emulator run as a systemd user service, kubectl exec -it).
+func serverSign(getenv func(string) string, stdin io.Reader, cfg Config) string {
+	switch {
+	case cfg.HTTPAddr != "":
+		return "-http or HTTP_ADDR is set"
+	case isNullDevice(stdin):
+		return "standard input is " + os.DevNull + ", as under systemd or docker run without -i"
+	case isTerminal(stdin):
+		return ""
+	case getenv("INVOCATION_ID") != "":
+		return "started by systemd: INVOCATION_ID is set"
+	case getenv("KUBERNETES_SERVICE_HOST") != "":
+		return "running in Kubernetes: KUBERNETES_SERVICE_HOST is set"
+	}
+	return ""
+}
+
+// isTerminal reports whether r is a terminal (a character device other than the null device).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && !isNullDevice(r)
+}
+
+// isNullDevice reports whether r is the null device (an input that never has anything to say).
+func isNullDevice(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err == nil && os.SameFile(fi, null)
 }
 
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
@@ -144,13 +229,16 @@ func loadBank(cfg Config) (*quiz.Bank, error) {
 	}
 	b, err := bank.Load(fsys)
 	if err != nil {
-		return nil, fmt.Errorf("the question bank does not validate, so the bot will not start:\n%w", err)
+		return nil, fmt.Errorf("the question bank does not validate, so the bot will not start:\n%w", bankError(err, cfg.QuestionsDir))
 	}
 	return b, nil
 }
 
 // serve runs the bot until ctx ends: the console when no token is set, else Discord.
-func serve(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, stdout io.Writer, h hooks) error {
+func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, stdin io.Reader, stdout io.Writer, h hooks) error {
+	if ln != nil {
+		defer ln.Close() // closed by the HTTP server once it serves; here on an early return
+	}
 	b, err := loadBank(cfg)
 	if err != nil {
 		return err
@@ -173,7 +261,29 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdin io.Reader, s
 		actor := quiz.Actor{Guild: 0, User: 1, Name: localName(), Locale: cfg.Locale}
 		return console.New(svc, actor, stdin, stdout, log).Run(ctx)
 	}
-	return serveDiscord(ctx, cfg, log, svc, st, m, h)
+	return serveDiscord(ctx, cfg, ln, log, svc, st, m, h)
+}
+
+// bankError makes the file names in a bank error relative to where the command runs, by
+// prefixing the bank's folder (dir "" is the embedded bank, whose names stay as they are).
+func bankError(err error, dir string) error {
+	if dir == "" {
+		return err
+	}
+	var ps bank.Problems
+	if errors.As(err, &ps) {
+		out := make(bank.Problems, len(ps))
+		for i, p := range ps {
+			p.Path = filepath.Join(dir, p.Path)
+			out[i] = p
+		}
+		return out
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: filepath.Join(dir, pe.Path), Err: pe.Err}
+	}
+	return err
 }
 
 func localName() string {
@@ -181,4 +291,61 @@ func localName() string {
 		return u.Username
 	}
 	return "you"
+}
+
+// flags is a subcommand's flag set with the conventions every command shares: flags may come
+// before or after the arguments ("--" ends them), -h and -help print the usage to stdout, and
+// a usage error prints it to stderr.
+type flags struct {
+	*flag.FlagSet
+	head           string
+	stdout, stderr io.Writer
+}
+
+func newFlags(name, head string, stdout, stderr io.Writer) *flags {
+	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), head: head, stdout: stdout, stderr: stderr}
+	f.SetOutput(stderr)
+	f.Usage = func() {} // printed by parse, to the right stream
+	return f
+}
+
+// usage prints the usage text and the flags to w.
+func (f *flags) usage(w io.Writer) {
+	fmt.Fprint(w, f.head)
+	f.SetOutput(w)
+	f.PrintDefaults()
+	f.SetOutput(f.stderr)
+}
+
+// parse parses args and returns the positional arguments. On -help it prints the usage to
+// stdout and returns flag.ErrHelp; on a usage error, the error and the usage to stderr.
+func (f *flags) parse(args []string) ([]string, error) {
+	var pos []string
+	for {
+		err := f.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			f.usage(f.stdout)
+			return nil, err
+		}
+		if err != nil {
+			f.usage(f.stderr)
+			return nil, err
+		}
+		rest := f.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// exitCode is a subcommand's exit status after parse failed: 0 for -help, 2 for a usage error.
+func exitCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"sync"
@@ -28,7 +29,7 @@ type app struct {
 // serveDiscord connects to Discord and serves until ctx ends, then shuts down in order: stop
 // the scheduler, stop taking interactions and finish those in flight, close the gateway. The
 // caller closes the database last.
-func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.Service, st *boltstore.Store, m *ops.Metrics, h hooks) error {
+func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, svc *quiz.Service, st *boltstore.Store, m *ops.Metrics, h hooks) error {
 	var q discord.Quiz = svc
 	if h.wrapQuiz != nil {
 		q = h.wrapQuiz(q)
@@ -40,19 +41,45 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 	b, err := discord.New(q, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
 		Logger: log, Observer: obs, Codec: bank.Codec{}, GlobalRate: h.globalRate, DeferAfter: h.deferAfter,
+		ConnectBackoff: h.connectBackoff,
 	})
 	if err != nil {
 		return err
 	}
+	a := &app{svc: svc, bot: b, store: st, metrics: m}
+	var wg sync.WaitGroup
+	if ln != nil {
+		a.httpURL = "http://" + ln.Addr().String()
+		// The address as bound: with port 0 the system chose it.
+		log.Info("serving the operator endpoints", "addr", ln.Addr().String(), "url", a.httpURL)
+		// Served from before the first connection, so /healthz answers while Discord is still
+		// unreachable (and /readyz says not ready).
+		srv := ops.New(ops.Options{Ready: b.Ready, DB: st, Metrics: m, Logger: log, BackupToken: cfg.BackupToken})
+		httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
+		defer stopHTTP()
+		// The operator endpoints stay up until the bot has closed, so /readyz reports the
+		// shutdown; they stop last.
+		defer wg.Wait()
+		defer stopHTTP()
+		wg.Go(func() {
+			if err := srv.Serve(httpCtx, ln); err != nil {
+				log.Error("http server stopped", "err", err)
+			}
+		})
+	}
 	// The bot's own context outlives ctx so in-flight work can finish; it ends after Close.
 	botCtx, stopBot := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBot()
-	if err := b.Open(botCtx); err != nil {
+	// ctx bounds the connection attempts: a signal while Discord is unreachable stops the bot.
+	if err := b.Open(ctx, botCtx); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			log.Info("stopped before connecting to Discord", "err", err)
+			return nil
+		}
 		return err
 	}
 	log.Info("bot started", "shard_id", cfg.ShardID, "shard_count", cfg.ShardCount, "version", versionString())
 
-	a := &app{svc: svc, bot: b, store: st, metrics: m}
 	tasks := []schedule.Task{
 		{Name: "daily-post", Every: cfg.Tick, Run: func(ctx context.Context) error {
 			rep, err := svc.RunDaily(ctx, b, 64)
@@ -73,7 +100,7 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 		}
 	}
 
-	var wg, sched sync.WaitGroup
+	var sched sync.WaitGroup
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
 	if !h.noScheduler {
@@ -82,28 +109,6 @@ func serveDiscord(ctx context.Context, cfg Config, log *slog.Logger, svc *quiz.S
 		sched.Go(func() { schedule.Run(schedCtx, h.clock, log, tasks) })
 	}
 
-	if cfg.HTTPAddr != "" {
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
-		if err != nil {
-			stopSched()
-			sched.Wait()
-			_ = b.Close()
-			return err
-		}
-		a.httpURL = "http://" + ln.Addr().String()
-		srv := ops.New(ops.Options{Ready: b.Ready, DB: st, Metrics: m, Logger: log, BackupToken: cfg.BackupToken})
-		httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
-		defer stopHTTP()
-		// The operator endpoints stay up until the bot has closed, so /readyz reports the
-		// shutdown; they stop last.
-		defer wg.Wait()
-		defer stopHTTP()
-		wg.Go(func() {
-			if err := srv.Serve(httpCtx, ln); err != nil {
-				log.Error("http server stopped", "err", err)
-			}
-		})
-	}
 	if h.started != nil {
 		h.started(a)
 	}

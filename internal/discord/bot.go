@@ -2,9 +2,12 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,6 +75,9 @@ type Options struct {
 	CloseTimeout time.Duration
 	// Codec reads and writes bank files for /bank import and export.
 	Codec quiz.BankCodec
+	// ConnectBackoff is the wait before connection attempt attempt+1 at start-up (attempt
+	// counts from 1); default 1 s doubling to at most 1 min.
+	ConnectBackoff func(attempt int) time.Duration
 }
 
 // Bot is a connected Discord bot.
@@ -120,6 +126,9 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	if opts.ShardCount < 1 {
 		opts.ShardCount = 1
 	}
+	if opts.ConnectBackoff == nil {
+		opts.ConnectBackoff = defaultBackoff
+	}
 	s, err := discordgo.New("Bot " + opts.Token)
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
@@ -165,15 +174,63 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	return b, nil
 }
 
-// Open connects to the gateway and registers the commands in one bulk overwrite. Call it once.
-// ctx is the bot's lifetime: every interaction is served with it, and background work stops
-// when it ends, so it should outlive Close.
-func (b *Bot) Open(ctx context.Context) error {
+// ErrTokenRefused is returned by Open when Discord refuses the bot token: retrying cannot help.
+var ErrTokenRefused = errors.New("the token was refused by Discord (401): check DISCORD_TOKEN, or the file DISCORD_TOKEN_FILE names")
+
+// Open connects to the gateway and registers the commands in one bulk overwrite. While Discord
+// cannot be reached it tries again, after opts.ConnectBackoff, until ctx ends; a refused token
+// (ErrTokenRefused) or another answer that a retry cannot change ends it at once. life is the
+// bot's lifetime: every interaction is served with it, and background work stops when it ends,
+// so it should outlive Close. Call Open once.
+func (b *Bot) Open(ctx, life context.Context) (err error) {
 	// Registered before connecting, so no interaction arrives before its handler.
-	b.s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { b.onInteraction(ctx, ic) })
-	context.AfterFunc(ctx, func() { close(b.done) })
-	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("discord: connect: %w", err)
+	b.s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { b.onInteraction(life, ic) })
+	context.AfterFunc(life, func() { close(b.done) })
+	step := 0 // token checked, gateway open
+	defer func() {
+		if err != nil && step == 2 {
+			b.s.Close()
+		}
+	}()
+	for attempt := 1; ; attempt++ {
+		err := b.connect(ctx, &step)
+		if err == nil {
+			return nil
+		}
+		retry := retryable(err)
+		err = b.explain(err)
+		if !retry {
+			return err
+		}
+		wait := b.opts.ConnectBackoff(attempt)
+		b.log.Warn("discord: cannot connect; trying again", "attempt", attempt, "retry_in", wait.String(), "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		t.Stop()
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w (while trying again after: %v)", ctx.Err(), err)
+		}
+	}
+}
+
+// connect is one attempt: the token, then the gateway, then the commands; each step once.
+func (b *Bot) connect(ctx context.Context, step *int) error {
+	if *step == 0 {
+		// GET /gateway needs no token and the gateway refuses a bad one with a close code, so
+		// an authenticated request first turns a refused token into a plain 401.
+		if _, err := b.s.User("@me", discordgo.WithContext(ctx)); err != nil {
+			return err
+		}
+		*step = 1
+	}
+	if *step == 1 {
+		if err := b.s.Open(); err != nil {
+			return fmt.Errorf("gateway: %w", err)
+		}
+		*step = 2
 	}
 	if b.s.State != nil && b.s.State.User != nil {
 		b.appID = b.s.State.User.ID
@@ -181,11 +238,46 @@ func (b *Bot) Open(ctx context.Context) error {
 	if b.s.State != nil && b.s.State.Application != nil && b.s.State.Application.ID != "" {
 		b.appID = b.s.State.Application.ID
 	}
-	if err := b.registerCommands(ctx); err != nil {
-		b.s.Close()
-		return err
+	return b.registerCommands(ctx)
+}
+
+func defaultBackoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 6)
+	return min(d, time.Minute)
+}
+
+// retryable reports whether another attempt may succeed: not after a request Discord rejected
+// (4xx other than 429), a refused token included.
+func retryable(err error) bool {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		c := re.Response.StatusCode
+		return c == http.StatusTooManyRequests || c >= 500
 	}
-	return nil
+	return !errors.Is(err, ErrTokenRefused)
+}
+
+// explain turns a connection failure into what the operator needs: a refused token, or the
+// configured address (DISCORD_API_URL) that could not be reached, rather than discordgo's
+// "HTTP 401 Unauthorized" or a URL on discord.com that was never dialled.
+func (b *Bot) explain(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		if re.Response.StatusCode == http.StatusUnauthorized {
+			return fmt.Errorf("discord: %w", ErrTokenRefused)
+		}
+		what := "a request"
+		if re.Request != nil {
+			what = re.Request.Method + " " + re.Request.URL.Path
+		}
+		return fmt.Errorf("discord: %s (DISCORD_API_URL) answered %s with %s: %s",
+			b.opts.APIURL, what, re.Response.Status, strings.TrimSpace(string(re.ResponseBody)))
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("discord: cannot reach %s (DISCORD_API_URL): %w", b.opts.APIURL, ue.Err)
+	}
+	return fmt.Errorf("discord: connect: %w", err)
 }
 
 func (b *Bot) registerCommands(ctx context.Context) error {

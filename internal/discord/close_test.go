@@ -53,7 +53,7 @@ func startTestBot(t *testing.T, wrap func(Quiz) Quiz, deferAfter time.Duration) 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
-	if err := b.Open(ctx); err != nil {
+	if err := b.Open(ctx, ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = b.Close() })
