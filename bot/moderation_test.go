@@ -29,13 +29,13 @@ func TestModerationEndToEnd(t *testing.T) {
 	}
 
 	// Add, step 1 (English) and step 2 (Chinese).
-	add := e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"), opt("level", "senior")))
+	add := e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"), opt("level", "senior"), opt("id", "tcp-our-proxy")))
 	m := e.wait(add)
 	if m.Type != 9 {
 		t.Fatalf("/bank add = type %d; want a modal", m.Type)
 	}
 	step1 := e.fake.SubmitModal(guildA, channelA, mod, m.ModalCustomID, map[string]string{
-		"id": "tcp-our-proxy", "question": "Why does our proxy keep 10k connections in TIME_WAIT?",
+		"question": "Why does our proxy keep 10k connections in TIME_WAIT?", "summary": "It closes first; pool connections.",
 		"answer": "Because it closes first. Use keep-alive pools.", "key_points": "who closes first\nkeep-alive pools\n2MSL", "follow_ups": "What is tcp_tw_reuse?"})
 	r1 := e.wait(step1)
 	next := customIDs(t, r1.Components)["add2"]
@@ -48,20 +48,20 @@ func TestModerationEndToEnd(t *testing.T) {
 		t.Fatalf("step 2 button = type %d", m2.Type)
 	}
 	done := e.final(e.fake.SubmitModal(guildA, channelA, mod, m2.ModalCustomID, map[string]string{
-		"question": "为什么我们的代理有一万个 TIME_WAIT 连接？", "answer": "因为它先关闭。使用长连接池。",
+		"question": "为什么我们的代理有一万个 TIME_WAIT 连接？", "summary": "它先关闭连接；应使用连接池。", "answer": "因为它先关闭。使用长连接池。",
 		"key_points": "谁先关闭\n长连接池\n2MSL", "follow_ups": "tcp_tw_reuse 是什么？"}))
 	if !strings.Contains(done.Content, "Added tcp-our-proxy") {
 		t.Fatalf("add = %q", done.Content)
 	}
 	// Adding an existing id is refused when the question is complete, and changes nothing.
-	dup := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"))))
+	dup := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"), opt("id", "tcp-handshake"))))
 	dupStep1 := e.fake.SubmitModal(guildA, channelA, mod, dup.ModalCustomID, map[string]string{
-		"id": "tcp-handshake", "question": "q", "answer": "a", "key_points": "a\nb\nc"})
+		"question": "q", "summary": "s", "answer": "a", "key_points": "a\nb\nc"})
 	dupR1 := e.wait(dupStep1)
 	dupMsg, _ := dupStep1.Original()
 	dup2 := e.wait(e.fake.Click(guildA, channelA, mod, dupMsg.ID, customIDs(t, dupR1.Components)["add2"]))
 	dupDone := e.final(e.fake.SubmitModal(guildA, channelA, mod, dup2.ModalCustomID, map[string]string{
-		"question": "问", "answer": "答", "key_points": "一\n二\n三"}))
+		"question": "问", "summary": "简", "answer": "答", "key_points": "一\n二\n三"}))
 	if dupDone.Flags&64 == 0 || !strings.Contains(dupDone.Content, `A question with id "tcp-handshake" already exists`) {
 		t.Fatalf("duplicate id = %q; want a private refusal", dupDone.Content)
 	}

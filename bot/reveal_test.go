@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,5 +113,51 @@ func TestImportWithoutSummaryWarns(t *testing.T) {
 	got := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "ourstack")))
 	if !strings.Contains(embedText(got.Embeds), "Why three segments") {
 		t.Fatalf("/interview ourstack after the import = %s", embedText(got.Embeds))
+	}
+}
+
+// TestBankFormsAskForTheSummary: /bank add's form has a summary field (the id is a command
+// option, so the form keeps Discord's five fields for the texts), and a submit without a
+// summary, which only a forged payload can send, is refused at either step and in /bank edit.
+func TestBankFormsAskForTheSummary(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	noID := e.final(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"))))
+	if noID.Flags&64 == 0 || !strings.Contains(noID.Content, "id option") {
+		t.Fatalf("/bank add without an id = %q; want a private reply naming the id option", noID.Content)
+	}
+	form := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"), opt("id", "tcp-summary-form"))))
+	if form.Type != 9 {
+		t.Fatalf("/bank add = type %d; want a form", form.Type)
+	}
+	var d struct {
+		Components []struct {
+			Components []component `json:"components"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(form.Data, &d); err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	for _, row := range d.Components {
+		for _, c := range row.Components {
+			fields = append(fields, c.CustomID)
+		}
+	}
+	if strings.Join(fields, ",") != "question,summary,answer,key_points,follow_ups" {
+		t.Fatalf("the add form's fields = %v", fields)
+	}
+	vals := map[string]string{"question": "Why?", "summary": "", "answer": "Because.", "key_points": "one\ntwo\nthree"}
+	got := e.final(e.fake.SubmitModal(guildA, channelA, mod, form.ModalCustomID, vals))
+	if !strings.Contains(got.Content, "summary.en") {
+		t.Fatalf("step 1 without a summary = %q; want a refusal naming summary.en", got.Content)
+	}
+	edit := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("edit", opt("id", "tcp-handshake"), opt("language", "zh"))))
+	got = e.final(e.fake.SubmitModal(guildA, channelA, mod, edit.ModalCustomID, vals))
+	if !strings.Contains(got.Content, "summary.zh") {
+		t.Fatalf("an edit without a summary = %q; want a refusal naming summary.zh", got.Content)
+	}
+	if show := e.final(e.fake.Slash(guildA, channelA, mod, "bank", sub("show", opt("id", "tcp-handshake")))); !strings.Contains(show.Content, "Source: shipped") {
+		t.Fatalf("after the refused edit, tcp-handshake = %q; want it unchanged", show.Content)
 	}
 }

@@ -27,6 +27,7 @@ func validQuestion(topic, id string) quiz.Question {
 	return quiz.Question{
 		ID: id, Topic: topic, Level: quiz.Mid, Tags: []string{topic},
 		Prompt:    quiz.Text{EN: "Why does our proxy keep connections in TIME_WAIT?", ZH: "为什么我们的代理有很多 TIME_WAIT 连接？"},
+		Summary:   quiz.Text{EN: "It closes first.", ZH: "它先关闭。"},
 		Answer:    quiz.Text{EN: "Because it closes first.", ZH: "因为它先关闭。"},
 		KeyPoints: quiz.TextList{EN: []string{"who closes first", "keep-alive pools", "2MSL"}, ZH: []string{"谁先关闭", "长连接池", "2MSL"}},
 		FollowUps: quiz.TextList{EN: []string{"What is tcp_tw_reuse?"}, ZH: []string{"tcp_tw_reuse 是什么？"}},
@@ -127,7 +128,7 @@ func TestModeratorRights(t *testing.T) {
 	if ownerApply == "" || ownerCancel == "" {
 		t.Fatalf("import preview = %q; want Apply and Cancel", pr.Content)
 	}
-	draft := e.wait(e.fake.Slash(guildA, channelA, owner, "bank", sub("add", opt("topic", "tcp"))))
+	draft := e.wait(e.fake.Slash(guildA, channelA, owner, "bank", sub("add", opt("topic", "tcp"), opt("id", "rights-owner-draft"))))
 	draftID := modalSession(t, draft.ModalCustomID)
 	editForm := e.wait(e.fake.Slash(guildA, channelA, owner, "bank", sub("edit", opt("id", "tcp-handshake"))))
 	editValues := modalValues(t, editForm.Data)
@@ -171,13 +172,12 @@ func TestModeratorRights(t *testing.T) {
 		{name: "/bank export", run: bankCmd("This server's bank", sub("export", opt("topic", "tcp")))},
 		{name: "/bank reports", run: bankCmd("Reports ·", sub("reports"))},
 		{name: "/bank add (form)", run: func(k kind, _ int, _ bool) (result, string) {
-			return slash(k.u, "bank", sub("add", opt("topic", "tcp"))), "New question · step 1 of 2"
+			return slash(k.u, "bank", sub("add", opt("topic", "tcp"), opt("id", "rights-form-probe"))), "New question · step 1 of 2"
 		}},
 		{name: "/bank add, both forms and the step 2 button", run: func(k kind, n int, allowed bool) (result, string) {
 			if !allowed {
 				// Forged: the owner's draft, submitted, opened and completed by someone else.
-				id := fmt.Sprintf("rights-forged-%d", n)
-				vals := map[string]string{"id": id, "question": "q?", "answer": "a.", "key_points": "a\nb\nc"}
+				vals := map[string]string{"question": "q?", "summary": "s.", "answer": "a.", "key_points": "a\nb\nc"}
 				for _, ix := range []*discordtest.Interaction{
 					e.fake.SubmitModal(guildA, channelA, k.u, "v1:add1:"+draftID, vals),
 					e.fake.Click(guildA, channelA, k.u, previewMsg.ID, "v1:add2:"+draftID),
@@ -189,9 +189,9 @@ func TestModeratorRights(t *testing.T) {
 				return see(e.fake.SubmitModal(guildA, channelA, k.u, "v1:add2m:"+draftID, vals)), ""
 			}
 			id := fmt.Sprintf("rights-added-%d", n)
-			form := e.wait(e.fake.Slash(guildA, channelA, k.u, "bank", sub("add", opt("topic", "tcp"))))
+			form := e.wait(e.fake.Slash(guildA, channelA, k.u, "bank", sub("add", opt("topic", "tcp"), opt("id", id))))
 			step1 := e.fake.SubmitModal(guildA, channelA, k.u, form.ModalCustomID, map[string]string{
-				"id": id, "question": "Why?", "answer": "Because.", "key_points": "one\ntwo\nthree"})
+				"question": "Why?", "summary": "Because.", "answer": "Because.", "key_points": "one\ntwo\nthree"})
 			r1 := e.wait(step1)
 			msg, _ := step1.Original()
 			m2 := e.wait(e.fake.Click(guildA, channelA, k.u, msg.ID, customIDs(t, r1.Components)["add2"]))
@@ -199,7 +199,7 @@ func TestModeratorRights(t *testing.T) {
 				return result{text: m2.Content}, "a form for step 2"
 			}
 			return see(e.fake.SubmitModal(guildA, channelA, k.u, m2.ModalCustomID, map[string]string{
-				"question": "为什么？", "answer": "因为。", "key_points": "一\n二\n三"})), "Added " + id
+				"question": "为什么？", "summary": "因为。", "answer": "因为。", "key_points": "一\n二\n三"})), "Added " + id
 		}},
 		{name: "/bank add (file)", run: func(k kind, n int, _ bool) (result, string) {
 			id := fmt.Sprintf("rights-file-%d", n)
@@ -366,7 +366,7 @@ func TestModeratorRights(t *testing.T) {
 				t.Errorf("the owner's Apply after a member's forged clicks = %q; want the preview still there", r.text)
 			}
 			if r := see(e.fake.SubmitModal(guildA, channelA, owner, draft.ModalCustomID, map[string]string{
-				"id": "rights-owner-draft", "question": "Why?", "answer": "Because.", "key_points": "one\ntwo\nthree"})); !strings.Contains(r.text, "Step 2 of 2") {
+				"question": "Why?", "summary": "Because.", "answer": "Because.", "key_points": "one\ntwo\nthree"})); !strings.Contains(r.text, "Step 2 of 2") {
 				t.Errorf("the owner's draft after a member's forged submits = %q; want step 2", r.text)
 			}
 			if r := see(e.fake.Click(guildA, channelA, owner, previewMsg.ID, "v1:resolve:1")); !strings.Contains(r.text, "No open reports") {

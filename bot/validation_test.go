@@ -58,19 +58,17 @@ func limitCases() []limitCase {
 }
 
 // formValues is what a member types into one language's form for q.
-func formValues(q quiz.Question, l quiz.Lang, withID bool) map[string]string {
+func formValues(q quiz.Question, l quiz.Lang) map[string]string {
 	v := map[string]string{
 		"question":   q.Prompt.EN,
+		"summary":    q.Summary.EN,
 		"answer":     q.Answer.EN,
 		"key_points": strings.Join(q.KeyPoints.EN, "\n"),
 		"follow_ups": strings.Join(q.FollowUps.EN, "\n"),
 	}
 	if l == quiz.Chinese {
-		v["question"], v["answer"] = q.Prompt.ZH, q.Answer.ZH
+		v["question"], v["summary"], v["answer"] = q.Prompt.ZH, q.Summary.ZH, q.Answer.ZH
 		v["key_points"], v["follow_ups"] = strings.Join(q.KeyPoints.ZH, "\n"), strings.Join(q.FollowUps.ZH, "\n")
-	}
-	if withID {
-		v["id"] = q.ID
 	}
 	return v
 }
@@ -99,8 +97,11 @@ func TestOneValidatorEverywhere(t *testing.T) {
 	}
 	addByForm := func(q quiz.Question) string {
 		t.Helper()
-		form := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", q.Topic))))
-		step1 := e.fake.SubmitModal(guildA, channelA, mod, form.ModalCustomID, formValues(q, quiz.English, true))
+		form := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", q.Topic), opt("id", q.ID))))
+		if form.Type != 9 {
+			return form.Content // refused before the form: the id
+		}
+		step1 := e.fake.SubmitModal(guildA, channelA, mod, form.ModalCustomID, formValues(q, quiz.English))
 		r1 := e.wait(step1)
 		next := customIDs(t, r1.Components)["add2"]
 		if next == "" {
@@ -108,12 +109,12 @@ func TestOneValidatorEverywhere(t *testing.T) {
 		}
 		msg, _ := step1.Original()
 		m2 := e.wait(e.fake.Click(guildA, channelA, mod, msg.ID, next))
-		return see(e.fake.SubmitModal(guildA, channelA, mod, m2.ModalCustomID, formValues(q, quiz.Chinese, false)))
+		return see(e.fake.SubmitModal(guildA, channelA, mod, m2.ModalCustomID, formValues(q, quiz.Chinese)))
 	}
 	editByForm := func(id string, q quiz.Question, l quiz.Lang) string {
 		t.Helper()
 		form := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("edit", opt("id", id), opt("language", string(l)))))
-		return see(e.fake.SubmitModal(guildA, channelA, mod, form.ModalCustomID, formValues(q, l, false)))
+		return see(e.fake.SubmitModal(guildA, channelA, mod, form.ModalCustomID, formValues(q, l)))
 	}
 	file := func(q quiz.Question) []byte { return topicFile(t, q.Topic, q) }
 

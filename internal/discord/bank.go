@@ -219,9 +219,14 @@ func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
 	if !quiz.ValidTopicSlug(topic) {
 		return quiz.Errorf(quiz.EINVALID, "Topic names use a-z, 0-9 and -, up to 32 characters.")
 	}
+	// The id is a command option, so the form keeps its five fields for the texts.
+	qid := strings.TrimSpace(strings.ToLower(o.str("id")))
+	if !quiz.ValidQuestionID(qid) {
+		return quiz.Errorf(quiz.EINVALID, "The id must use a-z, 0-9 and - only, up to 64 characters: give it with the id option (or attach a file).")
+	}
 	first := b.q.Lang(ctx, r.actor)
-	id := b.drafts.put(draft{q: quiz.Question{Topic: topic, Level: level, Tags: []string{topic}}, first: first, guild: r.actor.Guild, user: r.actor.User})
-	return r.modal(ctx, questionModal(customID{Action: actAdd1, ID: id}, "New question · step 1 of 2", first, nil, true))
+	id := b.drafts.put(draft{q: quiz.Question{ID: qid, Topic: topic, Level: level, Tags: []string{topic}}, first: first, guild: r.actor.Guild, user: r.actor.User})
+	return r.modal(ctx, questionModal(customID{Action: actAdd1, ID: id}, "New question · step 1 of 2", first, nil))
 }
 
 func other(l quiz.Lang) quiz.Lang {
@@ -237,12 +242,10 @@ func (b *Bot) addFirstLanguage(ctx context.Context, r *responder, c customID) er
 	if err != nil {
 		return err
 	}
-	v := formValues(r)
-	dr.q.ID = strings.TrimSpace(strings.ToLower(v["id"]))
-	if !quiz.ValidQuestionID(dr.q.ID) {
-		return quiz.Errorf(quiz.EINVALID, "The id must use a-z, 0-9 and - only, up to 64 characters.")
+	setLang(&dr.q, dr.first, formValues(r))
+	if err := requireSummary(dr.q, dr.first); err != nil {
+		return err
 	}
-	setLang(&dr.q, dr.first, v)
 	b.drafts.update(c.ID, dr)
 	second := other(dr.first)
 	return r.reply(ctx, message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
@@ -257,7 +260,7 @@ func (b *Bot) openSecondLanguage(ctx context.Context, r *responder, c customID) 
 	if err != nil {
 		return err
 	}
-	return r.modal(ctx, questionModal(customID{Action: actAdd2, ID: c.ID}, "New question · step 2 of 2", other(dr.first), nil, false))
+	return r.modal(ctx, questionModal(customID{Action: actAdd2, ID: c.ID}, "New question · step 2 of 2", other(dr.first), nil))
 }
 
 // addSecondLanguage completes the draft and adds the question.
@@ -267,6 +270,9 @@ func (b *Bot) addSecondLanguage(ctx context.Context, r *responder, c customID) e
 		return err
 	}
 	setLang(&dr.q, other(dr.first), formValues(r))
+	if err := requireSummary(dr.q, other(dr.first)); err != nil {
+		return err
+	}
 	if err := b.q.AddQuestion(ctx, r.actor, dr.q); err != nil {
 		return err
 	}
@@ -285,7 +291,7 @@ func (b *Bot) bankEdit(ctx context.Context, r *responder, o opts) error {
 		lang = quiz.Chinese
 	}
 	return r.modal(ctx, questionModal(customID{Action: actEdit, ID: uint64(in.Version), Arg: string(lang) + "/" + in.Question.ID},
-		"Edit "+in.Question.ID, lang, &in.Question, false))
+		"Edit "+in.Question.ID, lang, &in.Question))
 }
 
 // saveEdit saves the edit form over the version it was opened on.
@@ -297,41 +303,41 @@ func (b *Bot) saveEdit(ctx context.Context, r *responder, c customID) error {
 	}
 	q := in.Question.Clone()
 	setLang(&q, quiz.Lang(lang), formValues(r))
+	if err := requireSummary(q, quiz.Lang(lang)); err != nil {
+		return err
+	}
 	if err := b.q.EditQuestion(ctx, r.actor, q, int(c.ID)); err != nil {
 		return err
 	}
 	return r.reply(ctx, message{Content: fmt.Sprintf("Saved %s (%s). The previous version is kept: /bank history id:%s.", id, lang, id), Ephemeral: true})
 }
 
-// questionModal asks for one language's texts: the question, answer, key points and follow-ups
-// (one per line), plus the id when adding.
-func questionModal(id customID, title string, lang quiz.Lang, q *quiz.Question, withID bool) *discordgo.InteractionResponseData {
+// questionModal asks for one language's texts: the question, the summary, the answer, key points
+// and follow-ups (one per line): Discord's five fields of a form.
+func questionModal(id customID, title string, lang quiz.Lang, q *quiz.Question) *discordgo.InteractionResponseData {
 	in := func(cid, label string, style discordgo.TextInputStyle, required bool, max int, value, placeholder string) discordgo.MessageComponent {
 		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
 			CustomID: cid, Label: truncate(label, maxInputLabel), Style: style, Required: required, MaxLength: max,
 			Value: value, Placeholder: truncate(placeholder, maxPlaceholder),
 		}}}
 	}
-	var prompt, answer, kps, fus string
+	var prompt, summary, answer, kps, fus string
 	if q != nil {
-		prompt, answer = q.Prompt.In(lang), q.Answer.In(lang)
+		prompt, summary, answer = q.Prompt.EN, q.Summary.EN, q.Answer.EN
 		if lang == quiz.Chinese {
-			prompt, answer = q.Prompt.ZH, q.Answer.ZH
+			prompt, summary, answer = q.Prompt.ZH, q.Summary.ZH, q.Answer.ZH
 		}
 		kps = strings.Join(listIn(q.KeyPoints, lang), "\n")
 		fus = strings.Join(listIn(q.FollowUps, lang), "\n")
 	}
 	suffix := " (" + string(lang) + ")"
-	var rows []discordgo.MessageComponent
-	if withID {
-		rows = append(rows, in("id", "Question id (a-z, 0-9, -)", discordgo.TextInputShort, true, quiz.MaxIDLen, "", "e.g. ourstack-kafka-rebalance"))
-	}
-	rows = append(rows,
+	rows := []discordgo.MessageComponent{
 		in("question", "Question"+suffix, discordgo.TextInputParagraph, true, quiz.MaxQuestionLen, prompt, ""),
+		in("summary", "Summary: the 30-second answer"+suffix, discordgo.TextInputParagraph, true, quiz.MaxSummaryLen, summary, "two or three sentences, shown first"),
 		in("answer", "Reference answer"+suffix, discordgo.TextInputParagraph, true, quiz.MaxAnswerLen, answer, "Markdown; up to 3500 characters"),
 		in("key_points", "Key points, one per line"+suffix, discordgo.TextInputParagraph, true, 4000, kps, "3 to 8 lines"),
 		in("follow_ups", "Follow-ups, one per line"+suffix, discordgo.TextInputParagraph, false, 4000, fus, "optional, up to 5 lines"),
-	)
+	}
 	return &discordgo.InteractionResponseData{CustomID: id.String(), Title: truncate(title, maxModalTitle), Components: rows}
 }
 
@@ -353,14 +359,28 @@ func lines(s string) []string {
 	return out
 }
 
+// requireSummary refuses a form without its summary: files in the old format may lack one, but
+// a form always asks for it (a forged submit can still send it empty).
+func requireSummary(q quiz.Question, l quiz.Lang) error {
+	s := q.Summary.EN
+	if l == quiz.Chinese {
+		s = q.Summary.ZH
+	}
+	if strings.TrimSpace(s) == "" {
+		return quiz.Errorf(quiz.EINVALID, "The question is not valid:\nsummary.%s: text is required and must not be empty", l)
+	}
+	return nil
+}
+
 // setLang fills one language of q from a modal's values.
 func setLang(q *quiz.Question, l quiz.Lang, v map[string]string) {
-	p, a, k, f := strings.TrimSpace(v["question"]), strings.TrimSpace(v["answer"]), lines(v["key_points"]), lines(v["follow_ups"])
+	p, s, a := strings.TrimSpace(v["question"]), strings.TrimSpace(v["summary"]), strings.TrimSpace(v["answer"])
+	k, f := lines(v["key_points"]), lines(v["follow_ups"])
 	if l == quiz.Chinese {
-		q.Prompt.ZH, q.Answer.ZH, q.KeyPoints.ZH, q.FollowUps.ZH = p, a, k, f
+		q.Prompt.ZH, q.Summary.ZH, q.Answer.ZH, q.KeyPoints.ZH, q.FollowUps.ZH = p, s, a, k, f
 		return
 	}
-	q.Prompt.EN, q.Answer.EN, q.KeyPoints.EN, q.FollowUps.EN = p, a, k, f
+	q.Prompt.EN, q.Summary.EN, q.Answer.EN, q.KeyPoints.EN, q.FollowUps.EN = p, s, a, k, f
 }
 
 func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {

@@ -10,6 +10,8 @@ var bankSubcommands = []subcommand{
 	{def: subcmd("add", "添加", "Add a question (opens a form)", "添加题目（打开表单）", topicOpt(true),
 		&discordgo.ApplicationCommandOption{Type: strOpt, Name: "level", NameLocalizations: *zh("难度"), Description: "junior, mid or senior", DescriptionLocalizations: *zh("初级、中级或高级"),
 			Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "junior", Value: "junior"}, {Name: "mid", Value: "mid"}, {Name: "senior", Value: "senior"}}},
+		&discordgo.ApplicationCommandOption{Type: strOpt, Name: "id", NameLocalizations: *zh("编号"),
+			Description: "The new question's id (a-z, 0-9, -), for the form", DescriptionLocalizations: *zh("新题目的编号（a-z、0-9、-），用于表单")},
 		&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", NameLocalizations: *zh("文件"),
 			Description: "Or a YAML file with one complete question (both languages)", DescriptionLocalizations: *zh("或上传包含一道完整题目（双语）的 YAML 文件")}),
 		serve: serve{howFor: deferBankAdd, run: (*Bot).bankAdd}},
