@@ -25,11 +25,7 @@ func (ms *Members) Streak(ctx context.Context, a Actor, u UserID) (StreakView, e
 	now := ms.now()
 	var out StreakView
 	err := ms.store.View(ctx, func(tx Tx) error {
-		g, _, err := tx.Guild(a.Guild)
-		if err != nil {
-			return err
-		}
-		m, _, err := tx.Member(a.Guild, u)
+		g, m, err := memberIn(tx, a.Guild, u)
 		if err != nil {
 			return err
 		}

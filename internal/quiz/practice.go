@@ -35,15 +35,11 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 	// Batch: many members ask at once when a server is busy, and coalescing their commits
 	// (one fsync for many) is what keeps the 3-second window safe under load.
 	err := p.store.Batch(ctx, func(tx Tx) error {
-		g, _, err := tx.Guild(a.Guild)
+		g, m, err := memberIn(tx, a.Guild, a.User)
 		if err != nil {
 			return err
 		}
 		b, err := p.bankFor(tx, g)
-		if err != nil {
-			return err
-		}
-		m, _, err := tx.Member(a.Guild, a.User)
 		if err != nil {
 			return err
 		}
@@ -165,6 +161,16 @@ func (p *Practice) Answer(ctx context.Context, a Actor, sid SessionID, text stri
 		return nil
 	})
 	return out, err
+}
+
+// memberIn loads server gid and its member u (zero values for what is not stored yet).
+func memberIn(tx Tx, gid GuildID, u UserID) (Guild, Member, error) {
+	g, _, err := tx.Guild(gid)
+	if err != nil {
+		return Guild{}, Member{}, err
+	}
+	m, _, err := tx.Member(gid, u)
+	return g, m, err
 }
 
 // touchCard makes sure the member has a card for q (a member may answer a question someone

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Publisher posts to a server's channels on the service's behalf (daily questions and public
+// Publisher posts to a server's channels for the use cases (daily questions and public
 // reveals), outside any transaction. A retry with the same Nonce must not post twice (Discord's
 // enforce_nonce). Errors with code ENOTFOUND or EFORBIDDEN mean the channel is gone or closed to
 // the bot: retrying will not help. Any other error is treated as transient.

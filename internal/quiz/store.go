@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Store keeps all state. Each use case runs in exactly one transaction: View for reads, Update
-// for writes. fn must not do slow work (no network, no sleeping): it runs while the store is locked.
+// Store keeps all state. A use case reads in one View or writes in one Update; one that posts
+// to a channel claims in one Update, posts outside any transaction and records in another.
+// fn must not do slow work (no network, no sleeping): it runs while the store is locked.
 type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 	Update(ctx context.Context, fn func(Tx) error) error
