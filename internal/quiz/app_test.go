@@ -26,8 +26,8 @@ func TestAppCloseInOneCall(t *testing.T) {
 	if sess.State != quiz.SessionRevealed || sess.RevealMessage == 0 || sess.Message != 900 || q.ID != asked.Question.ID {
 		t.Errorf("Close = %+v, %s; want revealed under message 900, question %s", sess, q.ID, asked.Question.ID)
 	}
-	if len(pub.reveals) != 1 || pub.reveals[0].ReplyTo != 900 || pub.reveals[0].Channel != 55 {
-		t.Fatalf("reveals = %+v; want one under message 900 in channel 55", pub.reveals)
+	if len(pub.reveals) != 1 || pub.reveals[0].ReplyTo != 900 || pub.reveals[0].Channel != 55 || !pub.reveals[0].Closed {
+		t.Fatalf("reveals = %+v; want one under message 900 in channel 55, marked Closed", pub.reveals)
 	}
 	if _, _, err := app.Practice.Close(ctx, a, quiz.CloseRequest{Session: asked.Session.ID}); quiz.ErrorCode(err) != quiz.ECONFLICT {
 		t.Errorf("second Close = %v; want ECONFLICT", err)

@@ -41,6 +41,9 @@ type RevealPost struct {
 	Lang     Lang
 	Answers  int
 	Nonce    string
+	// Closed is true for a reveal a member asked for with Close: Practice.Close returns the
+	// session for the caller to show the question message's final state itself.
+	Closed bool
 }
 
 // nonce derives a Discord message nonce (<= 25 characters) from a job's identity, so a retry of

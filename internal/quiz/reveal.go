@@ -122,6 +122,7 @@ func (p *Practice) Close(ctx context.Context, a Actor, r CloseRequest) (Session,
 			return err
 		}
 		post = revealPostOf(a.Guild, sess, q)
+		post.Closed = true
 		return tx.PutDue(Due{At: now, Guild: a.Guild, Session: sess.ID})
 	})
 	if err != nil {
