@@ -1,5 +1,7 @@
 package quiz
 
+import "context"
+
 // A server's bank is the shipped bank with that server's overlay applied: added and edited
 // questions, disabled questions and topics, added topics. Built banks are cached per server
 // and revision (Guild.BankRev), so only the first ask after a change pays for the merge.
@@ -10,11 +12,11 @@ type guildBank struct {
 }
 
 // bankFor returns the effective bank of g.
-func (s *Service) bankFor(tx Tx, g Guild) (*Bank, error) {
+func (c *core) bankFor(tx BankTx, g Guild) (*Bank, error) {
 	if g.BankRev == 0 {
-		return s.bank, nil
+		return c.bank, nil
 	}
-	if v, ok := s.banks.Load(g.ID); ok && v.(guildBank).rev == g.BankRev {
+	if v, ok := c.banks.Load(g.ID); ok && v.(guildBank).rev == g.BankRev {
 		return v.(guildBank).bank, nil
 	}
 	entries, err := tx.OverlayQuestions(g.ID)
@@ -25,18 +27,32 @@ func (s *Service) bankFor(tx Tx, g Guild) (*Bank, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := mergeBank(s.bank, topics, entries)
+	b, err := mergeBank(c.bank, topics, entries)
 	if err != nil {
 		return nil, err
 	}
-	s.banks.Store(g.ID, guildBank{rev: g.BankRev, bank: b})
+	c.banks.Store(g.ID, guildBank{rev: g.BankRev, bank: b})
 	return b, nil
+}
+
+// guildBank returns the effective bank of server g in one short read.
+func (c *core) guildBank(ctx context.Context, g GuildID) (*Bank, error) {
+	var b *Bank
+	err := c.store.View(ctx, func(tx Tx) error {
+		gd, _, err := tx.Guild(g)
+		if err != nil {
+			return err
+		}
+		b, err = c.bankFor(tx, gd)
+		return err
+	})
+	return b, err
 }
 
 // question finds a question of g's bank, including one the server disabled after it was asked.
 // g must be the guild as stored (its BankRev decides which bank applies).
-func (s *Service) question(tx Tx, g Guild, id string) (Question, bool, error) {
-	b, err := s.bankFor(tx, g)
+func (c *core) question(tx BankTx, g Guild, id string) (Question, bool, error) {
+	b, err := c.bankFor(tx, g)
 	if err != nil {
 		return Question{}, false, err
 	}
@@ -55,7 +71,7 @@ func (s *Service) question(tx Tx, g Guild, id string) (Question, bool, error) {
 			return *e.Question, true, nil
 		}
 	}
-	q, ok := s.bank.Question(id)
+	q, ok := c.bank.Question(id)
 	return q, ok, nil
 }
 

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Publisher posts to a server's channels on the service's behalf (daily questions and public
+// Publisher posts to a server's channels for the use cases (daily questions and public
 // reveals), outside any transaction. A retry with the same Nonce must not post twice (Discord's
 // enforce_nonce). Errors with code ENOTFOUND or EFORBIDDEN mean the channel is gone or closed to
 // the bot: retrying will not help. Any other error is treated as transient.
@@ -41,6 +41,9 @@ type RevealPost struct {
 	Lang     Lang
 	Answers  int
 	Nonce    string
+	// Closed is true for a reveal a member asked for with Close: Practice.Close returns the
+	// session for the caller to show the question message's final state itself.
+	Closed bool
 }
 
 // nonce derives a Discord message nonce (<= 25 characters) from a job's identity, so a retry of

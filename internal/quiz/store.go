@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Store keeps all state. Each use case runs in exactly one transaction: View for reads, Update
-// for writes. fn must not do slow work (no network, no sleeping): it runs while the store is locked.
+// Store keeps all state. A use case reads in one View or writes in one Update; one that posts
+// to a channel claims in one Update, posts outside any transaction and records in another.
+// fn must not do slow work (no network, no sleeping): it runs while the store is locked.
 type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 	Update(ctx context.Context, fn func(Tx) error) error
@@ -17,12 +18,26 @@ type Store interface {
 
 // Tx is one transaction. Reads see the transaction's own writes. Getters return copies;
 // changing them changes nothing until a Put. "Not found" is reported by ok=false, not an error.
+// It is the union of one interface per aggregate, so a helper can ask for only what it reads.
 type Tx interface {
+	GuildTx
+	MemberTx
+	SessionTx
+	DailyTx
+	BankTx
+	ReportTx
+}
+
+// GuildTx reads and writes servers' configuration.
+type GuildTx interface {
 	Guild(g GuildID) (Guild, bool, error)
 	PutGuild(Guild) error
 	// Guilds calls fn for every guild with stored configuration, in id order, until fn returns false.
 	Guilds(fn func(Guild) bool) error
+}
 
+// MemberTx reads and writes members with their cards and attempts.
+type MemberTx interface {
 	Member(g GuildID, u UserID) (Member, bool, error)
 	PutMember(Member) error
 	// Members calls fn for every member of g, in user id order, until fn returns false.
@@ -39,7 +54,10 @@ type Tx interface {
 	PutAttempt(Attempt) error
 	// Attempts returns all of a member's attempts, oldest session first.
 	Attempts(g GuildID, u UserID) ([]Attempt, error)
+}
 
+// SessionTx reads and writes sessions and the queue of their reveals.
+type SessionTx interface {
 	// NextSessionID returns a new session id, unique within g.
 	NextSessionID(g GuildID) (SessionID, error)
 	Session(g GuildID, s SessionID) (Session, bool, error)
@@ -50,12 +68,18 @@ type Tx interface {
 	DeleteDue(Due) error
 	// DueUntil returns up to max entries with At <= t, earliest first, across all guilds.
 	DueUntil(t time.Time, max int) ([]Due, error)
+}
 
+// DailyTx reads and writes the record of daily posts.
+type DailyTx interface {
 	Post(g GuildID, d Day) (Post, bool, error)
 	PutPost(Post) error
 	// Posts returns every daily post of g, oldest day first.
 	Posts(g GuildID) ([]Post, error)
+}
 
+// BankTx reads and writes a server's changes to the bank and their history.
+type BankTx interface {
 	OverlayQuestions(g GuildID) ([]OverlayEntry, error) // sorted by question id
 	PutOverlayQuestion(g GuildID, e OverlayEntry) error
 	DeleteOverlayQuestion(g GuildID, questionID string) error
@@ -64,7 +88,10 @@ type Tx interface {
 	AddHistory(g GuildID, h HistoryEntry) error
 	// History returns the changes to one question, oldest first.
 	History(g GuildID, questionID string) ([]HistoryEntry, error)
+}
 
+// ReportTx reads and writes members' reports of questions.
+type ReportTx interface {
 	NextReportID(g GuildID) (ReportID, error)
 	PutReport(g GuildID, r Report) error
 	Report(g GuildID, id ReportID) (Report, bool, error)

@@ -106,10 +106,7 @@ func (s Streak) At(today Day) StreakStatus {
 	return st
 }
 
-// ExplainStreak describes, newest last, why a streak is what it is, in English.
-func ExplainStreak(s StreakStatus) []string { return ExplainStreakIn(s, English) }
-
-// ExplainStreakIn is ExplainStreak in language l.
+// ExplainStreakIn describes, newest last, why a streak is what it is, in language l.
 func ExplainStreakIn(s StreakStatus, l Lang) []string {
 	zh := l == Chinese
 	pick := func(en, cn string) string {

@@ -90,7 +90,7 @@ func TestStreakAtMissedDays(t *testing.T) {
 		if !reflect.DeepEqual(st, want) {
 			t.Errorf("%d freeze(s), %d day(s) missed: At = %+v; want %+v", c.freezes, c.missed, st, want)
 		}
-		text := strings.Join(ExplainStreak(st), "\n")
+		text := strings.Join(ExplainStreakIn(st, English), "\n")
 		if strings.Contains(text, "broken") != c.broken {
 			t.Errorf("%d freeze(s), %d day(s) missed: explanation %q; broken should be %v", c.freezes, c.missed, text, c.broken)
 		}
@@ -114,7 +114,7 @@ func ExampleStreak_Record() {
 	}
 	s = s.Record(start + 8) // June 8 missed: the freeze earned on day 7 covers it
 	fmt.Println(s.Current, s.Best, s.Freezes)
-	for _, line := range ExplainStreak(s.At(start + 8))[7:] {
+	for _, line := range ExplainStreakIn(s.At(start+8), English)[7:] {
 		fmt.Println(line)
 	}
 	// Output:

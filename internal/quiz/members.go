@@ -8,6 +8,10 @@ import (
 	"time"
 )
 
+// Members is what members see of themselves and each other: streaks, the leaderboard, their
+// settings and their data.
+type Members struct{ *core }
+
 // StreakView is what /streak shows.
 type StreakView struct {
 	Member Member
@@ -17,15 +21,11 @@ type StreakView struct {
 }
 
 // Streak returns member u's streak as it stands now, for viewer a.
-func (s *Service) Streak(ctx context.Context, a Actor, u UserID) (StreakView, error) {
-	now := s.now()
+func (ms *Members) Streak(ctx context.Context, a Actor, u UserID) (StreakView, error) {
+	now := ms.now()
 	var out StreakView
-	err := s.store.View(ctx, func(tx Tx) error {
-		g, _, err := tx.Guild(a.Guild)
-		if err != nil {
-			return err
-		}
-		m, _, err := tx.Member(a.Guild, u)
+	err := ms.store.View(ctx, func(tx Tx) error {
+		g, m, err := memberIn(tx, a.Guild, u)
 		if err != nil {
 			return err
 		}
@@ -36,7 +36,7 @@ func (s *Service) Streak(ctx context.Context, a Actor, u UserID) (StreakView, er
 			}
 		}
 		m.Guild, m.User = a.Guild, u
-		loc := s.memberZone(m, g)
+		loc := ms.memberZone(m, g)
 		out = StreakView{Member: m, Status: m.Streak.At(DayOf(now, loc)), Zone: loc.String(), Lang: a.lang(viewer)}
 		return nil
 	})
@@ -59,14 +59,14 @@ type Entry struct {
 	Value int
 }
 
-// Leaderboard returns the top n members of a's server on board.
-func (s *Service) Leaderboard(ctx context.Context, a Actor, board Board, n int) ([]Entry, Lang, error) {
-	now := s.now()
+// Leaderboard returns the top n members of a's server on board, and the language to show it in.
+func (ms *Members) Leaderboard(ctx context.Context, a Actor, board Board, n int) ([]Entry, Lang, error) {
+	now := ms.now()
 	var (
 		out  []Entry
 		lang = LangForLocale(a.Locale)
 	)
-	err := s.store.View(ctx, func(tx Tx) error {
+	err := ms.store.View(ctx, func(tx Tx) error {
 		g, _, err := tx.Guild(a.Guild)
 		if err != nil {
 			return err
@@ -75,17 +75,7 @@ func (s *Service) Leaderboard(ctx context.Context, a Actor, board Board, n int) 
 			if m.User == a.User {
 				lang = a.lang(m)
 			}
-			loc := s.memberZone(m, g)
-			v := 0
-			switch board {
-			case BoardMonth:
-				if m.Month == now.In(loc).Format("2006-01") {
-					v = m.MonthAnswers
-				}
-			default:
-				v = m.Streak.At(DayOf(now, loc)).Current
-			}
-			if v > 0 {
+			if v := boardValue(m, board, now, ms.memberZone(m, g)); v > 0 {
 				out = append(out, Entry{User: m.User, Name: m.Name, Value: v})
 			}
 			return true
@@ -94,6 +84,24 @@ func (s *Service) Leaderboard(ctx context.Context, a Actor, board Board, n int) 
 	if err != nil {
 		return nil, lang, err
 	}
+	return rank(out, n), lang, nil
+}
+
+// boardValue is m's score on board at now, in m's zone loc: this month's answers, or the
+// current streak.
+func boardValue(m Member, board Board, now time.Time, loc *time.Location) int {
+	if board == BoardMonth {
+		if m.Month == now.In(loc).Format("2006-01") {
+			return m.MonthAnswers
+		}
+		return 0
+	}
+	return m.Streak.At(DayOf(now, loc)).Current
+}
+
+// rank sorts entries by value, highest first (ties by user id), keeps the top n and numbers
+// them; equal values share a rank.
+func rank(out []Entry, n int) []Entry {
 	slices.SortStableFunc(out, func(x, y Entry) int { return cmp.Or(cmp.Compare(y.Value, x.Value), cmp.Compare(x.User, y.User)) })
 	if len(out) > n {
 		out = out[:n]
@@ -104,11 +112,12 @@ func (s *Service) Leaderboard(ctx context.Context, a Actor, board Board, n int) 
 			out[i].Rank = out[i-1].Rank
 		}
 	}
-	return out, lang, nil
+	return out
 }
 
-// SetTimezone sets (or with "" clears) the zone the actor's days are counted in.
-func (s *Service) SetTimezone(ctx context.Context, a Actor, zone string) (string, error) {
+// SetTimezone sets (or with "" or "reset" clears) the zone the actor's days are counted in,
+// and returns the zone's name. Returns EINVALID for an unknown zone.
+func (ms *Members) SetTimezone(ctx context.Context, a Actor, zone string) (string, error) {
 	zone = strings.TrimSpace(zone)
 	if zone != "" && !strings.EqualFold(zone, "reset") {
 		l, err := ParseZone(zone)
@@ -119,11 +128,12 @@ func (s *Service) SetTimezone(ctx context.Context, a Actor, zone string) (string
 	} else {
 		zone = ""
 	}
-	return zone, s.updateMember(ctx, a, func(m *Member) { m.TZ = zone })
+	return zone, ms.updateMember(ctx, a, func(m *Member) { m.TZ = zone })
 }
 
 // SetLanguage sets the actor's language; "auto" (or "") follows their client's locale again.
-func (s *Service) SetLanguage(ctx context.Context, a Actor, lang string) (Lang, error) {
+// Returns EINVALID for an unknown language.
+func (ms *Members) SetLanguage(ctx context.Context, a Actor, lang string) (Lang, error) {
 	var l Lang
 	if v := strings.TrimSpace(strings.ToLower(lang)); v != "" && v != "auto" {
 		var ok bool
@@ -131,22 +141,32 @@ func (s *Service) SetLanguage(ctx context.Context, a Actor, lang string) (Lang, 
 			return "", Errorf(EINVALID, "Unknown language %s: use en, zh or auto.", quote(lang))
 		}
 	}
-	return l, s.updateMember(ctx, a, func(m *Member) { m.Lang = l })
+	return l, ms.updateMember(ctx, a, func(m *Member) { m.Lang = l })
 }
 
-func (s *Service) updateMember(ctx context.Context, a Actor, fn func(*Member)) error {
-	return s.store.Update(ctx, func(tx Tx) error {
+func (ms *Members) updateMember(ctx context.Context, a Actor, fn func(*Member)) error {
+	return ms.store.Update(ctx, func(tx Tx) error {
 		m, _, err := tx.Member(a.Guild, a.User)
 		if err != nil {
 			return err
 		}
-		m.Guild, m.User = a.Guild, a.User
-		if a.Name != "" {
-			m.Name = a.Name
-		}
+		m = identify(m, a)
 		fn(&m)
 		return tx.PutMember(m)
 	})
+}
+
+// Lang returns the language to show the actor: their setting, else their client's locale.
+func (ms *Members) Lang(ctx context.Context, a Actor) Lang {
+	l := LangForLocale(a.Locale)
+	_ = ms.store.View(ctx, func(tx Tx) error {
+		m, _, err := tx.Member(a.Guild, a.User)
+		if err == nil {
+			l = a.lang(m)
+		}
+		return err
+	})
+	return l
 }
 
 // Export is everything the bot stores about one member in one server.
@@ -160,9 +180,9 @@ type Export struct {
 }
 
 // ExportMember returns all of the actor's data in their server.
-func (s *Service) ExportMember(ctx context.Context, a Actor) (Export, error) {
-	out := Export{Guild: a.Guild, User: a.User, ExportedAt: s.now()}
-	err := s.store.View(ctx, func(tx Tx) error {
+func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
+	out := Export{Guild: a.Guild, User: a.User, ExportedAt: ms.now()}
+	err := ms.store.View(ctx, func(tx Tx) error {
 		m, ok, err := tx.Member(a.Guild, a.User)
 		if err != nil {
 			return err
@@ -186,38 +206,6 @@ func (s *Service) ExportMember(ctx context.Context, a Actor) (Export, error) {
 }
 
 // DeleteMember erases the actor's data in their server: settings, streak, answers, reviews.
-func (s *Service) DeleteMember(ctx context.Context, a Actor) error {
-	return s.store.Update(ctx, func(tx Tx) error { return tx.DeleteMember(a.Guild, a.User) })
-}
-
-// Topics returns the topics of a server's bank, with their question counts.
-func (s *Service) Topics(ctx context.Context, g GuildID) ([]Topic, map[string]int, error) {
-	b, err := s.guildBank(ctx, g)
-	if err != nil {
-		return nil, nil, err
-	}
-	return b.Topics(), b.Counts(), nil
-}
-
-// MatchTopics returns up to max topics of g's bank matching prefix, for autocomplete; the
-// server's bank is cached, so this is one short read.
-func (s *Service) MatchTopics(ctx context.Context, g GuildID, prefix string, max int) ([]Topic, error) {
-	b, err := s.guildBank(ctx, g)
-	if err != nil {
-		return nil, err
-	}
-	return b.MatchTopics(prefix, max), nil
-}
-
-func (s *Service) guildBank(ctx context.Context, g GuildID) (*Bank, error) {
-	var b *Bank
-	err := s.store.View(ctx, func(tx Tx) error {
-		gd, _, err := tx.Guild(g)
-		if err != nil {
-			return err
-		}
-		b, err = s.bankFor(tx, gd)
-		return err
-	})
-	return b, err
+func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
+	return ms.store.Update(ctx, func(tx Tx) error { return tx.DeleteMember(a.Guild, a.User) })
 }

@@ -1,0 +1,184 @@
+package quiz
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults for Options.
+const (
+	DefaultRevealAfter      = 10 * time.Minute
+	DefaultDailyRevealAfter = 12 * time.Hour
+	DefaultGrace            = 2 * time.Hour
+)
+
+// Options configures the use cases. Zero values take defaults.
+type Options struct {
+	Now         func() time.Time // the clock; default time.Now
+	Logger      *slog.Logger     // default discards
+	Intn        func(n int) int  // randomness for picking; default math/rand/v2
+	RevealAfter time.Duration    // public /interview sessions reveal after this; default 10 min
+	Grace       time.Duration    // a missed daily post or reveal is still sent this late; default 2 h
+	// Publisher posts daily questions and public reveals. Without one, every post fails (and
+	// is retried) with an internal error.
+	Publisher Publisher
+	// Codec reads and writes bank files for /bank export and import. Without one they fail
+	// with an internal error.
+	Codec BankCodec
+}
+
+// App holds the use cases, grouped by who needs them. They share one store, bank, clock and
+// publisher, and are safe for concurrent use.
+type App struct {
+	Practice   *Practice   // members practising: ask, answer, reveal, grade, close, report
+	Members    *Members    // members' streaks, the leaderboard, settings and privacy
+	Daily      *DailyPosts // the daily post (moderators' /daily) and the scheduler's jobs
+	Moderation *Moderation // moderators' bank, reports and the moderator role
+}
+
+// New returns the use cases over store, with bank as the shipped bank.
+func New(store Store, bank *Bank, opts Options) *App {
+	return newCore(store, bank, opts).app(&imports{})
+}
+
+// core is what every use case shares.
+type core struct {
+	store Store
+	bank  *Bank
+	now   func() time.Time
+	log   *slog.Logger
+	intn  func(int) int
+	opts  Options
+
+	zones *sync.Map // zone name -> *time.Location
+	banks *sync.Map // GuildID -> guildBank
+}
+
+func newCore(store Store, bank *Bank, opts Options) *core {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Intn == nil {
+		opts.Intn = rand.IntN
+	}
+	if opts.RevealAfter <= 0 {
+		opts.RevealAfter = DefaultRevealAfter
+	}
+	if opts.Grace <= 0 {
+		opts.Grace = DefaultGrace
+	}
+	if opts.Publisher == nil {
+		opts.Publisher = noPublisher{}
+	}
+	if opts.Codec == nil {
+		opts.Codec = noCodec{}
+	}
+	return &core{store: store, bank: bank, now: opts.Now, log: opts.Logger, intn: opts.Intn, opts: opts,
+		zones: &sync.Map{}, banks: &sync.Map{}}
+}
+
+func (c *core) app(imp *imports) *App {
+	return &App{Practice: &Practice{c}, Members: &Members{c}, Daily: &DailyPosts{c}, Moderation: &Moderation{c, imp}}
+}
+
+// with returns c with another publisher or codec (nil keeps c's); the caches stay shared.
+func (c *core) with(pub Publisher, codec BankCodec) *core {
+	if pub == nil && codec == nil {
+		return c
+	}
+	cc := *c
+	if pub != nil {
+		cc.opts.Publisher = pub
+	}
+	if codec != nil {
+		cc.opts.Codec = codec
+	}
+	return &cc
+}
+
+var errNoPublisher = errors.New("quiz: no Publisher in Options")
+
+type noPublisher struct{}
+
+func (noPublisher) PostQuestion(context.Context, QuestionPost) (MessageID, error) {
+	return 0, errNoPublisher
+}
+func (noPublisher) PostReveal(context.Context, RevealPost) (MessageID, error) {
+	return 0, errNoPublisher
+}
+func (noPublisher) Notify(context.Context, GuildID, UserID, string) error { return errNoPublisher }
+
+type noCodec struct{}
+
+func (noCodec) Parse(string, []byte) (Topic, []Question, error) {
+	return Topic{}, nil, errors.New("quiz: no BankCodec in Options")
+}
+func (noCodec) Marshal(Topic, []Question) ([]byte, error) {
+	return nil, errors.New("quiz: no BankCodec in Options")
+}
+
+// Actor is who asks for a use case, as the adapter knows them.
+type Actor struct {
+	Guild  GuildID
+	User   UserID
+	Name   string // display name, for leaderboards
+	Locale string // client locale, e.g. "zh-CN"
+	Roles  []RoleID
+	// Manager is true when the platform says the member may manage the server (Discord's
+	// Manage Server or Administrator permission, computed by the adapter from the interaction).
+	Manager bool
+}
+
+// lang returns the language to show a in, given their stored member m: m's override, else
+// a's client locale.
+func (a Actor) lang(m Member) Lang {
+	if m.Lang != "" {
+		return m.Lang
+	}
+	return LangForLocale(a.Locale)
+}
+
+// location returns the zone named by an IANA name; "", "UTC" and unknown names give UTC.
+func (c *core) location(name string) *time.Location {
+	if name == "" || name == "UTC" {
+		return time.UTC
+	}
+	if l, ok := c.zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	c.zones.Store(name, l)
+	return l
+}
+
+// ParseZone validates an IANA time zone name for storing.
+func ParseZone(name string) (*time.Location, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.EqualFold(name, "local") {
+		return nil, Errorf(EINVALID, "Give an IANA time zone such as Europe/Berlin, Asia/Shanghai or UTC.")
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, Errorf(EINVALID, "Unknown time zone %s. Use an IANA name such as Europe/Berlin, America/New_York or Asia/Shanghai.", quote(name))
+	}
+	return l, nil
+}
+
+// memberZone is the zone a member's days are counted in: theirs, else the server's, else UTC.
+func (c *core) memberZone(m Member, g Guild) *time.Location {
+	if m.TZ != "" {
+		return c.location(m.TZ)
+	}
+	return c.location(g.TZ)
+}

@@ -1,0 +1,309 @@
+package quiz
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// ExportedFile is one topic file of an export.
+type ExportedFile struct {
+	Name string
+	Data []byte
+}
+
+// ExportBank writes the server's effective bank (enabled questions) as topic files ("" = every
+// topic). Moderators only. Returns ENOTFOUND for an unknown topic.
+func (m *Moderation) ExportBank(ctx context.Context, a Actor, topic string) ([]ExportedFile, error) {
+	var files []ExportedFile
+	err := m.store.View(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
+		b, err := m.bankFor(tx, g)
+		if err != nil {
+			return err
+		}
+		if topic != "" {
+			if _, ok := b.Topic(topic); !ok {
+				return b.TopicError(topic)
+			}
+		}
+		for _, t := range b.Topics() {
+			if topic != "" && t.Slug != topic {
+				continue
+			}
+			data, err := m.opts.Codec.Marshal(t, b.Questions(t.Slug))
+			if err != nil {
+				return err
+			}
+			files = append(files, ExportedFile{Name: t.Slug + ".yaml", Data: data})
+		}
+		return nil
+	}))
+	return files, err
+}
+
+// ImportPlan is what an import would do; nothing changes until ApplyImport.
+type ImportPlan struct {
+	ID        uint64
+	Topic     string
+	NewTopic  bool
+	Added     []string
+	Changed   []string
+	Disabled  []string // in the server's topic but not in the file
+	Unchanged int
+	// NoSummary lists questions in the file without a summary (the old format): they import,
+	// and show the start of their answer instead until a moderator adds one.
+	NoSummary []string
+	questions []Question
+	title     Text
+	bankRev   uint64
+	guild     GuildID
+	user      UserID
+	expires   time.Time
+}
+
+// imports holds previews waiting for a moderator's confirmation.
+type imports struct {
+	mu    sync.Mutex
+	next  uint64
+	plans map[uint64]ImportPlan
+}
+
+const importTTL = 15 * time.Minute
+
+// put keeps plan until it expires, drops expired ones, and returns plan with its new id.
+func (im *imports) put(plan ImportPlan, now time.Time) ImportPlan {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	if im.plans == nil {
+		im.plans = map[uint64]ImportPlan{}
+	}
+	for id, p := range im.plans {
+		if now.After(p.expires) {
+			delete(im.plans, id)
+		}
+	}
+	im.next++
+	plan.ID = im.next
+	im.plans[plan.ID] = plan
+	return plan
+}
+
+// take removes plan id and returns it if a may apply it. Only the moderator who previewed it
+// takes the plan: anyone else's click leaves it in place.
+// Returns ENOTFOUND for an unknown or expired plan, EFORBIDDEN for another moderator's.
+func (im *imports) take(id uint64, a Actor, now time.Time) (ImportPlan, error) {
+	im.mu.Lock()
+	plan, ok := im.plans[id]
+	switch {
+	case !ok || plan.guild != a.Guild || now.After(plan.expires):
+		ok = false
+	case plan.user == a.User:
+		delete(im.plans, id)
+	}
+	im.mu.Unlock()
+	if !ok {
+		return ImportPlan{}, Errorf(ENOTFOUND, "This import preview expired. Run /bank import again.")
+	}
+	if plan.user != a.User {
+		return ImportPlan{}, Errorf(EFORBIDDEN, "Only the moderator who started this import can confirm it.")
+	}
+	return plan, nil
+}
+
+// parseImport validates one topic file exactly like `bot check`.
+// Returns EINVALID for a file that is not a UTF-8 .yaml topic file or does not validate.
+func parseImport(codec BankCodec, name string, data []byte) (Topic, []Question, error) {
+	if !strings.HasSuffix(name, ".yaml") {
+		return Topic{}, nil, Errorf(EINVALID, "Attach a .yaml file named after its topic, e.g. tcp.yaml (got %s).", quote(name))
+	}
+	if !utf8.Valid(data) {
+		return Topic{}, nil, Errorf(EINVALID, "%s is not UTF-8 text.", name)
+	}
+	t, qs, err := codec.Parse(name, data)
+	if err != nil {
+		if ErrorCode(err) != EINTERNAL {
+			return Topic{}, nil, err
+		}
+		return Topic{}, nil, Errorf(EINVALID, "%s does not validate:\n%s", name, err.Error())
+	}
+	return t, qs, nil
+}
+
+// PreviewImport validates one topic file exactly like `bot check` and returns what importing
+// it would add, change and disable. The file's topic becomes exactly the file's questions.
+// Moderators only. Returns EINVALID for a file that does not validate or moves a question to
+// another topic.
+func (m *Moderation) PreviewImport(ctx context.Context, a Actor, name string, data []byte) (ImportPlan, error) {
+	t, qs, err := parseImport(m.opts.Codec, name, data)
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	plan := ImportPlan{Topic: t.Slug, questions: qs, title: t.Title, guild: a.Guild, user: a.User, expires: m.now().Add(importTTL)}
+	err = m.store.View(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
+		plan.bankRev = g.BankRev
+		infos, _, err := m.allQuestions(tx, a.Guild)
+		if err != nil {
+			return err
+		}
+		if plan.NewTopic, err = m.newTopic(tx, a.Guild, t.Slug); err != nil {
+			return err
+		}
+		return planImport(&plan, name, qs, infos)
+	}))
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	return m.imports.put(plan, m.now()), nil
+}
+
+// newTopic reports whether slug is a topic neither shipped nor enabled in g's bank.
+func (m *Moderation) newTopic(tx BankTx, g GuildID, slug string) (bool, error) {
+	if _, shipped := m.bank.Topic(slug); shipped {
+		return false, nil
+	}
+	topics, err := tx.OverlayTopics(g)
+	if err != nil {
+		return false, err
+	}
+	return !slices.ContainsFunc(topics, func(o TopicOverlay) bool { return o.Slug == slug && !o.Disabled }), nil
+}
+
+// planImport compares the file's questions qs with the server's bank (infos) and fills in what
+// the import adds, changes, disables and leaves alone. Returns EINVALID when a question of the
+// file belongs to another topic.
+func planImport(plan *ImportPlan, name string, qs []Question, infos []QuestionInfo) error {
+	current := map[string]QuestionInfo{}
+	for _, in := range infos {
+		current[in.Question.ID] = in
+	}
+	inFile := map[string]bool{}
+	for _, q := range qs {
+		inFile[q.ID] = true
+		if q.Summary == (Text{}) {
+			plan.NoSummary = append(plan.NoSummary, q.ID)
+		}
+		cur, ok := current[q.ID]
+		switch {
+		case !ok:
+			plan.Added = append(plan.Added, q.ID)
+		case cur.Question.Topic != q.Topic:
+			return Errorf(EINVALID, "%s: question %s belongs to topic %s; a question cannot move between topics.", name, q.ID, cur.Question.Topic)
+		case !reflect.DeepEqual(cur.Question, q) || cur.Disabled:
+			plan.Changed = append(plan.Changed, q.ID)
+		default:
+			plan.Unchanged++
+		}
+	}
+	for _, in := range infos {
+		if in.Question.Topic == plan.Topic && !inFile[in.Question.ID] && !in.Disabled {
+			plan.Disabled = append(plan.Disabled, in.Question.ID)
+		}
+	}
+	return nil
+}
+
+// ApplyImport applies a previewed import in one transaction. It refuses if the bank changed
+// since the preview, or the preview expired. Moderators only (the one who previewed).
+// Returns ENOTFOUND for an expired preview, EFORBIDDEN for another member, ECONFLICT when the
+// bank changed.
+func (m *Moderation) ApplyImport(ctx context.Context, a Actor, id uint64) (ImportPlan, error) {
+	plan, err := m.imports.take(id, a, m.now())
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	if len(plan.Added)+len(plan.Changed)+len(plan.Disabled) == 0 && !plan.NewTopic {
+		return plan, nil
+	}
+	err = m.store.Update(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
+		if g.BankRev != plan.bankRev {
+			return Errorf(ECONFLICT, "The bank changed since this preview. Nothing was imported: run /bank import again.")
+		}
+		if plan.NewTopic {
+			title := plan.title
+			if err := tx.PutOverlayTopic(a.Guild, TopicOverlay{Slug: plan.Topic, Title: &title, Added: true}); err != nil {
+				return err
+			}
+		}
+		_, byID, err := m.allQuestions(tx, a.Guild)
+		if err != nil {
+			return err
+		}
+		h := HistoryEntry{Action: "import", By: a.User, At: m.now()}
+		for _, e := range importedEntries(plan, byID, m.bank) {
+			if err := saveEntry(tx, a.Guild, e, h); err != nil {
+				return err
+			}
+		}
+		return bumpBank(tx, a.Guild)
+	}))
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	return plan, nil
+}
+
+// importedEntries returns the overlay entries plan changes, from the current ones (byID), in
+// the order the import writes them: the file's questions, then the ones it disables. A changed
+// question that now reads exactly as shipped goes back to the shipped text.
+func importedEntries(plan ImportPlan, byID map[string]OverlayEntry, shipped *Bank) []OverlayEntry {
+	var out []OverlayEntry
+	entry := func(id string) OverlayEntry {
+		e := byID[id]
+		e.QuestionID = id
+		return e
+	}
+	for _, q := range plan.questions {
+		q := q.Clone()
+		e := entry(q.ID)
+		switch {
+		case slices.Contains(plan.Added, q.ID):
+			e.Question, e.Added, e.Disabled = &q, true, false
+		case slices.Contains(plan.Changed, q.ID):
+			e.Disabled, e.Question = false, &q
+			if sq, isShipped := shipped.Question(q.ID); isShipped && reflect.DeepEqual(sq, q) {
+				e.Question = nil
+			}
+		default:
+			continue
+		}
+		out = append(out, e)
+	}
+	for _, id := range plan.Disabled {
+		e := entry(id)
+		e.Disabled = true
+		out = append(out, e)
+	}
+	return out
+}
+
+// String describes a plan for the preview.
+func (p ImportPlan) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Topic %s", p.Topic)
+	if p.NewTopic {
+		b.WriteString(" (new topic)")
+	}
+	fmt.Fprintf(&b, ": %d to add, %d to change, %d to disable, %d unchanged.\n", len(p.Added), len(p.Changed), len(p.Disabled), p.Unchanged)
+	list := func(label string, ids []string) {
+		if len(ids) == 0 {
+			return
+		}
+		if len(ids) > 20 {
+			ids = append(ids[:20:20], fmt.Sprintf("… and %d more", len(ids)-20))
+		}
+		fmt.Fprintf(&b, "%s: %s\n", label, strings.Join(ids, ", "))
+	}
+	list("Add", p.Added)
+	list("Change", p.Changed)
+	list("Disable", p.Disabled)
+	if len(p.NoSummary) > 0 {
+		fmt.Fprintf(&b, "Warning: %d question(s) have no summary (the 30-second answer shown first and in public reveals); until you add one with /bank edit or in the file, the start of the answer stands in.\n", len(p.NoSummary))
+		list("No summary", p.NoSummary)
+	}
+	return b.String()
+}

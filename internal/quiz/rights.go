@@ -1,0 +1,52 @@
+package quiz
+
+import "slices"
+
+// mayModerate reports whether a may manage g's bot settings and bank: the platform's Manage
+// Server permission, or a moderator role set with /settings moderator-role. Every moderator
+// check goes through here.
+func mayModerate(a Actor, g Guild) bool {
+	if a.Manager {
+		return true
+	}
+	for _, r := range a.Roles {
+		if slices.Contains(g.ModRoles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayClose reports whether a may close sess early: the member who asked it (not a daily post,
+// which belongs to the server), or a moderator.
+func mayClose(a Actor, sess Session, g Guild) bool {
+	return (sess.OpenedBy == a.User && sess.Daily == 0) || mayModerate(a, g)
+}
+
+// moderator returns a's server if a may moderate it.
+// Returns EINVALID outside a server, EFORBIDDEN for a member who may not moderate.
+func (c *core) moderator(tx GuildTx, a Actor) (Guild, error) {
+	if a.Guild == 0 {
+		return Guild{}, Errorf(EINVALID, "This command works only in a server.")
+	}
+	g, _, err := tx.Guild(a.Guild)
+	if err != nil {
+		return Guild{}, err
+	}
+	if !mayModerate(a, g) {
+		return Guild{}, Errorf(EFORBIDDEN, "Only moderators can do this: you need the Manage Server permission or the server's moderator role.")
+	}
+	return g, nil
+}
+
+// asModerator returns a transaction that runs fn with a's server if a may moderate it (see
+// moderator).
+func (c *core) asModerator(a Actor, fn func(tx Tx, g Guild) error) func(Tx) error {
+	return func(tx Tx) error {
+		g, err := c.moderator(tx, a)
+		if err != nil {
+			return err
+		}
+		return fn(tx, g)
+	}
+}
