@@ -73,7 +73,7 @@ func TestKillMidAnswer(t *testing.T) {
 		form := e.wait(e.fake.Click(guildA, channelA, member(0), question.ID, ids["answer"]))
 		sid := sessionOfModal(t, form.ModalCustomID)
 
-		batch := answers[len(answers):]
+		var batch []answer // this life's answers
 		submit := func() {
 			u := member(len(batch))
 			text := fmt.Sprintf("SYN, SYN-ACK, ACK (member %s, life %d)", u.ID, life)
@@ -91,7 +91,7 @@ func TestKillMidAnswer(t *testing.T) {
 		}
 
 		if life == kills {
-			// The last life answers everyone and stops gracefully.
+			// The last life waits for all its answers and stops gracefully.
 			for range inFlight {
 				submit()
 			}
