@@ -58,3 +58,20 @@ func TestPickRules(t *testing.T) {
 		t.Errorf("pick of the only, overdue question = %s, %v", q.ID, ok)
 	}
 }
+
+// TestPickFallsBackPastRemovedQuestions: cards may name questions removed from the bank; pick
+// then takes another candidate, never the last one asked.
+func TestPickFallsBackPastRemovedQuestions(t *testing.T) {
+	b := bigBank(t, 2, 1) // q-00000, q-00001
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	removed := []Card{
+		{QuestionID: "gone-1", Topic: "t0", Asked: 1, LastAsked: now.Add(-time.Hour), Ease: 2.5, Due: now.Add(-time.Hour)},
+		{QuestionID: "gone-2", Topic: "t0", Asked: 1, LastAsked: now.Add(-time.Hour), Ease: 2.5, Due: now.Add(time.Hour)},
+	}
+	for _, last := range []string{"q-00000", "q-00001"} {
+		q, ok := pick(b, "t0", removed, last, now, func(int) int { return 0 })
+		if !ok || q.ID == last || q.ID == "" {
+			t.Errorf("pick with last %s and only removed questions' cards = %q, %v; want the other question", last, q.ID, ok)
+		}
+	}
+}

@@ -60,6 +60,17 @@ func TestQuestionCheckListBounds(t *testing.T) {
 			t.Errorf("%s: problems at %q; want %q", tc.name, got, tc.want)
 		}
 	}
+	for _, tc := range []struct {
+		key, follw int
+		want       string
+	}{{2, 0, "needs 3-8 items, has 2"}, {3, 6, "allows at most 5 items, has 6"}} {
+		q := testQuestion("tcp", "tcp-1")
+		q.KeyPoints = quiz.TextList{EN: list(tc.key, "k"), ZH: list(tc.key, "要")}
+		q.FollowUps = quiz.TextList{EN: list(tc.follw, "f"), ZH: list(tc.follw, "追")}
+		if ps := q.Check(); len(ps) == 0 || ps[0].Message != tc.want {
+			t.Errorf("%d key points, %d follow-ups: %v; want %q", tc.key, tc.follw, ps, tc.want)
+		}
+	}
 	q := testQuestion("tcp", "tcp-1")
 	q.KeyPoints.ZH = q.KeyPoints.ZH[:2]
 	ps := q.Check()
