@@ -93,17 +93,29 @@ func measure(b *testing.B, n, rate int, client func(testing.TB, *discordtest.Ser
 	return lat
 }
 
-// BenchmarkDailyFanout: 1,000 servers whose daily post is due at the same minute, against a fake
-// that enforces a global limit of 100 requests per second (Discord's 50/s scaled up 2x so the
-// run takes seconds, not minutes). It reports the time until the last post as a ratio to the
-// ideal (1,000 / 100 = 10 s; the aim: <= 1.1), and counts duplicates and lost posts.
+// BenchmarkDailyFanout: 1,000 servers whose daily post is due at the same minute. It reports the
+// time until the last post, as a ratio to the ideal (servers / the fake's limit; the aim:
+// <= 1.1), and fails on any duplicate post, lost post or 429: the bot must pace itself under
+// Discord's global limit, never lean on 429s.
+//
+// The ratio is set by the bot's own limiter, not found by the benchmark: the bot sends at its
+// configured rate, so the time to the last post is servers / that rate, and the ratio is the
+// fake's limit over the bot's (plus the bot's own overhead).
+//
+//   - scaled: the fake enforces 100 requests/s (Discord's 50/s scaled up 2x so the run takes
+//     10 s, not 20) and the bot's limit is set to 97% of it (97/s): ratio about 100/97 = 1.031.
+//   - production: the fake enforces Discord's 50/s and the bot keeps the limit it uses in
+//     production (discord.Options.GlobalRate's default, 48/s, 96%): ratio about 50/48 = 1.042.
 func BenchmarkDailyFanout(b *testing.B) {
-	const (
-		servers = 1000
-		limit   = 100
-	)
+	b.Run("scaled", func(b *testing.B) { fanout(b, 1000, 100, 97) })
+	b.Run("production", func(b *testing.B) { fanout(b, 1000, 50, 0) })
+}
+
+// fanout runs the daily fan-out of servers against a fake enforcing fakeLimit requests per
+// second, with the bot's REST limit at botRate (0: the production default).
+func fanout(b *testing.B, servers, fakeLimit, botRate int) {
 	for b.Loop() {
-		fake := discordtest.New(b, discordtest.WithGlobalRateLimit(limit))
+		fake := discordtest.New(b, discordtest.WithGlobalRateLimit(fakeLimit))
 		guild := func(i int) string { return fmt.Sprint(uint64(100000+i) << 22) }
 		channel := func(i int) string { return fmt.Sprint(uint64(200000+i) << 22) }
 		for i := range servers {
@@ -111,7 +123,7 @@ func BenchmarkDailyFanout(b *testing.B) {
 		}
 		e := &env{t: b, fake: fake, db: b.TempDir() + "/fanout.db", ctx: context.Background(),
 			clock: schedule.NewManualClock(time.Date(2026, 3, 6, 8, 0, 0, 0, time.UTC))}
-		bt := e.start(hooks{globalRate: limit * 97 / 100}, "LOG_LEVEL", "warn")
+		bt := e.start(hooks{globalRate: botRate}, "LOG_LEVEL", "warn")
 		for i := range servers {
 			a := quiz.Actor{Guild: quiz.GuildID(parseSnowflake(guild(i))), User: 1, Manager: true}
 			_, err := bt.app.svc.SetupDaily(e.ctx, a, quiz.DailyRequest{Channel: quiz.ChannelID(parseSnowflake(channel(i))), At: "09:00", TZ: "UTC"})
@@ -134,12 +146,16 @@ func BenchmarkDailyFanout(b *testing.B) {
 			}
 		}
 		bt.stop()
-		ideal := time.Duration(servers) * time.Second / limit
+		ideal := time.Duration(servers) * time.Second / time.Duration(fakeLimit)
+		limited := fake.RateLimited()
 		b.ReportMetric(took.Seconds(), "s-to-last-post")
 		b.ReportMetric(took.Seconds()/ideal.Seconds(), "ratio-to-ideal")
 		b.ReportMetric(float64(dups), "duplicates")
 		b.ReportMetric(float64(lost), "lost")
-		b.ReportMetric(float64(fake.RateLimited()), "429s")
+		b.ReportMetric(float64(limited), "429s")
+		if dups > 0 || lost > 0 || limited > 0 {
+			b.Errorf("%d servers: %d duplicate posts, %d lost, %d 429s; want 0 of each", servers, dups, lost, limited)
+		}
 	}
 }
 

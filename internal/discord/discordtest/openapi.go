@@ -31,6 +31,10 @@ var (
 	specLogged sync.Once
 )
 
+// requireSpecEnv, when set (.ci/run sets it), makes New fail the test instead of skipping
+// schema validation when the spec cannot be loaded, so CI never passes without the check.
+const requireSpecEnv = "DISCORDTEST_REQUIRE_SPEC"
+
 // specRelPath is where the spec lives relative to the module root.
 var specRelPath = filepath.Join("..", "shared", "discord-api-spec", "openapi.json")
 

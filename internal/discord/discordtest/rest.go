@@ -165,7 +165,12 @@ func formError(details []string) reply {
 }
 
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		// The client went away mid-request (a killed bot): Discord never sees a truncated
+		// body, so neither does the fake. Nothing was received, nothing is answered.
+		return
+	}
 	rq := &restReq{method: r.Method, path: r.URL.Path, query: r.URL.Query()}
 	rq.auth = r.Header.Get("Authorization")
 	_, rq.hasAuth = r.Header["Authorization"]

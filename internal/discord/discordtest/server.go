@@ -183,6 +183,9 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	var note string
 	s.spec, note = loadSpec()
+	if s.spec == nil && os.Getenv(requireSpecEnv) != "" {
+		t.Fatalf("discordtest: %s is set (CI), but: %s", requireSpecEnv, specNote)
+	}
 	if note != "" {
 		t.Log("discordtest: " + note)
 	}
