@@ -194,7 +194,13 @@ func (b *Bot) showClosed(ctx context.Context, r *responder, sid quiz.SessionID) 
 	if err != nil {
 		return err
 	}
-	return r.updateMessage(ctx, questionMessage(q, sess.Lang, sess))
+	m := questionMessage(q, sess.Lang, sess)
+	if r.i.Message != nil {
+		// An update replaces the content too: keep the message's own (a daily post's role and
+		// "Answer privately…" line).
+		m.Content = r.i.Message.Content
+	}
+	return r.updateMessage(ctx, m)
 }
 
 // grade records a self-grade and replaces the grade buttons with the next review date.
@@ -260,18 +266,31 @@ func (b *Bot) streak(ctx context.Context, r *responder, o opts) error {
 	name := r.actor.Name
 	if id := o.id("member"); id != 0 {
 		who = quiz.UserID(id)
-		name = fmt.Sprintf("<@%d>", id)
-		if res := r.i.ApplicationCommandData().Resolved; res != nil {
-			if u, ok := res.Users[fmt.Sprint(id)]; ok && u != nil {
-				name = u.Username
-			}
-		}
+		name = resolvedName(r.i.ApplicationCommandData().Resolved, fmt.Sprint(id))
 	}
 	v, err := b.q.Streak(ctx, r.actor, who)
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, streakMessage(v, name))
+	return r.reply(ctx, streakMessage(v, who, name))
+}
+
+// resolvedName is how a member chosen in a user option is called: their server nickname, their
+// display name or their username, from the interaction's resolved data; "" if it has none.
+func resolvedName(res *discordgo.ApplicationCommandInteractionDataResolved, id string) string {
+	if res == nil {
+		return ""
+	}
+	if m := res.Members[id]; m != nil && m.Nick != "" {
+		return m.Nick
+	}
+	if u := res.Users[id]; u != nil {
+		if u.GlobalName != "" {
+			return u.GlobalName
+		}
+		return u.Username
+	}
+	return ""
 }
 
 func (b *Bot) leaderboard(ctx context.Context, r *responder, o opts) error {

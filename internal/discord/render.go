@@ -261,17 +261,23 @@ func tr(l quiz.Lang, en, zh string) string {
 	return en
 }
 
-// streakMessage shows a streak and why it is what it is.
-func streakMessage(v quiz.StreakView, who string) message {
+// streakMessage shows a member's streak and why it is what it is. name is how to call them in
+// the title, where mentions do not render; the description mentions them.
+func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 	s, l := v.Status, v.Lang
 	var b strings.Builder
+	fmt.Fprintf(&b, "<@%d>\n", who)
 	fmt.Fprintf(&b, tr(l, "**%d** day(s) in a row · best %d · %d answers · %d days active · freezes %d/%d\nDays end at midnight in %s.\n\n",
 		"连续 **%d** 天 · 最佳 %d · 回答 %d 次 · 活跃 %d 天 · 冻结卡 %d/%d\n每天在 %s 的午夜结束。\n\n"),
 		s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
 	for _, line := range quiz.ExplainStreakIn(s, l) {
 		b.WriteString(line + "\n")
 	}
-	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("%s · %s", l.T("Streak"), who), b.String())}, Ephemeral: true}
+	title := l.T("Streak")
+	if name != "" {
+		title += " · " + name
+	}
+	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())}, Ephemeral: true}
 }
 
 // leaderboardMessage lists the top members; mentions inside embeds never ping.

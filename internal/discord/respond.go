@@ -235,8 +235,13 @@ func (r *responder) modal(ctx context.Context, d *discordgo.InteractionResponseD
 	return r.callback(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: d})
 }
 
-// ack acknowledges a component without changing anything (type 6).
-func (r *responder) ack(ctx context.Context) error {
+// fallback answers an interaction its handler left unanswered. A button, or a form opened
+// from a button, is acknowledged without changing anything (type 6); a slash command, or a
+// form opened from one, may not take type 6, so it gets a short private reply (type 4).
+func (r *responder) fallback(ctx context.Context, l quiz.Lang) error {
+	if !fromMessage(r.i) {
+		return r.reply(ctx, message{Content: tr(l, "Done.", "完成。"), Ephemeral: true})
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.stopTimer()
@@ -245,6 +250,12 @@ func (r *responder) ack(ctx context.Context) error {
 	}
 	r.state = respDone
 	return r.callback(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+}
+
+// fromMessage reports whether an interaction came from a message (a button, or a form opened
+// from one): only those accept the update callbacks, types 6 and 7.
+func fromMessage(i *discordgo.Interaction) bool {
+	return i.Type == discordgo.InteractionMessageComponent || (i.Type == discordgo.InteractionModalSubmit && i.Message != nil)
 }
 
 func (r *responder) choices(ctx context.Context, cs []*discordgo.ApplicationCommandOptionChoice) error {

@@ -61,7 +61,9 @@ func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate
 	if err != nil {
 		b.errorReply(ctx, r, err)
 	} else if !r.answered() {
-		_ = r.ack(ctx)
+		if err := r.fallback(ctx, b.q.Lang(ctx, r.actor)); err != nil {
+			b.log.Warn("could not acknowledge an interaction", "interaction_id", r.i.ID, "err", r.redact(err))
+		}
 	}
 	b.finish(r, err)
 }
