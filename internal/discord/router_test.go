@@ -51,6 +51,7 @@ func TestActorOfPermissions(t *testing.T) {
 		t.Errorf("actorOf(DM) = %+v; want a non-manager user without a guild", a)
 	}
 }
+
 // TestCustomIDsStayWireCompatible: buttons on messages posted by earlier versions keep
 // working, so every released action string still parses to the same action and argument.
 func TestCustomIDsStayWireCompatible(t *testing.T) {
