@@ -116,3 +116,86 @@ func TestFallbackAcknowledgement(t *testing.T) {
 		t.Errorf("/bank export with nothing to send answered type %d flags %d; want a private reply (4)", r.Type, r.Flags)
 	}
 }
+
+// limitQuestion is a question at every limit of the bank, in both languages: the id, the
+// prompt, the summary (which now leads the reference answer), the answer, eight key points and
+// five follow-ups, each as long as the bank allows.
+func limitQuestion(topic string) quiz.Question {
+	en := func(n int) string { return strings.Repeat("a", n-1) + "." }
+	zh := func(n int) string { return strings.Repeat("字", n-1) + "。" }
+	q := validQuestion(topic, topic+"-"+strings.Repeat("x", quiz.MaxIDLen-len(topic)-1))
+	q.Prompt = quiz.Text{EN: en(quiz.MaxQuestionLen), ZH: zh(quiz.MaxQuestionLen)}
+	q.Summary = quiz.Text{EN: en(quiz.MaxSummaryLen), ZH: zh(quiz.MaxSummaryLen)}
+	q.Answer = quiz.Text{EN: en(quiz.MaxAnswerLen), ZH: zh(quiz.MaxAnswerLen)}
+	q.KeyPoints, q.FollowUps = quiz.TextList{}, quiz.TextList{}
+	for range quiz.MaxKeyPoints {
+		q.KeyPoints.EN = append(q.KeyPoints.EN, en(quiz.MaxKeyPointLen))
+		q.KeyPoints.ZH = append(q.KeyPoints.ZH, zh(quiz.MaxKeyPointLen))
+	}
+	for range quiz.MaxFollowUps {
+		q.FollowUps.EN = append(q.FollowUps.EN, en(quiz.MaxFollowUpLen))
+		q.FollowUps.ZH = append(q.FollowUps.ZH, zh(quiz.MaxFollowUpLen))
+	}
+	return q
+}
+
+// TestEmbedTotalsAtTheLimits: every message about a question at the bank's limits keeps its
+// embeds within 6,000 characters together (the fake answers 50035 otherwise), in English and
+// in Chinese: /bank show (the question and its reference answer in one message), the reference
+// answer after an answer and after Reveal, the grade update, the public reveal and Full answer.
+func TestEmbedTotalsAtTheLimits(t *testing.T) {
+	e := newEnv(t)
+	b := e.start(hooks{})
+	q := limitQuestion("limits")
+	if ps := q.Check(); len(ps) > 0 {
+		t.Fatalf("the limit question does not validate: %v", ps)
+	}
+	add := e.final(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "limits"), e.fake.Attach("file", "limits.yaml", topicFile(t, "limits", q)))))
+	if !strings.Contains(add.Content, "Added") {
+		t.Fatalf("/bank add = %q", add.Content)
+	}
+	zhMod := discordtest.User{ID: "300000000000000004", Username: "mod-zh", Locale: "zh-CN", Permissions: "32"}
+	for _, u := range []discordtest.User{mod, zhMod} {
+		t.Run(u.Locale, func(t *testing.T) {
+			total := func(what string, es []discordtest.Embed) {
+				t.Helper()
+				n := 0
+				for _, e := range es {
+					n += len([]rune(e.Title)) + len([]rune(e.Description))
+					if e.Footer != nil {
+						n += len([]rune(e.Footer.Text))
+					}
+				}
+				if n > 6000 || len(es) == 0 {
+					t.Errorf("%s: %d embeds, %d characters; want some, at most 6000", what, len(es), n)
+				}
+			}
+			show := e.final(e.fake.Slash(guildA, channelA, u, "bank", sub("show", opt("id", q.ID))))
+			total("/bank show", show.Embeds)
+			if len(show.Embeds) < 3 || !strings.Contains(show.Embeds[1].Description, q.Summary.EN[:20]) && !strings.Contains(show.Embeds[1].Description, q.Summary.ZH[:20]) {
+				t.Errorf("/bank show = %s; want the question, then the reference answer led by the summary", embedText(show.Embeds))
+			}
+
+			ask := e.fake.Slash(guildA, channelA, u, "interview", opt("topic", "limits"))
+			ar := e.wait(ask)
+			total("the question", ar.Embeds)
+			qm, _ := ask.Original()
+			ids := customIDs(t, ar.Components)
+			form := e.wait(e.fake.Click(guildA, channelA, u, qm.ID, ids["answer"]))
+			submit := e.fake.SubmitModalOnMessage(guildA, channelA, u, qm.ID, form.ModalCustomID, map[string]string{"answer": "mine"})
+			answered := e.final(submit)
+			total("the answer's reply", answered.Embeds)
+			reply, _ := submit.Original()
+			graded := e.final(e.fake.Click(guildA, channelA, u, reply.ID, customIDs(t, answered.Components)["grade:good"]))
+			total("the grade update", graded.Embeds)
+			total("Reveal", e.final(e.fake.Click(guildA, channelA, bob, qm.ID, ids["reveal"])).Embeds)
+
+			e.final(e.fake.Click(guildA, channelA, u, qm.ID, ids["close"]))
+			posts := e.fake.Messages(channelA)
+			reveal := posts[len(posts)-1]
+			total("the public reveal", reveal.Embeds)
+			total("Full answer", e.final(e.fake.Click(guildA, channelA, u, reveal.ID, customIDs(t, reveal.Components)["full"])).Embeds)
+		})
+	}
+	e.settle(b)
+}
