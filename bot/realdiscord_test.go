@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
@@ -198,4 +199,67 @@ func TestEmbedTotalsAtTheLimits(t *testing.T) {
 		})
 	}
 	e.settle(b)
+}
+
+// TestCallbackRetriedAfter502: Discord accepted the callback but its edge answered 502;
+// discordgo retried it and got 40060 "already acknowledged". The bot takes that as the
+// acknowledgement it is: no error message follows, and a posted question's message is found by
+// reading @original, so the answered count still updates.
+func TestCallbackRetriedAfter502(t *testing.T) {
+	e := newEnv(t)
+	b := e.start(hooks{})
+
+	e.fake.FailNextAfter("POST /interactions/*/*/callback", 502, 1)
+	streak := e.fake.Slash(guildA, channelA, ada, "streak")
+	if r := e.wait(streak); r.Type != 4 || len(r.Embeds) == 0 {
+		t.Fatalf("/streak = %+v", r)
+	}
+	e.fake.FailNextAfter("POST /interactions/*/*/callback", 502, 1)
+	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp"))
+	ar := e.wait(ask)
+	e.settle(b)
+	for _, ix := range []*discordtest.Interaction{streak, ask} {
+		if f := ix.Followups(); len(f) > 0 {
+			t.Errorf("interaction %s got follow-ups after the lost reply: %q", ix.ID, f[0].Content)
+		}
+	}
+	q, ok := ask.Original()
+	if !ok || ar.Flags&64 != 0 {
+		t.Fatalf("/interview: no public question (%v, flags %d)", ok, ar.Flags)
+	}
+	// The session knows its message before anyone clicks it (a click would also tell).
+	sid, err := quiz.ParseID(modalSession(t, customIDs(t, ar.Components)["answer"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess quiz.Session
+	// Read back after the handler, in the background.
+	eventually(t, func() bool {
+		err = b.app.store.View(e.ctx, func(tx quiz.Tx) error {
+			sess, _, err = tx.Session(quiz.GuildID(mustID(t, guildA)), quiz.SessionID(sid))
+			return err
+		})
+		return err != nil || sess.Message != 0
+	})
+	if err != nil || sess.Message.String() != q.ID {
+		t.Errorf("session %d records message %d (%v); want the posted question %s", sid, sess.Message, err, q.ID)
+	}
+}
+
+func mustID(t *testing.T, s string) uint64 {
+	t.Helper()
+	id, err := quiz.ParseID(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// eventually polls cond for up to 10 s: for work the bot finishes after a handler, which the
+// fake does not see end.
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -64,10 +64,22 @@ func (r *responder) callback(ctx context.Context, resp *discordgo.InteractionRes
 	ctx, cancel := context.WithDeadline(ctx, r.start.Add(callbackWindow))
 	defer cancel()
 	err := r.b.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if alreadyAcknowledged(err) {
+		r.b.log.Info("interaction callback retried after it had counted (40060): acknowledged", "interaction_id", r.i.ID)
+		err = nil
+	}
 	if err == nil {
 		r.acked = time.Since(r.start)
 	}
 	return err
+}
+
+// alreadyAcknowledged reports Discord's 40060, "Interaction has already been acknowledged".
+// The responder sends one initial response, so it means discordgo retried a callback (after a
+// 502) that Discord had accepted: the response was shown.
+func alreadyAcknowledged(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged
 }
 
 // autoDefer runs when the handler is slow.
@@ -135,6 +147,13 @@ func (r *responder) replyPosted(ctx context.Context, m message) (*discordgo.Mess
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: responseData(m)}
 	raw, err := r.b.s.RequestWithBucketID(http.MethodPost, ep+"?with_response=true", resp, ep,
 		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if alreadyAcknowledged(err) {
+		// A retried callback that had counted: the question was posted, but its message is
+		// known only by reading @original (the caller does).
+		r.b.log.Info("interaction callback retried after it had counted (40060): acknowledged", "interaction_id", r.i.ID)
+		r.acked = time.Since(r.start)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
