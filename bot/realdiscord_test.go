@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -262,4 +264,124 @@ func eventually(t *testing.T, cond func() bool) {
 	for deadline := time.Now().Add(10 * time.Second); !cond() && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestModeratorsAsDiscordDecides: with Discord's command permissions on (the fake delivers
+// /bank and /daily only to members Discord would show them to), moderation works for real.
+// The moderator role alone cannot reach the commands, and /settings moderator-role says exactly
+// what the admin still has to do; once the admin adds the role in Server Settings →
+// Integrations, its members run /bank list without Manage Server. A member granted the
+// commands there directly (no role, no Manage Server) moderates too, until the admin takes
+// it back, which the bot learns from the gateway. A member with neither sees nothing, and a
+// forged click of theirs is refused with nothing changed.
+func TestModeratorsAsDiscordDecides(t *testing.T) {
+	e := newEnv(t, discordtest.WithCommandPermissions())
+	e.fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", OwnerID: ownerID,
+		Channels: []discordtest.Channel{{ID: channelA, Name: "general"}},
+		Roles:    []discordtest.Role{{ID: modRoleID, Name: "quiz-mods", Permissions: "0"}, {ID: otherRoleID, Name: "regulars", Permissions: "3072"}}})
+	b := e.start(hooks{})
+	owner := discordtest.User{ID: ownerID, Username: "owner"}
+	helper := discordtest.User{ID: "300000000000000022", Username: "helper", Roles: []string{modRoleID, otherRoleID}}
+	granted := discordtest.User{ID: "300000000000000025", Username: "granted", Roles: []string{otherRoleID}}
+	plain := discordtest.User{ID: "300000000000000021", Username: "plain", Roles: []string{otherRoleID}}
+	bank, daily := e.fake.CommandID("", "bank"), e.fake.CommandID("", "daily")
+	if bank == "" || daily == "" {
+		t.Fatal("the moderator commands are not registered")
+	}
+	list := func(u discordtest.User) (discordtest.Message, error) {
+		t.Helper()
+		ix := e.fake.Slash(guildA, channelA, u, "bank", sub("list"))
+		if _, err := ix.Wait(e.ctx); err != nil {
+			return discordtest.Message{}, err
+		}
+		return e.final(ix), nil
+	}
+
+	// The role is chosen; Discord still hides /bank from its members, and the reply says what
+	// only an admin can do about it.
+	note := e.final(e.fake.Slash(guildA, channelA, owner, "settings", sub("moderator-role", discordtestRole("role", modRoleID))))
+	for _, want := range []string{"Server Settings → Integrations", "/bank", "/daily", "<@&" + modRoleID + ">", "Add Roles or Members"} {
+		if !strings.Contains(note.Content, want) {
+			t.Errorf("/settings moderator-role = %q; want it to say what is left (%q)", note.Content, want)
+		}
+	}
+	if _, err := list(helper); !errors.Is(err, discordtest.ErrCommandNotAvailable) {
+		t.Errorf("/bank list by the moderator role before the admin's step: %v; want not delivered", err)
+	}
+
+	// The admin adds the role to /bank and /daily in Server Settings → Integrations.
+	allowRole := discordtest.CommandPermission{ID: modRoleID, Type: discordtest.CommandPermissionRole, Permission: true}
+	e.fake.SetCommandPermissions(guildA, bank, allowRole)
+	e.fake.SetCommandPermissions(guildA, daily, allowRole)
+	note = e.final(e.fake.Slash(guildA, channelA, owner, "settings", sub("moderator-role", discordtestRole("role", modRoleID))))
+	if !strings.Contains(note.Content, "Nothing else to do") {
+		t.Errorf("/settings moderator-role after the admin's step = %q; want nothing left", note.Content)
+	}
+	m, err := list(helper)
+	if err != nil || !strings.Contains(embedText(m.Embeds), "Bank · all topics") {
+		t.Fatalf("/bank list by the moderator role = %q, %v; want the bank", embedText(m.Embeds), err)
+	}
+
+	// A member the admin grants /bank directly, with no role and no Manage Server.
+	allowUser := discordtest.CommandPermission{ID: granted.ID, Type: discordtest.CommandPermissionUser, Permission: true}
+	e.fake.SetCommandPermissions(guildA, bank, allowRole, allowUser)
+	// The bot hears of the change over the gateway, in its own time.
+	var ix *discordtest.Interaction
+	eventually(t, func() bool {
+		ix = e.fake.Slash(guildA, channelA, granted, "bank", sub("list"))
+		m = e.final(ix)
+		return strings.Contains(embedText(m.Embeds), "Bank · all topics")
+	})
+	if !strings.Contains(embedText(m.Embeds), "Bank · all topics") {
+		t.Fatalf("/bank list by a member granted in Integrations = %q; want the bank", m.Content+embedText(m.Embeds))
+	}
+	listMsg, _ := ix.Original()
+	next := customIDs(t, m.Components)["▶"]
+	if r := e.final(e.fake.Click(guildA, channelA, granted, listMsg.ID, next)); !strings.Contains(embedText(r.Embeds), "page 2/") {
+		t.Fatalf("page button by the granted member = %q", r.Content+embedText(r.Embeds))
+	}
+
+	// A member with neither: Discord does not deliver the command, and a forged click is refused.
+	if _, err := list(plain); !errors.Is(err, discordtest.ErrCommandNotAvailable) {
+		t.Errorf("/bank list by a plain member: %v; want not delivered", err)
+	}
+	e.settle(b)
+	before := dbState(t, b.app)
+	if r := e.final(e.fake.Click(guildA, channelA, plain, listMsg.ID, next)); r.Flags&64 == 0 || !strings.Contains(r.Content, "Only moderators") {
+		t.Errorf("forged page click by a plain member = %+v; want a private refusal", r)
+	}
+	forged := e.final(e.fake.Click(guildA, channelA, plain, listMsg.ID, "v1:resolve:1"))
+	if !strings.Contains(forged.Content, "Only moderators") {
+		t.Errorf("forged Resolve by a plain member = %q; want a refusal", forged.Content)
+	}
+	e.settle(b)
+	if diff := cmpLines(before, dbState(t, b.app)); diff != "" {
+		t.Errorf("refused clicks changed the database:\n%s", diff)
+	}
+
+	// The admin takes the grant back: the bot hears it from the gateway and refuses at once.
+	e.fake.SetCommandPermissions(guildA, bank, allowRole)
+	eventually(t, func() bool {
+		r := e.final(e.fake.Click(guildA, channelA, granted, listMsg.ID, next))
+		return strings.Contains(r.Content, "Only moderators")
+	})
+	if r := e.final(e.fake.Click(guildA, channelA, granted, listMsg.ID, next)); !strings.Contains(r.Content, "Only moderators") {
+		t.Errorf("page click after the grant was removed = %q; want a refusal", r.Content+embedText(r.Embeds))
+	}
+}
+
+// cmpLines returns the lines only in a or only in b, or "".
+func cmpLines(a, b []string) string {
+	var out []string
+	for _, l := range a {
+		if !slices.Contains(b, l) {
+			out = append(out, "- "+l)
+		}
+	}
+	for _, l := range b {
+		if !slices.Contains(a, l) {
+			out = append(out, "+ "+l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -100,6 +100,7 @@ type Bot struct {
 	edits    map[editKey]*pendingEdit
 	appID    string
 	drafts   drafts
+	perms    *cmdPerms // the servers' command permissions, as Discord applies them
 }
 
 // New prepares a bot; Open connects it.
@@ -144,7 +145,12 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	s.LogLevel = discordgo.LogError
 	s.ShouldReconnectOnError = true
 	b := &Bot{s: s, q: q, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
-		edits: map[editKey]*pendingEdit{}, done: make(chan struct{})}
+		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms()}
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ApplicationCommandPermissionsUpdate) {
+		if e.GuildApplicationCommandPermissions != nil {
+			b.perms.update(e.GuildApplicationCommandPermissions)
+		}
+	})
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.mu.Lock()
 		b.ready = true
@@ -280,15 +286,23 @@ func (b *Bot) explain(err error) error {
 	return fmt.Errorf("discord: connect: %w", err)
 }
 
+// registerCommands registers the commands (shard 0 only, so N shards do not overwrite N times)
+// and learns their ids, which Discord's command permissions are keyed by: the other shards
+// list them.
 func (b *Bot) registerCommands(ctx context.Context) error {
-	// Only shard 0 registers, so N shards do not overwrite N times.
 	if b.opts.ShardID != 0 {
+		cmds, err := b.s.ApplicationCommands(b.appID, b.opts.GuildID, discordgo.WithContext(ctx))
+		if err != nil {
+			return fmt.Errorf("discord: list commands: %w", err)
+		}
+		b.perms.setCommands(cmds)
 		return nil
 	}
 	cmds, err := b.s.ApplicationCommandBulkOverwrite(b.appID, b.opts.GuildID, commands(), discordgo.WithContext(ctx))
 	if err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
+	b.perms.setCommands(cmds)
 	b.log.Info("discord: commands registered", "count", len(cmds), "guild_id", b.opts.GuildID)
 	return nil
 }

@@ -332,10 +332,61 @@ func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error 
 	if err := b.q.SetModeratorRole(ctx, r.actor, role); err != nil {
 		return err
 	}
+	return r.reply(ctx, message{Content: b.moderatorRoleNote(ctx, r.i.GuildID, role), Ephemeral: true})
+}
+
+// moderatorRoleNote tells an admin what the moderator role now does and what is left for them
+// to do: Discord shows /bank and /daily only to members with Manage Server unless the server's
+// Integrations settings add the role, which a bot cannot do. It reads those settings to say
+// whether that is done.
+func (b *Bot) moderatorRoleNote(ctx context.Context, guildID string, role quiz.RoleID) string {
+	where := "Server Settings → Integrations → " + b.botName()
 	if role == 0 {
-		return r.reply(ctx, message{Content: "The moderator role was cleared: only members with Manage Server can moderate.", Ephemeral: true})
+		return "The moderator role was cleared: members with Manage Server moderate, and so does anyone " + where +
+			" lets use /bank or /daily. If you added the old role there, remove it there too."
 	}
-	return r.reply(ctx, message{Content: fmt.Sprintf("Members with <@&%d> can now moderate the bot.", role), Ephemeral: true})
+	mention := fmt.Sprintf("<@&%d>", role)
+	if r, err := b.s.State.Role(guildID, role.String()); err == nil && r.Permissions&(permManageGuild|permAdministrator) != 0 {
+		return fmt.Sprintf("Members with %s can now moderate. The role has Manage Server, so Discord already shows them /bank and /daily.", mention)
+	}
+	ov := b.overrides(ctx, guildID)
+	var todo, denied []string
+	for _, name := range []string{"/bank", "/daily"} {
+		allow, ok := b.roleOverride(ov, name[1:], role.String())
+		switch {
+		case ok && !allow:
+			denied = append(denied, name)
+		case !ok:
+			todo = append(todo, name)
+		}
+	}
+	if len(todo)+len(denied) == 0 {
+		return fmt.Sprintf("Members with %s can now moderate: %s already lets them use /bank and /daily. Nothing else to do.", mention, where)
+	}
+	var b2 strings.Builder
+	fmt.Fprintf(&b2, "Members with %s can now moderate, but Discord shows /bank and /daily only to members with Manage Server. "+
+		"One step is left, which only a server admin can do (a bot cannot): in %s, under Commands, ", mention, where)
+	if len(todo) > 0 {
+		fmt.Fprintf(&b2, "open %s, choose Add Roles or Members, add %s and allow it (✅)", strings.Join(todo, " and then "), mention)
+	}
+	if len(denied) > 0 {
+		if len(todo) > 0 {
+			b2.WriteString("; ")
+		}
+		fmt.Fprintf(&b2, "in %s, %s is denied (❌): allow it (✅)", strings.Join(denied, " and "), mention)
+	}
+	b2.WriteString(". Until then they do not see those commands. Run this command again to check.")
+	return b2.String()
+}
+
+// botName is the bot's name as the Integrations settings list it.
+func (b *Bot) botName() string {
+	b.s.State.RLock()
+	defer b.s.State.RUnlock()
+	if b.s.State.User != nil && b.s.State.User.Username != "" {
+		return b.s.State.User.Username
+	}
+	return "this bot"
 }
 
 func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {

@@ -12,9 +12,10 @@ import (
 )
 
 // isModerator reports whether a may manage the server's bot settings and bank: the platform's
-// Manage Server permission, or a moderator role set with /settings moderator-role.
+// Manage Server permission or its own grant (Actor.Moderator), or a moderator role set with
+// /settings moderator-role.
 func (s *Service) isModerator(tx Tx, a Actor) (bool, error) {
-	if a.Manager {
+	if a.Manager || a.Moderator {
 		return true, nil
 	}
 	g, _, err := tx.Guild(a.Guild)

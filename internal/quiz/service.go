@@ -73,6 +73,10 @@ type Actor struct {
 	// Manager is true when the platform says the member may manage the server (Discord's
 	// Manage Server or Administrator permission, computed by the adapter from the interaction).
 	Manager bool
+	// Moderator is true when the platform itself grants the member the moderator commands
+	// (Discord: a server's Integrations settings let them use /bank or /daily). It makes them
+	// a moderator, as Manager or the moderator role does; it never lets them choose the role.
+	Moderator bool
 }
 
 // Lang returns the language to show m in: their override, else their client's locale.
