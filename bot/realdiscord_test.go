@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -384,4 +385,118 @@ func cmpLines(a, b []string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+func perms(p int64) string { return strconv.FormatInt(p, 10) }
+
+// denyBot sets the channel's overwrites so the bot's role lacks deny there, and waits until the
+// bot has read the change (the gateway state is updated in order, before a later interaction).
+func (e *env) denyBot(guild, channel string, deny int64) {
+	e.t.Helper()
+	e.fake.SetChannelOverwrites(channel, discordtest.Overwrite{ID: e.fake.BotRoleID(guild), Type: discordtest.OverwriteRole, Deny: perms(deny)})
+	e.final(e.fake.Slash(guild, channel, ada, "streak"))
+}
+
+// TestInterviewWhereTheBotCannotPost: in a channel where the bot lacks Embed Links (its
+// app_permissions say so), /interview answers privately and names the permission, instead of a
+// public question whose count edits and reveal would fail.
+func TestInterviewWhereTheBotCannotPost(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	e.denyBot(guildA, channelA, discordtest.PermEmbedLinks|discordtest.PermReadMessageHistory)
+	m := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp")))
+	if m.Flags&64 == 0 || len(m.Embeds) != 1 {
+		t.Fatalf("/interview = flags %d, %d embeds; want the question privately", m.Flags, len(m.Embeds))
+	}
+	for _, want := range []string{"Only you see this question", "Embed Links and Read Message History"} {
+		if !strings.Contains(m.Content, want) {
+			t.Errorf("/interview says %q; want %q", m.Content, want)
+		}
+	}
+	if n := e.fake.InvalidRequests(); n != 0 {
+		t.Errorf("%d invalid requests; want none", n)
+	}
+}
+
+// TestDailySetupChecksTheChannelAndRole: /daily setup refuses a channel where the bot lacks
+// what the daily post needs, naming each permission, and @everyone as the role, saving nothing;
+// a role that will not ping is saved with a warning that says how to fix it.
+func TestDailySetupChecksTheChannelAndRole(t *testing.T) {
+	e := newEnv(t)
+	e.fake.SetRole(guildB, discordtest.Role{ID: "400000000000000032", Name: "staff"})
+	e.fake.SetRole(guildB, discordtest.Role{ID: learnersRole, Name: "learners", Mentionable: true})
+	b := e.start(hooks{})
+	e.denyBot(guildA, channelA, discordtest.PermSendMessages|discordtest.PermEmbedLinks)
+	e.settle(b)
+	before := dbState(t, b.app)
+	setup := func(guild, channel string, extra ...discordtest.Opt) discordtest.Message {
+		o := append([]discordtest.Opt{chanOpt("channel", channel), opt("time", "09:00"), opt("timezone", "UTC")}, extra...)
+		return e.final(e.fake.Slash(guild, channel, mod, "daily", sub("setup", o...)))
+	}
+	r := setup(guildA, channelA)
+	if r.Flags&64 == 0 || !strings.Contains(r.Content, "Send Messages and Embed Links") || !strings.Contains(r.Content, "Nothing was saved") {
+		t.Errorf("/daily setup without Send Messages and Embed Links = %q; want a refusal naming both", r.Content)
+	}
+	r = setup(guildB, channelB, discordtestRole("role", guildB))
+	if !strings.Contains(r.Content, "@everyone cannot be the daily role") {
+		t.Errorf("/daily setup role:@everyone = %q; want a refusal", r.Content)
+	}
+	e.settle(b)
+	if diff := cmpLines(before, dbState(t, b.app)); diff != "" {
+		t.Errorf("refused setups changed the database:\n%s", diff)
+	}
+	r = setup(guildB, channelB, discordtestRole("role", "400000000000000032"))
+	if !strings.Contains(embedText(r.Embeds), "Daily question") || !strings.Contains(r.Content, "will not ping") || !strings.Contains(r.Content, "Allow anyone to @mention this role") {
+		t.Errorf("/daily setup with a role that is not mentionable = %q; want it saved with a warning", r.Content)
+	}
+	r = setup(guildB, channelB, discordtestRole("role", learnersRole))
+	if strings.Contains(r.Content, "will not ping") || !strings.Contains(embedText(r.Embeds), "Daily question") {
+		t.Errorf("/daily setup with a mentionable role = %q", r.Content)
+	}
+}
+
+// TestChannelThatRefusesTheBot: a channel that stops letting the bot post is not tried again
+// and again. The daily post, where the gateway state shows Embed Links gone, is not sent
+// without its question: the schedule pauses and the moderator is told what to grant. Where
+// Discord refuses (403) although the state did not show it, the bot stops after the first
+// refusal: the second reveal in that channel is not tried.
+func TestChannelThatRefusesTheBot(t *testing.T) {
+	e := newEnv(t)
+	b := e.start(hooks{})
+	if r := e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:00"), opt("timezone", "UTC")))); !strings.Contains(embedText(r.Embeds), "Daily question") {
+		t.Fatalf("/daily setup = %q", r.Content)
+	}
+	e.denyBot(guildA, channelA, discordtest.PermEmbedLinks)
+	e.clock.Set(time.Date(2026, 3, 6, 9, 0, 0, 0, time.UTC))
+	b.app.runOnce(e.ctx)
+	b.app.runOnce(e.ctx)
+	for _, m := range e.fake.Messages(channelA) {
+		if m.EmbedsRemoved && !m.Deleted {
+			t.Errorf("a daily post without its question stands in the channel: %q", m.Content)
+		}
+	}
+	dms := e.fake.DMs(mod.ID)
+	if len(dms) != 1 || !strings.Contains(dms[0].Content, "paused") || !strings.Contains(dms[0].Content, "Embed Links") {
+		t.Errorf("DMs to the moderator = %+v; want one saying the schedule paused for Embed Links", dms)
+	}
+	if show := e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("show"))); !strings.Contains(embedText(show.Embeds), "Embed Links") {
+		t.Errorf("/daily show = %s; want the reason", embedText(show.Embeds))
+	}
+
+	// Server B: two public questions, then Discord refuses the bot's posts there (the state
+	// does not show why). The first reveal gets a 403; the second is not tried.
+	for range 2 {
+		if r := e.wait(e.fake.Slash(guildB, channelB, ada, "interview", opt("topic", "tcp"))); r.Flags&64 != 0 {
+			t.Fatalf("/interview in B is private: %q", r.Content)
+		}
+	}
+	e.settle(b)
+	invalid := e.fake.InvalidRequests()
+	e.fake.DenyChannel(channelB)
+	e.clock.Advance(time.Hour)
+	b.app.runOnce(e.ctx)
+	b.app.runOnce(e.ctx)
+	if n := e.fake.InvalidRequests() - invalid; n != 1 {
+		t.Errorf("%d refused requests in the denied channel; want 1, then no more tries", n)
+	}
 }

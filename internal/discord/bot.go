@@ -101,6 +101,7 @@ type Bot struct {
 	appID    string
 	drafts   drafts
 	perms    *cmdPerms // the servers' command permissions, as Discord applies them
+	blocked  blocked   // channels that refused the bot's posts
 }
 
 // New prepares a bot; Open connects it.
@@ -146,6 +147,7 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	s.ShouldReconnectOnError = true
 	b := &Bot{s: s, q: q, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
 		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms()}
+	b.watchPermissions()
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ApplicationCommandPermissionsUpdate) {
 		if e.GuildApplicationCommandPermissions != nil {
 			b.perms.update(e.GuildApplicationCommandPermissions)

@@ -56,18 +56,38 @@ func (b *Bot) review(ctx context.Context, r *responder, _ opts) error {
 // ask asks the service for a question in this channel and shows it.
 func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error {
 	req.Channel = quiz.ChannelID(parseSnowflake(r.i.ChannelID))
+	missing := b.privateHere(r, &req)
 	asked, err := b.q.Ask(ctx, r.actor, req)
 	if err != nil {
 		return err
 	}
-	return b.showAsked(ctx, r, asked)
+	return b.showAsked(ctx, r, asked, missing)
+}
+
+// privateHere makes a public question private when the bot could not follow it up in this
+// channel (post it with its embeds, edit its answered count, reply with its reveal), and
+// returns the permissions it lacks (app_permissions), or nil.
+func (b *Bot) privateHere(r *responder, req *quiz.AskRequest) []string {
+	if req.Private {
+		return nil
+	}
+	missing := b.interviewPerms(r.i)
+	if len(missing) > 0 {
+		req.Private = true
+		r.setDefer(deferPrivate)
+	}
+	return missing
 }
 
 // showAsked shows an asked question: publicly in the channel, remembering its message for the
-// answered count and the reveal, or privately.
-func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) error {
+// answered count and the reveal, or privately, saying which permissions made it so (missing).
+func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, missing []string) error {
 	m := questionMessage(asked.Question, asked.Lang, asked.Session)
 	if asked.Session.Private {
+		if len(missing) > 0 {
+			m.Content = tr(asked.Lang, "Only you see this question, because the bot cannot post questions here. ", "只有你能看到这道题，因为机器人无法在此发布题目。") +
+				permsAdvice(quiz.ChannelID(parseSnowflake(r.i.ChannelID)), missing)
+		}
 		return r.reply(ctx, m)
 	}
 	posted, err := r.replyPosted(ctx, m)
@@ -160,15 +180,16 @@ func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 		return err
 	}
 	// Only the asker's Next posts publicly; anyone else continues privately.
-	private := sess.Private || sess.OpenedBy != r.actor.User
-	if !private {
+	req := quiz.AskRequest{Channel: quiz.ChannelID(parseSnowflake(r.i.ChannelID)), Private: sess.Private || sess.OpenedBy != r.actor.User}
+	if !req.Private {
 		r.setDefer(deferPublic)
 	}
-	asked, err := b.q.Next(ctx, r.actor, sid, quiz.AskRequest{Channel: quiz.ChannelID(parseSnowflake(r.i.ChannelID)), Private: private})
+	missing := b.privateHere(r, &req)
+	asked, err := b.q.Next(ctx, r.actor, sid, req)
 	if err != nil {
 		return err
 	}
-	return b.showAsked(ctx, r, asked)
+	return b.showAsked(ctx, r, asked, missing)
 }
 
 // closeQuestion reveals a public question now and updates it to its final state. The click's
