@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
 	"github.com/interviewbot/interviewbot/internal/quiz"
+	"github.com/interviewbot/interviewbot/internal/schedule"
 )
 
 // End-to-end tests of issue 11: what Discord really does where the fake used to be kinder.
@@ -498,5 +500,90 @@ func TestChannelThatRefusesTheBot(t *testing.T) {
 	b.app.runOnce(e.ctx)
 	if n := e.fake.InvalidRequests() - invalid; n != 1 {
 		t.Errorf("%d refused requests in the denied channel; want 1, then no more tries", n)
+	}
+}
+
+// launch starts the program like env.start, without waiting: started receives the running app.
+func (e *env) launch(h hooks, extraEnv ...string) (*bot, <-chan *app) {
+	e.t.Helper()
+	vars := map[string]string{
+		"DISCORD_TOKEN": "test-token", "DISCORD_API_URL": e.fake.URL(), "DB_PATH": e.db,
+		"LOG_FORMAT": "json", "LOG_LEVEL": "debug",
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		vars[extraEnv[i]] = extraEnv[i+1]
+	}
+	if h.clock == nil {
+		h.clock = e.clock
+	}
+	h.noScheduler = true
+	started := make(chan *app, 1)
+	h.started = func(a *app) { started <- a }
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &bot{t: e.t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}, progress: make(chan struct{}, 1)}
+	go func() {
+		b.done <- runWith(ctx, nil, func(k string) string { return vars[k] }, strings.NewReader(""), b.logs, b.logs, h)
+	}()
+	e.t.Cleanup(func() { b.stop() })
+	return b, started
+}
+
+// TestShardsStartTogether: Discord allows max_concurrency IDENTIFYs per 5 s (1 here), and
+// answers more with op 9, after which discordgo identifies again at once. Two shard processes
+// started at the same instant both come up with one IDENTIFY each: shard 1 waits its turn (on
+// the manual clock, which the test advances), and takes the application id from Discord.
+func TestShardsStartTogether(t *testing.T) {
+	clock := schedule.NewManualClock(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC))
+	fake := discordtest.New(t, discordtest.WithIdentifyConcurrency(1), discordtest.WithClock(clock.Now))
+	fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", Channels: []discordtest.Channel{{ID: channelA, Name: "general"}}})
+	fake.AddGuild(discordtest.Guild{ID: guildC, Name: "C", Channels: []discordtest.Channel{{ID: channelC, Name: "general"}}})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e := &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "shard0.db"), clock: clock, ctx: ctx}
+	e1 := e.withDB("shard1.db")
+	h := hooks{identifyAfter: clock.After}
+
+	_, started0 := e.launch(h, "SHARD_ID", "0", "SHARD_COUNT", "2")
+	_, started1 := e1.launch(h, "SHARD_ID", "1", "SHARD_COUNT", "2")
+	// Shard 1 waits for its turn on the clock (or, without the wait, identifies at once and
+	// gets op 9); shard 0 goes first.
+	turn, cancelTurn := context.WithTimeout(ctx, 10*time.Second)
+	defer cancelTurn()
+	go func() {
+		fake.Await(turn, func() bool { return fake.IdentifyRejections() > 0 })
+		cancelTurn()
+	}()
+	select {
+	case <-clock.Waiting():
+	case <-turn.Done():
+		t.Errorf("shard 1 did not wait for its turn (IDENTIFYs rejected: %d)", fake.IdentifyRejections())
+	}
+	if err := fake.WaitReadyShard(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(6 * time.Second)
+	ready, cancelReady := context.WithTimeout(ctx, 15*time.Second)
+	defer cancelReady()
+	if err := fake.WaitReadyShard(ready, 1); err != nil {
+		t.Fatalf("shard 1 is not ready: %v (identifies %d, rejected %d)", err, fake.Identifies(), fake.IdentifyRejections())
+	}
+	for i, c := range []<-chan *app{started0, started1} {
+		select {
+		case <-c:
+		case <-ready.Done():
+			t.Fatalf("shard %d did not start", i)
+		}
+	}
+	if n, r := fake.Identifies(), fake.IdentifyRejections(); n != 2 || r != 0 {
+		t.Errorf("IDENTIFYs = %d, rejected %d; want 2, none rejected", n, r)
+	}
+	if n := fake.CommandOverwrites(); n != 1 {
+		t.Errorf("command overwrites = %d; want 1 (shard 0)", n)
+	}
+	// Each shard serves its own server.
+	for _, g := range []struct{ guild, channel string }{{guildA, channelA}, {guildC, channelC}} {
+		if r := e.wait(fake.Slash(g.guild, g.channel, ada, "streak")); r.Type != 4 {
+			t.Errorf("/streak in %s = type %d", g.guild, r.Type)
+		}
 	}
 }

@@ -41,7 +41,7 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	b, err := discord.New(q, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
 		Logger: log, Observer: obs, Codec: bank.Codec{}, GlobalRate: h.globalRate, DeferAfter: h.deferAfter,
-		ConnectBackoff: h.connectBackoff,
+		ConnectBackoff: h.connectBackoff, After: h.identifyAfter,
 	})
 	if err != nil {
 		return err

@@ -84,10 +84,8 @@ func (b *Bot) isThread(channelID string) bool {
 
 // botID is the bot's user id (which is, for current applications, the application id).
 func (b *Bot) botID() string {
-	b.s.State.RLock()
-	defer b.s.State.RUnlock()
-	if b.s.State.User != nil && b.s.State.User.ID != "" {
-		return b.s.State.User.ID
+	if b.user.ID != "" {
+		return b.user.ID
 	}
 	return b.appID
 }

@@ -402,10 +402,8 @@ func (b *Bot) moderatorRoleNote(ctx context.Context, guildID string, role quiz.R
 
 // botName is the bot's name as the Integrations settings list it.
 func (b *Bot) botName() string {
-	b.s.State.RLock()
-	defer b.s.State.RUnlock()
-	if b.s.State.User != nil && b.s.State.User.Username != "" {
-		return b.s.State.User.Username
+	if b.user.Username != "" {
+		return b.user.Username
 	}
 	return "this bot"
 }
