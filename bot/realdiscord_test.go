@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -585,5 +586,74 @@ func TestShardsStartTogether(t *testing.T) {
 		if r := e.wait(fake.Slash(g.guild, g.channel, ada, "streak")); r.Type != 4 {
 			t.Errorf("/streak in %s = type %d", g.guild, r.Type)
 		}
+	}
+}
+
+// TestRESTRateIsShared: Discord's global limit is per bot token, across all shards, so each
+// process takes its share: with SHARD_COUNT=2, a daily fan-out of 30 servers on shard 0 sends
+// at most 24 posts in any second (48/2), not 48. REST_RATE sets it; bad values are refused.
+func TestRESTRateIsShared(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want int
+	}{
+		{map[string]string{}, 48},
+		{map[string]string{"SHARD_COUNT": "2"}, 24},
+		{map[string]string{"SHARD_COUNT": "5"}, 9},
+		{map[string]string{"SHARD_COUNT": "100", "SHARD_ID": "99"}, 1},
+		{map[string]string{"SHARD_COUNT": "2", "REST_RATE": "30"}, 30},
+	} {
+		cfg, err := parseConfig(nil, func(k string) string { return c.env[k] }, io.Discard, io.Discard)
+		if err != nil || cfg.RESTRate != c.want {
+			t.Errorf("parseConfig(%v): RESTRate %d, %v; want %d", c.env, cfg.RESTRate, err, c.want)
+		}
+	}
+	for _, bad := range []string{"0", "51", "fast"} {
+		if _, err := parseConfig(nil, func(k string) string { return map[string]string{"REST_RATE": bad}[k] }, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "-rest-rate (REST_RATE)") {
+			t.Errorf("REST_RATE=%s: %v; want refused", bad, err)
+		}
+	}
+
+	e := newEnv(t)
+	const servers = 30
+	var guilds []string
+	for k := range servers {
+		g := strconv.FormatUint(100000000000000100+uint64(k+1)<<23, 10) // shard 0 of 2, like guildA
+		if discordtest.ShardOf(g, 2) != 0 {
+			t.Fatalf("guild %s is not on shard 0", g)
+		}
+		ch := strconv.FormatUint(200000000000001000+uint64(k), 10)
+		e.fake.AddGuild(discordtest.Guild{ID: g, Name: "G", Channels: []discordtest.Channel{{ID: ch, Name: "daily"}}})
+		guilds = append(guilds, g+"/"+ch)
+	}
+	b := e.start(hooks{}, "SHARD_ID", "0", "SHARD_COUNT", "2")
+	for _, gc := range guilds {
+		g, ch, _ := strings.Cut(gc, "/")
+		a := quiz.Actor{Guild: quiz.GuildID(mustID(t, g)), User: 1, Manager: true}
+		if _, err := b.app.svc.SetupDaily(e.ctx, a, quiz.DailyRequest{Channel: quiz.ChannelID(mustID(t, ch)), At: "09:00", TZ: "UTC"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.Set(time.Date(2026, 3, 6, 9, 0, 0, 0, time.UTC))
+	b.app.runOnce(e.ctx)
+	var at []time.Time
+	for _, r := range e.fake.Requests() {
+		if r.Method == "POST" && strings.HasSuffix(r.Path, "/messages") && r.Status == 200 {
+			at = append(at, r.At)
+		}
+	}
+	if len(at) != servers {
+		t.Fatalf("%d daily posts; want %d", len(at), servers)
+	}
+	most := 0
+	for i := range at {
+		n := 0
+		for j := i; j < len(at) && at[j].Sub(at[i]) < time.Second; j++ {
+			n++
+		}
+		most = max(most, n)
+	}
+	if most > 25 {
+		t.Errorf("shard 0 of 2 sent %d posts within one second; want at most 24 (+1 for timing), its share of 48", most)
 	}
 }

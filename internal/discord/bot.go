@@ -68,7 +68,8 @@ type Options struct {
 	Observer   Observer
 	// DeferAfter is how long a handler may run before the bot defers its response.
 	DeferAfter time.Duration
-	// GlobalRate caps the bot's own REST calls per second (Discord allows 50).
+	// GlobalRate caps the bot's own REST calls per second. Discord allows 50 per bot token,
+	// across all shards; default 48 / ShardCount (at least 1), this process's share.
 	GlobalRate int
 	// Transport is the HTTP transport under the URL rewrite (tests); default http.DefaultTransport.
 	Transport http.RoundTripper
@@ -125,8 +126,11 @@ func New(q Quiz, opts Options) (*Bot, error) {
 		// Leaves over a second of the 3-second window for the deferral to reach Discord.
 		opts.DeferAfter = 1500 * time.Millisecond
 	}
+	if opts.ShardCount < 1 {
+		opts.ShardCount = 1
+	}
 	if opts.GlobalRate <= 0 {
-		opts.GlobalRate = 48 // a margin under Discord's 50/s
+		opts.GlobalRate = max(48/opts.ShardCount, 1) // a margin under Discord's 50/s, shared by the shards
 	}
 	if opts.CloseTimeout <= 0 {
 		opts.CloseTimeout = 8 * time.Second
