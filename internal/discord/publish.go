@@ -62,7 +62,11 @@ func (b *Bot) post(ctx context.Context, ch quiz.ChannelID, m *discordgo.MessageS
 			b.log.Warn("discord: could not delete a post that lost its embeds", "channel_id", ch, "err", err)
 		}
 		qerr := quiz.Errorf(quiz.EFORBIDDEN, "%s", permsAdvice(ch, []string{permEmbedLinks.name}))
-		b.blocked.set(ch.String(), msg.GuildID, qerr)
+		guild := msg.GuildID
+		if c, err := b.s.State.Channel(ch.String()); err == nil {
+			guild = c.GuildID
+		}
+		b.blocked.set(ch.String(), guild, qerr)
 		return 0, qerr
 	}
 	return quiz.MessageID(parseSnowflake(msg.ID)), nil

@@ -96,7 +96,7 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 				// anyone whose permissions changed since, and a forged interaction may call it.
 				// The service checks again inside every change. Whom Discord lets use the
 				// command (Integrations overrides included) moderates.
-				r.actor.Moderator = b.mayUse(ctx, i, c.def.Name)
+				r.actor.Moderator = !r.actor.Manager && b.mayUse(ctx, i, c.def.Name)
 				if err := b.q.CheckModerator(ctx, r.actor); err != nil {
 					return err
 				}
@@ -110,7 +110,7 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 		}
 		return route{how: a.how, h: func(ctx context.Context, r *responder) error {
 			if a.moderators || a.moderatorsMayMore {
-				r.actor.Moderator = b.mayUse(ctx, i, a.moderatedBy()...)
+				r.actor.Moderator = !r.actor.Manager && b.mayUse(ctx, i, a.moderatedBy()...)
 			}
 			if a.moderators {
 				// A moderator's button or form: a forged click is refused before anything else.
