@@ -29,6 +29,7 @@ type Config struct {
 	HTTPAddr     string
 	ShardID      int
 	ShardCount   int
+	RESTRate     int // REST requests per second this process may start (its share of the token's)
 	RevealAfter  time.Duration
 	Grace        time.Duration
 	Tick         time.Duration
@@ -53,10 +54,19 @@ var settings = []setting{
 	{"http", "HTTP_ADDR", "", "serve /healthz, /readyz, /metrics and (with BACKUP_TOKEN_FILE) /backup on this address, e.g. 127.0.0.1:8080"},
 	{"shard-id", "SHARD_ID", "0", "this process's Discord shard"},
 	{"shard-count", "SHARD_COUNT", "1", "total number of shards"},
+	{"rest-rate", "REST_RATE", "", "REST requests per second this process may send; Discord's limit (50/s) is per bot token, shared by every shard (default 48 / -shard-count, at least 1)"},
 	{"reveal-after", "REVEAL_AFTER", "10m", "post the reference answer of a public /interview question after this long (at least 1m)"},
 	{"grace", "DAILY_GRACE", "2h", "after downtime, send a missed daily post or reveal at most this late (at least 1s and at least -tick)"},
 	{"tick", "SCHEDULER_TICK", "20s", "how often the scheduler checks for due daily posts and reveals (at least 1s)"},
 }
+
+// defaultRESTRate is what all shards together send per second by default, a margin under
+// Discord's global limit of 50 per bot token; each process takes its share. maxRESTRate is the
+// most one process may be given.
+const (
+	defaultRESTRate = 48
+	maxRESTRate     = 50
+)
 
 // usageError is a command line that could not be parsed, as opposed to a bad setting.
 type usageError struct{ error }
@@ -159,6 +169,11 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 		bad("shard-count", "want a number >= 1, got %q", *vals["shard-count"])
 	} else if c.ShardID >= c.ShardCount {
 		bad("shard-id", "must be less than -shard-count (%d), got %d", c.ShardCount, c.ShardID)
+	}
+	if v := *vals["rest-rate"]; v == "" {
+		c.RESTRate = max(defaultRESTRate/max(c.ShardCount, 1), 1)
+	} else if c.RESTRate, err = strconv.Atoi(v); err != nil || c.RESTRate < 1 || c.RESTRate > maxRESTRate {
+		bad("rest-rate", "want requests per second from 1 to %d (Discord allows 50 per bot token, for all shards together), got %q", maxRESTRate, v)
 	}
 	for _, d := range []struct {
 		flag string

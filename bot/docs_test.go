@@ -15,8 +15,10 @@ import (
 )
 
 // notSettings are upper-case names the docs mention that are not the bot's settings: the Go
-// toolchain's and runtime's, systemd's, a gateway event.
-var notSettings = []string{"CGO_ENABLED", "GOMEMLIMIT", "INTERACTION_CREATE", "AF_INET", "AF_INET6", "AF_UNIX"}
+// toolchain's and runtime's, systemd's, a gateway event, and the knobs of .ci/mutate (a
+// developer script, not the bot).
+var notSettings = []string{"CGO_ENABLED", "GOMEMLIMIT", "INTERACTION_CREATE", "AF_INET", "AF_INET6", "AF_UNIX",
+	"MUTATE_MIN_EFFICACY", "MUTATE_WORKERS"}
 
 // serverSigns are variables the bot reads only to tell a service from a person's console.
 var serverSigns = []string{"INVOCATION_ID", "KUBERNETES_SERVICE_HOST"}

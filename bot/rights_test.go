@@ -63,10 +63,11 @@ func modalSession(t *testing.T, customID string) string {
 // question) for each kind of member, through the fake Discord and the real wiring. A member
 // without rights is refused by the bot itself (the fake delivers every command, as Discord does
 // when a server's admins override the default permissions), privately, and the database and
-// the channel are byte-for-byte what they were; the moderator-role holder, Manage Server,
-// Administrator and the owner are let through, except that only the last three may choose the
-// moderator role. The permissions the bot sees are computed by the fake as Discord computes
-// them from the member's roles and the server's owner.
+// the channel are byte-for-byte what they were; the moderator-role holder, a member the server's
+// Integrations settings grant the bot's commands, Manage Server, Administrator and the owner are
+// let through, except that only the last three may choose the moderator role. The permissions
+// the bot sees are computed by the fake as Discord computes them from the member's roles and
+// the server's owner; the Integrations grant is read by the bot as Discord's command permissions.
 func TestModeratorRights(t *testing.T) {
 	e := newEnv(t)
 	e.fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", OwnerID: ownerID,
@@ -77,6 +78,10 @@ func TestModeratorRights(t *testing.T) {
 			{ID: adminRoleID, Name: "admins", Permissions: "8"},
 			{ID: otherRoleID, Name: "regulars", Permissions: "3072"},
 		}})
+	// An admin grants one member every command of the bot in Server Settings → Integrations
+	// (an override for the application: the commands without their own).
+	integrations := discordtest.User{ID: "300000000000000026", Username: "integrations", Roles: []string{otherRoleID}}
+	e.fake.SetCommandPermissions(guildA, "100000000000000001", discordtest.CommandPermission{ID: integrations.ID, Type: discordtest.CommandPermissionUser, Permission: true})
 	b := e.start(hooks{})
 	owner := discordtest.User{ID: ownerID, Username: "owner"}
 
@@ -142,6 +147,7 @@ func TestModeratorRights(t *testing.T) {
 	kinds := []kind{
 		{"member", discordtest.User{ID: "300000000000000021", Username: "plain", Roles: []string{otherRoleID}}, false, false},
 		{"moderator role", discordtest.User{ID: "300000000000000022", Username: "helper", Roles: []string{modRoleID, otherRoleID}}, true, false},
+		{"Integrations override", integrations, true, false},
 		{"Manage Server", discordtest.User{ID: "300000000000000023", Username: "manager", Roles: []string{managerRoleID}}, true, true},
 		{"Administrator", discordtest.User{ID: "300000000000000024", Username: "admin", Roles: []string{adminRoleID}}, true, true},
 		{"owner", owner, true, true},

@@ -51,6 +51,8 @@ type hooks struct {
 	started func(*app)
 	// connectBackoff overrides the wait before each new attempt to reach Discord at start-up.
 	connectBackoff func(attempt int) time.Duration
+	// identifyAfter overrides the wait for a shard's turn to IDENTIFY (default time.After).
+	identifyAfter func(time.Duration) <-chan time.Time
 }
 
 // run is the whole program; main only supplies the process's context, arguments and streams,

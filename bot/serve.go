@@ -38,10 +38,14 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	if h.interactionDone != nil {
 		obs = notifyingObserver{m, h.interactionDone}
 	}
+	rate := cfg.RESTRate
+	if h.globalRate != 0 {
+		rate = h.globalRate
+	}
 	b, err := discord.New(q, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
-		Logger: log, Observer: obs, Codec: bank.Codec{}, GlobalRate: h.globalRate, DeferAfter: h.deferAfter,
-		ConnectBackoff: h.connectBackoff,
+		Logger: log, Observer: obs, Codec: bank.Codec{}, GlobalRate: rate, DeferAfter: h.deferAfter,
+		ConnectBackoff: h.connectBackoff, After: h.identifyAfter,
 	})
 	if err != nil {
 		return err

@@ -38,7 +38,19 @@ type action struct {
 	arg func(arg string) bool // accepts the custom id's arg; nil accepts any
 	// moderators marks a moderator's button or form: the router checks the clicker first.
 	moderators bool
-	run        func(b *Bot, ctx context.Context, r *responder, c customID) error
+	// moderatorsMayMore marks a button that lets moderators do more than others (Close on
+	// another member's question): the router works out whether the clicker is one.
+	moderatorsMayMore bool
+	// commands are those whose Discord permissions make a moderator here; /bank if empty.
+	commands []string
+	run      func(b *Bot, ctx context.Context, r *responder, c customID) error
+}
+
+func (a action) moderatedBy() []string {
+	if len(a.commands) == 0 {
+		return []string{"bank"}
+	}
+	return a.commands
 }
 
 // actions routes every button and form the bot sends, by action; parseCustomID accepts exactly
@@ -48,7 +60,7 @@ var actions = map[string]action{
 	actSubmit:     {form: true, run: (*Bot).submitAnswer},
 	actReveal:     {run: (*Bot).reveal},
 	actNext:       {run: (*Bot).next},
-	actClose:      {how: deferUpdate, run: (*Bot).closeQuestion},
+	actClose:      {how: deferUpdate, moderatorsMayMore: true, commands: []string{"bank", "daily"}, run: (*Bot).closeQuestion},
 	actGrade:      {how: deferUpdate, arg: validGrade, run: (*Bot).grade},
 	actReport:     {how: deferNever, run: (*Bot).openReport},
 	actReportSend: {form: true, run: (*Bot).sendReport},

@@ -52,7 +52,9 @@ func (b *Bot) bankShow(ctx context.Context, r *responder, o opts) error {
 		return err
 	}
 	l := b.q.Lang(ctx, r.actor)
-	embeds := append([]*discordgo.MessageEmbed{questionEmbed(in.Question, l, quiz.Session{}, -1)}, referenceEmbeds(in.Question, l, "")...)
+	// The question and its reference answer share one message's 6000 characters of embeds.
+	qe := questionEmbed(in.Question, l, quiz.Session{}, -1)
+	embeds := append([]*discordgo.MessageEmbed{qe}, referenceEmbedsWithin(in.Question, l, "", maxEmbedTotal-embedsSize([]*discordgo.MessageEmbed{qe}))...)
 	state := fmt.Sprintf("Source: %s · version %d", in.Source, in.Version)
 	if in.Disabled {
 		state += " · **disabled**"

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,7 +68,8 @@ type Options struct {
 	Observer   Observer
 	// DeferAfter is how long a handler may run before the bot defers its response.
 	DeferAfter time.Duration
-	// GlobalRate caps the bot's own REST calls per second (Discord allows 50).
+	// GlobalRate caps the bot's own REST calls per second. Discord allows 50 per bot token,
+	// across all shards; default 48 / ShardCount (at least 1), this process's share.
 	GlobalRate int
 	// Transport is the HTTP transport under the URL rewrite (tests); default http.DefaultTransport.
 	Transport http.RoundTripper
@@ -78,6 +80,11 @@ type Options struct {
 	// ConnectBackoff is the wait before connection attempt attempt+1 at start-up (attempt
 	// counts from 1); default 1 s doubling to at most 1 min.
 	ConnectBackoff func(attempt int) time.Duration
+	// After waits for the shard's turn to IDENTIFY (tests pass a manual clock's); default
+	// time.After.
+	After func(d time.Duration) <-chan time.Time
+	// ReadyTimeout bounds the wait for READY after the gateway opened (default 2 min).
+	ReadyTimeout time.Duration
 }
 
 // Bot is a connected Discord bot.
@@ -92,14 +99,19 @@ type Bot struct {
 	// which outlives the handler that started it.
 	done chan struct{}
 
-	mu       sync.Mutex
-	closing  bool
-	ready    bool
-	inflight sync.WaitGroup // interaction handlers
-	bg       sync.WaitGroup // background edits
-	edits    map[editKey]*pendingEdit
-	appID    string
-	drafts   drafts
+	mu        sync.Mutex
+	closing   bool
+	ready     bool
+	readyCh   chan struct{} // closed at the first READY
+	readyOnce sync.Once
+	user      discordgo.User // the bot's user, from GET /users/@me
+	inflight  sync.WaitGroup // interaction handlers
+	bg        sync.WaitGroup // background edits
+	edits     map[editKey]*pendingEdit
+	appID     string
+	drafts    drafts
+	perms     *cmdPerms // the servers' command permissions, as Discord applies them
+	blocked   blocked   // channels that refused the bot's posts
 }
 
 // New prepares a bot; Open connects it.
@@ -114,8 +126,11 @@ func New(q Quiz, opts Options) (*Bot, error) {
 		// Leaves over a second of the 3-second window for the deferral to reach Discord.
 		opts.DeferAfter = 1500 * time.Millisecond
 	}
+	if opts.ShardCount < 1 {
+		opts.ShardCount = 1
+	}
 	if opts.GlobalRate <= 0 {
-		opts.GlobalRate = 48 // a margin under Discord's 50/s
+		opts.GlobalRate = max(48/opts.ShardCount, 1) // a margin under Discord's 50/s, shared by the shards
 	}
 	if opts.CloseTimeout <= 0 {
 		opts.CloseTimeout = 8 * time.Second
@@ -128,6 +143,12 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	}
 	if opts.ConnectBackoff == nil {
 		opts.ConnectBackoff = defaultBackoff
+	}
+	if opts.After == nil {
+		opts.After = time.After
+	}
+	if opts.ReadyTimeout <= 0 {
+		opts.ReadyTimeout = 2 * time.Minute
 	}
 	s, err := discordgo.New("Bot " + opts.Token)
 	if err != nil {
@@ -144,11 +165,18 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	s.LogLevel = discordgo.LogError
 	s.ShouldReconnectOnError = true
 	b := &Bot{s: s, q: q, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
-		edits: map[editKey]*pendingEdit{}, done: make(chan struct{})}
+		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms(), readyCh: make(chan struct{})}
+	b.watchPermissions()
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ApplicationCommandPermissionsUpdate) {
+		if e.GuildApplicationCommandPermissions != nil {
+			b.perms.update(e.GuildApplicationCommandPermissions)
+		}
+	})
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.mu.Lock()
 		b.ready = true
 		b.mu.Unlock()
+		b.readyOnce.Do(func() { close(b.readyCh) })
 		b.obs.Gateway("ready")
 		b.log.Info("discord: ready", "session_guilds", len(r.Guilds), "shard_id", opts.ShardID)
 	})
@@ -186,9 +214,9 @@ func (b *Bot) Open(ctx, life context.Context) (err error) {
 	// Registered before connecting, so no interaction arrives before its handler.
 	b.s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { b.onInteraction(life, ic) })
 	context.AfterFunc(life, func() { close(b.done) })
-	step := 0 // token checked, gateway open
+	step := 0 // 1 token and application read, 2 our turn to identify, 3 gateway open, 4 READY
 	defer func() {
-		if err != nil && step == 2 {
+		if err != nil && step >= 3 {
 			b.s.Close()
 		}
 	}()
@@ -216,29 +244,99 @@ func (b *Bot) Open(ctx, life context.Context) (err error) {
 	}
 }
 
-// connect is one attempt: the token, then the gateway, then the commands; each step once.
+// connect is one attempt: the token and the application, the shard's turn, the gateway and
+// its READY, then the commands; each step once.
 func (b *Bot) connect(ctx context.Context, step *int) error {
 	if *step == 0 {
 		// GET /gateway needs no token and the gateway refuses a bad one with a close code, so
 		// an authenticated request first turns a refused token into a plain 401.
-		if _, err := b.s.User("@me", discordgo.WithContext(ctx)); err != nil {
+		u, err := b.s.User("@me", discordgo.WithContext(ctx))
+		if err != nil {
 			return err
 		}
+		b.user = *u
+		// The application id addresses the commands and interaction replies: from Discord,
+		// not from the gateway state, which an op 9 can leave empty.
+		ep := discordgo.EndpointApplication("@me")
+		raw, err := b.s.RequestWithBucketID(http.MethodGet, ep, nil, ep, discordgo.WithContext(ctx))
+		if err != nil {
+			return err
+		}
+		var app discordgo.Application
+		if err := json.Unmarshal(raw, &app); err != nil || app.ID == "" {
+			return fmt.Errorf("discord: GET /applications/@me: no application id (%v)", err)
+		}
+		b.appID = app.ID
 		*step = 1
 	}
 	if *step == 1 {
-		if err := b.s.Open(); err != nil {
-			return fmt.Errorf("gateway: %w", err)
+		if err := b.awaitIdentifyTurn(ctx); err != nil {
+			return err
 		}
 		*step = 2
 	}
-	if b.s.State != nil && b.s.State.User != nil {
-		b.appID = b.s.State.User.ID
+	if *step == 2 {
+		if err := b.s.Open(); err != nil {
+			return fmt.Errorf("gateway: %w", err)
+		}
+		*step = 3
 	}
-	if b.s.State != nil && b.s.State.Application != nil && b.s.State.Application.ID != "" {
-		b.appID = b.s.State.Application.ID
+	if *step == 3 {
+		// Open returns once the first frame after IDENTIFY arrived, READY or not (an op 9
+		// Invalid Session, after which discordgo identifies again): wait for READY.
+		t := time.NewTimer(b.opts.ReadyTimeout)
+		defer t.Stop()
+		select {
+		case <-b.readyCh:
+		case <-t.C:
+			return fmt.Errorf("discord: gateway: no READY within %s", b.opts.ReadyTimeout)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		*step = 4
 	}
 	return b.registerCommands(ctx)
+}
+
+// identifyInterval is Discord's IDENTIFY window: max_concurrency IDENTIFYs per 5 s, one per
+// bucket shard_id % max_concurrency; identifyMargin covers the shards' processes starting a
+// little apart.
+const (
+	identifyInterval = 5 * time.Second
+	identifyMargin   = time.Second
+)
+
+// identifyWait is how long a shard waits at start-up so shards started together IDENTIFY in
+// turn: the shards of one bucket (shard_id % maxConcurrency) one interval (plus a margin) apart,
+// in shard order. Excess IDENTIFYs get op 9, which discordgo answers by identifying again at
+// once, burning the 1,000 IDENTIFYs a day.
+func identifyWait(shardID, maxConcurrency int) time.Duration {
+	turn := shardID / max(maxConcurrency, 1)
+	return time.Duration(turn) * (identifyInterval + identifyMargin)
+}
+
+// awaitIdentifyTurn waits for this shard's turn to IDENTIFY, from GET /gateway/bot's
+// max_concurrency. A single shard never waits.
+func (b *Bot) awaitIdentifyTurn(ctx context.Context) error {
+	if b.opts.ShardCount <= 1 || b.opts.ShardID == 0 {
+		return nil
+	}
+	gb, err := b.s.GatewayBot(discordgo.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	wait := identifyWait(b.opts.ShardID, gb.SessionStartLimit.MaxConcurrency)
+	if wait <= 0 {
+		return nil
+	}
+	b.log.Info("discord: waiting for this shard's turn to identify", "shard_id", b.opts.ShardID,
+		"max_concurrency", gb.SessionStartLimit.MaxConcurrency, "wait", wait.String())
+	select {
+	case <-b.opts.After(wait):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func defaultBackoff(attempt int) time.Duration {
@@ -280,15 +378,23 @@ func (b *Bot) explain(err error) error {
 	return fmt.Errorf("discord: connect: %w", err)
 }
 
+// registerCommands registers the commands (shard 0 only, so N shards do not overwrite N times)
+// and learns their ids, which Discord's command permissions are keyed by: the other shards
+// list them.
 func (b *Bot) registerCommands(ctx context.Context) error {
-	// Only shard 0 registers, so N shards do not overwrite N times.
 	if b.opts.ShardID != 0 {
+		cmds, err := b.s.ApplicationCommands(b.appID, b.opts.GuildID, discordgo.WithContext(ctx))
+		if err != nil {
+			return fmt.Errorf("discord: list commands: %w", err)
+		}
+		b.perms.setCommands(cmds)
 		return nil
 	}
 	cmds, err := b.s.ApplicationCommandBulkOverwrite(b.appID, b.opts.GuildID, commands(), discordgo.WithContext(ctx))
 	if err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
+	b.perms.setCommands(cmds)
 	b.log.Info("discord: commands registered", "count", len(cmds), "guild_id", b.opts.GuildID)
 	return nil
 }

@@ -132,13 +132,16 @@ func deferInterview(o opts) deferKind {
 	return deferPublic
 }
 
-// commands is the whole command set, registered in one bulk overwrite. Every command is
-// guild-only; a moderators' command is hidden from members without Manage Server.
+// commands is the whole command set, registered in one bulk overwrite. Every command is for
+// servers only (contexts: guild; integration_types: guild install; dm_permission is
+// deprecated); a moderators' command is hidden from members without Manage Server unless a
+// server's Integrations settings say otherwise.
 func commands() []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(commandTable))
 	for _, c := range commandTable {
 		def := *c.def
-		def.DMPermission = ptr(false)
+		def.Contexts = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+		def.IntegrationTypes = &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
 		if c.moderators {
 			def.DefaultMemberPermissions = ptr(permManageGuild)
 		}

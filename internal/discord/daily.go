@@ -16,11 +16,51 @@ func (b *Bot) setupDaily(ctx context.Context, r *responder, o opts) error {
 	if h, ok := o.number("reveal_after"); ok {
 		req.RevealAfter = time.Duration(h * float64(time.Hour))
 	}
+	// Checked before anything is saved: a channel the bot cannot post in (with its question
+	// embeds, replies and edits), and @everyone as the role.
+	if req.Channel != 0 {
+		missing, perms, err := b.dailyChannelPerms(ctx, req.Channel)
+		if err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			return quiz.Errorf(quiz.EINVALID, "The daily question cannot be posted in <#%d>: the bot lacks %s there. "+
+				"In the channel's settings → Permissions, allow them for the bot's role (or the bot), then run /daily setup again. Nothing was saved.",
+				req.Channel, joinNames(missing))
+		}
+		if req.Role != 0 && req.Role.String() == r.i.GuildID {
+			return quiz.Errorf(quiz.EINVALID, "@everyone cannot be the daily role: a role mention of @everyone pings no one, and the bot never pings everyone. "+
+				"Create a role members can take (for example \"daily-question\"), make it mentionable, and choose it. Nothing was saved.")
+		}
+		warning := b.rolePingWarning(r.i.GuildID, req.Role, perms)
+		d, err := b.q.SetupDaily(ctx, r.actor, req)
+		if err != nil {
+			return err
+		}
+		m := dailyMessage(quiz.DailyStatus{Daily: d})
+		m.Content = warning
+		return r.reply(ctx, m)
+	}
 	d, err := b.q.SetupDaily(ctx, r.actor, req)
 	if err != nil {
 		return err
 	}
 	return r.reply(ctx, dailyMessage(quiz.DailyStatus{Daily: d}))
+}
+
+// rolePingWarning says when the daily role will not be pinged, and how to fix it: a role
+// mention pings only a mentionable role, or any role if the bot has Mention Everyone (perms,
+// its permissions in the channel). "" when it will ping, or the state does not know the role.
+func (b *Bot) rolePingWarning(guildID string, role quiz.RoleID, perms int64) string {
+	if role == 0 || perms&(permMentionEveryone|permAdministrator) != 0 {
+		return ""
+	}
+	r, err := b.s.State.Role(guildID, role.String())
+	if err != nil || r.Mentionable {
+		return ""
+	}
+	return fmt.Sprintf("⚠️ Saved, but the daily post will not ping <@&%d>: the role is not mentionable. "+
+		"To fix it: Server Settings → Roles → %s → turn on \"Allow anyone to @mention this role\".", role, r.Name)
 }
 
 func (b *Bot) showDaily(ctx context.Context, r *responder, _ opts) error {

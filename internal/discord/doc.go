@@ -38,7 +38,9 @@
 // A form is the same with form: true; its handler reads the inputs with formValues(r). To add
 // a command, add its entry to commandTable (a subcommand to its command's subs) and write its
 // handler; set moderators on a command only moderators may use, and the router checks it
-// before any handler runs.
+// before any handler runs. A moderator has Manage Server, or the server's moderator role, or
+// is let use the command by Discord's own command permissions, which admins set in Server
+// Settings → Integrations and the bot reads and caches (cmdperms.go).
 //
 // # Deferring
 //

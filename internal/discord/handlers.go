@@ -56,18 +56,38 @@ func (b *Bot) review(ctx context.Context, r *responder, _ opts) error {
 // ask asks the service for a question in this channel and shows it.
 func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error {
 	req.Channel = quiz.ChannelID(parseSnowflake(r.i.ChannelID))
+	missing := b.privateHere(r, &req)
 	asked, err := b.q.Ask(ctx, r.actor, req)
 	if err != nil {
 		return err
 	}
-	return b.showAsked(ctx, r, asked)
+	return b.showAsked(ctx, r, asked, missing)
+}
+
+// privateHere makes a public question private when the bot could not follow it up in this
+// channel (post it with its embeds, edit its answered count, reply with its reveal), and
+// returns the permissions it lacks (app_permissions), or nil.
+func (b *Bot) privateHere(r *responder, req *quiz.AskRequest) []string {
+	if req.Private {
+		return nil
+	}
+	missing := b.interviewPerms(r.i)
+	if len(missing) > 0 {
+		req.Private = true
+		r.setDefer(deferPrivate)
+	}
+	return missing
 }
 
 // showAsked shows an asked question: publicly in the channel, remembering its message for the
-// answered count and the reveal, or privately.
-func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked) error {
+// answered count and the reveal, or privately, saying which permissions made it so (missing).
+func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, missing []string) error {
 	m := questionMessage(asked.Question, asked.Lang, asked.Session)
 	if asked.Session.Private {
+		if len(missing) > 0 {
+			m.Content = tr(asked.Lang, "Only you see this question, because the bot cannot post questions here. ", "只有你能看到这道题，因为机器人无法在此发布题目。") +
+				permsAdvice(quiz.ChannelID(parseSnowflake(r.i.ChannelID)), missing)
+		}
 		return r.reply(ctx, m)
 	}
 	posted, err := r.replyPosted(ctx, m)
@@ -160,15 +180,16 @@ func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 		return err
 	}
 	// Only the asker's Next posts publicly; anyone else continues privately.
-	private := sess.Private || sess.OpenedBy != r.actor.User
-	if !private {
+	req := quiz.AskRequest{Channel: quiz.ChannelID(parseSnowflake(r.i.ChannelID)), Private: sess.Private || sess.OpenedBy != r.actor.User}
+	if !req.Private {
 		r.setDefer(deferPublic)
 	}
-	asked, err := b.q.Next(ctx, r.actor, sid, quiz.AskRequest{Channel: quiz.ChannelID(parseSnowflake(r.i.ChannelID)), Private: private})
+	missing := b.privateHere(r, &req)
+	asked, err := b.q.Next(ctx, r.actor, sid, req)
 	if err != nil {
 		return err
 	}
-	return b.showAsked(ctx, r, asked)
+	return b.showAsked(ctx, r, asked, missing)
 }
 
 // closeQuestion reveals a public question now and updates it to its final state. The click's
@@ -194,7 +215,13 @@ func (b *Bot) showClosed(ctx context.Context, r *responder, sid quiz.SessionID) 
 	if err != nil {
 		return err
 	}
-	return r.updateMessage(ctx, questionMessage(q, sess.Lang, sess))
+	m := questionMessage(q, sess.Lang, sess)
+	if r.i.Message != nil {
+		// An update replaces the content too: keep the message's own (a daily post's role and
+		// "Answer privately…" line).
+		m.Content = r.i.Message.Content
+	}
+	return r.updateMessage(ctx, m)
 }
 
 // grade records a self-grade and replaces the grade buttons with the next review date.
@@ -260,18 +287,31 @@ func (b *Bot) streak(ctx context.Context, r *responder, o opts) error {
 	name := r.actor.Name
 	if id := o.id("member"); id != 0 {
 		who = quiz.UserID(id)
-		name = fmt.Sprintf("<@%d>", id)
-		if res := r.i.ApplicationCommandData().Resolved; res != nil {
-			if u, ok := res.Users[fmt.Sprint(id)]; ok && u != nil {
-				name = u.Username
-			}
-		}
+		name = resolvedName(r.i.ApplicationCommandData().Resolved, fmt.Sprint(id))
 	}
 	v, err := b.q.Streak(ctx, r.actor, who)
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, streakMessage(v, name))
+	return r.reply(ctx, streakMessage(v, who, name))
+}
+
+// resolvedName is how a member chosen in a user option is called: their server nickname, their
+// display name or their username, from the interaction's resolved data; "" if it has none.
+func resolvedName(res *discordgo.ApplicationCommandInteractionDataResolved, id string) string {
+	if res == nil {
+		return ""
+	}
+	if m := res.Members[id]; m != nil && m.Nick != "" {
+		return m.Nick
+	}
+	if u := res.Users[id]; u != nil {
+		if u.GlobalName != "" {
+			return u.GlobalName
+		}
+		return u.Username
+	}
+	return ""
 }
 
 func (b *Bot) leaderboard(ctx context.Context, r *responder, o opts) error {
@@ -313,10 +353,59 @@ func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error 
 	if err := b.q.SetModeratorRole(ctx, r.actor, role); err != nil {
 		return err
 	}
+	return r.reply(ctx, message{Content: b.moderatorRoleNote(ctx, r.i.GuildID, role), Ephemeral: true})
+}
+
+// moderatorRoleNote tells an admin what the moderator role now does and what is left for them
+// to do: Discord shows /bank and /daily only to members with Manage Server unless the server's
+// Integrations settings add the role, which a bot cannot do. It reads those settings to say
+// whether that is done.
+func (b *Bot) moderatorRoleNote(ctx context.Context, guildID string, role quiz.RoleID) string {
+	where := "Server Settings → Integrations → " + b.botName()
 	if role == 0 {
-		return r.reply(ctx, message{Content: "The moderator role was cleared: only members with Manage Server can moderate.", Ephemeral: true})
+		return "The moderator role was cleared: members with Manage Server moderate, and so does anyone " + where +
+			" lets use /bank or /daily. If you added the old role there, remove it there too."
 	}
-	return r.reply(ctx, message{Content: fmt.Sprintf("Members with <@&%d> can now moderate the bot.", role), Ephemeral: true})
+	mention := fmt.Sprintf("<@&%d>", role)
+	if r, err := b.s.State.Role(guildID, role.String()); err == nil && r.Permissions&(permManageGuild|permAdministrator) != 0 {
+		return fmt.Sprintf("Members with %s can now moderate. The role has Manage Server, so Discord already shows them /bank and /daily.", mention)
+	}
+	ov := b.overrides(ctx, guildID)
+	var todo, denied []string
+	for _, name := range []string{"/bank", "/daily"} {
+		allow, ok := b.roleOverride(ov, name[1:], role.String())
+		switch {
+		case ok && !allow:
+			denied = append(denied, name)
+		case !ok:
+			todo = append(todo, name)
+		}
+	}
+	if len(todo)+len(denied) == 0 {
+		return fmt.Sprintf("Members with %s can now moderate: %s already lets them use /bank and /daily. Nothing else to do.", mention, where)
+	}
+	var b2 strings.Builder
+	fmt.Fprintf(&b2, "Members with %s can now moderate, but Discord shows /bank and /daily only to members with Manage Server. "+
+		"One step is left, which only a server admin can do (a bot cannot): in %s, under Commands, ", mention, where)
+	if len(todo) > 0 {
+		fmt.Fprintf(&b2, "open %s, choose Add Roles or Members, add %s and allow it (✅)", strings.Join(todo, " and then "), mention)
+	}
+	if len(denied) > 0 {
+		if len(todo) > 0 {
+			b2.WriteString("; ")
+		}
+		fmt.Fprintf(&b2, "in %s, %s is denied (❌): allow it (✅)", strings.Join(denied, " and "), mention)
+	}
+	b2.WriteString(". Until then they do not see those commands. Run this command again to check.")
+	return b2.String()
+}
+
+// botName is the bot's name as the Integrations settings list it.
+func (b *Bot) botName() string {
+	if b.user.Username != "" {
+		return b.user.Username
+	}
+	return "this bot"
 }
 
 func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {

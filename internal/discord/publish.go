@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -21,8 +20,23 @@ type messageSendNonce struct {
 	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
 }
 
-// post sends a channel message with a nonce, within the bot's global rate.
+// post sends a channel message with a nonce, within the bot's global rate. A channel where the
+// bot may not post (by the gateway state, or because it answered 403 or 404 before) is not
+// tried: the error is the service's EFORBIDDEN or ENOTFOUND, which pauses a daily schedule.
 func (b *Bot) post(ctx context.Context, ch quiz.ChannelID, m *discordgo.MessageSend, nonce string) (quiz.MessageID, error) {
+	need := func(thread bool) []channelPerm {
+		ps := postingPerms(thread)[:2] // View Channel, Send Messages (in Threads)
+		if len(m.Embeds) > 0 {
+			ps = append(ps, permEmbedLinks)
+		}
+		if m.Reference != nil {
+			ps = append(ps, permReadHistory)
+		}
+		return ps
+	}
+	if err := b.mayPost(ch, need); err != nil {
+		return 0, err
+	}
 	if err := b.lim.wait(ctx); err != nil {
 		return 0, err
 	}
@@ -32,28 +46,30 @@ func (b *Bot) post(ctx context.Context, ch quiz.ChannelID, m *discordgo.MessageS
 	ep := discordgo.EndpointChannelMessages(ch.String())
 	raw, err := b.s.RequestWithBucketID(http.MethodPost, ep, messageSendNonce{m, nonce, nonce != ""}, ep, discordgo.WithContext(ctx))
 	if err != nil {
-		return 0, publishError(ch, err)
+		if qerr := b.refused(ch, err); qerr != err {
+			return 0, qerr
+		}
+		return 0, fmt.Errorf("discord: post to channel %d: %w", ch, err)
 	}
 	var msg discordgo.Message
 	if err := json.Unmarshal(raw, &msg); err != nil {
 		return 0, fmt.Errorf("discord: decode posted message: %w", err)
 	}
-	return quiz.MessageID(parseSnowflake(msg.ID)), nil
-}
-
-// publishError maps Discord's answers to the service's codes: a missing channel or permission is
-// permanent (ENOTFOUND, EFORBIDDEN); anything else may pass.
-func publishError(ch quiz.ChannelID, err error) error {
-	var re *discordgo.RESTError
-	if errors.As(err, &re) && re.Response != nil {
-		switch re.Response.StatusCode {
-		case http.StatusNotFound:
-			return quiz.Errorf(quiz.ENOTFOUND, "Channel <#%d> no longer exists or the bot cannot see it.", ch)
-		case http.StatusForbidden:
-			return quiz.Errorf(quiz.EFORBIDDEN, "The bot may not post in <#%d>: give it View Channel, Send Messages and Embed Links there.", ch)
+	if len(m.Embeds) > 0 && len(msg.Embeds) == 0 {
+		// Discord dropped the embeds (no Embed Links, which the state did not show): the post
+		// says "Answer privately…" without the question. Take it back and stop here.
+		if err := b.s.ChannelMessageDelete(ch.String(), msg.ID, discordgo.WithContext(ctx)); err != nil {
+			b.log.Warn("discord: could not delete a post that lost its embeds", "channel_id", ch, "err", err)
 		}
+		qerr := quiz.Errorf(quiz.EFORBIDDEN, "%s", permsAdvice(ch, []string{permEmbedLinks.name}))
+		guild := msg.GuildID
+		if c, err := b.s.State.Channel(ch.String()); err == nil {
+			guild = c.GuildID
+		}
+		b.blocked.set(ch.String(), guild, qerr)
+		return 0, qerr
 	}
-	return fmt.Errorf("discord: post to channel %d: %w", ch, err)
+	return quiz.MessageID(parseSnowflake(msg.ID)), nil
 }
 
 // PostQuestion posts a daily question. The role, if any, is the only mention allowed.
@@ -158,6 +174,10 @@ func (b *Bot) editQuestion(ctx context.Context, g quiz.GuildID, sid quiz.Session
 	if err != nil || sess.Message == 0 {
 		return
 	}
+	if err := b.mayPost(sess.Channel, func(bool) []channelPerm { return []channelPerm{permViewChannel, permReadHistory} }); err != nil {
+		b.log.Debug("discord: not updating a question message", "guild_id", g, "session_id", sid, "err", err)
+		return
+	}
 	if err := b.lim.wait(ctx); err != nil {
 		return
 	}
@@ -167,6 +187,6 @@ func (b *Bot) editQuestion(ctx context.Context, g quiz.GuildID, sid quiz.Session
 	edit.Components = &m.Components
 	edit.AllowedMentions = noMentions()
 	if _, err := b.s.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx)); err != nil {
-		b.log.Warn("discord: could not update a question message", "guild_id", g, "session_id", sid, "err", err)
+		b.log.Warn("discord: could not update a question message", "guild_id", g, "session_id", sid, "err", b.refused(sess.Channel, err))
 	}
 }

@@ -115,9 +115,53 @@ func shortAnswer(q quiz.Question, l quiz.Lang) string {
 	return truncate(strings.TrimSpace(q.Answer.In(l)), quiz.MaxSummaryLen)
 }
 
+// embedsSize is what Discord counts toward a message's 6000-character embed total: titles,
+// descriptions, field names and values, footers and author names, in runes.
+func embedsSize(es []*discordgo.MessageEmbed) int {
+	n := 0
+	for _, e := range es {
+		n += utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+		if e.Footer != nil {
+			n += utf8.RuneCountInString(e.Footer.Text)
+		}
+		if e.Author != nil {
+			n += utf8.RuneCountInString(e.Author.Name)
+		}
+		for _, f := range e.Fields {
+			n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+		}
+	}
+	return n
+}
+
+// fitEmbeds shortens the longest descriptions until the embeds together fit in limit characters:
+// the last guard of every message that puts several texts together.
+func fitEmbeds(es []*discordgo.MessageEmbed, limit int) []*discordgo.MessageEmbed {
+	for over := embedsSize(es) - limit; over > 0; over = embedsSize(es) - limit {
+		var longest *discordgo.MessageEmbed
+		for _, e := range es {
+			if longest == nil || utf8.RuneCountInString(e.Description) > utf8.RuneCountInString(longest.Description) {
+				longest = e
+			}
+		}
+		n := utf8.RuneCountInString(longest.Description)
+		if n <= 1 {
+			break // titles and footers alone: nothing more to shorten
+		}
+		longest.Description = truncate(longest.Description, max(n-over, 1))
+	}
+	return es
+}
+
 // referenceEmbeds renders the summary, reference answer, key points and follow-ups inside the
 // 6000 character total: follow-ups are dropped first, then the answer is shortened.
 func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discordgo.MessageEmbed {
+	return referenceEmbedsWithin(q, l, extraTitle, maxEmbedTotal)
+}
+
+// referenceEmbedsWithin is referenceEmbeds in budget characters, for a message whose other
+// embeds take the rest of the 6000.
+func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budget int) []*discordgo.MessageEmbed {
 	title := truncate(fmt.Sprintf("%s · %s%s", l.T("Reference answer"), q.ID, extraTitle), maxEmbedTitle)
 	var kp strings.Builder
 	for _, k := range q.KeyPoints.In(l) {
@@ -141,11 +185,11 @@ func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discord
 		}
 		return n
 	}
-	if size() > maxEmbedTotal {
+	if size() > budget {
 		fu.Reset()
 	}
-	if over := size() - maxEmbedTotal; over > 0 {
-		answer = truncate(answer, utf8.RuneCountInString(answer)-over-1)
+	if over := size() - budget; over > 0 {
+		answer = truncate(answer, max(utf8.RuneCountInString(answer)-over-1, 1))
 	}
 	embeds := []*discordgo.MessageEmbed{
 		{Title: title, Description: truncate(lead+answer, maxEmbedDesc), Color: colorAnswer},
@@ -154,7 +198,7 @@ func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discord
 	if fu.Len() > 0 {
 		embeds = append(embeds, &discordgo.MessageEmbed{Title: fuTitle, Description: truncate(fu.String(), maxEmbedDesc), Color: colorInfo})
 	}
-	return embeds
+	return fitEmbeds(embeds, budget)
 }
 
 // shortReferenceEmbed is what a channel sees when a question is revealed: the 30-second answer
@@ -261,17 +305,23 @@ func tr(l quiz.Lang, en, zh string) string {
 	return en
 }
 
-// streakMessage shows a streak and why it is what it is.
-func streakMessage(v quiz.StreakView, who string) message {
+// streakMessage shows a member's streak and why it is what it is. name is how to call them in
+// the title, where mentions do not render; the description mentions them.
+func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 	s, l := v.Status, v.Lang
 	var b strings.Builder
+	fmt.Fprintf(&b, "<@%d>\n", who)
 	fmt.Fprintf(&b, tr(l, "**%d** day(s) in a row · best %d · %d answers · %d days active · freezes %d/%d\nDays end at midnight in %s.\n\n",
 		"连续 **%d** 天 · 最佳 %d · 回答 %d 次 · 活跃 %d 天 · 冻结卡 %d/%d\n每天在 %s 的午夜结束。\n\n"),
 		s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
 	for _, line := range quiz.ExplainStreakIn(s, l) {
 		b.WriteString(line + "\n")
 	}
-	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("%s · %s", l.T("Streak"), who), b.String())}, Ephemeral: true}
+	title := l.T("Streak")
+	if name != "" {
+		title += " · " + name
+	}
+	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())}, Ephemeral: true}
 }
 
 // leaderboardMessage lists the top members; mentions inside embeds never ping.

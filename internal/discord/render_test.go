@@ -169,3 +169,26 @@ func FuzzParseCustomID(f *testing.F) {
 		}
 	})
 }
+
+// TestFitEmbeds: embeds over a budget lose characters from their longest descriptions, never
+// more than needed; the question shown above a reference answer leaves it less room.
+func TestFitEmbeds(t *testing.T) {
+	es := []*discordgo.MessageEmbed{
+		{Title: "T", Description: strings.Repeat("a", 4000)},
+		{Title: "K", Description: strings.Repeat("b", 3000)},
+	}
+	fitEmbeds(es, 6000)
+	if n := embedTotal(es); n != 6000 {
+		t.Errorf("fitted to %d characters; want 6000", n)
+	}
+	if got := utf8.RuneCountInString(es[1].Description); got != 3000 {
+		t.Errorf("the shorter description changed to %d characters", got)
+	}
+	q := quiz.Question{ID: "q", Topic: "t", Prompt: quiz.Text{EN: strings.Repeat("p", quiz.MaxQuestionLen)},
+		Answer: quiz.Text{EN: strings.Repeat("a", quiz.MaxAnswerLen)}, KeyPoints: quiz.TextList{EN: []string{strings.Repeat("k", quiz.MaxKeyPointLen)}}}
+	qe := questionEmbed(q, quiz.English, quiz.Session{}, -1)
+	ref := referenceEmbedsWithin(q, quiz.English, "", maxEmbedTotal-embedsSize([]*discordgo.MessageEmbed{qe}))
+	if n := embedTotal(append([]*discordgo.MessageEmbed{qe}, ref...)); n > maxEmbedTotal {
+		t.Errorf("question and reference answer total %d characters", n)
+	}
+}

@@ -64,10 +64,22 @@ func (r *responder) callback(ctx context.Context, resp *discordgo.InteractionRes
 	ctx, cancel := context.WithDeadline(ctx, r.start.Add(callbackWindow))
 	defer cancel()
 	err := r.b.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if alreadyAcknowledged(err) {
+		r.b.log.Info("interaction callback retried after it had counted (40060): acknowledged", "interaction_id", r.i.ID)
+		err = nil
+	}
 	if err == nil {
 		r.acked = time.Since(r.start)
 	}
 	return err
+}
+
+// alreadyAcknowledged reports Discord's 40060, "Interaction has already been acknowledged".
+// The responder sends one initial response, so it means discordgo retried a callback (after a
+// 502) that Discord had accepted: the response was shown.
+func alreadyAcknowledged(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged
 }
 
 // autoDefer runs when the handler is slow.
@@ -135,6 +147,13 @@ func (r *responder) replyPosted(ctx context.Context, m message) (*discordgo.Mess
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: responseData(m)}
 	raw, err := r.b.s.RequestWithBucketID(http.MethodPost, ep+"?with_response=true", resp, ep,
 		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	if alreadyAcknowledged(err) {
+		// A retried callback that had counted: the question was posted, but its message is
+		// known only by reading @original (the caller does).
+		r.b.log.Info("interaction callback retried after it had counted (40060): acknowledged", "interaction_id", r.i.ID)
+		r.acked = time.Since(r.start)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -235,8 +254,13 @@ func (r *responder) modal(ctx context.Context, d *discordgo.InteractionResponseD
 	return r.callback(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: d})
 }
 
-// ack acknowledges a component without changing anything (type 6).
-func (r *responder) ack(ctx context.Context) error {
+// fallback answers an interaction its handler left unanswered. A button, or a form opened
+// from a button, is acknowledged without changing anything (type 6); a slash command, or a
+// form opened from one, may not take type 6, so it gets a short private reply (type 4).
+func (r *responder) fallback(ctx context.Context, l quiz.Lang) error {
+	if !fromMessage(r.i) {
+		return r.reply(ctx, message{Content: tr(l, "Done.", "完成。"), Ephemeral: true})
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.stopTimer()
@@ -245,6 +269,12 @@ func (r *responder) ack(ctx context.Context) error {
 	}
 	r.state = respDone
 	return r.callback(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+}
+
+// fromMessage reports whether an interaction came from a message (a button, or a form opened
+// from one): only those accept the update callbacks, types 6 and 7.
+func fromMessage(i *discordgo.Interaction) bool {
+	return i.Type == discordgo.InteractionMessageComponent || (i.Type == discordgo.InteractionModalSubmit && i.Message != nil)
 }
 
 func (r *responder) choices(ctx context.Context, cs []*discordgo.ApplicationCommandOptionChoice) error {

@@ -61,7 +61,9 @@ func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate
 	if err != nil {
 		b.errorReply(ctx, r, err)
 	} else if !r.answered() {
-		_ = r.ack(ctx)
+		if err := r.fallback(ctx, b.q.Lang(ctx, r.actor)); err != nil {
+			b.log.Warn("could not acknowledge an interaction", "interaction_id", r.i.ID, "err", r.redact(err))
+		}
 	}
 	b.finish(r, err)
 }
@@ -92,7 +94,9 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 			if c.moderators {
 				// Checked here too, before any form opens: the client may show the command to
 				// anyone whose permissions changed since, and a forged interaction may call it.
-				// The service checks again inside every change.
+				// The service checks again inside every change. Whom Discord lets use the
+				// command (Integrations overrides included) moderates.
+				r.actor.Moderator = !r.actor.Manager && b.mayUse(ctx, i, c.def.Name)
 				if err := b.q.CheckModerator(ctx, r.actor); err != nil {
 					return err
 				}
@@ -105,6 +109,9 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 			return route{}, false
 		}
 		return route{how: a.how, h: func(ctx context.Context, r *responder) error {
+			if a.moderators || a.moderatorsMayMore {
+				r.actor.Moderator = !r.actor.Manager && b.mayUse(ctx, i, a.moderatedBy()...)
+			}
 			if a.moderators {
 				// A moderator's button or form: a forged click is refused before anything else.
 				if err := b.q.CheckModerator(ctx, r.actor); err != nil {

@@ -135,6 +135,9 @@ type Actor struct {
 	// Manager is true when the platform says the member may manage the server (Discord's
 	// Manage Server or Administrator permission, computed by the adapter from the interaction).
 	Manager bool
+	// Moderator is true when the platform itself grants the member the moderator commands
+	// (Discord: an Integrations override for /bank or /daily, read by the adapter).
+	Moderator bool
 }
 
 // lang returns the language to show a in, given their stored member m: m's override, else

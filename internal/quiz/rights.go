@@ -3,10 +3,10 @@ package quiz
 import "slices"
 
 // mayModerate reports whether a may manage g's bot settings and bank: the platform's Manage
-// Server permission, or a moderator role set with /settings moderator-role. Every moderator
-// check goes through here.
+// Server permission or its own grant (Actor.Moderator), or a moderator role set with
+// /settings moderator-role. Every moderator check goes through here.
 func mayModerate(a Actor, g Guild) bool {
-	if a.Manager {
+	if a.Manager || a.Moderator {
 		return true
 	}
 	for _, r := range a.Roles {

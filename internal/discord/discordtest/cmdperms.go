@@ -34,7 +34,8 @@ var ErrCommandNotAvailable = errors.New("discordtest: command not available to t
 // command only to members allowed to use it, as Discord does: the owner and
 // Administrator always; else the command's (then the application's)
 // overrides set with SetCommandPermissions; else the command's
-// default_member_permissions against User.Permissions. A command the bot has
+// default_member_permissions against the member's permissions (User.Permissions
+// and those of User.Roles). A command the bot has
 // not registered is not restricted. Off by default, because the bot's own
 // tests send moderator commands from members without rights to check that
 // the bot refuses them too.
@@ -143,7 +144,10 @@ func (s *Server) commandAllowed(guildID, channelID string, u User, name string) 
 	if cmdID == "" {
 		return true // not registered: not the fake's business
 	}
-	if g.OwnerID == u.ID || parsePerms(u.Permissions)&PermAdministrator != 0 {
+	// The member's permissions as Discord computes them: @everyone, their roles and their
+	// own, every bit for the owner and for Administrator.
+	have := parsePerms(s.memberPermissions(guildID, u))
+	if g.OwnerID == u.ID || have&PermAdministrator != 0 {
 		return true
 	}
 	levels := [][]CommandPermission{s.cmdPerms[guildID][cmdID], s.cmdPerms[guildID][s.cfg.appID]}
@@ -202,7 +206,7 @@ func (s *Server) commandAllowed(guildID, channelID string, u User, name string) 
 		str = string(dmp)
 	}
 	need := parsePerms(str)
-	return need != 0 && parsePerms(u.Permissions)&need == need
+	return need != 0 && have&need == need
 }
 
 // firstOverride looks for an override of typ for one of ids, command level first.

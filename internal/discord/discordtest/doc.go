@@ -5,7 +5,7 @@
 // and the gateway WebSocket at /gw (HELLO, IDENTIFY → READY + GUILD_CREATE,
 // heartbeat ACKs, RESUME with replay, op 7 and op 9). Tests drive
 // interactions (Slash, Autocomplete, Click, SubmitModal), inject faults
-// (FailNext, DropConnection, Reconnect, InvalidSession, DeleteChannel,
+// (FailNext; FailNextAfter, a reply lost after the request took effect; DropConnection, Reconnect, InvalidSession, DeleteChannel,
 // DenyChannel, permissions and overwrites) and inspect what the bot sent (Messages, DMs,
 // Interaction.Original, Followups, Requests, Transcript).
 //
@@ -77,7 +77,8 @@
 // Opt-in, because the bot's tests rely on the kinder behaviour:
 //
 //   - WithCommandPermissions: Slash and Autocomplete deliver a command only
-//     to members allowed by its default_member_permissions or by overrides
+//     to members allowed by its default_member_permissions (against their
+//     permissions from User.Permissions and their roles) or by overrides
 //     (SetCommandPermissions, readable over REST, sent as
 //     APPLICATION_COMMAND_PERMISSIONS_UPDATE). Interaction.Wait then returns
 //     ErrCommandNotAvailable.

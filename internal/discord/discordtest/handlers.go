@@ -46,6 +46,25 @@ func (s *Server) getMe(*restReq) reply {
 	return jsonReply(200, u)
 }
 
+// getApplication is Get Current Application: the application whose bot
+// token authorises the request; its id is the one commands are registered
+// under, known before the gateway connects.
+func (s *Server) getApplication(*restReq) reply {
+	return jsonReply(200, map[string]any{
+		"id": s.cfg.appID, "name": "interviewbot", "icon": nil, "description": "", "summary": "",
+		"type":  nil,
+		"flags": 0, "flags_new": "0", "approximate_user_authorization_count": 0, "eligible_oauth2_scopes": []any{"bot", "applications.commands"}, "bot_public": true, "bot_require_code_grant": false, "verify_key": "0000",
+		"rpc_origins": []any{}, "tags": []any{}, "redirect_uris": []any{}, "team": nil,
+		"owner": wireUser(User{ID: "100000000000000009", Username: "owner"}),
+		"bot":   s.botUser(), "approximate_guild_count": len(s.guilds), "approximate_user_install_count": 0,
+		"interactions_endpoint_url": nil, "role_connections_verification_url": nil,
+		"event_webhooks_url": nil, "event_webhooks_status": 1, "event_webhooks_types": []any{},
+		"integration_types_config": map[string]any{"0": map[string]any{}}, "max_participants": nil,
+		"explicit_content_filter": 0, "is_verified": false, "is_discoverable": false, "hook": true,
+		"storefront_available": false,
+	})
+}
+
 func (s *Server) createDM(rq *restReq) reply {
 	var body struct {
 		RecipientID string `json:"recipient_id"`

@@ -45,6 +45,7 @@ type Interaction struct {
 	original        *msgRec
 	originalPending bool // deferred with type 5 and not yet edited
 	followups       []*msgRec
+	replyLost       bool // the callback counted but its reply was replaced (FailNextAfter)
 }
 
 // Response is the initial callback an interaction received.
@@ -361,7 +362,11 @@ func (s *Server) callback(rq *restReq) reply {
 	if i.resp != nil {
 		// "Interaction has already been acknowledged" (40060,
 		// topics/opcodes-and-status-codes.mdx): one initial response per
-		// interaction (interactions/receiving-and-responding.mdx).
+		// interaction (interactions/receiving-and-responding.mdx). A retry
+		// after a lost reply is the client's honest mistake, not a violation.
+		if i.replyLost {
+			return errReply(400, 40060, "Interaction has already been acknowledged.")
+		}
 		s.violate("interaction %s (%s): second callback: already acknowledged with type %d", id, i.what(), i.resp.Type)
 		return errReply(400, 40060, "Interaction has already been acknowledged.")
 	}

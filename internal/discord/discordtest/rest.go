@@ -36,6 +36,7 @@ func buildRoutes() []*route {
 		{method: "GET", pattern: "/gateway", handle: (*Server).getGateway},
 		{method: "GET", pattern: "/gateway/bot", handle: (*Server).getGatewayBot},
 		{method: "GET", pattern: "/users/@me", handle: (*Server).getMe},
+		{method: "GET", pattern: "/applications/@me", handle: (*Server).getApplication},
 		{method: "POST", pattern: "/users/@me/channels", handle: (*Server).createDM},
 		{method: "GET", pattern: "/channels/{channel_id}", handle: (*Server).getChannel},
 		{method: "GET", pattern: "/channels/{channel_id}/messages", handle: (*Server).listMessages},
@@ -312,6 +313,14 @@ func (s *Server) handle(rq *restReq, schemaErr error, hdr http.Header) reply {
 		rep = formError([]string{"openapi: " + short})
 	} else {
 		rep = rq.route.handle(s, rq)
+		if rep.status < 300 {
+			var lost bool
+			if rep, lost = s.injectAfter(rq, rep); lost {
+				if i := s.inters[rq.params["interaction_id"]]; i != nil {
+					i.replyLost = true
+				}
+			}
+		}
 	}
 	if rep.hdr == nil {
 		rep.hdr = http.Header{}
@@ -434,6 +443,7 @@ type fault struct {
 	segs   []string // nil matches any path
 	status int
 	n      int
+	after  bool // FailNextAfter: the request takes effect, then its reply is replaced
 }
 
 // FailNext makes the next n requests matching route fail with status.
@@ -460,6 +470,19 @@ func (s *Server) FailNext(route string, status int, n int) {
 	s.faults = append(s.faults, f)
 }
 
+// FailNextAfter makes the next n requests matching route take effect as
+// usual and then answer status instead of their real reply, with a JSON
+// error body: Discord's edge answering 502 after the API had done the work.
+// route is as for FailNext. A second interaction callback after such a
+// reply (a client's retry) is answered 400 40060, as on Discord, and is
+// not a violation: the client could not know the first one had counted.
+func (s *Server) FailNextAfter(route string, status int, n int) {
+	s.FailNext(route, status, n)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[len(s.faults)-1].after = true
+}
+
 func (f *fault) match(method, rel string) bool {
 	if f.method != "*" && f.method != method {
 		return false
@@ -481,7 +504,7 @@ func (f *fault) match(method, rel string) bool {
 
 func (s *Server) injectFault(rq *restReq) (reply, bool) {
 	for _, f := range s.faults {
-		if f.n <= 0 || !f.match(rq.method, rq.rel) {
+		if f.after || f.n <= 0 || !f.match(rq.method, rq.rel) {
 			continue
 		}
 		f.n--
@@ -505,4 +528,17 @@ func (s *Server) injectFault(rq *restReq) (reply, bool) {
 		return errReply(f.status, 0, fmt.Sprintf("%d: %s", f.status, http.StatusText(f.status))), true
 	}
 	return reply{}, false
+}
+
+// injectAfter replaces the reply of a request that took effect, if a
+// FailNextAfter fault matches it; lost reports whether it did. Call with s.mu held.
+func (s *Server) injectAfter(rq *restReq, rep reply) (reply, bool) {
+	for _, f := range s.faults {
+		if !f.after || f.n <= 0 || !f.match(rq.method, rq.rel) {
+			continue
+		}
+		f.n--
+		return errReply(f.status, 0, fmt.Sprintf("%d: %s", f.status, http.StatusText(f.status))), true
+	}
+	return rep, false
 }

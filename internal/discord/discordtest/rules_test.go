@@ -1,6 +1,7 @@
 package discordtest_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -571,5 +572,89 @@ func TestNewRoutesMatchSpec(t *testing.T) {
 		if e := s.ReplyErrors(); len(e) != 0 {
 			t.Errorf("fake replies failing the spec:\n%s", strings.Join(e, "\n"))
 		}
+	}
+}
+
+// TestFailNextAfter: the request takes effect and its reply is replaced. discordgo retries a
+// 502, so a callback counted by Discord is retried and answered 40060, which is then no
+// violation; a channel post exists once although the client saw only the failure.
+func TestFailNextAfter(t *testing.T) {
+	t.Parallel()
+	s := newFake(t)
+	dg, ics := connect(t, s)
+	c := ctx(t)
+
+	ix := s.Slash(guildID, channelID, member, "interview")
+	ic := recv(t, ics)
+	s.FailNextAfter("POST /interactions/*/*/callback", http.StatusBadGateway, 1)
+	err := dg.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: "question", AllowedMentions: noMentions()}}, discordgo.WithContext(c))
+	if restCode(err) != 40060 {
+		t.Errorf("InteractionRespond() after a lost 502 = %v; want 40060 from discordgo's retry", err)
+	}
+	if r, ok := ix.Response(); !ok || r.Content != "question" {
+		t.Errorf("Response() = %+v, %v; want the first callback's", r, ok)
+	}
+	if m, err := dg.InteractionResponse(ic.Interaction, discordgo.WithContext(c)); err != nil || m.Content != "question" {
+		t.Errorf("@original = %v, %v", m, err)
+	}
+
+	// A second callback without a lost reply is still a violation.
+	s.ExpectViolation("second callback")
+	if err := dg.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource},
+		discordgo.WithContext(c)); restCode(err) != 40060 {
+		t.Errorf("second InteractionRespond() = %v; want 40060", err)
+	}
+
+	dg.MaxRestRetries = 0
+	s.FailNextAfter("POST /channels/*/messages", http.StatusBadGateway, 1)
+	if _, err := dg.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: "posted", AllowedMentions: noMentions()},
+		discordgo.WithContext(c)); err == nil || !strings.Contains(err.Error(), "502") {
+		t.Errorf("post = %v; want the 502", err)
+	}
+	if got := s.Messages(channelID); len(got) != 1 || got[0].Content != "posted" {
+		t.Errorf("Messages() = %+v; want the post, which took effect", got)
+	}
+}
+
+func TestCurrentApplication(t *testing.T) {
+	t.Parallel()
+	s := newFake(t)
+	s.CheckReplies()
+	dg := session(t, s)
+	raw, err := dg.RequestWithBucketID("GET", discordgo.EndpointApplication("@me"), nil, discordgo.EndpointApplication("@me"), discordgo.WithContext(ctx(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app discordgo.Application
+	if err := json.Unmarshal(raw, &app); err != nil || app.ID != appID {
+		t.Errorf("GET /applications/@me = %+v, %v", app, err)
+	}
+	if s.SchemaValidation() {
+		if e := s.ReplyErrors(); len(e) != 0 {
+			t.Errorf("reply fails the spec:\n%s", strings.Join(e, "\n"))
+		}
+	}
+}
+
+// TestCommandPermissionsFromRoles: default_member_permissions is checked against the member's
+// permissions as Discord computes them, roles included.
+func TestCommandPermissionsFromRoles(t *testing.T) {
+	t.Parallel()
+	s := newFake(t, discordtest.WithCommandPermissions())
+	dg, _ := connect(t, s)
+	manage := int64(discordgo.PermissionManageGuild)
+	if _, err := dg.ApplicationCommandBulkOverwrite(appID, guildID, []*discordgo.ApplicationCommand{
+		{Name: "bank", Description: "Moderate", DefaultMemberPermissions: &manage},
+	}, discordgo.WithContext(ctx(t))); err != nil {
+		t.Fatal(err)
+	}
+	// newFake's roleID grants Manage Server.
+	viaRole := discordtest.User{ID: otherUser, Roles: []string{roleID}}
+	if err := s.Slash(guildID, channelID, viaRole, "bank").Err(); err != nil {
+		t.Errorf("/bank by a member whose role grants Manage Server: %v; want delivered", err)
+	}
+	if _, err := s.Slash(guildID, channelID, discordtest.User{ID: modUser}, "bank").Wait(ctx(t)); !errors.Is(err, discordtest.ErrCommandNotAvailable) {
+		t.Errorf("/bank by a member without it: %v; want not delivered", err)
 	}
 }
