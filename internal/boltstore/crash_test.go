@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,10 +27,12 @@ const crashChildEnv = "BOLTSTORE_CRASH_CHILD_DB"
 // file, and checks that every acknowledged transaction survived, whole, and that the file
 // stays consistent.
 //
-// The child writes record n as one Update: attempt (1, 1, n) and member (1, 1) with Answered n;
-// it prints "ack n" only after Update returned. So after any kill the file must hold attempts
-// 1..Answered exactly (atomicity) with Answered >= the last ack (durability against a process
-// crash; a power cut is out of reach of a test).
+// The child runs crashWriters concurrent writers, one per member u (users 1..crashWriters).
+// Writer u writes its record n as one transaction: attempt (1, u, n) and member (1, u) with
+// Answered n; it prints "ack u n" only after the call returned. Member 1 writes with Update,
+// the others with Batch, so their records share group commits. After any kill the file must
+// hold, for each member, attempts 1..Answered exactly (atomicity) with Answered >= the member's
+// last ack (durability against a process crash; a power cut is out of reach of a test).
 func TestCrash(t *testing.T) {
 	if path := os.Getenv(crashChildEnv); path != "" {
 		crashChild(path)
@@ -45,7 +48,7 @@ func TestCrash(t *testing.T) {
 	t.Logf("seed %d", seed)
 
 	path := filepath.Join(t.TempDir(), "quiz.db")
-	var acked uint64
+	acked := make([]uint64, crashWriters+1) // by user
 	start := time.Now()
 	done := 0
 	for round := range rounds {
@@ -53,16 +56,24 @@ func TestCrash(t *testing.T) {
 			t.Logf("time budget spent after %d rounds", round)
 			break
 		}
-		killAfter := 1 + rng.IntN(60)
+		killAfter := 1 + rng.IntN(200)
 		acked = crashRound(t, path, killAfter, acked)
 		verifyCrashed(t, path, acked)
 		done++
 	}
-	t.Logf("%d rounds, %d records acknowledged and verified, %v", done, acked, time.Since(start).Round(time.Millisecond))
+	var total uint64
+	for _, n := range acked {
+		total += n
+	}
+	t.Logf("%d rounds, %d records acknowledged and verified, %v", done, total, time.Since(start).Round(time.Millisecond))
 }
 
-// crashRound runs one child, kills it after killAfter acks and returns the last ack.
-func crashRound(t *testing.T, path string, killAfter int, acked uint64) uint64 {
+// crashWriters is the number of concurrent writers in the crash child.
+const crashWriters = 8
+
+// crashRound runs one child, kills it after killAfter acks and returns the last ack of each
+// user.
+func crashRound(t *testing.T, path string, killAfter int, acked []uint64) []uint64 {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
 	defer cancel()
@@ -84,11 +95,16 @@ func crashRound(t *testing.T, path string, killAfter int, acked uint64) uint64 {
 		if !ok {
 			continue
 		}
-		c, err := strconv.ParseUint(v, 10, 64)
-		if err != nil || c <= acked {
-			t.Errorf("child acknowledged %q after %d", v, acked)
+		us, ns, _ := strings.Cut(v, " ")
+		u, err1 := strconv.Atoi(us)
+		c, err2 := strconv.ParseUint(ns, 10, 64)
+		if err1 != nil || err2 != nil || u < 1 || u > crashWriters {
+			t.Fatalf("child wrote %q", sc.Text())
 		}
-		acked = c
+		if c <= acked[u] {
+			t.Errorf("child acknowledged %d for user %d after %d", c, u, acked[u])
+		}
+		acked[u] = c
 		if n++; n == killAfter {
 			if err := cmd.Process.Kill(); err != nil { // SIGKILL
 				t.Fatal(err)
@@ -103,7 +119,7 @@ func crashRound(t *testing.T, path string, killAfter int, acked uint64) uint64 {
 	return acked
 }
 
-func verifyCrashed(t *testing.T, path string, acked uint64) {
+func verifyCrashed(t *testing.T, path string, acked []uint64) {
 	t.Helper()
 	s, err := Open(path, Options{})
 	if err != nil {
@@ -114,24 +130,26 @@ func verifyCrashed(t *testing.T, path string, acked uint64) {
 		t.Fatalf("Check after a crash: %v", err)
 	}
 	err = s.View(t.Context(), func(tx quiz.Tx) error {
-		m, _, err := tx.Member(1, 1)
-		if err != nil {
-			return err
-		}
-		if uint64(m.Answered) < acked {
-			t.Errorf("member shows %d records; %d were acknowledged", m.Answered, acked)
-		}
-		as, err := tx.Attempts(1, 1)
-		if err != nil {
-			return err
-		}
-		if len(as) != m.Answered {
-			t.Errorf("%d attempts but member shows %d: a transaction was torn", len(as), m.Answered)
-		}
-		for i, a := range as {
-			if a.Session != quiz.SessionID(i+1) || len(a.Text) != crashTextLen(uint64(i+1)) {
-				t.Errorf("attempt #%d = session %d, %d bytes of text; want session %d", i, a.Session, len(a.Text), i+1)
-				break
+		for u := quiz.UserID(1); u <= crashWriters; u++ {
+			m, _, err := tx.Member(1, u)
+			if err != nil {
+				return err
+			}
+			if uint64(m.Answered) < acked[u] {
+				t.Errorf("member %d shows %d records; %d were acknowledged", u, m.Answered, acked[u])
+			}
+			as, err := tx.Attempts(1, u)
+			if err != nil {
+				return err
+			}
+			if len(as) != m.Answered {
+				t.Errorf("member %d: %d attempts but member shows %d: a transaction was torn", u, len(as), m.Answered)
+			}
+			for i, a := range as {
+				if a.Session != quiz.SessionID(i+1) || len(a.Text) != crashTextLen(uint64(i+1)) {
+					t.Errorf("member %d: attempt #%d = session %d, %d bytes of text; want session %d", u, i, a.Session, len(a.Text), i+1)
+					break
+				}
 			}
 		}
 		return nil
@@ -143,7 +161,8 @@ func verifyCrashed(t *testing.T, path string, acked uint64) {
 
 func crashTextLen(n uint64) int { return 50 + int(n*37%900) }
 
-// crashChild writes records until killed (or 100,000 records), acknowledging each on stdout.
+// crashChild writes records until killed (or 20,000 records a writer), acknowledging each on
+// stdout.
 func crashChild(path string) {
 	fail := func(code int, err error) {
 		fmt.Fprintln(os.Stderr, "crash child:", err)
@@ -154,29 +173,43 @@ func crashChild(path string) {
 		fail(2, err)
 	}
 	ctx := context.Background()
-	var next uint64
-	err = s.View(ctx, func(tx quiz.Tx) error {
-		m, _, err := tx.Member(1, 1)
-		next = uint64(m.Answered) + 1
-		return err
-	})
-	if err != nil {
-		fail(3, err)
-	}
-	for n := next; n < next+100_000; n++ {
-		err := s.Update(ctx, func(tx quiz.Tx) error {
-			return errors.Join(
-				tx.PutAttempt(quiz.Attempt{Guild: 1, User: 1, Session: quiz.SessionID(n), QuestionID: "crash",
-					Text: strings.Repeat("x", crashTextLen(n))}),
-				tx.PutMember(quiz.Member{Guild: 1, User: 1, Answered: int(n)}),
-			)
+	var out sync.Mutex
+	var wg sync.WaitGroup
+	for u := quiz.UserID(1); u <= crashWriters; u++ {
+		write := s.Batch
+		if u == 1 {
+			write = s.Update
+		}
+		wg.Go(func() {
+			var next uint64
+			err := s.View(ctx, func(tx quiz.Tx) error {
+				m, _, err := tx.Member(1, u)
+				next = uint64(m.Answered) + 1
+				return err
+			})
+			if err != nil {
+				fail(3, err)
+			}
+			for n := next; n < next+20_000; n++ {
+				err := write(ctx, func(tx quiz.Tx) error {
+					return errors.Join(
+						tx.PutAttempt(quiz.Attempt{Guild: 1, User: u, Session: quiz.SessionID(n), QuestionID: "crash",
+							Text: strings.Repeat("x", crashTextLen(n))}),
+						tx.PutMember(quiz.Member{Guild: 1, User: u, Answered: int(n)}),
+					)
+				})
+				if err != nil {
+					fail(4, err)
+				}
+				out.Lock()
+				_, err = fmt.Fprintf(os.Stdout, "ack %d %d\n", u, n)
+				out.Unlock()
+				if err != nil {
+					fail(5, err)
+				}
+			}
 		})
-		if err != nil {
-			fail(4, err)
-		}
-		if _, err := fmt.Fprintf(os.Stdout, "ack %d\n", n); err != nil {
-			fail(5, err)
-		}
 	}
+	wg.Wait()
 	os.Exit(0)
 }

@@ -46,6 +46,29 @@
 // is it reopened read-write (exclusive lock) and migrated. A bbolt file with no buckets at all
 // is treated as new: that is what an interrupted first Open leaves.
 //
+// # Writes and the commit path
+//
+// Store.Update is one bbolt write transaction, committed (fsync'd) before it returns. Store.Batch,
+// the path of the use cases members wait on (Ask, Answer, ...), is a group commit of our own
+// (batch.go) rather than bbolt's DB.Batch, which waits MaxBatchDelay before every commit even
+// when nobody else writes; no MaxBatchDelay or MaxBatchSize setting is used:
+//
+//   - A caller that finds no Batch commit in flight leads: it starts a write transaction at once
+//     and runs its fn, then the fns of the callers that queued while it ran, then commits. A
+//     member alone pays one commit and no wait.
+//   - Callers that arrive while a commit is in flight queue. When the commit is on disk the
+//     leader answers its group and hands the commit path to the oldest waiter, which leads the
+//     next transaction with every queued fn, up to 1,000. No goroutine of its own, no timer:
+//     many members at once share commits, and each waits for at most the commit in flight and
+//     its own.
+//   - Every caller returns only after the commit holding its fn returned, so an acknowledged
+//     write survives a process crash (crash_test.go kills writers with SIGKILL).
+//   - A fn that fails after other fns in its transaction is taken out; the others run again
+//     without it, and it runs again alone (bbolt has no savepoints; bbolt's Batch does the
+//     same). fn may therefore run more than once: it must only read and write through tx.
+//   - A caller whose ctx ends before its fn first runs gets ctx.Err() and its fn never runs.
+//     Close fails the callers still queued and waits for the commit in flight.
+//
 // # Operations
 //
 // Store.Backup and Store.BackupFile take hot backups; Store.Check verifies the page structure.

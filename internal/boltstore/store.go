@@ -59,6 +59,7 @@ type Store struct {
 	path   string
 	log    *slog.Logger
 	schema uint64 // the version this Store was opened for
+	gc     groupCommit
 }
 
 var _ quiz.Store = (*Store)(nil)
@@ -137,9 +138,6 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, err, opts.Timeout)
 	}
-	// Interactions wait on these commits inside Discord's 3-second window: coalesce for at most
-	// 2 ms (bbolt's default is 10 ms), which still gathers every writer of a busy moment.
-	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &Store{db: db, path: path, log: log, schema: latest}
 	// Look again, now that we hold the exclusive lock: the file may have changed meanwhile.
 	st, err := inspect(db)
@@ -257,8 +255,10 @@ func inspect(db *bolt.DB) (st fileState, err error) {
 // Path returns the database file's path, as given to Open.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the database. It waits for open transactions to finish.
+// Close closes the database. Batch calls still queued fail without running their fns; Close
+// waits for the commit in flight and for open transactions to finish.
 func (s *Store) Close() error {
+	s.gc.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("boltstore: close %s: %w", s.path, err)
 	}
@@ -281,15 +281,6 @@ func (s *Store) Update(ctx context.Context, fn func(quiz.Tx) error) error {
 		return err
 	}
 	return run(s.db.Update, fn)
-}
-
-// Batch runs fn through bbolt's db.Batch, which coalesces concurrent calls into one commit and
-// may run fn more than once.
-func (s *Store) Batch(ctx context.Context, fn func(quiz.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return run(s.db.Batch, fn)
 }
 
 // run returns fn's own error as it is, and wraps errors from bbolt (a failed commit).
