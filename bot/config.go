@@ -19,6 +19,9 @@ import (
 // The Discord token comes only from the environment (DISCORD_TOKEN) or a file
 // (DISCORD_TOKEN_FILE), never a flag, so it does not show in process listings.
 type Config struct {
+	// Warnings are settings that work but should be fixed (a token file others can read); the
+	// bot logs them at start-up.
+	Warnings     []string
 	DBPath       string
 	QuestionsDir string
 	GuildID      string
@@ -156,6 +159,9 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 	}
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("discord-api", "want an http(s) URL, got %q", c.APIURL)
+	} else if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		// The bot token goes to this address and it picks the gateway: only TLS or this machine.
+		bad("discord-api", "%q would send the bot token unencrypted: use https, or http only to a proxy on this machine (127.0.0.1, ::1, localhost)", c.APIURL)
 	}
 	if c.GuildID != "" {
 		if _, err := strconv.ParseUint(c.GuildID, 10, 64); err != nil {
@@ -195,6 +201,11 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 		errs = append(errs, err)
 	}
 	c.Token = tok
+	for _, env := range []string{"DISCORD_TOKEN_FILE", "BACKUP_TOKEN_FILE"} {
+		if w := exposedFile(env, getenv(env)); w != "" {
+			c.Warnings = append(c.Warnings, w)
+		}
+	}
 	if c.BackupToken, err = readBackupToken(getenv); err != nil {
 		errs = append(errs, err)
 	}
@@ -261,4 +272,25 @@ func readBackupToken(getenv func(string) string) (string, error) {
 		return "", fmt.Errorf("BACKUP_TOKEN_FILE: the token must be at least %d characters without white space (for example: openssl rand -hex 32)", minBackupToken)
 	}
 	return tok, nil
+}
+
+// loopbackHost reports whether host names this machine: a plain-http proxy there is acceptable.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// exposedFile warns when the secret file env names can be read by its group or by others.
+func exposedFile(env, path string) string {
+	if path == "" {
+		return ""
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: %s is readable by its group or others (mode %04o): chmod 600 %s", env, path, fi.Mode().Perm(), path)
 }

@@ -128,6 +128,9 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		cfg.LogLevel = slog.LevelWarn
 	}
 	log := newLogger(cfg, stderr)
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
 	if h.clock == nil {
 		h.clock = schedule.RealClock{}
 	}
