@@ -70,6 +70,18 @@ func topicProgress(b *Bank, cards []Card, now time.Time, s Scheduler) []TopicPro
 			out = append(out, TopicProgress{Topic: t, Total: n})
 		}
 	}
+	recall := func(c *Card) float64 { return s.Retrievability(*c, now) }
+	if curve, ok := s.(ForgettingCurve); ok {
+		nowNs := now.UnixNano()
+		recall = func(c *Card) float64 {
+			if c.State == CardNew || c.Stability <= 0 || c.LastReview.IsZero() {
+				return 0
+			}
+			return curve.Forgetting(max(0, float64(nowNs-c.LastReview.UnixNano())/float64(24*time.Hour)), c.Stability)
+		}
+	}
+	// Question ids start with their topic in the shipped bank, so cards (sorted by id) come
+	// grouped by topic and the map is seldom consulted.
 	last, li := "", -1
 	for i := range cards {
 		c := &cards[i]
@@ -92,7 +104,7 @@ func topicProgress(b *Bank, cards []Card, now time.Time, s Scheduler) []TopicPro
 		tp.Seen++
 		if !c.Due.IsZero() {
 			tp.Graded++
-			tp.Recall += s.Retrievability(*c, now) // summed here, averaged below
+			tp.Recall += recall(c) // summed here, averaged below
 		}
 	}
 	for i := range out {

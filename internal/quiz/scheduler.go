@@ -91,3 +91,11 @@ func difficultyFromEase(ease float64) float64 {
 	d := 5 + (initialEase-ease)*(9-5)/(initialEase-minEase)
 	return math.Min(10, math.Max(1, d))
 }
+
+// ForgettingCurve may be implemented by a Scheduler whose Retrievability of a graded card
+// (State not CardNew, Stability > 0, LastReview set) depends only on the days since LastReview
+// and the Stability, as FSRS's does. Ranking topics for /interview weak evaluates recall for
+// every card a member has; with this it does so without passing each Card by value.
+type ForgettingCurve interface {
+	Forgetting(elapsedDays, stability float64) float64
+}
