@@ -21,6 +21,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/boltstore"
 	"github.com/interviewbot/interviewbot/internal/console"
 	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/fsrs"
 	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 	"github.com/interviewbot/interviewbot/internal/schedule"
@@ -248,7 +249,9 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	if err != nil {
 		return err
 	}
-	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log})
+	// One FSRS scheduler for grading and for the v2 migration's rebuild of SM-2 cards.
+	sched := fsrs.New()
+	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched})
 	if err != nil {
 		return err
 	}
@@ -259,7 +262,7 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	}()
 	m := ops.NewMetrics()
 	svc := quiz.NewService(m.Store(st), b, quiz.Options{
-		Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
+		Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace, Scheduler: sched,
 	})
 	if cfg.Token == "" {
 		log.Debug("no DISCORD_TOKEN: starting the local console", "db", cfg.DBPath, "questions", b.Len())
