@@ -21,6 +21,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/boltstore"
 	"github.com/interviewbot/interviewbot/internal/console"
 	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/fsrs"
 	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 	"github.com/interviewbot/interviewbot/internal/schedule"
@@ -248,7 +249,9 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	if err != nil {
 		return err
 	}
-	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log})
+	// One FSRS scheduler for grading and for the v2 migration's rebuild of SM-2 cards.
+	sched := fsrs.New()
+	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched})
 	if err != nil {
 		return err
 	}
@@ -263,7 +266,7 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	newDomain := func(pub quiz.Publisher) *quiz.App {
 		return quiz.New(m.Store(st), b, quiz.Options{
 			Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
-			Publisher: pub, Codec: bank.Codec{},
+			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched,
 		})
 	}
 	if cfg.Token == "" {

@@ -116,6 +116,11 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 			m.Reveals(n)
 			return err
 		}},
+		// Sessions past their reveal and a week's grace, in small transactions (issue 12).
+		{Name: "prune", Every: time.Hour, Run: func(ctx context.Context) error {
+			_, err := d.Daily.Prune(ctx, h.clock.Now())
+			return err
+		}},
 	}
 	a.runOnce = func(ctx context.Context) {
 		for _, t := range tasks {

@@ -317,7 +317,7 @@ func BenchmarkAskWithHistory(b *testing.B) {
 	err = st.Update(ctx, func(tx quiz.Tx) error {
 		for i := range 10000 {
 			c := quiz.Card{QuestionID: fmt.Sprintf("q%05d", i), Topic: "t", Asked: 1, LastAsked: now.Add(-time.Duration(i) * time.Minute)}
-			c = c.Schedule(quiz.Good, c.LastAsked)
+			c = quiz.SM2{}.Review(c, quiz.Good, c.LastAsked, 0)
 			if err := tx.PutCard(1, 1, c); err != nil {
 				return err
 			}

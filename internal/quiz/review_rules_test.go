@@ -38,7 +38,7 @@ func TestScheduleSM2(t *testing.T) {
 		{"lowest ease, good: grows by a day", quiz.Card{Reps: 2, Interval: 1, Ease: 1.3}, quiz.Good, 1.3, 2, 0, 2 * day},
 		{"ease floor", quiz.Card{Reps: 2, Interval: 5, Ease: 1.35}, quiz.Hard, 1.3, 6, 0, 6 * day},
 	} {
-		c := tc.card.Schedule(tc.g, now)
+		c := quiz.SM2{}.Review(tc.card, tc.g, now, quiz.DefaultRetention)
 		if math.Abs(c.Ease-tc.ease) > 1e-9 || c.Interval != tc.interval || c.Lapses != tc.lapses || !c.Due.Equal(now.Add(tc.due)) || c.LastGrade != tc.g {
 			t.Errorf("%s: ease %.4f interval %d lapses %d due +%v grade %s; want %.4f, %d, %d, +%v",
 				tc.name, c.Ease, c.Interval, c.Lapses, c.Due.Sub(now), c.LastGrade, tc.ease, tc.interval, tc.lapses, tc.due)
