@@ -67,7 +67,7 @@ func New(p Practice, m Members, actor quiz.Actor, in io.Reader, out io.Writer, l
 
 // Run reads commands until end of input, /quit, or ctx is done. It returns nil at end of input.
 func (c *Console) Run(ctx context.Context) error {
-	c.printf("Interview practice (local console). Type /help for commands, /quit to leave.\n")
+	c.say("console.welcome")
 	for {
 		c.prompt()
 		line, ok := c.readLine(ctx)
@@ -103,9 +103,9 @@ func (c *Console) readLine(ctx context.Context) (string, bool) {
 func (c *Console) prompt() {
 	switch c.stage {
 	case asked:
-		c.printf("%s > ", buttons(c.lang(), "Answer", "Reveal", "Next"))
+		c.printf("%s > ", buttons(c.lang(), "label.answer", "label.reveal", "label.next"))
 	case answered:
-		c.printf("%s > ", buttons(c.lang(), "Again", "Hard", "Good", "Easy", "Next"))
+		c.printf("%s > ", buttons(c.lang(), quiz.Again.Label(), quiz.Hard.Label(), quiz.Good.Label(), quiz.Easy.Label(), "label.next"))
 	default:
 		c.printf("> ")
 	}
@@ -113,10 +113,10 @@ func (c *Console) prompt() {
 
 func (c *Console) lang() quiz.Lang { return c.members.Lang(context.Background(), c.actor) }
 
-func buttons(l quiz.Lang, names ...string) string {
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = "[" + l.T(n) + "]"
+func buttons(l quiz.Lang, labels ...quiz.MsgID) string {
+	parts := make([]string, len(labels))
+	for i, id := range labels {
+		parts[i] = "[" + l.Msg(id) + "]"
 	}
 	return strings.Join(parts, " ")
 }
@@ -130,6 +130,9 @@ func (c *Console) reply(err error) {
 }
 
 func (c *Console) printf(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
+
+// say prints catalogue message id in the member's language.
+func (c *Console) say(id quiz.MsgID, args ...any) { fmt.Fprint(c.out, c.lang().Msg(id, args...)) }
 
 func (c *Console) handle(ctx context.Context, line string) error {
 	if !strings.HasPrefix(line, "/") {
@@ -163,40 +166,29 @@ func (c *Console) handle(ctx context.Context, line string) error {
 	case "privacy":
 		return c.privacy(ctx, args)
 	default:
-		return quiz.Errorf(quiz.EINVALID, "Unknown command /%s. Type /help for the list.", cmd)
+		return quiz.Errorf(quiz.EINVALID, "console.unknown_command", cmd)
 	}
 	return nil
 }
 
-func (c *Console) help() {
-	c.printf(`Commands:
-  /interview [topic]        a question (any topic if none); /topics lists them
-  /review                   a question due for spaced review
-  /streak                   your streak, and why it is what it is
-  /leaderboard [month]      current streaks, or answers this month
-  /settings timezone ZONE   e.g. Europe/Berlin (reset to clear)
-  /settings language en|zh|auto
-  /privacy export | delete  your data as JSON, or erase it
-  /quit
-After a question, type a button's label: answer, reveal, next; after answering: again, hard, good, easy.
-`)
-}
+func (c *Console) help() { c.say("console.help") }
 
 // button handles a typed button label.
 func (c *Console) button(ctx context.Context, label string) error {
 	l := strings.ToLower(label)
 	lang := c.lang()
-	is := func(name string) bool {
-		return l == strings.ToLower(name) || l == strings.ToLower(lang.T(name)) || l == "["+strings.ToLower(name)+"]"
+	is := func(id quiz.MsgID) bool {
+		en := strings.ToLower(quiz.English.Msg(id))
+		return l == en || l == strings.ToLower(lang.Msg(id)) || l == "["+en+"]"
 	}
 	switch {
 	case c.stage == idle:
-		return quiz.Errorf(quiz.EINVALID, "Ask for a question first: /interview [topic].")
-	case is("Next"):
+		return quiz.Errorf(quiz.EINVALID, "console.ask_first")
+	case is("label.next"):
 		return c.next(ctx)
-	case c.stage == asked && is("Answer"):
+	case c.stage == asked && is("label.answer"):
 		return c.answer(ctx)
-	case c.stage == asked && is("Reveal"):
+	case c.stage == asked && is("label.reveal"):
 		res, err := c.practice.Reveal(ctx, c.actor, c.session)
 		if err != nil {
 			return err
@@ -206,12 +198,12 @@ func (c *Console) button(ctx context.Context, label string) error {
 		return nil
 	case c.stage == answered:
 		for _, g := range quiz.Grades {
-			if is(string(g)) || is(strings.ToUpper(string(g[:1]))+string(g[1:])) {
+			if is(g.Label()) {
 				return c.grade(ctx, g)
 			}
 		}
 	}
-	return quiz.Errorf(quiz.EINVALID, "Type one of the labels in brackets, or a /command.")
+	return quiz.Errorf(quiz.EINVALID, "console.type_label")
 }
 
 func (c *Console) ask(ctx context.Context, r quiz.AskRequest) error {
@@ -235,11 +227,11 @@ func (c *Console) next(ctx context.Context) error {
 func (c *Console) show(a quiz.Asked) {
 	c.session, c.stage = a.Session.ID, asked
 	q, l := a.Question, a.Lang
-	c.printf("\n── %s · %s · %s ──\n%s\n\n", q.Topic, l.T(string(q.Level)), q.ID, q.Prompt.In(l))
+	c.printf("\n── %s · %s · %s ──\n%s\n\n", q.Topic, l.Msg(q.Level.Label()), q.ID, q.Prompt.In(l))
 }
 
 func (c *Console) answer(ctx context.Context) error {
-	c.printf("%s (one line): ", c.lang().T("Your answer"))
+	c.say("console.one_line", quiz.MsgID("label.your_answer"))
 	text, ok := c.readLine(ctx)
 	if !ok {
 		return nil
@@ -250,7 +242,7 @@ func (c *Console) answer(ctx context.Context) error {
 	}
 	c.showReference(res)
 	if res.Counted {
-		c.printf("Streak: %d day(s) in a row.\n", res.Streak.Current)
+		c.say("console.streak_after", res.Streak.Current)
 	}
 	c.stage = answered
 	return nil
@@ -259,20 +251,20 @@ func (c *Console) answer(ctx context.Context) error {
 func (c *Console) showReference(res quiz.Answered) {
 	q, l := res.Question, res.Lang
 	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
-		c.printf("\n%s: %s\n", l.T("In short"), s)
+		c.printf("\n%s: %s\n", l.Msg("label.in_short"), s)
 	}
-	c.printf("\n%s:\n%s\n", l.T("Reference answer"), strings.TrimSpace(q.Answer.In(l)))
-	c.printf("\n%s:\n", l.T("Key points"))
+	c.printf("\n%s:\n%s\n", l.Msg("label.reference_answer"), strings.TrimSpace(q.Answer.In(l)))
+	c.printf("\n%s:\n", l.Msg("label.key_points"))
 	for _, k := range q.KeyPoints.In(l) {
 		c.printf("  • %s\n", k)
 	}
 	if f := q.FollowUps.In(l); len(f) > 0 {
-		c.printf("\n%s:\n", l.T("Follow-up questions"))
+		c.printf("\n%s:\n", l.Msg("label.follow_ups"))
 		for _, k := range f {
 			c.printf("  ? %s\n", k)
 		}
 	}
-	c.printf("\n%s\n", l.T("How did you do?"))
+	c.printf("\n%s\n", l.Msg("label.how_did_you_do"))
 }
 
 func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
@@ -280,7 +272,7 @@ func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
 	if err != nil {
 		return err
 	}
-	c.printf("Graded %s. %s: %s.\n", g, res.Lang.T("Next review"), res.Card.Due.Format(time.DateTime+" MST"))
+	c.say("console.graded", g, quiz.MsgID("label.next_review"), res.Card.Due.Format(time.DateTime+" MST"))
 	c.stage = idle
 	return nil
 }
@@ -303,8 +295,7 @@ func (c *Console) streak(ctx context.Context) error {
 		return err
 	}
 	s := v.Status
-	c.printf("Streak: %d day(s) (best %d). Answers: %d. Days active: %d. Freezes: %d/%d. Days counted in %s.\n",
-		s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
+	c.say("console.streak", s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
 	for _, line := range quiz.ExplainStreakIn(s, c.lang()) {
 		c.printf("  %s\n", line)
 	}
@@ -317,7 +308,7 @@ func (c *Console) leaderboard(ctx context.Context, b quiz.Board) error {
 		return err
 	}
 	if len(entries) == 0 {
-		c.printf("Nobody is on the board yet: answer a question to start.\n")
+		c.say("console.board_empty")
 	}
 	for _, e := range entries {
 		c.printf("  %2d. %-20s %d\n", e.Rank, e.Name, e.Value)
@@ -327,7 +318,7 @@ func (c *Console) leaderboard(ctx context.Context, b quiz.Board) error {
 
 func (c *Console) settings(ctx context.Context, args []string) error {
 	if len(args) < 1 {
-		return quiz.Errorf(quiz.EINVALID, "Use /settings timezone ZONE or /settings language en|zh|auto.")
+		return quiz.Errorf(quiz.EINVALID, "console.settings_usage")
 	}
 	val := strings.Join(args[1:], " ")
 	switch args[0] {
@@ -337,9 +328,9 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 			return err
 		}
 		if z == "" {
-			z = "the server's (UTC here)"
+			z = c.lang().Msg("console.server_zone")
 		}
-		c.printf("Your days are now counted in %s.\n", z)
+		c.say("console.zone_set", z)
 	case "language":
 		l, err := c.members.SetLanguage(ctx, c.actor, val)
 		if err != nil {
@@ -348,9 +339,9 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 		if l == "" {
 			l = "auto"
 		}
-		c.printf("Language: %s.\n", l)
+		c.say("console.lang_set", l)
 	default:
-		return quiz.Errorf(quiz.EINVALID, "Unknown setting %q: use timezone or language.", args[0])
+		return quiz.Errorf(quiz.EINVALID, "console.setting_unknown", args[0])
 	}
 	return nil
 }
@@ -366,18 +357,18 @@ func (c *Console) privacy(ctx context.Context, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(e)
 	case "delete":
-		c.printf("Type DELETE to erase your streak, answers and reviews: ")
+		c.say("console.delete_confirm")
 		confirm, ok := c.readLine(ctx)
 		if !ok || strings.TrimSpace(confirm) != "DELETE" {
-			c.printf("Nothing was deleted.\n")
+			c.say("console.nothing_deleted")
 			return nil
 		}
 		if err := c.members.DeleteMember(ctx, c.actor); err != nil {
 			return err
 		}
 		c.session, c.stage = 0, idle
-		c.printf("Your data was deleted.\n")
+		c.say("console.deleted")
 		return nil
 	}
-	return quiz.Errorf(quiz.EINVALID, "Use /privacy export or /privacy delete.")
+	return quiz.Errorf(quiz.EINVALID, "console.privacy_usage")
 }

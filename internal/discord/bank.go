@@ -35,9 +35,9 @@ func (b *Bot) bankShow(ctx context.Context, r *responder, o opts) error {
 	// The question and its reference answer share one message's 6000 characters of embeds.
 	qe := questionEmbed(in.Question, l, quiz.Session{}, -1)
 	embeds := append([]*discordgo.MessageEmbed{qe}, referenceEmbedsWithin(in.Question, l, "", maxEmbedTotal-embedsSize([]*discordgo.MessageEmbed{qe}))...)
-	state := fmt.Sprintf("Source: %s · version %d", in.Source, in.Version)
+	state := l.Msg("bank.source", in.Source, in.Version)
 	if in.Disabled {
-		state += " · **disabled**"
+		state += l.Msg("bank.disabled_mark")
 	}
 	return r.reply(ctx, message{Content: state, Embeds: embeds, Ephemeral: true})
 }
@@ -54,18 +54,18 @@ func (b *Bot) setDisabled(ctx context.Context, r *responder, id string, disabled
 	if err := b.bank.SetDisabled(ctx, r.actor, id, disabled); err != nil {
 		return err
 	}
-	state := "enabled"
+	done := quiz.MsgID("bank.now_enabled")
 	if disabled {
-		state = "disabled"
+		done = "bank.now_disabled"
 	}
-	return r.reply(ctx, message{Content: fmt.Sprintf("%s is %s in this server.", id, state), Ephemeral: true})
+	return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg(done, id), Ephemeral: true})
 }
 
 func (b *Bot) bankRemove(ctx context.Context, r *responder, o opts) error {
 	if err := b.bank.RemoveQuestion(ctx, r.actor, o.str("id")); err != nil {
 		return err
 	}
-	return r.reply(ctx, message{Content: fmt.Sprintf("%s was removed.", o.str("id")), Ephemeral: true})
+	return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("bank.removed", o.str("id")), Ephemeral: true})
 }
 
 func (b *Bot) bankHistory(ctx context.Context, r *responder, o opts) error {
@@ -73,14 +73,15 @@ func (b *Bot) bankHistory(ctx context.Context, r *responder, o opts) error {
 	if err != nil {
 		return err
 	}
+	l := b.members.Lang(ctx, r.actor)
 	var s strings.Builder
 	if len(hs) == 0 {
-		s.WriteString("No changes in this server: it is the shipped text.")
+		s.WriteString(l.Msg("bank.no_history"))
 	}
 	for _, h := range hs {
 		fmt.Fprintf(&s, "v%d · %s · <@%d> · <t:%d:f>\n", h.Version, h.Action, h.By, h.At.Unix())
 	}
-	return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{infoEmbed("History · "+o.str("id"), s.String())}, Ephemeral: true})
+	return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{infoEmbed(l.Msg("bank.history_title", o.str("id")), s.String())}, Ephemeral: true})
 }
 
 func (b *Bot) bankReports(ctx context.Context, r *responder, _ opts) error {
@@ -88,7 +89,7 @@ func (b *Bot) bankReports(ctx context.Context, r *responder, _ opts) error {
 }
 
 func (b *Bot) resolveReport(ctx context.Context, r *responder, c customID) error {
-	if err := b.mods.ResolveReport(ctx, r.actor, quiz.ReportID(c.ID), "resolved from Discord"); err != nil {
+	if err := b.mods.ResolveReport(ctx, r.actor, quiz.ReportID(c.ID), quiz.English.Msg("bank.resolved_from_discord")); err != nil {
 		return err
 	}
 	return b.reportsMessage(ctx, r, true)
@@ -100,6 +101,7 @@ func (b *Bot) listPage(ctx context.Context, r *responder, topic string, page int
 	if err != nil {
 		return err
 	}
+	l := b.members.Lang(ctx, r.actor)
 	pages := max(1, (len(infos)+pageSize-1)/pageSize)
 	page = min(max(page, 0), pages-1)
 	var s strings.Builder
@@ -107,13 +109,13 @@ func (b *Bot) listPage(ctx context.Context, r *responder, topic string, page int
 		mark := ""
 		switch {
 		case in.Disabled:
-			mark = " · disabled"
+			mark = l.Msg("bank.list_disabled")
 		case in.Source != "shipped":
 			mark = " · " + in.Source
 		}
-		fmt.Fprintf(&s, "`%s` %s%s\n", in.Question.ID, truncate(in.Question.Prompt.EN, 60), mark)
+		fmt.Fprintf(&s, "`%s` %s%s\n", in.Question.ID, truncate(in.Question.Prompt.In(l), 60), mark)
 	}
-	title := fmt.Sprintf("Bank · %s · page %d/%d · %d questions", cmpOr(topic, "all topics"), page+1, pages, len(infos))
+	title := l.Msg("bank.list_title", cmpOr(topic, l.Msg("bank.all_topics")), page+1, pages, len(infos))
 	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, s.String())}, Ephemeral: true}
 	if pages > 1 {
 		prev := button(discordgo.SecondaryButton, "◀", customID{Action: actPage, ID: uint64(max(page-1, 0)), Arg: topic})
@@ -148,23 +150,24 @@ func (b *Bot) reportsMessage(ctx context.Context, r *responder, update bool) err
 	if err != nil {
 		return err
 	}
+	l := b.members.Lang(ctx, r.actor)
 	var s strings.Builder
 	var rows []discordgo.MessageComponent
 	if len(reports) == 0 {
-		s.WriteString("No open reports.")
+		s.WriteString(l.Msg("bank.no_reports"))
 	}
 	for i, rep := range reports {
 		if i < 10 {
-			fmt.Fprintf(&s, "**#%d** `%s` by <@%d> <t:%d:R>\n> %s\n", rep.ID, rep.QuestionID, rep.By, rep.At.Unix(), truncate(strings.ReplaceAll(rep.Reason, "\n", " "), 300))
+			s.WriteString(l.Msg("bank.report_line", rep.ID, rep.QuestionID, rep.By, rep.At.Unix(), truncate(strings.ReplaceAll(rep.Reason, "\n", " "), 300)))
 		}
 		if i < 5 {
-			rows = append(rows, button(discordgo.SuccessButton, fmt.Sprintf("Resolve #%d", rep.ID), customID{Action: actResolve, ID: uint64(rep.ID)}))
+			rows = append(rows, button(discordgo.SuccessButton, l.Msg("bank.resolve_button", rep.ID), customID{Action: actResolve, ID: uint64(rep.ID)}))
 		}
 	}
 	if len(reports) > 10 {
-		fmt.Fprintf(&s, "… and %d more.", len(reports)-10)
+		s.WriteString(l.Msg("bank.more_reports", len(reports)-10))
 	}
-	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(fmt.Sprintf("Reports · %d open", len(reports)), s.String())}, Ephemeral: true,
+	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(l.Msg("bank.reports_title", len(reports)), s.String())}, Ephemeral: true,
 		Components: []discordgo.MessageComponent{}}
 	if len(rows) > 0 {
 		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: rows}}
@@ -186,29 +189,37 @@ func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
 		t, qs, err := b.opts.Parser.Parse(name, data)
 		if err != nil {
 			if quiz.ErrorCode(err) == quiz.EINTERNAL {
-				return quiz.Errorf(quiz.EINVALID, "%s does not validate:\n%s", name, truncate(err.Error(), 1800))
+				return quiz.Errorf(quiz.EINVALID, "bank.file_invalid", name, truncate(err.Error(), 1800))
 			}
 			return err
 		}
 		if len(qs) != 1 || t.Slug != topic {
-			return quiz.Errorf(quiz.EINVALID, "For /bank add, attach %s.yaml with exactly one question (use /bank import for more).", topic)
+			return quiz.Errorf(quiz.EINVALID, "bank.add_one_question", topic)
 		}
 		if err := b.bank.AddQuestion(ctx, r.actor, qs[0]); err != nil {
 			return err
 		}
-		return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s.", qs[0].ID, topic), Ephemeral: true})
+		return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("bank.added", qs[0].ID, topic), Ephemeral: true})
 	}
 	if !quiz.ValidTopicSlug(topic) {
-		return quiz.Errorf(quiz.EINVALID, "Topic names use a-z, 0-9 and -, up to 32 characters.")
+		return quiz.Errorf(quiz.EINVALID, "bank.topic_rule")
 	}
 	// The id is a command option, so the form keeps its five fields for the texts.
 	qid := strings.TrimSpace(strings.ToLower(o.str("id")))
 	if !quiz.ValidQuestionID(qid) {
-		return quiz.Errorf(quiz.EINVALID, "The id must use a-z, 0-9 and - only, up to 64 characters: give it with the id option (or attach a file).")
+		return quiz.Errorf(quiz.EINVALID, "bank.id_rule")
 	}
 	first := b.members.Lang(ctx, r.actor)
 	id := b.drafts.put(draft{q: quiz.Question{ID: qid, Topic: topic, Level: level, Tags: []string{topic}}, first: first, guild: r.actor.Guild, user: r.actor.User})
-	return r.modal(ctx, questionModal(customID{Action: actAdd1, ID: id}, "New question · step 1 of 2", first, nil))
+	return r.modal(ctx, questionModal(customID{Action: actAdd1, ID: id}, first.Msg("bank.step1_title"), first, first, nil))
+}
+
+// langName names a bank language in a message ("English", "中文").
+func langName(l quiz.Lang) quiz.MsgID {
+	if l == quiz.Chinese {
+		return "settings.chinese"
+	}
+	return "settings.english"
 }
 
 func other(l quiz.Lang) quiz.Lang {
@@ -230,9 +241,10 @@ func (b *Bot) addFirstLanguage(ctx context.Context, r *responder, c customID) er
 	}
 	b.drafts.update(c.ID, dr)
 	second := other(dr.first)
-	return r.reply(ctx, message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
+	l, name := dr.first, langName(second)
+	return r.reply(ctx, message{Content: l.Msg("bank.step2", name),
 		Ephemeral: true, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button(discordgo.PrimaryButton, "Add the "+string(second)+" text", customID{Action: actAdd2Open, ID: c.ID}),
+			button(discordgo.PrimaryButton, l.Msg("bank.step2_button", name), customID{Action: actAdd2Open, ID: c.ID}),
 		}}}})
 }
 
@@ -242,7 +254,7 @@ func (b *Bot) openSecondLanguage(ctx context.Context, r *responder, c customID) 
 	if err != nil {
 		return err
 	}
-	return r.modal(ctx, questionModal(customID{Action: actAdd2, ID: c.ID}, "New question · step 2 of 2", other(dr.first), nil))
+	return r.modal(ctx, questionModal(customID{Action: actAdd2, ID: c.ID}, dr.first.Msg("bank.step2_title"), dr.first, other(dr.first), nil))
 }
 
 // addSecondLanguage completes the draft and adds the question.
@@ -259,7 +271,7 @@ func (b *Bot) addSecondLanguage(ctx context.Context, r *responder, c customID) e
 		return err
 	}
 	b.drafts.drop(c.ID)
-	return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s. Members can get it with /interview %s.", dr.q.ID, dr.q.Topic, dr.q.Topic), Ephemeral: true})
+	return r.reply(ctx, message{Content: dr.first.Msg("bank.added_members", dr.q.ID, dr.q.Topic, dr.q.Topic), Ephemeral: true})
 }
 
 // bankEdit opens the edit form of one language, prefilled.
@@ -272,8 +284,9 @@ func (b *Bot) bankEdit(ctx context.Context, r *responder, o opts) error {
 	if o.str("language") == "zh" {
 		lang = quiz.Chinese
 	}
+	l := b.members.Lang(ctx, r.actor)
 	return r.modal(ctx, questionModal(customID{Action: actEdit, ID: uint64(in.Version), Arg: string(lang) + "/" + in.Question.ID},
-		"Edit "+in.Question.ID, lang, &in.Question))
+		l.Msg("bank.edit_title", in.Question.ID), l, lang, &in.Question))
 }
 
 // saveEdit saves the edit form over the version it was opened on.
@@ -291,12 +304,13 @@ func (b *Bot) saveEdit(ctx context.Context, r *responder, c customID) error {
 	if err := b.bank.EditQuestion(ctx, r.actor, q, int(c.ID)); err != nil {
 		return err
 	}
-	return r.reply(ctx, message{Content: fmt.Sprintf("Saved %s (%s). The previous version is kept: /bank history id:%s.", id, lang, id), Ephemeral: true})
+	return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("bank.saved", id, lang, id), Ephemeral: true})
 }
 
 // questionModal asks for one language's texts: the question, the summary, the answer, key points
-// and follow-ups (one per line): Discord's five fields of a form.
-func questionModal(id customID, title string, lang quiz.Lang, q *quiz.Question) *discordgo.InteractionResponseData {
+// and follow-ups (one per line): Discord's five fields of a form. ui is the moderator's language,
+// lang the one the texts are in.
+func questionModal(id customID, title string, ui, lang quiz.Lang, q *quiz.Question) *discordgo.InteractionResponseData {
 	in := func(cid, label string, style discordgo.TextInputStyle, required bool, max int, value, placeholder string) discordgo.MessageComponent {
 		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
 			CustomID: cid, Label: truncate(label, maxInputLabel), Style: style, Required: required, MaxLength: max,
@@ -312,13 +326,12 @@ func questionModal(id customID, title string, lang quiz.Lang, q *quiz.Question) 
 		kps = strings.Join(listIn(q.KeyPoints, lang), "\n")
 		fus = strings.Join(listIn(q.FollowUps, lang), "\n")
 	}
-	suffix := " (" + string(lang) + ")"
 	rows := []discordgo.MessageComponent{
-		in("question", "Question"+suffix, discordgo.TextInputParagraph, true, quiz.MaxQuestionLen, prompt, ""),
-		in("summary", "Summary: the 30-second answer"+suffix, discordgo.TextInputParagraph, true, quiz.MaxSummaryLen, summary, "two or three sentences, shown first"),
-		in("answer", "Reference answer"+suffix, discordgo.TextInputParagraph, true, quiz.MaxAnswerLen, answer, "Markdown; up to 3500 characters"),
-		in("key_points", "Key points, one per line"+suffix, discordgo.TextInputParagraph, true, 4000, kps, "3 to 8 lines"),
-		in("follow_ups", "Follow-ups, one per line"+suffix, discordgo.TextInputParagraph, false, 4000, fus, "optional, up to 5 lines"),
+		in("question", ui.Msg("bank.form_question", lang), discordgo.TextInputParagraph, true, quiz.MaxQuestionLen, prompt, ""),
+		in("summary", ui.Msg("bank.form_summary", lang), discordgo.TextInputParagraph, true, quiz.MaxSummaryLen, summary, ui.Msg("bank.form_summary_hint")),
+		in("answer", ui.Msg("bank.form_answer", lang), discordgo.TextInputParagraph, true, quiz.MaxAnswerLen, answer, ui.Msg("bank.form_answer_hint")),
+		in("key_points", ui.Msg("bank.form_key_points", lang), discordgo.TextInputParagraph, true, 4000, kps, ui.Msg("bank.form_key_points_hint")),
+		in("follow_ups", ui.Msg("bank.form_follow_ups", lang), discordgo.TextInputParagraph, false, 4000, fus, ui.Msg("bank.form_follow_ups_hint")),
 	}
 	return &discordgo.InteractionResponseData{CustomID: id.String(), Title: truncate(title, maxModalTitle), Components: rows}
 }
@@ -349,7 +362,7 @@ func requireSummary(q quiz.Question, l quiz.Lang) error {
 		s = q.Summary.ZH
 	}
 	if strings.TrimSpace(s) == "" {
-		return quiz.Errorf(quiz.EINVALID, "The question is not valid:\nsummary.%s: text is required and must not be empty", l)
+		return quiz.Errorf(quiz.EINVALID, "bank.summary_required", l)
 	}
 	return nil
 }
@@ -370,6 +383,7 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
 	if err != nil {
 		return err
 	}
+	l := b.members.Lang(ctx, r.actor)
 	// A message carries at most 10 attachments: send the rest as follow-ups.
 	for start := 0; start < len(files); start += 10 {
 		var fs []*discordgo.File
@@ -378,7 +392,7 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
 		}
 		content := ""
 		if start == 0 {
-			content = fmt.Sprintf("This server's bank: %d topic file(s) in the questions/ format. Edit and re-import with /bank import.", len(files))
+			content = l.Msg("bank.exported", len(files))
 		}
 		if err := r.reply(ctx, message{Content: content, Files: fs, Ephemeral: true}); err != nil {
 			return err
@@ -396,13 +410,14 @@ func (b *Bot) bankImport(ctx context.Context, r *responder, o opts) error {
 	if err != nil {
 		return err
 	}
+	l := b.members.Lang(ctx, r.actor)
 	if len(plan.Added)+len(plan.Changed)+len(plan.Disabled) == 0 && !plan.NewTopic {
-		return r.reply(ctx, message{Content: "No changes: " + plan.String(), Ephemeral: true})
+		return r.reply(ctx, message{Content: l.Msg("import.no_changes", plan.In(l)), Ephemeral: true})
 	}
-	return r.reply(ctx, message{Content: truncate("Preview (nothing changed yet):\n"+plan.String(), maxContent), Ephemeral: true,
+	return r.reply(ctx, message{Content: truncate(l.Msg("import.preview", plan.In(l)), maxContent), Ephemeral: true,
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button(discordgo.SuccessButton, "Apply", customID{Action: actConfirm, ID: plan.ID}),
-			button(discordgo.SecondaryButton, "Cancel", customID{Action: actCancel, ID: plan.ID}),
+			button(discordgo.SuccessButton, l.Msg("import.apply"), customID{Action: actConfirm, ID: plan.ID}),
+			button(discordgo.SecondaryButton, l.Msg("import.cancel"), customID{Action: actCancel, ID: plan.ID}),
 		}}}})
 }
 
@@ -411,26 +426,27 @@ func (b *Bot) applyImport(ctx context.Context, r *responder, c customID) error {
 	if err != nil {
 		return err
 	}
-	return r.updateMessage(ctx, message{Content: "Imported. " + plan.String(), Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	l := b.members.Lang(ctx, r.actor)
+	return r.updateMessage(ctx, message{Content: l.Msg("import.done", plan.In(l)), Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
 
 func (b *Bot) cancelImport(ctx context.Context, r *responder, _ customID) error {
-	return r.updateMessage(ctx, message{Content: "Import cancelled: nothing changed.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	return r.updateMessage(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("import.cancelled"), Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
 
 // attachment downloads an attached file (at most 1 MiB) named by an attachment option.
 func (b *Bot) attachment(ctx context.Context, r *responder, id string) (string, []byte, error) {
 	res := r.i.ApplicationCommandData().Resolved
 	if res == nil || res.Attachments[id] == nil {
-		return "", nil, quiz.Errorf(quiz.EINVALID, "Attach a .yaml file.")
+		return "", nil, quiz.Errorf(quiz.EINVALID, "bank.attach_yaml")
 	}
 	a := res.Attachments[id]
 	if a.Size > maxAttachment {
-		return "", nil, quiz.Errorf(quiz.EINVALID, "%s is %d bytes; bank files may be at most 1 MiB.", a.Filename, a.Size)
+		return "", nil, quiz.Errorf(quiz.EINVALID, "bank.file_too_big", a.Filename, a.Size)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL, nil)
 	if err != nil {
-		return "", nil, quiz.Errorf(quiz.EINVALID, "The attachment's address is not valid.")
+		return "", nil, quiz.Errorf(quiz.EINVALID, "bank.attachment_url")
 	}
 	resp, err := b.s.Client.Do(req)
 	if err != nil {
@@ -445,7 +461,7 @@ func (b *Bot) attachment(ctx context.Context, r *responder, id string) (string, 
 		return "", nil, fmt.Errorf("discord: download attachment: %w", err)
 	}
 	if len(data) > maxAttachment {
-		return "", nil, quiz.Errorf(quiz.EINVALID, "%s is larger than 1 MiB; bank files may be at most 1 MiB.", a.Filename)
+		return "", nil, quiz.Errorf(quiz.EINVALID, "bank.file_over_limit", a.Filename)
 	}
 	return a.Filename, data, nil
 }

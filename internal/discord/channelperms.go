@@ -71,9 +71,9 @@ func joinNames(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// permsAdvice says how to give the bot permissions in a channel.
-func permsAdvice(ch quiz.ChannelID, missing []string) string {
-	return fmt.Sprintf("The bot lacks %s in <#%d>. In the channel's settings → Permissions, allow them for the bot's role (or the bot).", joinNames(missing), ch)
+// permsError says what the bot lacks in a channel and how to give it.
+func permsError(ch quiz.ChannelID, missing []string) error {
+	return quiz.Errorf(quiz.EFORBIDDEN, "perms.missing", joinNames(missing), ch)
 }
 
 // isThread reports whether the gateway state knows channelID as a thread.
@@ -187,7 +187,7 @@ func (b *Bot) mayPost(ch quiz.ChannelID, need func(thread bool) []channelPerm) e
 		return nil
 	}
 	if missing := missingPerms(perms, need(b.isThread(id))); len(missing) > 0 {
-		err := quiz.Errorf(quiz.EFORBIDDEN, "%s", permsAdvice(ch, missing))
+		err := permsError(ch, missing)
 		b.blocked.set(id, guild, err)
 		return err
 	}
@@ -203,7 +203,7 @@ func (b *Bot) refused(ch quiz.ChannelID, err error) error {
 	var qerr error
 	switch re.Response.StatusCode {
 	case http.StatusNotFound:
-		qerr = quiz.Errorf(quiz.ENOTFOUND, "Channel <#%d> no longer exists or the bot cannot see it.", ch)
+		qerr = quiz.Errorf(quiz.ENOTFOUND, "perms.channel_gone", ch)
 	case http.StatusForbidden:
 		missing := missingPerms(0, postingPerms(b.isThread(ch.String())))
 		if perms, _, ok := b.channelPerms(ch.String()); ok {
@@ -211,7 +211,7 @@ func (b *Bot) refused(ch quiz.ChannelID, err error) error {
 				missing = m
 			}
 		}
-		qerr = quiz.Errorf(quiz.EFORBIDDEN, "Discord refused the bot's post in <#%d> (403). %s", ch, permsAdvice(ch, missing))
+		qerr = quiz.Errorf(quiz.EFORBIDDEN, "perms.refused", ch, joinNames(missing), ch)
 	default:
 		return err
 	}

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ func (b *Bot) setupDaily(ctx context.Context, r *responder, o opts) error {
 	if h, ok := o.number("reveal_after"); ok {
 		req.RevealAfter = time.Duration(h * float64(time.Hour))
 	}
+	l := b.members.Lang(ctx, r.actor)
 	// Checked before anything is saved: a channel the bot cannot post in (with its question
 	// embeds, replies and edits), and @everyone as the role.
 	if req.Channel != 0 {
@@ -24,20 +24,17 @@ func (b *Bot) setupDaily(ctx context.Context, r *responder, o opts) error {
 			return err
 		}
 		if len(missing) > 0 {
-			return quiz.Errorf(quiz.EINVALID, "The daily question cannot be posted in <#%d>: the bot lacks %s there. "+
-				"In the channel's settings → Permissions, allow them for the bot's role (or the bot), then run /daily setup again. Nothing was saved.",
-				req.Channel, joinNames(missing))
+			return quiz.Errorf(quiz.EINVALID, "daily.channel_perms", req.Channel, joinNames(missing))
 		}
 		if req.Role != 0 && req.Role.String() == r.i.GuildID {
-			return quiz.Errorf(quiz.EINVALID, "@everyone cannot be the daily role: a role mention of @everyone pings no one, and the bot never pings everyone. "+
-				"Create a role members can take (for example \"daily-question\"), make it mentionable, and choose it. Nothing was saved.")
+			return quiz.Errorf(quiz.EINVALID, "daily.role_everyone")
 		}
-		warning := b.rolePingWarning(r.i.GuildID, req.Role, perms)
+		warning := b.rolePingWarning(l, r.i.GuildID, req.Role, perms)
 		d, err := b.daily.Setup(ctx, r.actor, req)
 		if err != nil {
 			return err
 		}
-		m := dailyMessage(quiz.DailyStatus{Daily: d})
+		m := dailyMessage(l, quiz.DailyStatus{Daily: d})
 		m.Content = warning
 		return r.reply(ctx, m)
 	}
@@ -45,13 +42,13 @@ func (b *Bot) setupDaily(ctx context.Context, r *responder, o opts) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, dailyMessage(quiz.DailyStatus{Daily: d}))
+	return r.reply(ctx, dailyMessage(l, quiz.DailyStatus{Daily: d}))
 }
 
 // rolePingWarning says when the daily role will not be pinged, and how to fix it: a role
 // mention pings only a mentionable role, or any role if the bot has Mention Everyone (perms,
 // its permissions in the channel). "" when it will ping, or the state does not know the role.
-func (b *Bot) rolePingWarning(guildID string, role quiz.RoleID, perms int64) string {
+func (b *Bot) rolePingWarning(l quiz.Lang, guildID string, role quiz.RoleID, perms int64) string {
 	if role == 0 || perms&(permMentionEveryone|permAdministrator) != 0 {
 		return ""
 	}
@@ -59,8 +56,7 @@ func (b *Bot) rolePingWarning(guildID string, role quiz.RoleID, perms int64) str
 	if err != nil || r.Mentionable {
 		return ""
 	}
-	return fmt.Sprintf("⚠️ Saved, but the daily post will not ping <@&%d>: the role is not mentionable. "+
-		"To fix it: Server Settings → Roles → %s → turn on \"Allow anyone to @mention this role\".", role, r.Name)
+	return l.Msg("daily.role_not_mentionable", role, r.Name)
 }
 
 func (b *Bot) showDaily(ctx context.Context, r *responder, _ opts) error {
@@ -68,7 +64,7 @@ func (b *Bot) showDaily(ctx context.Context, r *responder, _ opts) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, dailyMessage(st))
+	return r.reply(ctx, dailyMessage(b.members.Lang(ctx, r.actor), st))
 }
 
 func (b *Bot) pauseDaily(ctx context.Context, r *responder, _ opts) error {
@@ -92,7 +88,7 @@ func (b *Bot) skipDaily(ctx context.Context, r *responder, _ opts) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, message{Content: fmt.Sprintf("The daily question of %s will be skipped.", day), Ephemeral: true})
+	return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("daily.skipped", day), Ephemeral: true})
 }
 
 func (b *Bot) postDailyNow(ctx context.Context, r *responder, _ opts) error {
@@ -100,47 +96,47 @@ func (b *Bot) postDailyNow(ctx context.Context, r *responder, _ opts) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, message{Content: fmt.Sprintf("Posted today's question (%s).", p.QuestionID), Ephemeral: true})
+	return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("daily.posted_now", p.QuestionID), Ephemeral: true})
 }
 
 // dailyMessage shows the daily schedule, privately.
-func dailyMessage(st quiz.DailyStatus) message {
-	return message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(st)}, Ephemeral: true}
+func dailyMessage(l quiz.Lang, st quiz.DailyStatus) message {
+	return message{Embeds: []*discordgo.MessageEmbed{dailyEmbed(l, st)}, Ephemeral: true}
 }
 
-func dailyEmbed(st quiz.DailyStatus) *discordgo.MessageEmbed {
+func dailyEmbed(l quiz.Lang, st quiz.DailyStatus) *discordgo.MessageEmbed {
 	d := st.Daily
-	topics := "all topics"
+	topics := l.Msg("daily.all_topics")
 	if len(d.Topics) > 0 {
 		topics = strings.Join(d.Topics, ", ")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Channel: <#%d>\nTime: %s %s, %s\nTopics: %s\n", d.Channel, d.At, d.TZ, quiz.WeekdayNames(d.Weekdays), topics)
+	b.WriteString(l.Msg("daily.schedule", d.Channel, d.At, d.TZ, quiz.WeekdayNames(d.Weekdays), topics))
 	reveal := d.RevealAfter
 	if reveal == 0 {
 		reveal = quiz.DefaultDailyRevealAfter
 	}
-	fmt.Fprintf(&b, "Answer posted after: %s\n", reveal)
+	b.WriteString(l.Msg("daily.reveal_after", reveal))
 	if d.Role != 0 {
-		fmt.Fprintf(&b, "Mentions: <@&%d>\n", d.Role)
+		b.WriteString(l.Msg("daily.mentions", d.Role))
 	}
 	switch {
 	case d.Paused && d.PauseReason != "":
-		fmt.Fprintf(&b, "**Paused:** %s Fix it and /daily resume, or /daily setup with another channel.\n", d.PauseReason)
+		b.WriteString(l.Msg("daily.paused_reason", d.PauseReason))
 	case d.Paused:
-		b.WriteString("**Paused.** /daily resume to start again.\n")
+		b.WriteString(l.Msg("daily.paused"))
 	case !st.Next.IsZero():
-		fmt.Fprintf(&b, "Next post: %s (<t:%d:F>)\n", relTime(st.Next), st.Next.Unix())
+		b.WriteString(l.Msg("daily.next_post", relTime(st.Next), st.Next.Unix()))
 	}
 	if d.Skip != 0 {
-		fmt.Fprintf(&b, "Skipping: %s\n", d.Skip)
+		b.WriteString(l.Msg("daily.skipping", d.Skip))
 	}
 	if st.Last != nil {
-		fmt.Fprintf(&b, "Last: %s, %s", st.Last.Day, st.Last.State)
+		b.WriteString(l.Msg("daily.last", st.Last.Day, st.Last.State))
 		if st.Last.Note != "" {
-			fmt.Fprintf(&b, " (%s)", st.Last.Note)
+			b.WriteString(l.Msg("daily.last_note", st.Last.Note))
 		}
 		b.WriteString("\n")
 	}
-	return infoEmbed("Daily question", b.String())
+	return infoEmbed(l.Msg("daily.title"), b.String())
 }

@@ -46,7 +46,7 @@ func (d *drafts) get(id uint64, a quiz.Actor) (draft, error) {
 	defer d.mu.Unlock()
 	dr, ok := d.m[id]
 	if !ok || dr.guild != a.Guild || dr.user != a.User || time.Now().After(dr.expires) {
-		return draft{}, quiz.Errorf(quiz.ENOTFOUND, "This draft expired (drafts last 15 minutes). Run /bank add again.")
+		return draft{}, quiz.Errorf(quiz.ENOTFOUND, "bank.draft_expired")
 	}
 	return dr, nil
 }

@@ -85,8 +85,8 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 	m := questionMessage(asked.Question, asked.Lang, asked.Session)
 	if asked.Session.Private {
 		if len(missing) > 0 {
-			m.Content = tr(asked.Lang, "Only you see this question, because the bot cannot post questions here. ", "只有你能看到这道题，因为机器人无法在此发布题目。") +
-				permsAdvice(quiz.ChannelID(parseSnowflake(r.i.ChannelID)), missing)
+			m.Content = asked.Lang.Msg("practice.private_because_perms") +
+				asked.Lang.Msg("perms.missing", joinNames(missing), quiz.ChannelID(parseSnowflake(r.i.ChannelID)))
 		}
 		return r.reply(ctx, m)
 	}
@@ -223,7 +223,7 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 		return err
 	}
 	l := res.Lang
-	text := fmt.Sprintf("%s: **%s** · %s %s", tr(l, "Graded", "已评分"), l.T(strings.ToUpper(string(g[:1]))+string(g[1:])), l.T("Next review"), relTime(res.Card.Due))
+	text := l.Msg("grade.graded", quiz.MsgID("grade.graded_word"), g.Label(), quiz.MsgID("label.next_review"), relTime(res.Card.Due))
 	return r.updateMessage(ctx, message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
 
@@ -240,7 +240,7 @@ func (b *Bot) sendReport(ctx context.Context, r *responder, c customID) error {
 	if err := b.practice.Report(ctx, r.actor, quiz.SessionID(c.ID), formValues(r)["reason"]); err != nil {
 		return err
 	}
-	return r.reply(ctx, message{Content: tr(b.members.Lang(ctx, r.actor), "Thanks: the moderators will see your report with /bank reports.", "谢谢！管理员会在 /bank reports 中看到你的报告。"), Ephemeral: true})
+	return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("report.thanks"), Ephemeral: true})
 }
 
 // fullAnswer shows the whole reference answer of a publicly revealed question, privately.
@@ -251,7 +251,7 @@ func (b *Bot) fullAnswer(ctx context.Context, r *responder, c customID) error {
 	}
 	// Only a publicly revealed question has a Full answer button; anything else is forged.
 	if sess.Private || sess.State != quiz.SessionRevealed {
-		return quiz.Errorf(quiz.EFORBIDDEN, "This answer has not been revealed yet.")
+		return quiz.Errorf(quiz.EFORBIDDEN, "session.not_revealed")
 	}
 	return r.reply(ctx, message{Embeds: referenceEmbeds(q, b.members.Lang(ctx, r.actor), ""), Ephemeral: true})
 }
@@ -324,9 +324,9 @@ func (b *Bot) setTimezone(ctx context.Context, r *responder, o opts) error {
 	}
 	l := b.members.Lang(ctx, r.actor)
 	if z == "" {
-		z = tr(l, "the server's time zone", "服务器的时区")
+		z = l.Msg("settings.server_zone")
 	}
-	return r.reply(ctx, message{Content: tr(l, "Your days are now counted in ", "你的每一天现在按此时区计算：") + z + tr(l, ".", "。"), Ephemeral: true})
+	return r.reply(ctx, message{Content: l.Msg("settings.zone_set", z), Ephemeral: true})
 }
 
 func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
@@ -335,8 +335,8 @@ func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
 		return err
 	}
 	now := b.members.Lang(ctx, r.actor)
-	name := map[quiz.Lang]string{quiz.English: tr(now, "English", "英文"), quiz.Chinese: tr(now, "Chinese", "中文"), "": tr(now, "your Discord language", "你的 Discord 语言")}[l]
-	return r.reply(ctx, message{Content: fmt.Sprintf(tr(now, "Questions will be shown in %s.", "题目将以%s显示。"), name), Ephemeral: true})
+	name := map[quiz.Lang]quiz.MsgID{quiz.English: "settings.english", quiz.Chinese: "settings.chinese", "": "settings.discord_lang"}[l]
+	return r.reply(ctx, message{Content: now.Msg("settings.lang_set", name), Ephemeral: true})
 }
 
 func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {
@@ -344,22 +344,21 @@ func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error 
 	if err := b.mods.SetModeratorRole(ctx, r.actor, role); err != nil {
 		return err
 	}
-	return r.reply(ctx, message{Content: b.moderatorRoleNote(ctx, r.i.GuildID, role), Ephemeral: true})
+	return r.reply(ctx, message{Content: b.moderatorRoleNote(ctx, b.members.Lang(ctx, r.actor), r.i.GuildID, role), Ephemeral: true})
 }
 
 // moderatorRoleNote tells an admin what the moderator role now does and what is left for them
 // to do: Discord shows /bank and /daily only to members with Manage Server unless the server's
 // Integrations settings add the role, which a bot cannot do. It reads those settings to say
 // whether that is done.
-func (b *Bot) moderatorRoleNote(ctx context.Context, guildID string, role quiz.RoleID) string {
-	where := "Server Settings → Integrations → " + b.botName()
+func (b *Bot) moderatorRoleNote(ctx context.Context, l quiz.Lang, guildID string, role quiz.RoleID) string {
+	where := l.Msg("modrole.where", b.botName(l))
 	if role == 0 {
-		return "The moderator role was cleared: members with Manage Server moderate, and so does anyone " + where +
-			" lets use /bank or /daily. If you added the old role there, remove it there too."
+		return l.Msg("modrole.cleared", where)
 	}
 	mention := fmt.Sprintf("<@&%d>", role)
 	if r, err := b.s.State.Role(guildID, role.String()); err == nil && r.Permissions&(permManageGuild|permAdministrator) != 0 {
-		return fmt.Sprintf("Members with %s can now moderate. The role has Manage Server, so Discord already shows them /bank and /daily.", mention)
+		return l.Msg("modrole.manage_server", mention)
 	}
 	ov := b.overrides(ctx, guildID)
 	var todo, denied []string
@@ -373,30 +372,29 @@ func (b *Bot) moderatorRoleNote(ctx context.Context, guildID string, role quiz.R
 		}
 	}
 	if len(todo)+len(denied) == 0 {
-		return fmt.Sprintf("Members with %s can now moderate: %s already lets them use /bank and /daily. Nothing else to do.", mention, where)
+		return l.Msg("modrole.done", mention, where)
 	}
 	var b2 strings.Builder
-	fmt.Fprintf(&b2, "Members with %s can now moderate, but Discord shows /bank and /daily only to members with Manage Server. "+
-		"One step is left, which only a server admin can do (a bot cannot): in %s, under Commands, ", mention, where)
+	b2.WriteString(l.Msg("modrole.step_left", mention, where))
 	if len(todo) > 0 {
-		fmt.Fprintf(&b2, "open %s, choose Add Roles or Members, add %s and allow it (✅)", strings.Join(todo, " and then "), mention)
+		b2.WriteString(l.Msg("modrole.todo", strings.Join(todo, l.Msg("modrole.then")), mention))
 	}
 	if len(denied) > 0 {
 		if len(todo) > 0 {
-			b2.WriteString("; ")
+			b2.WriteString(l.Msg("modrole.sep"))
 		}
-		fmt.Fprintf(&b2, "in %s, %s is denied (❌): allow it (✅)", strings.Join(denied, " and "), mention)
+		b2.WriteString(l.Msg("modrole.denied", strings.Join(denied, l.Msg("modrole.and")), mention))
 	}
-	b2.WriteString(". Until then they do not see those commands. Run this command again to check.")
+	b2.WriteString(l.Msg("modrole.until"))
 	return b2.String()
 }
 
 // botName is the bot's name as the Integrations settings list it.
-func (b *Bot) botName() string {
+func (b *Bot) botName(l quiz.Lang) string {
 	if b.user.Username != "" {
 		return b.user.Username
 	}
-	return "this bot"
+	return l.Msg("modrole.this_bot")
 }
 
 func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
@@ -409,15 +407,16 @@ func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
 		return err
 	}
 	name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
-	return r.reply(ctx, message{Content: "All the data this bot keeps about you in this server:", Ephemeral: true,
+	return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("privacy.export"), Ephemeral: true,
 		Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
 }
 
 // confirmDelete asks before /privacy delete erases anything; the button does it.
 func (b *Bot) confirmDelete(ctx context.Context, r *responder, _ opts) error {
-	return r.reply(ctx, message{Content: "This erases your streak, answers and reviews in this server. It cannot be undone.", Ephemeral: true,
+	l := b.members.Lang(ctx, r.actor)
+	return r.reply(ctx, message{Content: l.Msg("privacy.confirm"), Ephemeral: true,
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button(discordgo.DangerButton, "Delete my data", customID{Action: actForget}),
+			button(discordgo.DangerButton, l.Msg("privacy.delete_button"), customID{Action: actForget}),
 		}}}})
 }
 
@@ -426,5 +425,5 @@ func (b *Bot) forget(ctx context.Context, r *responder, _ customID) error {
 	if err := b.members.DeleteMember(ctx, r.actor); err != nil {
 		return err
 	}
-	return r.updateMessage(ctx, message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	return r.updateMessage(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("privacy.deleted"), Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }

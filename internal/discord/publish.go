@@ -61,7 +61,7 @@ func (b *Bot) post(ctx context.Context, ch quiz.ChannelID, m *discordgo.MessageS
 		if err := b.s.ChannelMessageDelete(ch.String(), msg.ID, discordgo.WithContext(ctx)); err != nil {
 			b.log.Warn("discord: could not delete a post that lost its embeds", "channel_id", ch, "err", err)
 		}
-		qerr := quiz.Errorf(quiz.EFORBIDDEN, "%s", permsAdvice(ch, []string{permEmbedLinks.name}))
+		qerr := permsError(ch, []string{permEmbedLinks.name})
 		guild := msg.GuildID
 		if c, err := b.s.State.Channel(ch.String()); err == nil {
 			guild = c.GuildID
@@ -76,7 +76,7 @@ func (b *Bot) post(ctx context.Context, ch quiz.ChannelID, m *discordgo.MessageS
 func (b *Bot) PostQuestion(ctx context.Context, p quiz.QuestionPost) (quiz.MessageID, error) {
 	m := questionMessage(p.Question, p.Lang, p.Session)
 	send := &discordgo.MessageSend{Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
-	send.Content = p.Lang.T("Answer privately with the button below.")
+	send.Content = p.Lang.Msg("label.answer_privately")
 	if p.Role != 0 {
 		send.Content = fmt.Sprintf("<@&%d> %s", p.Role, send.Content)
 		send.AllowedMentions.Roles = []string{p.Role.String()}

@@ -51,17 +51,17 @@ type message struct {
 	Files      []*discordgo.File
 }
 
-func levelLabel(l quiz.Lang, lv quiz.Level) string { return l.T(string(lv)) }
+func levelLabel(l quiz.Lang, lv quiz.Level) string { return l.Msg(lv.Label()) }
 
 // questionEmbed shows a question. answered < 0 hides the count (private sessions).
 func questionEmbed(q quiz.Question, l quiz.Lang, sess quiz.Session, answered int) *discordgo.MessageEmbed {
 	title := fmt.Sprintf("%s · %s", q.Topic, levelLabel(l, q.Level))
 	if sess.Daily != 0 {
-		title = fmt.Sprintf("%s %s · %s", l.T("Daily question"), sess.Daily, title)
+		title = fmt.Sprintf("%s %s · %s", l.Msg("label.daily_question"), sess.Daily, title)
 	}
 	footer := q.ID
 	if answered >= 0 {
-		footer = fmt.Sprintf("%s · %d %s", q.ID, answered, l.T("answered"))
+		footer = fmt.Sprintf("%s · %d %s", q.ID, answered, l.Msg("label.answered"))
 	}
 	return &discordgo.MessageEmbed{
 		Title:       truncate(title, maxEmbedTitle),
@@ -80,16 +80,16 @@ func button(style discordgo.ButtonStyle, label string, id customID) discordgo.Bu
 func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool) []discordgo.MessageComponent {
 	sid := uint64(sess.ID)
 	row := []discordgo.MessageComponent{
-		button(discordgo.PrimaryButton, l.T("Answer"), customID{Action: actAnswer, ID: sid}),
-		button(discordgo.SecondaryButton, l.T("Reveal"), customID{Action: actReveal, ID: sid}),
+		button(discordgo.PrimaryButton, l.Msg("label.answer"), customID{Action: actAnswer, ID: sid}),
+		button(discordgo.SecondaryButton, l.Msg("label.reveal"), customID{Action: actReveal, ID: sid}),
 	}
 	if sess.Daily == 0 {
-		row = append(row, button(discordgo.SecondaryButton, l.T("Next"), customID{Action: actNext, ID: sid}))
+		row = append(row, button(discordgo.SecondaryButton, l.Msg("label.next"), customID{Action: actNext, ID: sid}))
 	}
 	if !sess.Private && !revealed {
-		row = append(row, button(discordgo.DangerButton, l.T("Close"), customID{Action: actClose, ID: sid}))
+		row = append(row, button(discordgo.DangerButton, l.Msg("label.close"), customID{Action: actClose, ID: sid}))
 	}
-	row = append(row, button(discordgo.SecondaryButton, l.T("Report"), customID{Action: actReport, ID: sid}))
+	row = append(row, button(discordgo.SecondaryButton, l.Msg("label.report"), customID{Action: actReport, ID: sid}))
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
 
@@ -162,7 +162,7 @@ func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discord
 // referenceEmbedsWithin is referenceEmbeds in budget characters, for a message whose other
 // embeds take the rest of the 6000.
 func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budget int) []*discordgo.MessageEmbed {
-	title := truncate(fmt.Sprintf("%s · %s%s", l.T("Reference answer"), q.ID, extraTitle), maxEmbedTitle)
+	title := truncate(fmt.Sprintf("%s · %s%s", l.Msg("label.reference_answer"), q.ID, extraTitle), maxEmbedTitle)
 	var kp strings.Builder
 	for _, k := range q.KeyPoints.In(l) {
 		fmt.Fprintf(&kp, "• %s\n", k)
@@ -173,10 +173,10 @@ func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budg
 	}
 	lead := ""
 	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
-		lead = fmt.Sprintf("**%s:** %s\n\n", l.T("In short"), s)
+		lead = fmt.Sprintf("**%s:** %s\n\n", l.Msg("label.in_short"), s)
 	}
 	answer := strings.TrimSpace(q.Answer.In(l))
-	kpTitle, fuTitle := l.T("Key points"), l.T("Follow-up questions")
+	kpTitle, fuTitle := l.Msg("label.key_points"), l.Msg("label.follow_ups")
 	size := func() int {
 		n := utf8.RuneCountInString(title) + utf8.RuneCountInString(lead) + utf8.RuneCountInString(answer) +
 			utf8.RuneCountInString(kpTitle) + utf8.RuneCountInString(kp.String())
@@ -205,12 +205,12 @@ func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budg
 // and the key points, so the channel stays readable; the full answer is one click away.
 func shortReferenceEmbed(q quiz.Question, l quiz.Lang) *discordgo.MessageEmbed {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n**%s**\n", shortAnswer(q, l), l.T("Key points"))
+	fmt.Fprintf(&b, "%s\n\n**%s**\n", shortAnswer(q, l), l.Msg("label.key_points"))
 	for _, k := range q.KeyPoints.In(l) {
 		fmt.Fprintf(&b, "• %s\n", k)
 	}
 	return &discordgo.MessageEmbed{
-		Title:       truncate(fmt.Sprintf("%s · %s", l.T("Reference answer"), q.ID), maxEmbedTitle),
+		Title:       truncate(fmt.Sprintf("%s · %s", l.Msg("label.reference_answer"), q.ID), maxEmbedTitle),
 		Description: truncate(b.String(), maxEmbedDesc),
 		Color:       colorAnswer,
 	}
@@ -221,8 +221,7 @@ func gradeButtons(l quiz.Lang, sid quiz.SessionID) []discordgo.MessageComponent 
 		quiz.Good: discordgo.SuccessButton, quiz.Easy: discordgo.PrimaryButton}
 	var row []discordgo.MessageComponent
 	for _, g := range quiz.Grades {
-		name := strings.ToUpper(string(g[:1])) + string(g[1:])
-		row = append(row, button(styles[g], l.T(name), customID{Action: actGrade, ID: uint64(sid), Arg: string(g)}))
+		row = append(row, button(styles[g], l.Msg(g.Label()), customID{Action: actGrade, ID: uint64(sid), Arg: string(g)}))
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
@@ -230,14 +229,9 @@ func gradeButtons(l quiz.Lang, sid quiz.SessionID) []discordgo.MessageComponent 
 // answeredMessage is the private reply after an answer or a reveal.
 func answeredMessage(res quiz.Answered, answered bool) message {
 	l := res.Lang
-	var content string
-	if answered {
-		content = l.T("How did you do?")
-		if res.Counted {
-			content = fmt.Sprintf("🔥 %s: %d · %s", l.T("Streak"), res.Streak.Current, content)
-		}
-	} else {
-		content = l.T("How did you do?")
+	content := l.Msg("label.how_did_you_do")
+	if answered && res.Counted {
+		content = l.Msg("answer.streak_line", quiz.MsgID("label.streak"), res.Streak.Current, content)
 	}
 	return message{
 		Content:    content,
@@ -252,10 +246,10 @@ func answeredMessage(res quiz.Answered, answered bool) message {
 func revealMessage(p quiz.RevealPost) *discordgo.MessageSend {
 	l := p.Lang
 	m := &discordgo.MessageSend{
-		Content: fmt.Sprintf("%d %s", p.Answers, l.T("answered")),
+		Content: fmt.Sprintf("%d %s", p.Answers, l.Msg("label.answered")),
 		Embeds:  []*discordgo.MessageEmbed{shortReferenceEmbed(p.Question, l)},
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button(discordgo.SecondaryButton, l.T("Full answer"), customID{Action: actFull, ID: uint64(p.Session.ID)}),
+			button(discordgo.SecondaryButton, l.Msg("label.full_answer"), customID{Action: actFull, ID: uint64(p.Session.ID)}),
 		}}},
 		AllowedMentions: noMentions(),
 	}
@@ -269,10 +263,10 @@ func revealMessage(p quiz.RevealPost) *discordgo.MessageSend {
 func answerModal(q quiz.Question, l quiz.Lang, sid quiz.SessionID) *discordgo.InteractionResponseData {
 	return &discordgo.InteractionResponseData{
 		CustomID: customID{Action: actSubmit, ID: uint64(sid)}.String(),
-		Title:    truncate(l.T("Your answer")+" · "+q.Topic, maxModalTitle),
+		Title:    truncate(l.Msg("label.your_answer")+" · "+q.Topic, maxModalTitle),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{
-				CustomID: "answer", Label: truncate(l.T("Your answer"), maxInputLabel), Style: discordgo.TextInputParagraph,
+				CustomID: "answer", Label: truncate(l.Msg("label.your_answer"), maxInputLabel), Style: discordgo.TextInputParagraph,
 				Placeholder: truncate(q.Prompt.In(l), maxPlaceholder), Required: true, MinLength: 1, MaxLength: quiz.MaxAnswerText,
 			},
 		}}},
@@ -283,11 +277,11 @@ func answerModal(q quiz.Question, l quiz.Lang, sid quiz.SessionID) *discordgo.In
 func reportModal(l quiz.Lang, sid quiz.SessionID) *discordgo.InteractionResponseData {
 	return &discordgo.InteractionResponseData{
 		CustomID: customID{Action: actReportSend, ID: uint64(sid)}.String(),
-		Title:    truncate(l.T("Report"), maxModalTitle),
+		Title:    truncate(l.Msg("label.report"), maxModalTitle),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{
-				CustomID: "reason", Label: truncate("What is wrong with this question?", maxInputLabel), Style: discordgo.TextInputParagraph,
-				Placeholder: "e.g. the answer says X, but since version Y it is Z", Required: true, MinLength: 5, MaxLength: 1000,
+				CustomID: "reason", Label: truncate(l.Msg("report.form_label"), maxInputLabel), Style: discordgo.TextInputParagraph,
+				Placeholder: truncate(l.Msg("report.form_placeholder"), maxPlaceholder), Required: true, MinLength: 5, MaxLength: 1000,
 			},
 		}}},
 	}
@@ -297,27 +291,17 @@ func infoEmbed(title, desc string) *discordgo.MessageEmbed {
 	return &discordgo.MessageEmbed{Title: truncate(title, maxEmbedTitle), Description: truncate(desc, maxEmbedDesc), Color: colorInfo}
 }
 
-// tr picks the English or Chinese wording of an adapter sentence.
-func tr(l quiz.Lang, en, zh string) string {
-	if l == quiz.Chinese {
-		return zh
-	}
-	return en
-}
-
 // streakMessage shows a member's streak and why it is what it is. name is how to call them in
 // the title, where mentions do not render; the description mentions them.
 func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 	s, l := v.Status, v.Lang
 	var b strings.Builder
 	fmt.Fprintf(&b, "<@%d>\n", who)
-	fmt.Fprintf(&b, tr(l, "**%d** day(s) in a row · best %d · %d answers · %d days active · freezes %d/%d\nDays end at midnight in %s.\n\n",
-		"连续 **%d** 天 · 最佳 %d · 回答 %d 次 · 活跃 %d 天 · 冻结卡 %d/%d\n每天在 %s 的午夜结束。\n\n"),
-		s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
+	b.WriteString(l.Msg("streak.summary", s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone))
 	for _, line := range quiz.ExplainStreakIn(s, l) {
 		b.WriteString(line + "\n")
 	}
-	title := l.T("Streak")
+	title := l.Msg("label.streak")
 	if name != "" {
 		title += " · " + name
 	}
@@ -326,14 +310,13 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 
 // leaderboardMessage lists the top members; mentions inside embeds never ping.
 func leaderboardMessage(entries []quiz.Entry, board quiz.Board, l quiz.Lang) message {
-	title := tr(l, "Leaderboard · current streaks", "排行榜 · 当前连续天数")
-	unit := tr(l, "day(s)", "天")
+	title, unit := l.Msg("leaderboard.streaks"), l.Msg("leaderboard.days")
 	if board == quiz.BoardMonth {
-		title, unit = tr(l, "Leaderboard · answers this month", "排行榜 · 本月作答"), tr(l, "answer(s)", "次")
+		title, unit = l.Msg("leaderboard.month"), l.Msg("leaderboard.answers")
 	}
 	var b strings.Builder
 	if len(entries) == 0 {
-		b.WriteString(tr(l, "Nobody is on the board yet: answer a question with /interview to start.", "榜上还没有人：用 /interview 答一道题开始吧。"))
+		b.WriteString(l.Msg("leaderboard.empty"))
 	}
 	for _, e := range entries {
 		fmt.Fprintf(&b, "**%d.** <@%d> · %d %s\n", e.Rank, e.User, e.Value, unit)

@@ -259,7 +259,7 @@ func (r *responder) modal(ctx context.Context, d *discordgo.InteractionResponseD
 // form opened from one, may not take type 6, so it gets a short private reply (type 4).
 func (r *responder) fallback(ctx context.Context, l quiz.Lang) error {
 	if !fromMessage(r.i) {
-		return r.reply(ctx, message{Content: tr(l, "Done.", "完成。"), Ephemeral: true})
+		return r.reply(ctx, message{Content: l.Msg("common.done"), Ephemeral: true})
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

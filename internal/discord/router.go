@@ -49,7 +49,7 @@ func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate
 	rt, ok := b.route(i)
 	r.how = rt.how
 	if !ok {
-		b.errorReply(ctx, r, quiz.Errorf(quiz.EINVALID, "This button or command is not known (it may be from an older version). Try the command again."))
+		b.errorReply(ctx, r, quiz.Errorf(quiz.EINVALID, "interaction.unknown"))
 		b.finish(r, errors.New("unknown"))
 		return
 	}

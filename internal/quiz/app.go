@@ -176,11 +176,11 @@ func (c *core) location(name string) *time.Location {
 func ParseZone(name string) (*time.Location, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || strings.EqualFold(name, "local") {
-		return nil, Errorf(EINVALID, "Give an IANA time zone such as Europe/Berlin, Asia/Shanghai or UTC.")
+		return nil, Errorf(EINVALID, "settings.zone_required")
 	}
 	l, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, Errorf(EINVALID, "Unknown time zone %s. Use an IANA name such as Europe/Berlin, America/New_York or Asia/Shanghai.", quote(name))
+		return nil, Errorf(EINVALID, "settings.zone_unknown", quote(name))
 	}
 	return l, nil
 }

@@ -48,7 +48,7 @@ func NewBank(topics []Topic, questions []Question) (*Bank, error) {
 		b.byID[q.ID] = nil
 	}
 	if len(problems) > 0 {
-		return nil, Errorf(EINVALID, "The bank is invalid:\n%s", strings.Join(problems, "\n"))
+		return nil, Errorf(EINVALID, "bank.invalid", strings.Join(problems, "\n"))
 	}
 	for i := range b.all {
 		q := &b.all[i]
@@ -107,7 +107,7 @@ func (b *Bank) TopicError(topic string) error {
 	for i, t := range b.topics {
 		slugs[i] = t.Slug
 	}
-	return Errorf(ENOTFOUND, "There is no topic %s. Topics: %s.", quote(topic), strings.Join(slugs, ", "))
+	return Errorf(ENOTFOUND, "practice.no_topic", quote(topic), strings.Join(slugs, ", "))
 }
 
 // MatchTopics returns up to max topics whose slug or title contains prefix (case-insensitive),

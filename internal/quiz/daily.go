@@ -73,7 +73,7 @@ func (d *DailyPosts) Show(ctx context.Context, a Actor) (DailyStatus, error) {
 			return err
 		}
 		if !g.Daily.Enabled {
-			return Errorf(ENOTFOUND, "No daily question is set up here. A moderator can start one with /daily setup.")
+			return Errorf(ENOTFOUND, "daily.not_set_up")
 		}
 		out.Daily = g.Daily
 		posts, err := tx.Posts(a.Guild)
@@ -111,7 +111,7 @@ func (d *DailyPosts) Skip(ctx context.Context, a Actor) (Day, error) {
 		loc := d.location(daily.TZ)
 		next := nextPost(*daily, loc, d.now(), posts)
 		if next.IsZero() {
-			return Errorf(EINVALID, "There is no upcoming daily post to skip.")
+			return Errorf(EINVALID, "daily.nothing_to_skip")
 		}
 		skipped = DayOf(next, loc)
 		daily.Skip = skipped
@@ -228,7 +228,7 @@ func (d *DailyPosts) PostNow(ctx context.Context, a Actor) (Post, error) {
 			return err
 		}
 		if ok && p.State == PostSent {
-			return Errorf(ECONFLICT, "Today's question was already posted.")
+			return Errorf(ECONFLICT, "daily.already_posted")
 		}
 		return nil
 	}))
@@ -239,9 +239,9 @@ func (d *DailyPosts) PostNow(ctx context.Context, a Actor) (Post, error) {
 	case outcomePosted:
 		return p, nil
 	case outcomeFailed:
-		return Post{}, Errorf(EINVALID, "The daily question could not be posted; see /daily show for the reason.")
+		return Post{}, Errorf(EINVALID, "daily.post_failed")
 	}
-	return Post{}, Errorf(ECONFLICT, "Today's question was already posted or skipped.")
+	return Post{}, Errorf(ECONFLICT, "daily.already_posted_or_skipped")
 }
 
 // postDaily runs one daily post, due at at: claim, post, record (see reveal.go). Claim and
@@ -362,7 +362,7 @@ func (d *DailyPosts) pickDaily(tx Tx, g Guild) (Question, error) {
 	}
 	cands := dailyCandidates(b, g.Daily.Topics)
 	if len(cands) == 0 {
-		return Question{}, Errorf(ENOTFOUND, "The daily topics have no questions.")
+		return Question{}, Errorf(ENOTFOUND, "daily.topics_empty")
 	}
 	posts, err := tx.Posts(g.ID)
 	if err != nil {

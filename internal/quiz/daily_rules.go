@@ -15,7 +15,7 @@ func ParseClock(s string) (hh, mm int, err error) {
 	t, perr := time.Parse("15:04", strings.TrimSpace(s))
 	if perr != nil {
 		if t, perr = time.Parse("3:04pm", strings.ToLower(strings.ReplaceAll(s, " ", ""))); perr != nil {
-			return 0, 0, Errorf(EINVALID, "Invalid time %s: use 24-hour HH:MM, for example 09:00 or 18:30.", quote(s))
+			return 0, 0, Errorf(EINVALID, "daily.time_invalid", quote(s))
 		}
 	}
 	return t.Hour(), t.Minute(), nil
@@ -38,7 +38,7 @@ func ParseWeekdays(s string) (uint8, error) {
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		i := slices.IndexFunc(names, func(n string) bool { return strings.HasPrefix(f, n) })
 		if i < 0 || len(f) < 3 {
-			return 0, Errorf(EINVALID, "Invalid days %s: use weekdays, weekends, every day, or names like mon,wed,fri.", quote(s))
+			return 0, Errorf(EINVALID, "daily.days_invalid", quote(s))
 		}
 		bits |= 1 << i
 	}
@@ -94,10 +94,10 @@ func checkDailyRequest(r DailyRequest) (dailySchedule, error) {
 		return dailySchedule{}, err
 	}
 	if r.RevealAfter < 0 || r.RevealAfter > 24*time.Hour {
-		return dailySchedule{}, Errorf(EINVALID, "reveal_after must be between 1 minute and 24 hours.")
+		return dailySchedule{}, Errorf(EINVALID, "daily.reveal_after_range")
 	}
 	if r.Channel == 0 {
-		return dailySchedule{}, Errorf(EINVALID, "Choose a text channel for the daily question.")
+		return dailySchedule{}, Errorf(EINVALID, "daily.channel_required")
 	}
 	return dailySchedule{hh, mm, loc, days}, nil
 }
@@ -120,7 +120,7 @@ func dailyTopics(b *Bank, list string) ([]string, error) {
 // dailyEnabled returns ENOTFOUND unless g has a daily post set up.
 func dailyEnabled(g Guild) error {
 	if !g.Daily.Enabled {
-		return Errorf(ENOTFOUND, "No daily question is set up here. Start one with /daily setup.")
+		return Errorf(ENOTFOUND, "daily.not_set_up_mod")
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package quiz
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"slices"
 )
@@ -55,10 +54,10 @@ func maxHints(n int) int { return max(n-1, 0) }
 // nextHint is the attempt after one more hint, or why none can be given.
 func nextHint(at Attempt, found bool, points int) (Attempt, error) {
 	if found && (!at.AnsweredAt.IsZero() || !at.RevealedAt.IsZero()) {
-		return at, Errorf(ECONFLICT, "The reference answer is already shown: hints are for before you answer.")
+		return at, Errorf(ECONFLICT, "hint.after_answer")
 	}
 	if at.Hints >= maxHints(points) {
-		return at, Errorf(ECONFLICT, "No more hints: %d of %d key points are shown. Answer now, or reveal the answer.", at.Hints, points)
+		return at, Errorf(ECONFLICT, "hint.none_left", at.Hints, points)
 	}
 	at.Hints++
 	return at, nil
@@ -112,7 +111,7 @@ func checkCovered(covered []int, total int) ([]int, error) {
 	out = slices.Compact(out)
 	for _, i := range out {
 		if i < 0 || i >= total {
-			return nil, Errorf(EINVALID, "Key point %d does not exist: this question has %d.", i+1, total)
+			return nil, Errorf(EINVALID, "hint.no_point", i+1, total)
 		}
 	}
 	if out == nil {
@@ -142,7 +141,7 @@ func SuggestGrade(covered, total, hints int) (Grade, string) {
 
 func suggest(covered, total, hints int, l Lang) (Grade, string) {
 	if total <= 0 {
-		return Good, pickLang(l, "This question has no key points to check.", "这道题没有可核对的要点。")
+		return Good, l.Msg("hint.no_points")
 	}
 	covered = min(max(covered, 0), total)
 	hints = max(hints, 0)
@@ -161,24 +160,7 @@ func suggest(covered, total, hints int, l Lang) (Grade, string) {
 	}
 	pct := func(f float64) int { return int(math.Round(f * 100)) }
 	if hints == 0 {
-		return g, fmt.Sprintf(pickLang(l, "You covered %d of %d key points (%d%%): %s.", "你答到了 %d/%d 个要点（%d%%）：%s。"),
-			covered, total, pct(share), l.T(titleGrade(g)))
+		return g, l.Msg("hint.covered", covered, total, pct(share), g.Label())
 	}
-	return g, fmt.Sprintf(pickLang(l, "You covered %d of %d key points (%d%%) with %d hint(s) (−%d%% each): %d%%, %s.",
-		"你答到了 %d/%d 个要点（%d%%），用了 %d 次提示（每次 −%d%%）：%d%%，%s。"),
-		covered, total, pct(share), hints, pct(HintPenalty), pct(score), l.T(titleGrade(g)))
-}
-
-func titleGrade(g Grade) string {
-	if g == "" {
-		return ""
-	}
-	return string(g[0]-'a'+'A') + string(g[1:])
-}
-
-func pickLang(l Lang, en, zh string) string {
-	if l == Chinese {
-		return zh
-	}
-	return en
+	return g, l.Msg("hint.covered_with_hints", covered, total, pct(share), hints, pct(HintPenalty), pct(score), g.Label())
 }

@@ -1,46 +1,11 @@
 package quiz
 
-// UI labels in each bank language, shared by the adapters so Discord and the console say the
-// same thing. Keys are English phrases; a missing translation falls back to the key.
-var labels = map[string]string{
-	"Answer":              "作答",
-	"Reveal":              "看答案",
-	"Next":                "下一题",
-	"Close":               "结束并公布答案",
-	"Report":              "报告问题",
-	"Again":               "重来",
-	"Hard":                "困难",
-	"Good":                "良好",
-	"Easy":                "简单",
-	"Reference answer":    "参考答案",
-	"Key points":          "要点",
-	"In short":            "简答",
-	"Full answer":         "完整答案",
-	"Follow-up questions": "追问",
-	"Your answer":         "你的回答",
-	"Topic":               "主题",
-	"Level":               "难度",
-	"answered":            "人已作答",
-	"How did you do?":     "你答得怎么样？",
-	"Streak":              "连续天数",
-	"Best":                "最佳",
-	"Answers":             "回答总数",
-	"Days active":         "活跃天数",
-	"Freezes":             "冻结卡",
-	"Daily question":      "每日一题",
-	"Answer privately with the button below.": "点击下方按钮私下作答。",
-	"Next review": "下次复习",
-	"junior":      "初级",
-	"mid":         "中级",
-	"senior":      "高级",
+// Label is the catalogue id of a level's name ("junior" → "初级").
+func (lv Level) Label() MsgID {
+	return map[Level]MsgID{Junior: "label.junior", Mid: "label.mid", Senior: "label.senior"}[lv]
 }
 
-// T returns the label key in language l.
-func (l Lang) T(key string) string {
-	if l == Chinese {
-		if v, ok := labels[key]; ok {
-			return v
-		}
-	}
-	return key
+// Label is the catalogue id of a grade's button ("again" → "Again", "重来").
+func (g Grade) Label() MsgID {
+	return map[Grade]MsgID{Again: "label.again", Hard: "label.hard", Good: "label.good", Easy: "label.easy"}[g]
 }

@@ -2,7 +2,6 @@ package quiz
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -107,10 +106,10 @@ func (im *imports) take(id uint64, a Actor, now time.Time) (ImportPlan, error) {
 	}
 	im.mu.Unlock()
 	if !ok {
-		return ImportPlan{}, Errorf(ENOTFOUND, "This import preview expired. Run /bank import again.")
+		return ImportPlan{}, Errorf(ENOTFOUND, "import.expired")
 	}
 	if plan.user != a.User {
-		return ImportPlan{}, Errorf(EFORBIDDEN, "Only the moderator who started this import can confirm it.")
+		return ImportPlan{}, Errorf(EFORBIDDEN, "import.not_yours")
 	}
 	return plan, nil
 }
@@ -119,17 +118,17 @@ func (im *imports) take(id uint64, a Actor, now time.Time) (ImportPlan, error) {
 // Returns EINVALID for a file that is not a UTF-8 .yaml topic file or does not validate.
 func parseImport(codec BankCodec, name string, data []byte) (Topic, []Question, error) {
 	if !strings.HasSuffix(name, ".yaml") {
-		return Topic{}, nil, Errorf(EINVALID, "Attach a .yaml file named after its topic, e.g. tcp.yaml (got %s).", quote(name))
+		return Topic{}, nil, Errorf(EINVALID, "import.file_name", quote(name))
 	}
 	if !utf8.Valid(data) {
-		return Topic{}, nil, Errorf(EINVALID, "%s is not UTF-8 text.", name)
+		return Topic{}, nil, Errorf(EINVALID, "import.not_utf8", name)
 	}
 	t, qs, err := codec.Parse(name, data)
 	if err != nil {
 		if ErrorCode(err) != EINTERNAL {
 			return Topic{}, nil, err
 		}
-		return Topic{}, nil, Errorf(EINVALID, "%s does not validate:\n%s", name, err.Error())
+		return Topic{}, nil, Errorf(EINVALID, "bank.file_invalid", name, err.Error())
 	}
 	return t, qs, nil
 }
@@ -192,7 +191,7 @@ func planImport(plan *ImportPlan, name string, qs []Question, infos []QuestionIn
 		case !ok:
 			plan.Added = append(plan.Added, q.ID)
 		case cur.Question.Topic != q.Topic:
-			return Errorf(EINVALID, "%s: question %s belongs to topic %s; a question cannot move between topics.", name, q.ID, cur.Question.Topic)
+			return Errorf(EINVALID, "import.topic_move", name, q.ID, cur.Question.Topic)
 		case !reflect.DeepEqual(cur.Question, q) || cur.Disabled:
 			plan.Changed = append(plan.Changed, q.ID)
 		default:
@@ -221,7 +220,7 @@ func (m *Moderation) ApplyImport(ctx context.Context, a Actor, id uint64) (Impor
 	}
 	err = m.store.Update(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
 		if g.BankRev != plan.bankRev {
-			return Errorf(ECONFLICT, "The bank changed since this preview. Nothing was imported: run /bank import again.")
+			return Errorf(ECONFLICT, "import.stale")
 		}
 		if plan.NewTopic {
 			title := plan.title
@@ -281,29 +280,32 @@ func importedEntries(plan ImportPlan, byID map[string]OverlayEntry, shipped *Ban
 	return out
 }
 
-// String describes a plan for the preview.
-func (p ImportPlan) String() string {
+// String describes a plan for the preview, in English.
+func (p ImportPlan) String() string { return p.In(English) }
+
+// In describes a plan for the preview in language l.
+func (p ImportPlan) In(l Lang) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Topic %s", p.Topic)
+	b.WriteString(l.Msg("import.plan_topic", p.Topic))
 	if p.NewTopic {
-		b.WriteString(" (new topic)")
+		b.WriteString(l.Msg("import.plan_new"))
 	}
-	fmt.Fprintf(&b, ": %d to add, %d to change, %d to disable, %d unchanged.\n", len(p.Added), len(p.Changed), len(p.Disabled), p.Unchanged)
-	list := func(label string, ids []string) {
+	b.WriteString(l.Msg("import.plan_counts", len(p.Added), len(p.Changed), len(p.Disabled), p.Unchanged))
+	list := func(label MsgID, ids []string) {
 		if len(ids) == 0 {
 			return
 		}
 		if len(ids) > 20 {
-			ids = append(ids[:20:20], fmt.Sprintf("… and %d more", len(ids)-20))
+			ids = append(ids[:20:20], l.Msg("import.plan_more", len(ids)-20))
 		}
-		fmt.Fprintf(&b, "%s: %s\n", label, strings.Join(ids, ", "))
+		b.WriteString(l.Msg("import.plan_list", label, strings.Join(ids, ", ")))
 	}
-	list("Add", p.Added)
-	list("Change", p.Changed)
-	list("Disable", p.Disabled)
+	list("import.plan_add", p.Added)
+	list("import.plan_change", p.Changed)
+	list("import.plan_disable", p.Disabled)
 	if len(p.NoSummary) > 0 {
-		fmt.Fprintf(&b, "Warning: %d question(s) have no summary (the 30-second answer shown first and in public reveals); until you add one with /bank edit or in the file, the start of the answer stands in.\n", len(p.NoSummary))
-		list("No summary", p.NoSummary)
+		b.WriteString(l.Msg("import.plan_no_summary_warning", len(p.NoSummary)))
+		list("import.plan_no_summary", p.NoSummary)
 	}
 	return b.String()
 }

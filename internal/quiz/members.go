@@ -140,7 +140,7 @@ func (ms *Members) SetLanguage(ctx context.Context, a Actor, lang string) (Lang,
 	if v := strings.TrimSpace(strings.ToLower(lang)); v != "" && v != "auto" {
 		var ok bool
 		if l, ok = ParseLang(v); !ok {
-			return "", Errorf(EINVALID, "Unknown language %s: use en, zh or auto.", quote(lang))
+			return "", Errorf(EINVALID, "settings.lang_unknown", quote(lang))
 		}
 	}
 	return l, ms.updateMember(ctx, a, func(m *Member) { m.Lang = l })
@@ -171,7 +171,7 @@ func ParseRetention(value string) (float64, error) {
 	pct := strings.HasSuffix(v, "%")
 	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(v, "%")), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, Errorf(EINVALID, "Retention %s is not a number: give a share from %.2f to %.2f (e.g. 0.9 or 90%%), or default.",
+		return 0, Errorf(EINVALID, "settings.retention_nan",
 			quote(value), MinRetention, MaxRetention)
 	}
 	if pct || f > 1 {
@@ -179,7 +179,7 @@ func ParseRetention(value string) (float64, error) {
 	}
 	f = math.Round(f*1000) / 1000
 	if f < MinRetention || f > MaxRetention {
-		return 0, Errorf(EINVALID, "Retention must be from %d%% to %d%% (you gave %s): higher means more reviews, lower means forgetting more. The default is %d%%.",
+		return 0, Errorf(EINVALID, "settings.retention_range",
 			int(MinRetention*100), int(MaxRetention*100), quote(value), int(DefaultRetention*100))
 	}
 	return f, nil

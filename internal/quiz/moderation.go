@@ -32,7 +32,7 @@ func (m *Moderation) CheckModerator(ctx context.Context, a Actor) error {
 // with the platform's Manage Server permission may change it; others get EFORBIDDEN.
 func (m *Moderation) SetModeratorRole(ctx context.Context, a Actor, role RoleID) error {
 	if !a.Manager {
-		return Errorf(EFORBIDDEN, "Only members with the Manage Server permission can choose the moderator role.")
+		return Errorf(EFORBIDDEN, "mod.role_forbidden")
 	}
 	return m.store.Update(ctx, func(tx Tx) error {
 		g, _, err := tx.Guild(a.Guild)
@@ -144,7 +144,7 @@ func (m *Moderation) questionIn(tx BankTx, g GuildID, id string) (QuestionInfo, 
 			return in, byID, nil
 		}
 	}
-	return QuestionInfo{}, byID, Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(id))
+	return QuestionInfo{}, byID, Errorf(ENOTFOUND, "bank.no_question", quote(id))
 }
 
 // MatchQuestionIDs returns up to max question ids containing prefix, for autocomplete.
@@ -227,7 +227,7 @@ func (m *Moderation) AddQuestion(ctx context.Context, a Actor, q Question) error
 	}
 	return m.changeBank(ctx, a, q.ID, "add", func(tx Tx, _ QuestionInfo, found bool, e *OverlayEntry) error {
 		if found {
-			return Errorf(ECONFLICT, "A question with id %s already exists; choose another id.", quote(q.ID))
+			return Errorf(ECONFLICT, "bank.id_taken", quote(q.ID))
 		}
 		if err := m.ensureTopic(tx, a.Guild, q.Topic); err != nil {
 			return err
@@ -257,7 +257,7 @@ func (m *Moderation) ensureTopic(tx BankTx, g GuildID, slug string) error {
 		}
 	}
 	if !ValidTopicSlug(slug) {
-		return Errorf(EINVALID, "Topic names use a-z, 0-9 and -, up to 32 characters; got %s.", quote(slug))
+		return Errorf(EINVALID, "bank.topic_invalid", quote(slug))
 	}
 	title := Text{EN: slug, ZH: slug}
 	return tx.PutOverlayTopic(g, TopicOverlay{Slug: slug, Title: &title, Added: true})
@@ -272,7 +272,7 @@ func checkQuestion(q Question) error {
 	for i, p := range ps {
 		lines[i] = p.Field + ": " + p.Message
 	}
-	return Errorf(EINVALID, "The question is not valid:\n%s", strings.Join(lines, "\n"))
+	return Errorf(EINVALID, "bank.question_invalid", strings.Join(lines, "\n"))
 }
 
 // EditQuestion replaces a question's text for this server only. version is the version the
@@ -284,13 +284,13 @@ func (m *Moderation) EditQuestion(ctx context.Context, a Actor, q Question, vers
 	}
 	return m.changeBank(ctx, a, q.ID, "edit", func(_ Tx, in QuestionInfo, found bool, e *OverlayEntry) error {
 		if !found {
-			return Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(q.ID))
+			return Errorf(ENOTFOUND, "bank.no_question", quote(q.ID))
 		}
 		if e.Version != version {
-			return Errorf(ECONFLICT, "Someone else changed %s while you were editing (now version %d, you started from %d). Nothing was saved: open it again.", q.ID, e.Version, version)
+			return Errorf(ECONFLICT, "bank.edit_conflict", q.ID, e.Version, version)
 		}
 		if q.Topic != in.Question.Topic {
-			return Errorf(EINVALID, "A question cannot move to another topic (%s → %s).", in.Question.Topic, q.Topic)
+			return Errorf(EINVALID, "bank.topic_move", in.Question.Topic, q.Topic)
 		}
 		qq := q.Clone()
 		e.Question = &qq
@@ -304,10 +304,10 @@ func (m *Moderation) SetDisabled(ctx context.Context, a Actor, id string, disabl
 	action := map[bool]string{true: "disable", false: "enable"}[disabled]
 	return m.changeBank(ctx, a, id, action, func(tx Tx, in QuestionInfo, found bool, e *OverlayEntry) error {
 		if !found {
-			return Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(id))
+			return Errorf(ENOTFOUND, "bank.no_question", quote(id))
 		}
 		if in.Disabled == disabled {
-			return Errorf(ECONFLICT, "%s is already %sd.", id, action)
+			return Errorf(ECONFLICT, map[bool]MsgID{true: "bank.already_disabled", false: "bank.already_enabled"}[disabled], id)
 		}
 		if disabled {
 			if err := m.checkTopicKeepsQuestions(tx, a.Guild, in.Question.Topic, id); err != nil {
@@ -331,7 +331,7 @@ func (m *Moderation) checkTopicKeepsQuestions(tx BankTx, g GuildID, topic, id st
 			return nil
 		}
 	}
-	return Errorf(EINVALID, "That would leave topic %s with no questions. Add one first.", topic)
+	return Errorf(EINVALID, "bank.topic_would_empty", topic)
 }
 
 // RemoveQuestion deletes one of the server's own questions (shipped ones can only be
@@ -343,7 +343,7 @@ func (m *Moderation) RemoveQuestion(ctx context.Context, a Actor, id string) err
 			return err
 		}
 		if in.Source != "added" {
-			return Errorf(EINVALID, "%s ships with the bot: it can be disabled here, not removed.", id)
+			return Errorf(EINVALID, "bank.shipped_not_removable", id)
 		}
 		if err := m.checkTopicKeepsQuestions(tx, a.Guild, in.Question.Topic, id); err != nil {
 			return err
@@ -394,10 +394,10 @@ func (m *Moderation) ResolveReport(ctx context.Context, a Actor, id ReportID, no
 			return err
 		}
 		if !ok {
-			return Errorf(ENOTFOUND, "No report #%d.", id)
+			return Errorf(ENOTFOUND, "report.none", id)
 		}
 		if r.Resolved {
-			return Errorf(ECONFLICT, "Report #%d was already resolved.", id)
+			return Errorf(ECONFLICT, "report.already_resolved", id)
 		}
 		r.Resolved, r.ResolvedBy, r.ResolvedAt, r.Resolution = true, a.User, m.now(), note
 		return tx.PutReport(a.Guild, r)

@@ -207,7 +207,7 @@ func (c *core) loadSession(tx Tx, gid GuildID, sid SessionID) (Session, Question
 		return Session{}, Question{}, Guild{}, err
 	}
 	if !ok {
-		return Session{}, Question{}, Guild{}, Errorf(ENOTFOUND, "This question session no longer exists. Ask for a new question.")
+		return Session{}, Question{}, Guild{}, Errorf(ENOTFOUND, "session.gone_ask_again")
 	}
 	g, _, err := tx.Guild(gid)
 	if err != nil {
@@ -227,7 +227,7 @@ func (c *core) sessionQuestion(tx BankTx, g Guild, sess Session) (Question, erro
 		return Question{}, err
 	}
 	if !ok {
-		return Question{}, Errorf(ENOTFOUND, "Question %s was removed from the bank. Ask for a new question.", sess.QuestionID)
+		return Question{}, Errorf(ENOTFOUND, "session.question_removed", sess.QuestionID)
 	}
 	return q, nil
 }
@@ -274,7 +274,7 @@ type Graded struct {
 // schedules the question for review. Returns EINVALID if they did neither, ECONFLICT if already graded.
 func (p *Practice) Grade(ctx context.Context, a Actor, sid SessionID, grade Grade) (Graded, error) {
 	if _, ok := ParseGrade(string(grade)); !ok {
-		return Graded{}, Errorf(EINVALID, "Unknown grade %s: use again, hard, good or easy.", quote(string(grade)))
+		return Graded{}, Errorf(EINVALID, "grade.unknown", quote(string(grade)))
 	}
 	now := p.now()
 	var out Graded
@@ -400,7 +400,7 @@ func (p *Practice) Report(ctx context.Context, a Actor, sid SessionID, reason st
 			return err
 		}
 		if !ok {
-			return Errorf(ENOTFOUND, "This question session no longer exists.")
+			return Errorf(ENOTFOUND, "session.gone")
 		}
 		id, err := tx.NextReportID(a.Guild)
 		if err != nil {
@@ -441,7 +441,7 @@ func (p *Practice) Intervals(ctx context.Context, a Actor, sid SessionID) (map[G
 			return err
 		}
 		if !ok {
-			return Errorf(ENOTFOUND, "This question session no longer exists. Ask for a new question.")
+			return Errorf(ENOTFOUND, "session.gone_ask_again")
 		}
 		m, _, err := tx.Member(a.Guild, a.User)
 		if err != nil {

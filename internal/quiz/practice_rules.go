@@ -20,9 +20,9 @@ func askable(b *Bank, topic string) error {
 		return nil
 	}
 	if topic == "" {
-		return Errorf(ENOTFOUND, "The question bank is empty.")
+		return Errorf(ENOTFOUND, "practice.bank_empty")
 	}
-	return Errorf(ENOTFOUND, "Topic %s has no questions.", topic)
+	return Errorf(ENOTFOUND, "practice.topic_empty", topic)
 }
 
 // chooseQuestion decides what to ask: for a review the card due longest ago, else pick's
@@ -41,7 +41,7 @@ func chooseQuestion(b *Bank, r AskRequest, cards []Card, last string, now time.T
 	}
 	q, ok := pick(b, r.Topic, cards, last, now, intn)
 	if !ok {
-		return Question{}, 0, Errorf(ENOTFOUND, "There is no other question in %s right now.", topicName(r.Topic))
+		return Question{}, 0, Errorf(ENOTFOUND, "practice.no_other", topicName(r.Topic))
 	}
 	return q, 0, nil
 }
@@ -66,9 +66,10 @@ func reviewCard(b *Bank, cards []Card, topic, last string, now time.Time) (c Car
 	return c, n - 1, n > 0
 }
 
-func topicName(t string) string {
+// topicName names a topic in a message: the topic, or "the bank" in the member's language.
+func topicName(t string) any {
 	if t == "" {
-		return "the bank"
+		return MsgID("practice.the_bank")
 	}
 	return t
 }
@@ -82,9 +83,9 @@ func nothingDue(cards []Card, now time.Time) error {
 		}
 	}
 	if next.IsZero() {
-		return Errorf(ENOTFOUND, "Nothing is due for review yet: grade a question after answering it and it will come back here.")
+		return Errorf(ENOTFOUND, "review.none_yet")
 	}
-	return Errorf(ENOTFOUND, "Nothing is due for review. The next review is due %s.", next.UTC().Format("2006-01-02 15:04 UTC"))
+	return Errorf(ENOTFOUND, "review.none_due", next.UTC().Format("2006-01-02 15:04 UTC"))
 }
 
 // newSession is the session that asks q of a at now. A question shown in a channel (not
@@ -124,11 +125,11 @@ func ValidateAnswer(text string) (string, error) {
 	text = strings.TrimSpace(text)
 	switch {
 	case !utf8.ValidString(text):
-		return "", Errorf(EINVALID, "Your answer is not valid text.")
+		return "", Errorf(EINVALID, "answer.not_text")
 	case text == "":
-		return "", Errorf(EINVALID, "Your answer is empty. Write what you would say in the interview, then submit.")
+		return "", Errorf(EINVALID, "answer.empty")
 	case utf8.RuneCountInString(text) > MaxAnswerText:
-		return "", Errorf(EINVALID, "Your answer is %d characters; the limit is %d.", utf8.RuneCountInString(text), MaxAnswerText)
+		return "", Errorf(EINVALID, "answer.too_long", utf8.RuneCountInString(text), MaxAnswerText)
 	}
 	return text, nil
 }
@@ -163,10 +164,10 @@ func applyAnswer(m Member, a Actor, now time.Time, loc *time.Location, first boo
 // it was graded already.
 func gradable(at Attempt, found bool) error {
 	if !found || (at.AnsweredAt.IsZero() && at.RevealedAt.IsZero()) {
-		return Errorf(EINVALID, "Answer this question (or reveal its answer) before grading it.")
+		return Errorf(EINVALID, "grade.too_early")
 	}
 	if at.Grade != "" {
-		return Errorf(ECONFLICT, "You already graded this question as %s.", at.Grade)
+		return Errorf(ECONFLICT, "grade.already", at.Grade)
 	}
 	return nil
 }
@@ -175,10 +176,10 @@ func gradable(at Attempt, found bool) error {
 // already out.
 func closable(sess Session) error {
 	if sess.Private || sess.Channel == 0 || sess.Message == 0 {
-		return Errorf(EINVALID, "This session is private: there is nothing to reveal publicly.")
+		return Errorf(EINVALID, "session.private_no_reveal")
 	}
 	if sess.State == SessionRevealed {
-		return Errorf(ECONFLICT, "The answer to this question has already been posted.")
+		return Errorf(ECONFLICT, "session.already_revealed")
 	}
 	return nil
 }
@@ -187,7 +188,7 @@ func closable(sess Session) error {
 func checkReport(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if n := utf8.RuneCountInString(reason); n < 5 || n > 1000 {
-		return "", Errorf(EINVALID, "Say in 5 to 1000 characters what is wrong with the question.")
+		return "", Errorf(EINVALID, "report.reason_length")
 	}
 	return reason, nil
 }

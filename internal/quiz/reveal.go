@@ -91,14 +91,14 @@ func (p *Practice) Close(ctx context.Context, a Actor, r CloseRequest) (Session,
 			return err
 		}
 		if !ok {
-			return Errorf(ENOTFOUND, "This question session no longer exists.")
+			return Errorf(ENOTFOUND, "session.gone")
 		}
 		g, _, err := tx.Guild(a.Guild)
 		if err != nil {
 			return err
 		}
 		if !mayClose(a, sess, g) {
-			return Errorf(EFORBIDDEN, "Only the member who asked this question, or a moderator, can close it.")
+			return Errorf(EFORBIDDEN, "session.close_forbidden")
 		}
 		if r.Message != 0 {
 			if sess, err = attachMessage(tx, a.Guild, sess, r.Channel, r.Message); err != nil {

@@ -27,14 +27,14 @@ func mayClose(a Actor, sess Session, g Guild) bool {
 // Returns EINVALID outside a server, EFORBIDDEN for a member who may not moderate.
 func (c *core) moderator(tx GuildTx, a Actor) (Guild, error) {
 	if a.Guild == 0 {
-		return Guild{}, Errorf(EINVALID, "This command works only in a server.")
+		return Guild{}, Errorf(EINVALID, "guild.only")
 	}
 	g, _, err := tx.Guild(a.Guild)
 	if err != nil {
 		return Guild{}, err
 	}
 	if !mayModerate(a, g) {
-		return Guild{}, Errorf(EFORBIDDEN, "Only moderators can do this: you need the Manage Server permission or the server's moderator role.")
+		return Guild{}, Errorf(EFORBIDDEN, "mod.only")
 	}
 	return g, nil
 }

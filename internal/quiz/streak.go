@@ -1,7 +1,5 @@
 package quiz
 
-import "fmt"
-
 // Streak rules: a Day counts when the member answers at least once that day in their time zone.
 // Every 7 consecutive counted days earn a freeze (at most MaxFreezes held). A missed day uses a
 // freeze automatically and adds nothing to the count; with no freeze left the streak restarts.
@@ -108,38 +106,30 @@ func (s Streak) At(today Day) StreakStatus {
 
 // ExplainStreakIn describes, newest last, why a streak is what it is, in language l.
 func ExplainStreakIn(s StreakStatus, l Lang) []string {
-	zh := l == Chinese
-	pick := func(en, cn string) string {
-		if zh {
-			return cn
-		}
-		return en
-	}
 	var out []string
 	for _, e := range s.Log {
 		switch e.Kind {
 		case EventAnswered:
-			out = append(out, fmt.Sprintf(pick("%s: answered, streak %d", "%s：已作答，连续 %d 天"), e.Day, e.Current))
+			out = append(out, l.Msg("streak.answered", e.Day, e.Current))
 		case EventFreezeUsed:
-			out = append(out, fmt.Sprintf(pick("%s: missed, a freeze kept the streak at %d", "%s：未作答，用掉一张冻结卡，连续天数保持 %d"), e.Day, e.Current))
+			out = append(out, l.Msg("streak.freeze_used", e.Day, e.Current))
 		case EventFreezeEarned:
-			out = append(out, fmt.Sprintf(pick("%s: %d days in a row earned a freeze", "%s：连续 %d 天，获得一张冻结卡"), e.Day, e.Current))
+			out = append(out, l.Msg("streak.freeze_earned", e.Day, e.Current))
 		case EventReset:
-			out = append(out, fmt.Sprintf(pick("%s: streak restarted (days were missed with no freeze left)", "%s：连续记录重新开始（缺席且没有冻结卡）"), e.Day))
+			out = append(out, l.Msg("streak.reset", e.Day))
 		}
 	}
 	switch {
 	case s.LastDay == 0:
-		out = append(out, pick("No answers yet: answer a question to start a streak.", "还没有作答：答一道题开始连续记录。"))
+		out = append(out, l.Msg("streak.none"))
 	case s.Broken:
-		out = append(out, fmt.Sprintf(pick("Today (%s): the streak is broken, %d day(s) were missed and %d freeze(s) held. Answer today to start again.",
-			"今天（%s）：连续记录已中断，缺席 %d 天，只有 %d 张冻结卡。今天作答即可重新开始。"), s.Today, s.FreezesNeeded, s.Freezes))
+		out = append(out, l.Msg("streak.broken", s.Today, s.FreezesNeeded, s.Freezes))
 	case s.AnsweredToday:
-		out = append(out, fmt.Sprintf(pick("Today (%s): answered, the streak is safe.", "今天（%s）：已作答，连续记录安全。"), s.Today))
+		out = append(out, l.Msg("streak.safe", s.Today))
 	case s.FreezesNeeded > 0:
-		out = append(out, fmt.Sprintf(pick("Today (%s): not answered yet; answering today uses %d freeze(s).", "今天（%s）：尚未作答；今天作答将用掉 %d 张冻结卡。"), s.Today, s.FreezesNeeded))
+		out = append(out, l.Msg("streak.freezes_needed", s.Today, s.FreezesNeeded))
 	default:
-		out = append(out, fmt.Sprintf(pick("Today (%s): not answered yet; answer before midnight to keep the streak.", "今天（%s）：尚未作答；午夜前作答即可保持连续。"), s.Today))
+		out = append(out, l.Msg("streak.pending", s.Today))
 	}
 	return out
 }

@@ -1,0 +1,160 @@
+package quiz
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestCatalogue walks the catalogue: every id has an English and a Chinese text that take the
+// same arguments, every id is used somewhere in the code, and every id the code names exists.
+func TestCatalogue(t *testing.T) {
+	idRule := regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$`)
+	areas := map[string]bool{}
+	for id, txt := range catalogue {
+		areas[strings.Split(string(id), ".")[0]] = true
+		if !idRule.MatchString(string(id)) {
+			t.Errorf("id %q: ids are area.what, lower case", id)
+		}
+		if strings.TrimSpace(txt.EN) == "" || strings.TrimSpace(txt.ZH) == "" {
+			t.Errorf("%s: English %q, Chinese %q: both are needed", id, txt.EN, txt.ZH)
+			continue
+		}
+		if en, zh := verbs(txt.EN), verbs(txt.ZH); !slices.Equal(en, zh) {
+			t.Errorf("%s: English takes %v, Chinese %v:\n  %q\n  %q", id, en, zh, txt.EN, txt.ZH)
+		}
+	}
+	literals, named := sourceIDs(t, areas)
+	for _, id := range slices.Sorted(maps.Keys(catalogue)) {
+		if !literals[string(id)] {
+			t.Errorf("%s is in the catalogue but no code uses it: remove it", id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(named)) {
+		if _, ok := catalogue[MsgID(id)]; !ok {
+			where := named[id]
+			t.Errorf("%s: %q is not in the catalogue: add it to a messages_*.go table with en and zh", where, id)
+		}
+	}
+}
+
+// sourceIDs reads every non-test Go file of the module except the catalogue tables. literals
+// holds every string literal; named, the ones the code uses as ids (with where): the id
+// argument of Msg and Errorf, a MsgID conversion, and any literal shaped like an id of a known
+// area, which catches ids passed through a helper's MsgID parameter.
+func sourceIDs(t *testing.T, areas map[string]bool) (literals map[string]bool, named map[string]string) {
+	literals, named = map[string]bool{}, map[string]string{}
+	idShape := regexp.MustCompile(`^([a-z][a-z0-9_]*)\.[a-z0-9_.]+$`)
+	fset := token.NewFileSet()
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
+			strings.Contains(path, "testdata") || strings.HasPrefix(filepath.Base(path), "messages_") {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		name := func(e ast.Expr) {
+			if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				s, _ := strconv.Unquote(lit.Value)
+				named[s] = fset.Position(lit.Pos()).String()
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.BasicLit:
+				if n.Kind == token.STRING {
+					s, _ := strconv.Unquote(n.Value)
+					literals[s] = true
+					if m := idShape.FindStringSubmatch(s); m != nil && areas[m[1]] {
+						name(n)
+					}
+				}
+			case *ast.CallExpr:
+				switch fn := calleeName(n.Fun); {
+				case fn == "Msg" && len(n.Args) > 0, fn == "MsgID" && len(n.Args) == 1:
+					name(n.Args[0])
+				case fn == "Errorf" && !isFmt(n.Fun) && len(n.Args) > 1:
+					name(n.Args[1])
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(literals) < 100 {
+		t.Fatalf("read only %d string literals: is the walk in the right place?", len(literals))
+	}
+	return literals, named
+}
+
+func calleeName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		return e.Sel.Name
+	}
+	return ""
+}
+
+func isFmt(e ast.Expr) bool {
+	s, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x, ok := s.X.(*ast.Ident)
+	return ok && x.Name == "fmt"
+}
+
+// verbs lists a format's verbs by the argument each takes, so a translation may reorder them
+// with explicit indexes (%[2]s).
+func verbs(format string) []string {
+	re := regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d+)?([a-zA-Z%])`)
+	var out []string
+	next := 1
+	for _, m := range re.FindAllStringSubmatch(format, -1) {
+		if m[4] == "%" {
+			continue
+		}
+		if m[2] != "" {
+			next, _ = strconv.Atoi(m[2])
+		}
+		out = append(out, strconv.Itoa(next)+":"+m[4])
+		next++
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestMsgRendersBothLanguages(t *testing.T) {
+	e := Errorf(EINVALID, "answer.too_long", 5000, 4000)
+	if got := ErrorMessageIn(e, Chinese); got != "你的回答有 5000 个字符，上限是 4000。" {
+		t.Errorf("ErrorMessageIn(zh) = %q", got)
+	}
+	if got, want := ErrorMessageIn(e, English), "Your answer is 5000 characters; the limit is 4000."; got != want || e.Message != want {
+		t.Errorf("ErrorMessageIn(en) = %q, Message %q; want %q", got, e.Message, want)
+	}
+	// A nested id is rendered in the same language; a missing one renders as written.
+	if got := Chinese.Msg("practice.no_other", MsgID("practice.the_bank")); got != "题库 中暂时没有其他题目了。" {
+		t.Errorf("nested = %q", got)
+	}
+	if got := Chinese.Msg("Not in the catalogue %d%%.", 5); got != "Not in the catalogue 5%." {
+		t.Errorf("missing id = %q", got)
+	}
+	if got := English.Msg("settings.retention_nan", "x", 0.5, 0.99); !strings.Contains(got, "90%") {
+		t.Errorf("retention = %q", got)
+	}
+}
