@@ -51,7 +51,7 @@ var practiceMessages = map[MsgID]Text{
 	"hint.covered":                   {EN: "You covered %d of %d key points (%d%%): %s.", ZH: "你答到了 %d/%d 个要点（%d%%）：%s。"},
 	"hint.covered_with_hints":        {EN: "You covered %d of %d key points (%d%%) with %d hint(s) (−%d%% each): %d%%, %s.", ZH: "你答到了 %d/%d 个要点（%d%%），用了 %d 次提示（每次 −%d%%）：%d%%，%s。"},
 	"hint.no_point":                  {EN: "Key point %d does not exist: this question has %d.", ZH: "第 %d 个要点不存在：这道题只有 %d 个。"},
-	"hint.no_points":                {EN: "This question has no key points to check.", ZH: "这道题没有可核对的要点。"},
+	"hint.no_points":                 {EN: "This question has no key points to check.", ZH: "这道题没有可核对的要点。"},
 	"hint.none_left":                 {EN: "No more hints: %d of %d key points are shown. Answer now, or reveal the answer.", ZH: "没有更多提示了：已显示 %d/%d 个要点。现在作答，或查看答案。"},
 	"practice.bank_empty":            {EN: "The question bank is empty.", ZH: "题库是空的。"},
 	"practice.no_other":              {EN: "There is no other question in %s right now.", ZH: "%s 中暂时没有其他题目了。"},
