@@ -45,7 +45,7 @@ func BenchmarkInteractionLatency(b *testing.B) {
 		bare := measure(b, n, rate, bareClient)
 		botLat := measure(b, n, rate, func(tb testing.TB, fake *discordtest.Server) func() {
 			e := &env{t: tb, fake: fake, db: tb.TempDir() + "/bench.db", ctx: context.Background()}
-			bt := e.start(hooks{clock: realClock{}}, "LOG_LEVEL", "warn")
+			bt := e.startEnv([]string{"LOG_LEVEL", "warn"}, withClock(realClock{}))
 			return func() { bt.stop() }
 		})
 		p := func(l []time.Duration, q float64) time.Duration { return l[int(float64(len(l)-1)*q)] }
@@ -123,7 +123,7 @@ func fanout(b *testing.B, servers, fakeLimit, botRate int) {
 		}
 		e := &env{t: b, fake: fake, db: b.TempDir() + "/fanout.db", ctx: context.Background(),
 			clock: schedule.NewManualClock(time.Date(2026, 3, 6, 8, 0, 0, 0, time.UTC))}
-		bt := e.start(hooks{globalRate: botRate}, "LOG_LEVEL", "warn")
+		bt := e.startEnv([]string{"LOG_LEVEL", "warn"}, withGlobalRate(botRate))
 		for i := range servers {
 			a := quiz.Actor{Guild: quiz.GuildID(parseSnowflake(guild(i))), User: 1, Manager: true}
 			_, err := bt.app.domain.Daily.Setup(e.ctx, a, quiz.DailyRequest{Channel: quiz.ChannelID(parseSnowflake(channel(i))), At: "09:00", TZ: "UTC"})

@@ -335,8 +335,8 @@ func TestTokenRefused(t *testing.T) {
 		"DB_PATH": filepath.Join(t.TempDir(), "bot.db"), "LOG_FORMAT": "json"}
 	var out, errb syncBuffer
 	attempts := 0
-	code := runWith(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb,
-		hooks{connectBackoff: func(int) time.Duration { attempts++; return time.Millisecond }})
+	code := run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb,
+		withConnectBackoff(func(int) time.Duration { attempts++; return time.Millisecond }))
 	if code != 2 {
 		t.Fatalf("exit %d; want 2\n%s", code, errb.String())
 	}
@@ -368,15 +368,15 @@ func TestUnreachableDiscordIsRetried(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var waits []int
-	h := hooks{connectBackoff: func(attempt int) time.Duration {
+	backoff := withConnectBackoff(func(attempt int) time.Duration {
 		waits = append(waits, attempt)
 		if attempt == 3 {
 			cancel() // the signal arrives while Discord is still unreachable
 		}
 		return time.Millisecond
-	}}
+	})
 	var out, errb syncBuffer
-	code := runWith(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb, h)
+	code := run(ctx, nil, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb, backoff)
 	logs := errb.String()
 	if code != 0 {
 		t.Fatalf("exit %d; want 0 (stopped by the signal)\n%s", code, logs)
@@ -402,7 +402,7 @@ func TestDiscordFailingAtStartIsRetried(t *testing.T) {
 	e := newEnv(t)
 	e.fake.FailNext("GET /gateway", 500, 2)
 	attempts := 0
-	b := e.start(hooks{connectBackoff: func(int) time.Duration { attempts++; return time.Millisecond }})
+	b := e.start(withConnectBackoff(func(int) time.Duration { attempts++; return time.Millisecond }))
 	if attempts != 2 {
 		t.Errorf("backoff called %d times; want 2", attempts)
 	}

@@ -37,7 +37,7 @@ func (e *env) answerPrivately(u discordtest.User, text string) {
 // that it is broken. A second miss with no freeze left is broken.
 func TestStreakCoveredMissEndToEnd(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	for day := range 7 {
 		if day > 0 {
 			e.clock.Advance(24 * time.Hour)
@@ -74,7 +74,7 @@ func TestStreakCoveredMissEndToEnd(t *testing.T) {
 // shipped one.
 func TestBankDisableEnableRemoveEndToEnd(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	bankCmd := func(g string, o discordtest.Opt) string {
 		t.Helper()
 		m := e.final(e.fake.Slash(g, channelA, mod, "bank", o))
@@ -133,7 +133,7 @@ func TestBankDisableEnableRemoveEndToEnd(t *testing.T) {
 // TestLeaderboardEndToEnd: both boards, posted publicly, with mentions that ping no one.
 func TestLeaderboardEndToEnd(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	empty := e.final(e.fake.Slash(guildA, channelA, ada, "leaderboard"))
 	if !strings.Contains(embedText(empty.Embeds), "Nobody is on the board yet") {
 		t.Fatalf("empty leaderboard = %s", embedText(empty.Embeds))
@@ -174,7 +174,7 @@ func TestLeaderboardEndToEnd(t *testing.T) {
 // asks first, then erases it, and only it.
 func TestPrivacyEndToEnd(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	e.answerPrivately(ada, "ada's secret answer")
 	e.answerPrivately(bob, "bob's answer")
 	export := func(u discordtest.User) map[string]any {
@@ -234,7 +234,7 @@ func mustJSON(t *testing.T, v any) string {
 // /settings language chooses the language of questions and replies.
 func TestSettingsEndToEnd(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	// Autocomplete: city names and prefixes, at most 25, each a real zone.
 	ac := e.wait(e.fake.Autocomplete(guildA, channelA, ada, "settings",
 		discordtest.Opt{Name: "timezone", Type: 1, Options: []discordtest.Opt{{Name: "zone", Type: 3, Value: "toky", Focused: true}}}))
@@ -308,7 +308,7 @@ func TestTokensNeverLogged(t *testing.T) {
 	e := newEnv(t, discordtest.WithToken(botToken))
 	// After a failed callback the bot tries a follow-up, which Discord refuses too.
 	e.fake.ExpectViolation("before the initial callback")
-	b := e.start(hooks{}, "DISCORD_TOKEN", botToken)
+	b := e.startEnv([]string{"DISCORD_TOKEN", botToken})
 
 	var tokens []string
 	send := func(ix *discordtest.Interaction) *discordtest.Interaction {

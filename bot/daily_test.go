@@ -13,7 +13,7 @@ import (
 // the moderator.
 func TestDailyPostEndToEnd(t *testing.T) {
 	e := newEnv(t)
-	b := e.start(hooks{})
+	b := e.start()
 	// A member without Manage Server is refused, whatever their client shows.
 	deny := e.final(e.fake.Slash(guildA, channelA, ada, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:30"), opt("timezone", "Asia/Shanghai"))))
 	if deny.Flags&64 == 0 || !strings.Contains(deny.Content, "Only moderators") {
@@ -62,7 +62,7 @@ func TestDailyPostEndToEnd(t *testing.T) {
 
 	// Restart: the new process finds the post recorded and does not post again.
 	b.stop()
-	b = e.start(hooks{})
+	b = e.start()
 	b.app.runOnce(e.ctx)
 	if n := len(e.fake.Messages(channelA)); n != 1 {
 		t.Fatalf("%d posts after a restart; want 1", n)

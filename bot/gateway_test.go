@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/quiz"
@@ -13,7 +14,7 @@ import (
 // and a dropped connection; every step still completes and nothing is lost.
 func TestReconnectsMidFlow(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "http"))
 	r := e.wait(ask)
 	q, _ := ask.Original()
@@ -79,7 +80,7 @@ func (s slowQuiz) Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (qui
 func TestSlowHandlerDefers(t *testing.T) {
 	e := newEnv(t)
 	sq := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
-	e.start(hooks{deferAfter: 200_000_000, wrapUseCases: func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }})
+	e.start(withDeferAfter(200*time.Millisecond), withUseCases(func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }))
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "go"))
 	<-sq.entered
 	r := e.wait(ask) // the deferral arrives while Ask is still blocked
@@ -101,7 +102,7 @@ func TestSlowHandlerDefers(t *testing.T) {
 func TestSlowPrivateStaysPrivate(t *testing.T) {
 	e := newEnv(t)
 	sq := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
-	e.start(hooks{deferAfter: 200_000_000, wrapUseCases: func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }})
+	e.start(withDeferAfter(200*time.Millisecond), withUseCases(func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }))
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "go"), opt("private", true))
 	<-sq.entered
 	if r := e.wait(ask); r.Type != 5 || r.Flags&64 == 0 {
@@ -114,7 +115,7 @@ func TestSlowPrivateStaysPrivate(t *testing.T) {
 
 	sq2 := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
 	e2 := newEnv(t)
-	e2.start(hooks{deferAfter: 200_000_000, wrapUseCases: func(uc discord.UseCases) discord.UseCases { sq2.Practice = uc.Practice; uc.Practice = sq2; return uc }})
+	e2.start(withDeferAfter(200*time.Millisecond), withUseCases(func(uc discord.UseCases) discord.UseCases { sq2.Practice = uc.Practice; uc.Practice = sq2; return uc }))
 	bad := e2.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "no-such-topic"))
 	<-sq2.entered
 	if r := e2.wait(bad); r.Type != 5 || r.Flags&64 != 0 {
@@ -152,7 +153,7 @@ func (s slowNextQuiz) Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID
 func TestSlowNextStaysPublic(t *testing.T) {
 	e := newEnv(t)
 	sq := slowNextQuiz{entered: make(chan struct{}), release: make(chan struct{})}
-	e.start(hooks{deferAfter: 200_000_000, wrapUseCases: func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }})
+	e.start(withDeferAfter(200*time.Millisecond), withUseCases(func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }))
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "os"))
 	r := e.wait(ask)
 	q, _ := ask.Original()

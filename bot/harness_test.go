@@ -83,40 +83,21 @@ func newEnv(t *testing.T, opts ...discordtest.Option) *env {
 		clock: schedule.NewManualClock(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC)), ctx: ctx}
 }
 
-// start runs the program with the fake as Discord and waits until it serves.
-func (e *env) start(h hooks, extraEnv ...string) *bot {
+// start runs the program with the fake as Discord and waits until it serves. The harness's own
+// options (the manual clock, no scheduler) come first, so opts may override them.
+func (e *env) start(opts ...option) *bot {
 	e.t.Helper()
-	vars := map[string]string{
-		"DISCORD_TOKEN": "test-token", "DISCORD_API_URL": e.fake.URL(), "DB_PATH": e.db,
-		"LOG_FORMAT": "json", "LOG_LEVEL": "debug", "HTTP_ADDR": "127.0.0.1:0",
-	}
-	for i := 0; i+1 < len(extraEnv); i += 2 {
-		vars[extraEnv[i]] = extraEnv[i+1]
-	}
-	getenv := func(k string) string { return vars[k] }
-	if h.clock == nil {
-		h.clock = e.clock
-	}
-	h.noScheduler = true
-	started := make(chan *app, 1)
-	h.started = func(a *app) { started <- a }
-	ctx, cancel := context.WithCancel(context.Background())
-	b := &bot{t: e.t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}, progress: make(chan struct{}, 1)}
-	next := h.interactionDone
-	h.interactionDone = func() {
-		b.handled.Add(1)
-		select {
-		case b.progress <- struct{}{}:
-		default:
-		}
-		if next != nil {
-			next()
-		}
-	}
-	go func() { b.done <- runWith(ctx, nil, getenv, strings.NewReader(""), b.logs, b.logs, h) }()
+	return e.startEnv(nil, opts...)
+}
+
+// startEnv is start with extra environment variables: name, value, name, value…
+func (e *env) startEnv(extraEnv []string, opts ...option) *bot {
+	e.t.Helper()
+	b, started := e.launch(append([]string{"HTTP_ADDR", "127.0.0.1:0"}, extraEnv...), opts...)
 	select {
 	case b.app = <-started:
 	case code := <-b.done:
+		b.code, b.ended = code, true
 		e.t.Fatalf("the bot exited with %d before serving:\n%s", code, b.logs.String())
 	case <-e.ctx.Done():
 		e.t.Fatal("the bot did not start")
@@ -124,8 +105,38 @@ func (e *env) start(h hooks, extraEnv ...string) *bot {
 	if err := e.fake.WaitReady(e.ctx); err != nil {
 		e.t.Fatal(err)
 	}
-	e.t.Cleanup(func() { b.stop() })
 	return b
+}
+
+// launch starts the program like env.start, without waiting: started receives the running app.
+func (e *env) launch(extraEnv []string, opts ...option) (*bot, <-chan *app) {
+	e.t.Helper()
+	vars := map[string]string{
+		"DISCORD_TOKEN": "test-token", "DISCORD_API_URL": e.fake.URL(), "DB_PATH": e.db,
+		"LOG_FORMAT": "json", "LOG_LEVEL": "debug",
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		vars[extraEnv[i]] = extraEnv[i+1]
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &bot{t: e.t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}, progress: make(chan struct{}, 1)}
+	started := make(chan *app, 1)
+	opts = append([]option{withClock(e.clock), withoutScheduler(),
+		onStarted(func(a *app) { started <- a }), onInteractionDone(b.interactionDone)}, opts...)
+	go func() {
+		b.done <- run(ctx, nil, func(k string) string { return vars[k] }, strings.NewReader(""), b.logs, b.logs, opts...)
+	}()
+	e.t.Cleanup(func() { b.stop() })
+	return b, started
+}
+
+// interactionDone counts a handled interaction and wakes settle.
+func (b *bot) interactionDone() {
+	b.handled.Add(1)
+	select {
+	case b.progress <- struct{}{}:
+	default:
+	}
 }
 
 // stop sends the shutdown signal and waits for the program to exit; it returns the exit code

@@ -11,7 +11,7 @@ import (
 // /daily, their refusals included, in Chinese, end to end through the fake Discord.
 func TestChineseModerator(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	zhMod := discordtest.User{ID: "300000000000000005", Username: "mod-zh", Locale: "zh-CN", Permissions: "32"}
 	text := func(cmd string, o discordtest.Opt) string {
 		t.Helper()

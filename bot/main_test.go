@@ -14,7 +14,7 @@ import (
 // the public answered count, the streak, and the streak surviving a restart.
 func TestInterviewFlow(t *testing.T) {
 	e := newEnv(t)
-	b := e.start(hooks{})
+	b := e.start()
 
 	if n := e.fake.CommandOverwrites(); n != 1 {
 		t.Fatalf("command overwrites = %d; want 1 bulk overwrite", n)
@@ -119,7 +119,7 @@ func TestInterviewFlow(t *testing.T) {
 	if code, took := b.stop(); code != 0 || took > 10*time.Second {
 		t.Fatalf("shutdown: exit %d after %s; want 0 within 10 s", code, took)
 	}
-	e.start(hooks{})
+	e.start()
 	st = e.final(e.fake.Slash(guildA, channelA, bob, "streak"))
 	if !strings.Contains(embedText(st.Embeds), "连续 **1** 天") {
 		t.Fatalf("after restart /streak = %s", embedText(st.Embeds))
@@ -132,7 +132,7 @@ func TestInterviewFlow(t *testing.T) {
 
 func TestAutocompleteAndUnknownTopic(t *testing.T) {
 	e := newEnv(t)
-	b := e.start(hooks{})
+	b := e.start()
 	r := e.wait(e.fake.Autocomplete(guildA, channelA, ada, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "tc", Focused: true}))
 	if r.Type != 8 || len(r.Choices) == 0 || len(r.Choices) > 25 || r.Choices[0].Value != "tcp" {
 		t.Fatalf("autocomplete = type %d choices %+v", r.Type, r.Choices)
@@ -161,7 +161,7 @@ func TestAutocompleteAndUnknownTopic(t *testing.T) {
 
 func TestPrivateSessionAndReview(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	r := e.wait(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "redis"), opt("private", true)))
 	if r.Flags&64 == 0 {
 		t.Fatalf("private /interview flags = %d", r.Flags)

@@ -127,7 +127,7 @@ func TestMentionAudit(t *testing.T) {
 // end-to-end test.
 func TestEveryMessageSetsAllowedMentions(t *testing.T) {
 	e := newEnv(t)
-	b := e.start(hooks{})
+	b := e.start()
 	e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "08:30"),
 		opt("timezone", "UTC"), discordtestRole("role", "400000000000000001"))))
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp"))

@@ -14,7 +14,7 @@ import (
 // moderator role, and server B's bank untouched throughout.
 func TestModerationEndToEnd(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	slash := func(g string, u discordtest.User, opts ...discordtest.Opt) discordtest.Message {
 		t.Helper()
 		return e.final(e.fake.Slash(g, channelA, u, "bank", opts...))

@@ -11,7 +11,7 @@ import (
 func TestHealthAndMetrics(t *testing.T) {
 	e := newEnv(t)
 	done := make(chan struct{}, 10)
-	b := e.start(hooks{interactionDone: func() { done <- struct{}{} }})
+	b := e.start(onInteractionDone(func() { done <- struct{}{} }))
 	get := func(path string) (int, string) {
 		t.Helper()
 		resp, err := http.Get(b.app.httpURL + path)

@@ -265,7 +265,7 @@ func TestHostPortAndBackupURL(t *testing.T) {
 func TestBackupBesideTheRunningBot(t *testing.T) {
 	e := newEnv(t)
 	tokenFile := opsTokenFile(t)
-	b := e.start(hooks{}, "BACKUP_TOKEN_FILE", tokenFile)
+	b := e.startEnv([]string{"BACKUP_TOKEN_FILE", tokenFile})
 	addr := strings.TrimPrefix(b.app.httpURL, "http://") // as HTTP_ADDR would name it
 	dest := filepath.Join(t.TempDir(), "copy.db")
 

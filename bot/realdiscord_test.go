@@ -28,7 +28,7 @@ const learnersRole = "400000000000000031" // a mentionable role of server A
 // deprecated dm_permission.
 func TestCommandsRegisteredForServersOnly(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	cmds := e.fake.Commands("")
 	if len(cmds) == 0 {
 		t.Fatal("no commands registered")
@@ -55,7 +55,7 @@ func TestCommandsRegisteredForServersOnly(t *testing.T) {
 // names bob in the title without <@id> and mentions him in the description.
 func TestStreakTitleHasNoMention(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	m := e.final(e.fake.Slash(guildA, channelA, ada, "streak", discordtest.Opt{Name: "member", Type: 6, Value: bob.ID}))
 	if len(m.Embeds) != 1 {
 		t.Fatalf("/streak member = %+v", m)
@@ -77,7 +77,7 @@ func TestStreakTitleHasNoMention(t *testing.T) {
 func TestCloseKeepsTheDailyRoleLine(t *testing.T) {
 	e := newEnv(t)
 	e.fake.SetRole(guildA, discordtest.Role{ID: learnersRole, Name: "learners", Mentionable: true})
-	e.start(hooks{})
+	e.start()
 	setup := e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:00"),
 		opt("timezone", "UTC"), discordtestRole("role", learnersRole))))
 	if !strings.Contains(embedText(setup.Embeds), "Daily question") {
@@ -116,7 +116,7 @@ func (noExport) ExportBank(context.Context, quiz.Actor, string) ([]quiz.Exported
 // one may take; the fake fails the test on it).
 func TestFallbackAcknowledgement(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{wrapUseCases: func(uc discord.UseCases) discord.UseCases { uc.Bank = noExport{uc.Bank}; return uc }})
+	e.start(withUseCases(func(uc discord.UseCases) discord.UseCases { uc.Bank = noExport{uc.Bank}; return uc }))
 	ix := e.fake.Slash(guildA, channelA, mod, "bank", sub("export"))
 	r := e.wait(ix)
 	if r.Type != 4 || r.Flags&64 == 0 {
@@ -152,7 +152,7 @@ func limitQuestion(topic string) quiz.Question {
 // answer after an answer and after Reveal, the grade update, the public reveal and Full answer.
 func TestEmbedTotalsAtTheLimits(t *testing.T) {
 	e := newEnv(t)
-	b := e.start(hooks{})
+	b := e.start()
 	q := limitQuestion("limits")
 	if ps := q.Check(); len(ps) > 0 {
 		t.Fatalf("the limit question does not validate: %v", ps)
@@ -213,7 +213,7 @@ func TestEmbedTotalsAtTheLimits(t *testing.T) {
 // reading @original, so the answered count still updates.
 func TestCallbackRetriedAfter502(t *testing.T) {
 	e := newEnv(t)
-	b := e.start(hooks{})
+	b := e.start()
 
 	e.fake.FailNextAfter("POST /interactions/*/*/callback", 502, 1)
 	streak := e.fake.Slash(guildA, channelA, ada, "streak")
@@ -283,7 +283,7 @@ func TestModeratorsAsDiscordDecides(t *testing.T) {
 	e.fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", OwnerID: ownerID,
 		Channels: []discordtest.Channel{{ID: channelA, Name: "general"}},
 		Roles:    []discordtest.Role{{ID: modRoleID, Name: "quiz-mods", Permissions: "0"}, {ID: otherRoleID, Name: "regulars", Permissions: "3072"}}})
-	b := e.start(hooks{})
+	b := e.start()
 	owner := discordtest.User{ID: ownerID, Username: "owner"}
 	helper := discordtest.User{ID: "300000000000000022", Username: "helper", Roles: []string{modRoleID, otherRoleID}}
 	granted := discordtest.User{ID: "300000000000000025", Username: "granted", Roles: []string{otherRoleID}}
@@ -405,7 +405,7 @@ func (e *env) denyBot(guild, channel string, deny int64) {
 // public question whose count edits and reveal would fail.
 func TestInterviewWhereTheBotCannotPost(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	e.denyBot(guildA, channelA, discordtest.PermEmbedLinks|discordtest.PermReadMessageHistory)
 	m := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp")))
 	if m.Flags&64 == 0 || len(m.Embeds) != 1 {
@@ -428,7 +428,7 @@ func TestDailySetupChecksTheChannelAndRole(t *testing.T) {
 	e := newEnv(t)
 	e.fake.SetRole(guildB, discordtest.Role{ID: "400000000000000032", Name: "staff"})
 	e.fake.SetRole(guildB, discordtest.Role{ID: learnersRole, Name: "learners", Mentionable: true})
-	b := e.start(hooks{})
+	b := e.start()
 	e.denyBot(guildA, channelA, discordtest.PermSendMessages|discordtest.PermEmbedLinks)
 	e.settle(b)
 	before := dbState(t, b.app)
@@ -465,7 +465,7 @@ func TestDailySetupChecksTheChannelAndRole(t *testing.T) {
 // refusal: the second reveal in that channel is not tried.
 func TestChannelThatRefusesTheBot(t *testing.T) {
 	e := newEnv(t)
-	b := e.start(hooks{})
+	b := e.start()
 	if r := e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:00"), opt("timezone", "UTC")))); !strings.Contains(embedText(r.Embeds), "Daily question") {
 		t.Fatalf("/daily setup = %q", r.Content)
 	}
@@ -504,31 +504,6 @@ func TestChannelThatRefusesTheBot(t *testing.T) {
 	}
 }
 
-// launch starts the program like env.start, without waiting: started receives the running app.
-func (e *env) launch(h hooks, extraEnv ...string) (*bot, <-chan *app) {
-	e.t.Helper()
-	vars := map[string]string{
-		"DISCORD_TOKEN": "test-token", "DISCORD_API_URL": e.fake.URL(), "DB_PATH": e.db,
-		"LOG_FORMAT": "json", "LOG_LEVEL": "debug",
-	}
-	for i := 0; i+1 < len(extraEnv); i += 2 {
-		vars[extraEnv[i]] = extraEnv[i+1]
-	}
-	if h.clock == nil {
-		h.clock = e.clock
-	}
-	h.noScheduler = true
-	started := make(chan *app, 1)
-	h.started = func(a *app) { started <- a }
-	ctx, cancel := context.WithCancel(context.Background())
-	b := &bot{t: e.t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}, progress: make(chan struct{}, 1)}
-	go func() {
-		b.done <- runWith(ctx, nil, func(k string) string { return vars[k] }, strings.NewReader(""), b.logs, b.logs, h)
-	}()
-	e.t.Cleanup(func() { b.stop() })
-	return b, started
-}
-
 // TestShardsStartTogether: Discord allows max_concurrency IDENTIFYs per 5 s (1 here), and
 // answers more with op 9, after which discordgo identifies again at once. Two shard processes
 // started at the same instant both come up with one IDENTIFY each: shard 1 waits its turn (on
@@ -542,10 +517,8 @@ func TestShardsStartTogether(t *testing.T) {
 	defer cancel()
 	e := &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "shard0.db"), clock: clock, ctx: ctx}
 	e1 := e.withDB("shard1.db")
-	h := hooks{identifyAfter: clock.After}
-
-	_, started0 := e.launch(h, "SHARD_ID", "0", "SHARD_COUNT", "2")
-	_, started1 := e1.launch(h, "SHARD_ID", "1", "SHARD_COUNT", "2")
+	_, started0 := e.launch([]string{"SHARD_ID", "0", "SHARD_COUNT", "2"}, withIdentifyAfter(clock.After))
+	_, started1 := e1.launch([]string{"SHARD_ID", "1", "SHARD_COUNT", "2"}, withIdentifyAfter(clock.After))
 	// Shard 1 waits for its turn on the clock (or, without the wait, identifies at once and
 	// gets op 9); shard 0 goes first.
 	turn, cancelTurn := context.WithTimeout(ctx, 10*time.Second)
@@ -626,7 +599,7 @@ func TestRESTRateIsShared(t *testing.T) {
 		e.fake.AddGuild(discordtest.Guild{ID: g, Name: "G", Channels: []discordtest.Channel{{ID: ch, Name: "daily"}}})
 		guilds = append(guilds, g+"/"+ch)
 	}
-	b := e.start(hooks{}, "SHARD_ID", "0", "SHARD_COUNT", "2")
+	b := e.startEnv([]string{"SHARD_ID", "0", "SHARD_COUNT", "2"})
 	for _, gc := range guilds {
 		g, ch, _ := strings.Cut(gc, "/")
 		a := quiz.Actor{Guild: quiz.GuildID(mustID(t, g)), User: 1, Manager: true}

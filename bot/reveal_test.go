@@ -34,7 +34,7 @@ func TestPublicRevealShowsSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEnv(t)
-	b := e.start(hooks{}, "QUESTIONS_DIR", dir)
+	b := e.startEnv([]string{"QUESTIONS_DIR", dir})
 	e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:30"), opt("timezone", "UTC"))))
 	e.clock.Set(time.Date(2026, 3, 6, 9, 30, 0, 0, time.UTC))
 	b.app.runOnce(e.ctx)
@@ -93,7 +93,7 @@ func TestPublicRevealShowsSummary(t *testing.T) {
 // preview says which questions lack one and what stands in for it.
 func TestImportWithoutSummaryWarns(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	old := strings.Replace(summaryBank, "topic: tcp", "topic: ourstack", 1)
 	old = strings.Replace(old, "id: tcp-summary-probe", "id: ourstack-probe", 1)
 	old = strings.Replace(old, "    summary: {en: \"SUMMARY-EN: both sides must send and acknowledge an ISN.\", zh: \"SUMMARY-ZH：双方都要发送并确认自己的 ISN。\"}\n", "", 1)
@@ -121,7 +121,7 @@ func TestImportWithoutSummaryWarns(t *testing.T) {
 // summary, which only a forged payload can send, is refused at either step and in /bank edit.
 func TestBankFormsAskForTheSummary(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start()
 	noID := e.final(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"))))
 	if noID.Flags&64 == 0 || !strings.Contains(noID.Content, "id option") {
 		t.Fatalf("/bank add without an id = %q; want a private reply naming the id option", noID.Content)

@@ -82,7 +82,7 @@ func TestModeratorRights(t *testing.T) {
 	// (an override for the application: the commands without their own).
 	integrations := discordtest.User{ID: "300000000000000026", Username: "integrations", Roles: []string{otherRoleID}}
 	e.fake.SetCommandPermissions(guildA, "100000000000000001", discordtest.CommandPermission{ID: integrations.ID, Type: discordtest.CommandPermissionUser, Permission: true})
-	b := e.start(hooks{})
+	b := e.start()
 	owner := discordtest.User{ID: ownerID, Username: "owner"}
 
 	type result struct {

@@ -35,34 +35,9 @@ var (
 	date    = ""
 )
 
-// hooks lets tests drive the program's time and observe it; production leaves them zero.
-type hooks struct {
-	clock schedule.Clock
-	// noScheduler leaves the periodic tasks to the test (app.runOnce).
-	noScheduler bool
-	// globalRate overrides the bot's REST rate (requests per second).
-	globalRate int
-	// deferAfter overrides how long a handler runs before the bot defers.
-	deferAfter time.Duration
-	// interactionDone is called after each interaction is logged and counted.
-	interactionDone func()
-	// wrapUseCases lets a test slow down or observe the domain under the Discord adapter.
-	wrapUseCases func(discord.UseCases) discord.UseCases
-	// started is called once the bot serves, with the running app.
-	started func(*app)
-	// connectBackoff overrides the wait before each new attempt to reach Discord at start-up.
-	connectBackoff func(attempt int) time.Duration
-	// identifyAfter overrides the wait for a shard's turn to IDENTIFY (default time.After).
-	identifyAfter func(time.Duration) <-chan time.Time
-}
-
 // run is the whole program; main only supplies the process's context, arguments and streams,
-// so tests start it exactly the same way.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runWith(ctx, args, getenv, stdin, stdout, stderr, hooks{})
-}
-
-func runWith(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, h hooks) int {
+// so tests start it exactly the same way (with options to drive time and watch it).
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, opts ...option) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "check":
@@ -78,7 +53,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 			return 0
 		case "help":
 			if len(args) > 1 && args[1] != "help" && args[1] != "version" {
-				return runWith(ctx, []string{args[1], "-help"}, getenv, stdin, stdout, stderr, h)
+				return run(ctx, []string{args[1], "-help"}, getenv, stdin, stdout, stderr, opts...)
 			}
 			args = []string{"-help"}
 		}
@@ -132,10 +107,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}
-	if h.clock == nil {
-		h.clock = schedule.RealClock{}
-	}
-	if err := serve(ctx, cfg, ln, log, stdin, stdout, h); err != nil {
+	if err := serve(ctx, cfg, ln, log, stdin, stdout, newOptions(opts)); err != nil {
 		// Printed, not logged: start-up failures (a bank that does not validate) span lines.
 		fmt.Fprintf(stderr, "bot: %v\n", err)
 		if errors.Is(err, discord.ErrTokenRefused) {
@@ -241,7 +213,7 @@ func loadBank(cfg Config) (*quiz.Bank, error) {
 }
 
 // serve runs the bot until ctx ends: the console when no token is set, else Discord.
-func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, stdin io.Reader, stdout io.Writer, h hooks) error {
+func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, stdin io.Reader, stdout io.Writer, o options) error {
 	if ln != nil {
 		defer ln.Close() // closed by the HTTP server once it serves; here on an early return
 	}
@@ -265,7 +237,7 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	// (none for the console, which posts nothing; the Discord bot otherwise, see serveDiscord).
 	newDomain := func(pub quiz.Publisher) *quiz.App {
 		return quiz.New(m.Store(st), b, quiz.Options{
-			Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
+			Now: o.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
 			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched,
 		})
 	}
@@ -275,7 +247,7 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 		d := newDomain(nil)
 		return console.New(d.Practice, d.Members, actor, stdin, stdout, log).Run(ctx)
 	}
-	return serveDiscord(ctx, cfg, ln, log, newDomain, st, m, h)
+	return serveDiscord(ctx, cfg, ln, log, newDomain, st, m, o)
 }
 
 // bankError makes the file names in a bank error relative to where the command runs, by

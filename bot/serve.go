@@ -29,7 +29,7 @@ var (
 	_ quiz.Publisher     = (*discord.Bot)(nil)
 )
 
-// app is the running bot; tests reach it through hooks.started.
+// app is the running bot; tests reach it through onStarted.
 type app struct {
 	domain  *quiz.App
 	bot     *discord.Bot
@@ -47,25 +47,25 @@ type app struct {
 // construction. pub breaks the cycle: the use cases are built with it (newDomain), the bot with
 // the use cases, then pub is pointed at the bot, once, before the bot opens and before the
 // scheduler starts; nothing posts before that, and the goroutines that post start after it.
-func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, newDomain func(quiz.Publisher) *quiz.App, st *boltstore.Store, m *ops.Metrics, h hooks) error {
+func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, newDomain func(quiz.Publisher) *quiz.App, st *boltstore.Store, m *ops.Metrics, o options) error {
 	pub := &botPublisher{}
 	d := newDomain(pub)
 	uc := discord.UseCases{Practice: d.Practice, Members: d.Members, Daily: d.Daily, Moderation: d.Moderation, Bank: d.Moderation}
-	if h.wrapUseCases != nil {
-		uc = h.wrapUseCases(uc)
+	if o.wrapUseCases != nil {
+		uc = o.wrapUseCases(uc)
 	}
 	var obs discord.Observer = m
-	if h.interactionDone != nil {
-		obs = notifyingObserver{m, h.interactionDone}
+	if len(o.interactionDone) > 0 {
+		obs = notifyingObserver{m, o.interactionDone}
 	}
 	rate := cfg.RESTRate
-	if h.globalRate != 0 {
-		rate = h.globalRate
+	if o.globalRate != 0 {
+		rate = o.globalRate
 	}
 	b, err := discord.New(uc, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
-		Logger: log, Observer: obs, Parser: bank.Codec{}, GlobalRate: rate, DeferAfter: h.deferAfter,
-		ConnectBackoff: h.connectBackoff, After: h.identifyAfter,
+		Logger: log, Observer: obs, Parser: bank.Codec{}, GlobalRate: rate, DeferAfter: o.deferAfter,
+		ConnectBackoff: o.connectBackoff, After: o.identifyAfter,
 	})
 	if err != nil {
 		return err
@@ -118,7 +118,7 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 		}},
 		// Sessions past their reveal and a week's grace, in small transactions (issue 12).
 		{Name: "prune", Every: time.Hour, Run: func(ctx context.Context) error {
-			_, err := d.Daily.Prune(ctx, h.clock.Now())
+			_, err := d.Daily.Prune(ctx, o.clock.Now())
 			return err
 		}},
 	}
@@ -133,14 +133,14 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	var sched sync.WaitGroup
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
-	if !h.noScheduler {
+	if !o.noScheduler {
 		// The scheduler starts once, here, never from the gateway's Ready event (which fires
 		// again after every reconnect).
-		sched.Go(func() { schedule.Run(schedCtx, h.clock, log, tasks) })
+		sched.Go(func() { schedule.Run(schedCtx, o.clock, log, tasks) })
 	}
 
-	if h.started != nil {
-		h.started(a)
+	for _, f := range o.started {
+		f(a)
 	}
 
 	<-ctx.Done()
@@ -155,13 +155,15 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 // bot exists (see there).
 type botPublisher struct{ quiz.Publisher }
 
-// notifyingObserver tells a test when each interaction has been counted.
+// notifyingObserver tells its callers (onInteractionDone) when each interaction has been counted.
 type notifyingObserver struct {
 	*ops.Metrics
-	done func()
+	done []func()
 }
 
 func (o notifyingObserver) Interaction(name, outcome string, ack time.Duration) {
 	o.Metrics.Interaction(name, outcome, ack)
-	o.done()
+	for _, f := range o.done {
+		f()
+	}
 }

@@ -107,8 +107,8 @@ func TestShardsServeTheirGuilds(t *testing.T) {
 	}
 
 	e1 := e.withDB("shard1.db")
-	b0 := e.start(hooks{}, "SHARD_ID", "0", "SHARD_COUNT", "2")
-	b1 := e1.start(hooks{}, "SHARD_ID", "1", "SHARD_COUNT", "2")
+	b0 := e.startEnv([]string{"SHARD_ID", "0", "SHARD_COUNT", "2"})
+	b1 := e1.startEnv([]string{"SHARD_ID", "1", "SHARD_COUNT", "2"})
 	if err := e.fake.WaitReadyShard(e.ctx, 1); err != nil {
 		t.Fatal(err)
 	}
