@@ -24,7 +24,6 @@ import (
 	"github.com/interviewbot/interviewbot/internal/fsrs"
 	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
-	"github.com/interviewbot/interviewbot/internal/schedule"
 	"github.com/interviewbot/interviewbot/questions"
 )
 
