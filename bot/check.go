@@ -39,25 +39,13 @@ Flags:
 	if err != nil {
 		return exitCode(err)
 	}
-	var fsys fs.FS = questions.FS
-	name, dir := "embedded bank", ""
-	switch len(pos) {
-	case 0:
-	case 1:
-		dir = pos[0]
-		fi, err := os.Stat(dir)
-		if err != nil {
-			fmt.Fprintf(stderr, "bot check: cannot open the folder %s: %v\n", dir, errors.Unwrap(err))
-			return 2
-		}
-		if !fi.IsDir() {
-			fmt.Fprintf(stderr, "bot check: %s is not a folder\n", dir)
-			return 2
-		}
-		fsys, name = os.DirFS(dir), dir
-	default:
+	if len(pos) > 1 {
 		fmt.Fprintf(stderr, "bot check: one folder at most, got %d arguments\n", len(pos))
 		fl.usage(stderr)
+		return 2
+	}
+	fsys, name, dir, ok := checkFolder(pos, stderr)
+	if !ok {
 		return 2
 	}
 	b, warnings, err := bank.LoadWarn(fsys)
@@ -92,6 +80,31 @@ Flags:
 		writeJSON(stdout, sum)
 		return 0
 	}
+	printCheck(stdout, name, sum)
+	return 0
+}
+
+// checkFolder opens the bank bot check reads: the folder named in pos, or the embedded bank.
+// It says on stderr why a folder cannot be read.
+func checkFolder(pos []string, stderr io.Writer) (fsys fs.FS, name, dir string, ok bool) {
+	if len(pos) == 0 {
+		return questions.FS, "embedded bank", "", true
+	}
+	dir = pos[0]
+	fi, err := os.Stat(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "bot check: cannot open the folder %s: %v\n", dir, errors.Unwrap(err))
+		return nil, "", "", false
+	}
+	if !fi.IsDir() {
+		fmt.Fprintf(stderr, "bot check: %s is not a folder\n", dir)
+		return nil, "", "", false
+	}
+	return os.DirFS(dir), dir, dir, true
+}
+
+// printCheck prints a valid bank's summary for a person: warnings, counts, topics.
+func printCheck(stdout io.Writer, name string, sum checkSummary) {
 	for _, w := range sum.Warnings {
 		fmt.Fprintln(stdout, "warning: "+w)
 	}
@@ -108,7 +121,6 @@ Flags:
 	for _, s := range slugs {
 		fmt.Fprintf(stdout, "  %-14s %d\n", s, sum.Topics[s])
 	}
-	return 0
 }
 
 func writeJSON(w io.Writer, v any) {

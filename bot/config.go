@@ -124,63 +124,90 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 		APIURL: strings.TrimRight(*vals["discord-api"], "/"), LogFormat: *vals["log-format"],
 		HTTPAddr: *vals["http"], ShowVersion: *version, Locale: getenv("LANG"),
 	}
-	var errs []error
-	bad := func(flagName, format string, args ...any) {
-		var env string
-		for _, s := range settings {
-			if s.flag == flagName {
-				env = s.env
-			}
-		}
-		errs = append(errs, fmt.Errorf("-%s (%s): %s", flagName, env, fmt.Sprintf(format, args...)))
-	}
+	var ps problems
 	fl.Visit(func(f *flag.Flag) { c.LogLevelSet = c.LogLevelSet || f.Name == "log-level" })
 	c.LogLevelSet = c.LogLevelSet || getenv("LOG_LEVEL") != ""
+	c.checkLogs(vals, &ps)
+	c.checkPlaces(&ps)
+	c.checkDiscord(vals, &ps)
+	c.checkTimes(vals, &ps)
+	c.readSecrets(getenv, &ps)
+	return c, errors.Join(ps...)
+}
+
+// problems collects what is wrong with the settings, so that all are reported at once.
+type problems []error
+
+// bad records a problem with the setting of flagName, naming its environment variable too.
+func (ps *problems) bad(flagName, format string, args ...any) {
+	var env string
+	for _, s := range settings {
+		if s.flag == flagName {
+			env = s.env
+		}
+	}
+	*ps = append(*ps, fmt.Errorf("-%s (%s): %s", flagName, env, fmt.Sprintf(format, args...)))
+}
+
+func (c *Config) checkLogs(vals map[string]*string, ps *problems) {
 	if err := c.LogLevel.UnmarshalText([]byte(*vals["log-level"])); err != nil {
-		bad("log-level", "want debug, info, warn or error, got %q", *vals["log-level"])
+		ps.bad("log-level", "want debug, info, warn or error, got %q", *vals["log-level"])
 	}
 	switch c.LogFormat {
 	case "text", "json", "auto":
 	default:
-		bad("log-format", "want text, json or auto, got %q", c.LogFormat)
+		ps.bad("log-format", "want text, json or auto, got %q", c.LogFormat)
 	}
+}
+
+// checkPlaces checks the files and addresses the bot uses on this machine.
+func (c *Config) checkPlaces(ps *problems) {
 	if c.DBPath == "" {
-		bad("db", "must not be empty")
+		ps.bad("db", "must not be empty")
 	} else if dir := filepath.Dir(c.DBPath); !isDir(dir) {
-		bad("db", "the folder %s does not exist: create it, or choose another file", dir)
+		ps.bad("db", "the folder %s does not exist: create it, or choose another file", dir)
 	}
 	if c.QuestionsDir != "" && !isDir(c.QuestionsDir) {
-		bad("questions", "%s is not a folder", c.QuestionsDir)
+		ps.bad("questions", "%s is not a folder", c.QuestionsDir)
 	}
 	if c.HTTPAddr != "" {
 		if err := checkListenAddr(c.HTTPAddr); err != nil {
-			bad("http", "%v", err)
+			ps.bad("http", "%v", err)
 		}
 	}
+}
+
+// checkDiscord checks how the bot reaches Discord: the API address, the server, the shards
+// and the REST rate.
+func (c *Config) checkDiscord(vals map[string]*string, ps *problems) {
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("discord-api", "want an http(s) URL, got %q", c.APIURL)
+		ps.bad("discord-api", "want an http(s) URL, got %q", c.APIURL)
 	} else if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
 		// The bot token goes to this address and it picks the gateway: only TLS or this machine.
-		bad("discord-api", "%q would send the bot token unencrypted: use https, or http only to a proxy on this machine (127.0.0.1, ::1, localhost)", c.APIURL)
+		ps.bad("discord-api", "%q would send the bot token unencrypted: use https, or http only to a proxy on this machine (127.0.0.1, ::1, localhost)", c.APIURL)
 	}
 	if c.GuildID != "" {
 		if _, err := strconv.ParseUint(c.GuildID, 10, 64); err != nil {
-			bad("guild", "want a numeric server id, got %q", c.GuildID)
+			ps.bad("guild", "want a numeric server id, got %q", c.GuildID)
 		}
 	}
+	var err error
 	if c.ShardID, err = strconv.Atoi(*vals["shard-id"]); err != nil || c.ShardID < 0 {
-		bad("shard-id", "want a number >= 0, got %q", *vals["shard-id"])
+		ps.bad("shard-id", "want a number >= 0, got %q", *vals["shard-id"])
 	}
 	if c.ShardCount, err = strconv.Atoi(*vals["shard-count"]); err != nil || c.ShardCount < 1 {
-		bad("shard-count", "want a number >= 1, got %q", *vals["shard-count"])
+		ps.bad("shard-count", "want a number >= 1, got %q", *vals["shard-count"])
 	} else if c.ShardID >= c.ShardCount {
-		bad("shard-id", "must be less than -shard-count (%d), got %d", c.ShardCount, c.ShardID)
+		ps.bad("shard-id", "must be less than -shard-count (%d), got %d", c.ShardCount, c.ShardID)
 	}
 	if v := *vals["rest-rate"]; v == "" {
 		c.RESTRate = max(defaultRESTRate/max(c.ShardCount, 1), 1)
 	} else if c.RESTRate, err = strconv.Atoi(v); err != nil || c.RESTRate < 1 || c.RESTRate > maxRESTRate {
-		bad("rest-rate", "want requests per second from 1 to %d (Discord allows 50 per bot token, for all shards together), got %q", maxRESTRate, v)
+		ps.bad("rest-rate", "want requests per second from 1 to %d (Discord allows 50 per bot token, for all shards together), got %q", maxRESTRate, v)
 	}
+}
+
+func (c *Config) checkTimes(vals map[string]*string, ps *problems) {
 	for _, d := range []struct {
 		flag string
 		dst  *time.Duration
@@ -188,17 +215,21 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 	}{{"reveal-after", &c.RevealAfter, time.Minute}, {"grace", &c.Grace, time.Second}, {"tick", &c.Tick, time.Second}} {
 		v, err := time.ParseDuration(*vals[d.flag])
 		if err != nil || v < d.min {
-			bad(d.flag, "want a duration of at least %s such as 10m or 2h, got %q", d.min, *vals[d.flag])
+			ps.bad(d.flag, "want a duration of at least %s such as 10m or 2h, got %q", d.min, *vals[d.flag])
 			continue
 		}
 		*d.dst = v
 	}
 	if c.Grace > 0 && c.Tick > 0 && c.Grace < c.Tick {
-		bad("grace", "must be at least -tick (%s), or every post would be skipped as late", c.Tick)
+		ps.bad("grace", "must be at least -tick (%s), or every post would be skipped as late", c.Tick)
 	}
+}
+
+// readSecrets reads the tokens, from the environment or the files it names.
+func (c *Config) readSecrets(getenv func(string) string, ps *problems) {
 	tok, err := readToken(getenv)
 	if err != nil {
-		errs = append(errs, err)
+		*ps = append(*ps, err)
 	}
 	c.Token = tok
 	for _, env := range []string{"DISCORD_TOKEN_FILE", "BACKUP_TOKEN_FILE"} {
@@ -207,9 +238,8 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 		}
 	}
 	if c.BackupToken, err = readBackupToken(getenv); err != nil {
-		errs = append(errs, err)
+		*ps = append(*ps, err)
 	}
-	return c, errors.Join(errs...)
 }
 
 func isDir(path string) bool {

@@ -50,23 +50,7 @@ type app struct {
 func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, newDomain func(quiz.Publisher) *quiz.App, st *boltstore.Store, m *ops.Metrics, o options) error {
 	pub := &botPublisher{}
 	d := newDomain(pub)
-	uc := discord.UseCases{Practice: d.Practice, Members: d.Members, Daily: d.Daily, Moderation: d.Moderation, Bank: d.Moderation}
-	if o.wrapUseCases != nil {
-		uc = o.wrapUseCases(uc)
-	}
-	var obs discord.Observer = m
-	if len(o.interactionDone) > 0 {
-		obs = notifyingObserver{m, o.interactionDone}
-	}
-	rate := cfg.RESTRate
-	if o.globalRate != 0 {
-		rate = o.globalRate
-	}
-	b, err := discord.New(uc, discord.Options{
-		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
-		Logger: log, Observer: obs, Parser: bank.Codec{}, GlobalRate: rate, DeferAfter: o.deferAfter,
-		ConnectBackoff: o.connectBackoff, After: o.identifyAfter,
-	})
+	b, err := newDiscordBot(cfg, log, d, m, o)
 	if err != nil {
 		return err
 	}
@@ -105,23 +89,7 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	}
 	log.Info("bot started", "shard_id", cfg.ShardID, "shard_count", cfg.ShardCount, "version", versionString())
 
-	tasks := []schedule.Task{
-		{Name: "daily-post", Every: cfg.Tick, Run: func(ctx context.Context) error {
-			rep, err := d.Daily.RunDaily(ctx, 64)
-			m.Daily(rep)
-			return err
-		}},
-		{Name: "reveal-due", Every: cfg.Tick, Run: func(ctx context.Context) error {
-			n, err := d.Daily.RunDue(ctx)
-			m.Reveals(n)
-			return err
-		}},
-		// Sessions past their reveal and a week's grace, in small transactions (issue 12).
-		{Name: "prune", Every: time.Hour, Run: func(ctx context.Context) error {
-			_, err := d.Daily.Prune(ctx, o.clock.Now())
-			return err
-		}},
-	}
+	tasks := scheduledTasks(cfg, d, m, o.clock)
 	a.runOnce = func(ctx context.Context) {
 		for _, t := range tasks {
 			if err := t.Run(ctx); err != nil {
@@ -149,6 +117,49 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	stopSched()
 	sched.Wait()
 	return b.Close()
+}
+
+// newDiscordBot builds the Discord adapter over the domain's use cases, with the
+// options' observers and overrides.
+func newDiscordBot(cfg Config, log *slog.Logger, d *quiz.App, m *ops.Metrics, o options) (*discord.Bot, error) {
+	uc := discord.UseCases{Practice: d.Practice, Members: d.Members, Daily: d.Daily, Moderation: d.Moderation, Bank: d.Moderation}
+	if o.wrapUseCases != nil {
+		uc = o.wrapUseCases(uc)
+	}
+	var obs discord.Observer = m
+	if len(o.interactionDone) > 0 {
+		obs = notifyingObserver{m, o.interactionDone}
+	}
+	rate := cfg.RESTRate
+	if o.globalRate != 0 {
+		rate = o.globalRate
+	}
+	return discord.New(uc, discord.Options{
+		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
+		Logger: log, Observer: obs, Parser: bank.Codec{}, GlobalRate: rate, DeferAfter: o.deferAfter,
+		ConnectBackoff: o.connectBackoff, After: o.identifyAfter,
+	})
+}
+
+// scheduledTasks is the table of periodic jobs: the daily post, the due reveals and pruning.
+func scheduledTasks(cfg Config, d *quiz.App, m *ops.Metrics, clock schedule.Clock) []schedule.Task {
+	return []schedule.Task{
+		{Name: "daily-post", Every: cfg.Tick, Run: func(ctx context.Context) error {
+			rep, err := d.Daily.RunDaily(ctx, 64)
+			m.Daily(rep)
+			return err
+		}},
+		{Name: "reveal-due", Every: cfg.Tick, Run: func(ctx context.Context) error {
+			n, err := d.Daily.RunDue(ctx)
+			m.Reveals(n)
+			return err
+		}},
+		// Sessions past their reveal and a week's grace, in small transactions (issue 12).
+		{Name: "prune", Every: time.Hour, Run: func(ctx context.Context) error {
+			_, err := d.Daily.Prune(ctx, clock.Now())
+			return err
+		}},
+	}
 }
 
 // botPublisher is the Discord bot as the use cases' Publisher; serveDiscord sets it once the
