@@ -143,69 +143,26 @@ func reshard(ctx context.Context, srcPaths []string, dstDir string, count int, o
 	}
 
 	// Refuse existing names before reading anything; the final link checks again.
-	final := make([]string, count)
-	var exist []error
-	for i := range final {
-		final[i] = filepath.Join(dstDir, ShardFileName(i, count))
-		if _, err := os.Lstat(final[i]); err == nil {
-			exist = append(exist, fmt.Errorf("destination %s already exists (reshard never overwrites; "+
-				"move it away or pick another folder): %w", final[i], fs.ErrExist))
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			exist = append(exist, err)
-		}
-	}
-	if err := errors.Join(exist...); err != nil {
+	final, err := shardNames(dstDir, count)
+	if err != nil {
 		return rep, err
 	}
 
-	srcs := make([]*reshardSource, 0, len(srcPaths))
+	var srcs []*reshardSource
 	defer func() {
 		for _, s := range srcs {
 			_ = s.store.Close() // read-only: nothing to lose
 		}
 	}()
-	for _, p := range srcPaths {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		st, err := Open(p, Options{ReadOnly: true, Timeout: opts.Timeout, Logger: log})
-		if err != nil {
-			return rep, fmt.Errorf("source: %w", err)
-		}
-		srcs = append(srcs, &reshardSource{path: p, store: st})
-		if err := sameFileTwice(srcs); err != nil {
-			return rep, err
-		}
-		if err := st.Check(); err != nil {
-			return rep, fmt.Errorf("source: %w", err)
-		}
-	}
-	owner := map[uint64]*reshardSource{}
-	for _, s := range srcs {
-		if err := s.scan(); err != nil {
-			return rep, fmt.Errorf("source %s: %w", s.path, err)
-		}
-		for _, g := range s.allGuilds() {
-			if o, ok := owner[g]; ok {
-				return rep, fmt.Errorf("guild %d is in both %s and %s: %w", g, o.path, s.path, ErrDuplicateGuild)
-			}
-			owner[g] = s
-		}
-		rep.Sources = append(rep.Sources, ReshardSource{Path: s.path, Guilds: len(s.guilds), Due: s.dueTotal()})
-		log.Info("boltstore: reshard source", "path", s.path, "guilds", len(s.guilds), "due", s.dueTotal())
+	srcs, rep.Sources, err = openSources(ctx, srcPaths, opts, log)
+	if err != nil {
+		return rep, err
 	}
 
 	// Write and verify every shard under a temporary name; on error remove whatever we made.
-	createdDir := false
-	if fi, err := os.Stat(dstDir); errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(dstDir, 0o700); err != nil {
-			return rep, err
-		}
-		createdDir = true
-	} else if err != nil {
+	createdDir, err := makeDir(dstDir)
+	if err != nil {
 		return rep, err
-	} else if !fi.IsDir() {
-		return rep, fmt.Errorf("destination %s is not a folder", dstDir)
 	}
 	var temps, published []string
 	defer func() {
@@ -219,32 +176,8 @@ func reshard(ctx context.Context, srcPaths []string, dstDir string, count int, o
 			_ = os.Remove(dstDir) // only if empty
 		}
 	}()
-	for i := range count {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		f, err := os.CreateTemp(dstDir, "."+ShardFileName(i, count)+".tmp-*") // mode 0o600
-		if err != nil {
-			return rep, err
-		}
-		temps = append(temps, f.Name())
-		if err := f.Close(); err != nil {
-			return rep, err
-		}
-		sh, err := writeShard(ctx, f.Name(), i, count, srcs, opts.TxBytes)
-		if err == nil {
-			sh.Size, err = verifyShard(f.Name(), sh, count)
-		}
-		if err != nil {
-			return rep, fmt.Errorf("shard %d (%s): %w", i, final[i], err)
-		}
-		sh.Path = final[i]
-		rep.Shards = append(rep.Shards, sh)
-		if hooks.written != nil {
-			if err := hooks.written(i); err != nil {
-				return rep, err
-			}
-		}
+	if rep.Shards, err = writeShards(ctx, dstDir, final, srcs, opts.TxBytes, hooks, &temps); err != nil {
+		return rep, err
 	}
 
 	// Publish: link each verified file under its final name, which fails if the name exists.
@@ -270,6 +203,109 @@ func reshard(ctx context.Context, srcPaths []string, dstDir string, count int, o
 	}
 	rep.Dir, rep.Count = dstDir, count
 	return rep, nil
+}
+
+// writeShards writes and verifies every shard under a temporary name in dstDir, adding each
+// name to temps as soon as the file exists, so the caller can remove them on error.
+func writeShards(ctx context.Context, dstDir string, final []string, srcs []*reshardSource, txBytes int64, hooks reshardHooks, temps *[]string) ([]ReshardShard, error) {
+	count := len(final)
+	var shards []ReshardShard
+	for i := range count {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		f, err := os.CreateTemp(dstDir, "."+ShardFileName(i, count)+".tmp-*") // mode 0o600
+		if err != nil {
+			return nil, err
+		}
+		*temps = append(*temps, f.Name())
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
+		sh, err := writeShard(ctx, f.Name(), i, count, srcs, txBytes)
+		if err == nil {
+			sh.Size, err = verifyShard(f.Name(), sh, count)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("shard %d (%s): %w", i, final[i], err)
+		}
+		sh.Path = final[i]
+		shards = append(shards, sh)
+		if hooks.written != nil {
+			if err := hooks.written(i); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return shards, nil
+}
+
+// shardNames names the count shard files in dstDir, none of which may exist yet.
+func shardNames(dstDir string, count int) ([]string, error) {
+	final := make([]string, count)
+	var exist []error
+	for i := range final {
+		final[i] = filepath.Join(dstDir, ShardFileName(i, count))
+		if _, err := os.Lstat(final[i]); err == nil {
+			exist = append(exist, fmt.Errorf("destination %s already exists (reshard never overwrites; "+
+				"move it away or pick another folder): %w", final[i], fs.ErrExist))
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			exist = append(exist, err)
+		}
+	}
+	return final, errors.Join(exist...)
+}
+
+// openSources opens and checks every source read-only and scans it; no guild may be in two.
+// The caller closes the sources returned, also on error.
+func openSources(ctx context.Context, srcPaths []string, opts ReshardOptions, log *slog.Logger) ([]*reshardSource, []ReshardSource, error) {
+	srcs := make([]*reshardSource, 0, len(srcPaths))
+	for _, p := range srcPaths {
+		if err := ctx.Err(); err != nil {
+			return srcs, nil, err
+		}
+		st, err := Open(p, Options{ReadOnly: true, Timeout: opts.Timeout, Logger: log})
+		if err != nil {
+			return srcs, nil, fmt.Errorf("source: %w", err)
+		}
+		srcs = append(srcs, &reshardSource{path: p, store: st})
+		if err := sameFileTwice(srcs); err != nil {
+			return srcs, nil, err
+		}
+		if err := st.Check(); err != nil {
+			return srcs, nil, fmt.Errorf("source: %w", err)
+		}
+	}
+	var found []ReshardSource
+	owner := map[uint64]*reshardSource{}
+	for _, s := range srcs {
+		if err := s.scan(); err != nil {
+			return srcs, nil, fmt.Errorf("source %s: %w", s.path, err)
+		}
+		for _, g := range s.allGuilds() {
+			if o, ok := owner[g]; ok {
+				return srcs, nil, fmt.Errorf("guild %d is in both %s and %s: %w", g, o.path, s.path, ErrDuplicateGuild)
+			}
+			owner[g] = s
+		}
+		found = append(found, ReshardSource{Path: s.path, Guilds: len(s.guilds), Due: s.dueTotal()})
+		log.Info("boltstore: reshard source", "path", s.path, "guilds", len(s.guilds), "due", s.dueTotal())
+	}
+	return srcs, found, nil
+}
+
+// makeDir makes sure dir is a folder, creating it if missing (created says so).
+func makeDir(dir string) (created bool, err error) {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return true, os.MkdirAll(dir, 0o700)
+	case err != nil:
+		return false, err
+	case !fi.IsDir():
+		return false, fmt.Errorf("destination %s is not a folder", dir)
+	}
+	return false, nil
 }
 
 // sameFileTwice reports whether the last source is the same file as an earlier one.

@@ -95,6 +95,30 @@ func New(uc UseCases, opts Options) (*Bot, error) {
 	if uc.Practice == nil || uc.Members == nil || uc.Daily == nil || uc.Moderation == nil || uc.Bank == nil {
 		return nil, errors.New("discord: New needs every use case")
 	}
+	opts = opts.withDefaults()
+	s, err := discordgo.New("Bot " + opts.Token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	rt, err := newRewriteTransport(opts.APIURL, opts.Transport)
+	if err != nil {
+		return nil, fmt.Errorf("discord: DISCORD_API_URL: %w", err)
+	}
+	s.Client = &http.Client{Transport: rt, Timeout: 20 * time.Second}
+	s.Identify.Intents = discordgo.IntentsGuilds
+	s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
+	// discordgo logs request URLs holding interaction tokens at higher levels.
+	s.LogLevel = discordgo.LogError
+	s.ShouldReconnectOnError = true
+	b := &Bot{s: s, practice: uc.Practice, members: uc.Members, daily: uc.Daily, mods: uc.Moderation, bank: uc.Bank, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
+		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms(), readyCh: make(chan struct{})}
+	b.watchPermissions()
+	b.watchGateway()
+	return b, nil
+}
+
+// withDefaults fills in what the caller left zero.
+func (opts Options) withDefaults() Options {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -117,9 +141,6 @@ func New(uc UseCases, opts Options) (*Bot, error) {
 	if opts.APIURL == "" {
 		opts.APIURL = "https://discord.com"
 	}
-	if opts.ShardCount < 1 {
-		opts.ShardCount = 1
-	}
 	if opts.ConnectBackoff == nil {
 		opts.ConnectBackoff = defaultBackoff
 	}
@@ -129,56 +150,44 @@ func New(uc UseCases, opts Options) (*Bot, error) {
 	if opts.ReadyTimeout <= 0 {
 		opts.ReadyTimeout = 2 * time.Minute
 	}
-	s, err := discordgo.New("Bot " + opts.Token)
-	if err != nil {
-		return nil, fmt.Errorf("discord: %w", err)
-	}
-	rt, err := newRewriteTransport(opts.APIURL, opts.Transport)
-	if err != nil {
-		return nil, fmt.Errorf("discord: DISCORD_API_URL: %w", err)
-	}
-	s.Client = &http.Client{Transport: rt, Timeout: 20 * time.Second}
-	s.Identify.Intents = discordgo.IntentsGuilds
-	s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
-	// discordgo logs request URLs holding interaction tokens at higher levels.
-	s.LogLevel = discordgo.LogError
-	s.ShouldReconnectOnError = true
-	b := &Bot{s: s, practice: uc.Practice, members: uc.Members, daily: uc.Daily, mods: uc.Moderation, bank: uc.Bank, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
-		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms(), readyCh: make(chan struct{})}
-	b.watchPermissions()
-	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ApplicationCommandPermissionsUpdate) {
+	return opts
+}
+
+// watchGateway follows the gateway: command permission changes, and the connection's state
+// for readiness and the metrics.
+func (b *Bot) watchGateway() {
+	b.s.AddHandler(func(_ *discordgo.Session, e *discordgo.ApplicationCommandPermissionsUpdate) {
 		if e.GuildApplicationCommandPermissions != nil {
 			b.perms.update(e.GuildApplicationCommandPermissions)
 		}
 	})
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+	b.s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.mu.Lock()
 		b.ready = true
 		b.mu.Unlock()
 		b.readyOnce.Do(func() { close(b.readyCh) })
 		b.obs.Gateway("ready")
-		b.log.Info("discord: ready", "session_guilds", len(r.Guilds), "shard_id", opts.ShardID)
+		b.log.Info("discord: ready", "session_guilds", len(r.Guilds), "shard_id", b.opts.ShardID)
 	})
 	// Note: Connect fires when the socket opens, before IDENTIFY or RESUME succeeds, so it does
 	// not make the bot ready.
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+	b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
 		b.mu.Lock()
 		b.ready = true
 		b.mu.Unlock()
 		b.obs.Gateway("resumed")
 	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+	b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 		b.mu.Lock()
 		b.ready = false
 		b.mu.Unlock()
 		b.obs.Gateway("disconnect")
 	})
-	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { b.obs.Gateway("connect") })
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.RateLimit) {
+	b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) { b.obs.Gateway("connect") })
+	b.s.AddHandler(func(_ *discordgo.Session, r *discordgo.RateLimit) {
 		b.obs.RateLimited(r.URL)
 		b.log.Warn("discord: rate limited", "retry_after", r.RetryAfter.String())
 	})
-	return b, nil
 }
 
 // ErrTokenRefused is returned by Open when Discord refuses the bot token: retrying cannot help.

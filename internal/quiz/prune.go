@@ -53,78 +53,86 @@ func (d *DailyPosts) Prune(ctx context.Context, now time.Time) (PruneReport, err
 		return rep, err
 	}
 	for _, g := range guilds {
-		from := SessionID(0)
-		for {
+		for from, done := SessionID(0), false; !done; {
 			if err := ctx.Err(); err != nil {
 				return rep, err
 			}
 			// Read in a View, delete in an Update: most runs find nothing, and an empty write
 			// transaction would still cost a commit per guild.
-			var (
-				doomed []Session
-				next   SessionID
-				done   bool
-			)
-			err := d.store.View(ctx, func(tx Tx) error {
-				doomed, next, done = nil, 0, true
-				scanned := 0
-				return tx.Sessions(g, from, func(s Session) bool {
-					if s.OpenedAt.Add(SessionKeep).After(now) {
-						return false
-					}
-					if sessionExpired(s, now) {
-						doomed = append(doomed, s)
-					}
-					scanned++
-					if 2*len(doomed) >= PruneBatch || scanned >= pruneScan {
-						next, done = s.ID+1, false
-						return false
-					}
-					return true
-				})
-			})
+			var doomed []Session
+			var err error
+			doomed, from, done, err = d.expiredSessions(ctx, g, from, now)
 			if err != nil {
 				return rep, err
 			}
-			n := 0
-			if len(doomed) > 0 {
-				err = d.store.Update(ctx, func(tx Tx) error {
-					n = 0
-					for _, s := range doomed {
-						// Look again: the session may have changed since the View.
-						cur, ok, err := tx.Session(g, s.ID)
-						if err != nil {
-							return err
-						}
-						if !ok || !sessionExpired(cur, now) {
-							continue
-						}
-						if err := tx.DeleteSession(g, s.ID); err != nil {
-							return err
-						}
-						if !cur.RevealAt.IsZero() && cur.RevealAt.UnixMilli() >= 0 {
-							if err := tx.DeleteDue(Due{At: cur.RevealAt, Guild: g, Session: s.ID}); err != nil {
-								return err
-							}
-						}
-						n++
-					}
-					return nil
-				})
-				if err != nil {
-					return rep, err
-				}
-				rep.Transactions++
+			if len(doomed) == 0 {
+				continue
 			}
+			n, err := d.deleteExpired(ctx, g, doomed, now)
+			if err != nil {
+				return rep, err
+			}
+			rep.Transactions++
 			rep.Sessions += n
-			if done {
-				break
-			}
-			from = next
 		}
 	}
 	if rep.Sessions > 0 {
 		d.log.Info("pruned sessions", "sessions", rep.Sessions, "transactions", rep.Transactions)
 	}
 	return rep, nil
+}
+
+// expiredSessions reads, from session from on, the next expired sessions of guild g: at most
+// half a batch, scanning at most pruneScan. done says the scan reached the end (or sessions
+// too young to have expired); else next is where to carry on.
+func (d *DailyPosts) expiredSessions(ctx context.Context, g GuildID, from SessionID, now time.Time) (doomed []Session, next SessionID, done bool, err error) {
+	err = d.store.View(ctx, func(tx Tx) error {
+		doomed, next, done = nil, 0, true
+		scanned := 0
+		return tx.Sessions(g, from, func(s Session) bool {
+			if s.OpenedAt.Add(SessionKeep).After(now) {
+				return false
+			}
+			if sessionExpired(s, now) {
+				doomed = append(doomed, s)
+			}
+			scanned++
+			if 2*len(doomed) >= PruneBatch || scanned >= pruneScan {
+				next, done = s.ID+1, false
+				return false
+			}
+			return true
+		})
+	})
+	return doomed, next, done, err
+}
+
+// deleteExpired deletes the doomed sessions of guild g that are still expired, with their due
+// entries, in one transaction, and returns how many it deleted.
+func (d *DailyPosts) deleteExpired(ctx context.Context, g GuildID, doomed []Session, now time.Time) (int, error) {
+	n := 0
+	err := d.store.Update(ctx, func(tx Tx) error {
+		n = 0
+		for _, s := range doomed {
+			// Look again: the session may have changed since the View.
+			cur, ok, err := tx.Session(g, s.ID)
+			if err != nil {
+				return err
+			}
+			if !ok || !sessionExpired(cur, now) {
+				continue
+			}
+			if err := tx.DeleteSession(g, s.ID); err != nil {
+				return err
+			}
+			if !cur.RevealAt.IsZero() && cur.RevealAt.UnixMilli() >= 0 {
+				if err := tx.DeleteDue(Due{At: cur.RevealAt, Guild: g, Session: s.ID}); err != nil {
+					return err
+				}
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
