@@ -176,95 +176,108 @@ func (s *Server) handleFrame(c *gwConn, op int, d json.RawMessage, raw []byte) b
 		s.heartbeats++
 		s.send(c, []byte(`{"op":11,"d":null,"s":null,"t":null}`), true)
 	case 2: // identify
-		var id struct {
-			Token   string  `json:"token"`
-			Intents int     `json:"intents"`
-			Shard   *[2]int `json:"shard"`
-		}
-		_ = json.Unmarshal(d, &id)
-		if !s.tokenOK(id.Token) {
-			s.violate("gateway: IDENTIFY with a wrong token")
-			s.closeWith(c, 4004, "Authentication failed.")
-			return false
-		}
-		shard := [2]int{0, 1}
-		if id.Shard != nil {
-			shard = *id.Shard
-		}
-		if shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1] {
-			s.violate("gateway: IDENTIFY with an invalid shard %v", shard)
-			s.closeWith(c, 4010, "Invalid shard.")
-			return false
-		}
-		if s.cfg.identifyLimit {
-			// events/gateway.mdx, "Max Concurrency": rate_limit_key =
-			// shard_id % max_concurrency; one IDENTIFY per key per 5 s.
-			key, now := shard[0]%s.cfg.maxConcurrency, s.now()
-			if last, ok := s.identifyAt[key]; ok && now.Sub(last) < identifyWindow {
-				s.rejected++
-				s.logLine(map[string]any{"gw": "identify_rate_limited", "shard": shard, "bucket": key})
-				s.send(c, []byte(`{"op":9,"d":false,"s":null,"t":null}`), false)
-				return true
-			}
-			s.identifyAt[key] = now
-		}
-		s.identifies++
-		s.intents = id.Intents
-		s.detach(c)
-		sess := &gwSession{id: "sess-" + s.newID(), shard: shard[0], count: shard[1], conn: c}
-		c.sess = sess
-		s.sessions[sess.id] = sess
-		s.shardSess[sess.shard] = sess
-		s.dispatchTo(sess, "", "READY", s.wireReady(sess), "")
-		for _, g := range s.guilds {
-			if sess.owns(g.ID) {
-				s.dispatchTo(sess, g.ID, "GUILD_CREATE", s.wireGuild(g), "")
-			}
-		}
-		for _, p := range s.takePending(sess.shard, sess.count) {
-			if p.typ == "INTERACTION_CREATE" {
-				s.dispatch(p.guildID, p.typ, p.d, p.interactionID)
-			}
-		}
+		return s.identify(c, d)
 	case 6: // resume
-		var rs struct {
-			Token     string `json:"token"`
-			SessionID string `json:"session_id"`
-			Seq       int    `json:"seq"`
-		}
-		_ = json.Unmarshal(d, &rs)
-		if !s.tokenOK(rs.Token) {
-			s.violate("gateway: RESUME with a wrong token")
-			s.closeWith(c, 4004, "Authentication failed.")
-			return false
-		}
-		sess := s.sessions[rs.SessionID]
-		if sess == nil {
+		return s.resume(c, d)
+	default:
+		// op 3 presence, 4 voice, 8 request members: accepted and ignored.
+	}
+	return true
+}
+
+// identify starts a session (op 2), within the IDENTIFY rate limit; s.mu is held.
+func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
+	var id struct {
+		Token   string  `json:"token"`
+		Intents int     `json:"intents"`
+		Shard   *[2]int `json:"shard"`
+	}
+	_ = json.Unmarshal(d, &id)
+	if !s.tokenOK(id.Token) {
+		s.violate("gateway: IDENTIFY with a wrong token")
+		s.closeWith(c, 4004, "Authentication failed.")
+		return false
+	}
+	shard := [2]int{0, 1}
+	if id.Shard != nil {
+		shard = *id.Shard
+	}
+	if shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1] {
+		s.violate("gateway: IDENTIFY with an invalid shard %v", shard)
+		s.closeWith(c, 4010, "Invalid shard.")
+		return false
+	}
+	if s.cfg.identifyLimit {
+		// events/gateway.mdx, "Max Concurrency": rate_limit_key =
+		// shard_id % max_concurrency; one IDENTIFY per key per 5 s.
+		key, now := shard[0]%s.cfg.maxConcurrency, s.now()
+		if last, ok := s.identifyAt[key]; ok && now.Sub(last) < identifyWindow {
+			s.rejected++
+			s.logLine(map[string]any{"gw": "identify_rate_limited", "shard": shard, "bucket": key})
 			s.send(c, []byte(`{"op":9,"d":false,"s":null,"t":null}`), false)
 			return true
 		}
-		s.resumes++
-		s.detach(c)
-		if sess.conn != nil && sess.conn != c {
-			sess.conn.sess = nil
+		s.identifyAt[key] = now
+	}
+	s.identifies++
+	s.intents = id.Intents
+	s.detach(c)
+	sess := &gwSession{id: "sess-" + s.newID(), shard: shard[0], count: shard[1], conn: c}
+	c.sess = sess
+	s.sessions[sess.id] = sess
+	s.shardSess[sess.shard] = sess
+	s.dispatchTo(sess, "", "READY", s.wireReady(sess), "")
+	for _, g := range s.guilds {
+		if sess.owns(g.ID) {
+			s.dispatchTo(sess, g.ID, "GUILD_CREATE", s.wireGuild(g), "")
 		}
-		sess.conn = c
-		c.sess = sess
-		s.shardSess[sess.shard] = sess
-		for _, ev := range sess.log {
-			if ev.seq > rs.Seq {
-				s.send(c, ev.frame, false)
-				s.markDelivered(ev.interactionID)
-			}
+	}
+	for _, p := range s.takePending(sess.shard, sess.count) {
+		if p.typ == "INTERACTION_CREATE" {
+			s.dispatch(p.guildID, p.typ, p.d, p.interactionID)
 		}
-		s.dispatchTo(sess, "", "RESUMED", map[string]any{}, "")
-		for _, p := range s.takePending(sess.shard, sess.count) {
-			if p.sessID != sess.id {
-				s.dispatch(p.guildID, p.typ, p.d, p.interactionID)
-			}
+	}
+	return true
+}
+
+// resume takes a session over on a new connection (op 6) and replays what it missed; s.mu is
+// held.
+func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
+	var rs struct {
+		Token     string `json:"token"`
+		SessionID string `json:"session_id"`
+		Seq       int    `json:"seq"`
+	}
+	_ = json.Unmarshal(d, &rs)
+	if !s.tokenOK(rs.Token) {
+		s.violate("gateway: RESUME with a wrong token")
+		s.closeWith(c, 4004, "Authentication failed.")
+		return false
+	}
+	sess := s.sessions[rs.SessionID]
+	if sess == nil {
+		s.send(c, []byte(`{"op":9,"d":false,"s":null,"t":null}`), false)
+		return true
+	}
+	s.resumes++
+	s.detach(c)
+	if sess.conn != nil && sess.conn != c {
+		sess.conn.sess = nil
+	}
+	sess.conn = c
+	c.sess = sess
+	s.shardSess[sess.shard] = sess
+	for _, ev := range sess.log {
+		if ev.seq > rs.Seq {
+			s.send(c, ev.frame, false)
+			s.markDelivered(ev.interactionID)
 		}
-	default:
-		// op 3 presence, 4 voice, 8 request members: accepted and ignored.
+	}
+	s.dispatchTo(sess, "", "RESUMED", map[string]any{}, "")
+	for _, p := range s.takePending(sess.shard, sess.count) {
+		if p.sessID != sess.id {
+			s.dispatch(p.guildID, p.typ, p.d, p.interactionID)
+		}
 	}
 	return true
 }

@@ -393,64 +393,8 @@ func (s *Server) callback(rq *restReq) reply {
 		}
 	}
 	resp := &Response{Type: body.Type, Data: append(json.RawMessage(nil), body.Data...), At: now}
-	switch body.Type {
-	case 4:
-		if data == nil {
-			return s.reject(where, []string{"type 4 without data"})
-		}
-		if rep, ok := s.checkNewWebhookMessage(where, data, rq.files, "an interaction reply"); !ok {
-			return rep
-		}
-		m := s.newMessage(kindOriginal, i.ChannelID, data, body.Data)
-		m.PingedRoles = s.pingedRoles(s.channels[i.ChannelID], data, false)
-		m.webhook, m.interactionID = true, i.ID
-		if i.Type == TypeCommand {
-			m.msgType = 20
-		}
-		i.original = m
-	case 5:
-		if data != nil {
-			if probs := checkFlags(data, flagEphemeral, "a deferred reply (type 5)"); len(probs) > 0 {
-				return s.reject(where, probs)
-			}
-		}
-		m := s.newMessage(kindOriginal, i.ChannelID, map[string]json.RawMessage{"flags": data["flags"]}, body.Data)
-		m.webhook, m.interactionID = true, i.ID
-		if i.Type == TypeCommand {
-			m.msgType = 20
-		}
-		i.original, i.originalPending = m, true
-	case 6, 7:
-		m := s.msgs[i.MessageID]
-		if body.Type == 7 {
-			if data == nil {
-				return s.reject(where, []string{"type 7 without data"})
-			}
-			if m == nil {
-				return errReply(404, 10008, "Unknown Message")
-			}
-			rep := s.editStored(where, m, data, body.Data)
-			if rep.status != 200 {
-				return rep
-			}
-		}
-		i.original = m
-	case 8:
-		choices, probs := checkAutocomplete(body.Data)
-		if len(probs) > 0 {
-			return s.reject(where, probs)
-		}
-		resp.Choices = choices
-	case 9:
-		if probs := checkModal(body.Data); len(probs) > 0 {
-			return s.reject(where, probs)
-		}
-		var md struct {
-			CustomID string `json:"custom_id"`
-			Title    string `json:"title"`
-		}
-		_ = json.Unmarshal(body.Data, &md)
-		resp.ModalCustomID, resp.ModalTitle = md.CustomID, md.Title
+	if rep, ok := s.applyCallback(rq, i, where, body.Type, data, body.Data, resp); !ok {
+		return rep
 	}
 	if data != nil && body.Type != 8 && body.Type != 9 {
 		_ = json.Unmarshal(data["flags"], &resp.Flags)
@@ -460,18 +404,89 @@ func (s *Server) callback(rq *restReq) reply {
 	}
 	i.resp = resp
 	if rq.query.Get("with_response") == "true" {
-		// Discord then answers 200 with an interaction callback response, including the
-		// message the callback created or updated.
-		inter := map[string]any{"id": i.ID, "type": i.Type, "activity_instance_id": nil, "response_message_id": nil,
-			"response_message_loading": body.Type == 5, "response_message_ephemeral": resp.Flags&flagEphemeral != 0}
-		out := map[string]any{"interaction": inter}
-		if i.original != nil && (body.Type == 4 || body.Type == 5 || body.Type == 7) {
-			inter["response_message_id"] = i.original.ID
-			out["resource"] = map[string]any{"type": body.Type, "message": s.wireMessage(i.original)}
-		}
-		return jsonReply(200, out)
+		return s.callbackResponse(i, body.Type, resp)
 	}
 	return noContent()
+}
+
+// applyCallback does what an initial response of type typ does: a new message (4), a
+// deferral (5), an update of the clicked message (6, 7), autocomplete choices (8) or a form
+// (9). ok is false when Discord would refuse it, with the reply to send.
+func (s *Server) applyCallback(rq *restReq, i *Interaction, where string, typ int, data map[string]json.RawMessage, raw json.RawMessage, resp *Response) (reply, bool) {
+	switch typ {
+	case 4:
+		if data == nil {
+			return s.reject(where, []string{"type 4 without data"}), false
+		}
+		if rep, ok := s.checkNewWebhookMessage(where, data, rq.files, "an interaction reply"); !ok {
+			return rep, false
+		}
+		m := s.newMessage(kindOriginal, i.ChannelID, data, raw)
+		m.PingedRoles = s.pingedRoles(s.channels[i.ChannelID], data, false)
+		m.webhook, m.interactionID = true, i.ID
+		if i.Type == TypeCommand {
+			m.msgType = 20
+		}
+		i.original = m
+	case 5:
+		if data != nil {
+			if probs := checkFlags(data, flagEphemeral, "a deferred reply (type 5)"); len(probs) > 0 {
+				return s.reject(where, probs), false
+			}
+		}
+		m := s.newMessage(kindOriginal, i.ChannelID, map[string]json.RawMessage{"flags": data["flags"]}, raw)
+		m.webhook, m.interactionID = true, i.ID
+		if i.Type == TypeCommand {
+			m.msgType = 20
+		}
+		i.original, i.originalPending = m, true
+	case 6, 7:
+		m := s.msgs[i.MessageID]
+		if typ == 7 {
+			if data == nil {
+				return s.reject(where, []string{"type 7 without data"}), false
+			}
+			if m == nil {
+				return errReply(404, 10008, "Unknown Message"), false
+			}
+			rep := s.editStored(where, m, data, raw)
+			if rep.status != 200 {
+				return rep, false
+			}
+		}
+		i.original = m
+	case 8:
+		choices, probs := checkAutocomplete(raw)
+		if len(probs) > 0 {
+			return s.reject(where, probs), false
+		}
+		resp.Choices = choices
+	case 9:
+		if probs := checkModal(raw); len(probs) > 0 {
+			return s.reject(where, probs), false
+		}
+		var md struct {
+			CustomID string `json:"custom_id"`
+			Title    string `json:"title"`
+		}
+		_ = json.Unmarshal(raw, &md)
+		resp.ModalCustomID, resp.ModalTitle = md.CustomID, md.Title
+	}
+	return reply{}, true
+}
+
+// callbackResponse is Discord's answer to a callback sent with with_response=true.
+func (s *Server) callbackResponse(i *Interaction, typ int, resp *Response) reply {
+	// Discord then answers 200 with an interaction callback response, including the
+	// message the callback created or updated.
+	inter := map[string]any{"id": i.ID, "type": i.Type, "activity_instance_id": nil, "response_message_id": nil,
+		"response_message_loading": typ == 5, "response_message_ephemeral": resp.Flags&flagEphemeral != 0}
+	out := map[string]any{"interaction": inter}
+	if i.original != nil && (typ == 4 || typ == 5 || typ == 7) {
+		inter["response_message_id"] = i.original.ID
+		out["resource"] = map[string]any{"type": typ, "message": s.wireMessage(i.original)}
+	}
+	return jsonReply(200, out)
 }
 
 // webhookInteraction resolves /webhooks/{app}/{token} to its interaction.
