@@ -44,6 +44,25 @@
 // is let use the command by Discord's own command permissions, which admins set in Server
 // Settings → Integrations and the bot reads and caches (cmdperms.go).
 //
+// # Text
+//
+// Every word a member or a moderator sees comes from the message catalogue in the domain,
+// internal/quiz/messages/*.json, in English and Chinese; handlers hold ids, never sentences.
+// To add a sentence:
+//
+//  1. add a line to the table of its area (practice, members, moderation, console):
+//     "bank.removed": {"en": "%s was removed.", "zh": "%s 已删除。"}. Ids are area.what, lower
+//     case; both texts take the same fmt verbs (Chinese may reorder them with %[2]s);
+//  2. render it in the reader's language: l.Msg("bank.removed", id), where l is
+//     b.members.Lang(ctx, r.actor), or the Lang a use case returned (Asked.Lang, …). An
+//     argument that is itself a quiz.MsgID is rendered in l too;
+//  3. an error a member should read is quiz.Errorf(quiz.EINVALID, "bank.removed", id):
+//     errorReply renders it in their language.
+//
+// quiz's TestCatalogue fails on an id with a language missing, on verbs that differ, on an id
+// no code uses and on an id the code uses that the tables lack. Until its line exists, an id
+// renders as itself, as English: quiz.Errorf(code, "Some English %s.", x) keeps working.
+//
 // # Deferring
 //
 // Discord wants the first response within 3 seconds. A handler that has not answered after

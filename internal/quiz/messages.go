@@ -1,13 +1,16 @@
 package quiz
 
 import (
+	"embed"
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
 // MsgID names one sentence in the catalogue: "area.what", lower case, for example
 // "bank.removed". Adapters render it in a member's language with Lang.Msg; errors carry one
-// (Errorf) and are rendered at the edge. See the catalogue files (messages_*.go) for the texts.
+// (Errorf) and are rendered at the edge. The texts are in messages/*.json.
 type MsgID string
 
 // Msg renders id in language l, formatting args with the id's verbs. An argument that is itself
@@ -33,18 +36,35 @@ func (l Lang) Msg(id MsgID, args ...any) string {
 	return fmt.Sprintf(t.In(l), rendered...)
 }
 
-// catalogue is every sentence a member or a moderator can see, in English and Chinese. It is
-// built from one table per area (messages_*.go); TestCatalogue checks that every id has both
-// languages with the same verbs, that every id is used, and that every id used exists.
-var catalogue = mergeCatalogues(commonMessages, labelMessages, practiceMessages, memberMessages,
-	moderationMessages, bankMessages, dailyMessages, consoleMessages)
+// catalogue is every sentence a member or a moderator can see, in English and Chinese, read
+// from one JSON table per area in messages/ ({"area.what": {"en": …, "zh": …}, …}).
+// TestCatalogue checks that every id has both languages with the same verbs, that every id is
+// used, and that every id used exists.
+var catalogue = loadCatalogue(catalogueFiles)
 
-func mergeCatalogues(parts ...map[MsgID]Text) map[MsgID]Text {
+//go:embed messages/*.json
+var catalogueFiles embed.FS
+
+// loadCatalogue reads the tables; a broken table or an id in two of them stops the program at
+// start, and every test with it.
+func loadCatalogue(fsys fs.FS) map[MsgID]Text {
+	names, err := fs.Glob(fsys, "messages/*.json")
+	if err != nil || len(names) == 0 {
+		panic(fmt.Sprintf("quiz: no message tables: %v", err))
+	}
 	all := map[MsgID]Text{}
-	for _, p := range parts {
-		for id, t := range p {
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			panic(err)
+		}
+		var part map[MsgID]Text
+		if err := json.Unmarshal(data, &part); err != nil {
+			panic(fmt.Sprintf("quiz: %s: %v", name, err))
+		}
+		for id, t := range part {
 			if _, dup := all[id]; dup {
-				panic("quiz: message id " + string(id) + " is in two catalogue tables")
+				panic(fmt.Sprintf("quiz: message id %s is in two tables (%s is one)", id, name))
 			}
 			all[id] = t
 		}
