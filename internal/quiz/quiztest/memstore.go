@@ -241,6 +241,17 @@ func (tx *memTx) write(g quiz.GuildID) (*memGuild, error) {
 	return tx.st.guilds[g], nil
 }
 
+// writeExisting returns guild g for writing, or nil when it does not exist: nothing to delete.
+func (tx *memTx) writeExisting(g quiz.GuildID) (*memGuild, error) {
+	if err := tx.check(true); err != nil {
+		return nil, err
+	}
+	if tx.st.guilds[g] == nil {
+		return nil, nil
+	}
+	return tx.write(g)
+}
+
 func (tx *memTx) writeDue() (map[dueKey]struct{}, error) {
 	if err := tx.check(true); err != nil {
 		return nil, err
@@ -300,12 +311,7 @@ func (tx *memTx) Member(g quiz.GuildID, u quiz.UserID) (quiz.Member, bool, error
 }
 
 func (tx *memTx) PutMember(m quiz.Member) error {
-	st, err := tx.write(m.Guild)
-	if err != nil {
-		return err
-	}
-	st.members[m.User] = cloneMember(m)
-	return nil
+	return putIn(tx, m.Guild, func(st *memGuild) map[quiz.UserID]quiz.Member { return st.members }, m.User, cloneMember(m))
 }
 
 func (tx *memTx) Members(g quiz.GuildID, fn func(quiz.Member) bool) error {
@@ -326,14 +332,8 @@ func (tx *memTx) Members(g quiz.GuildID, fn func(quiz.Member) bool) error {
 }
 
 func (tx *memTx) DeleteMember(g quiz.GuildID, u quiz.UserID) error {
-	if err := tx.check(true); err != nil {
-		return err
-	}
-	if tx.st.guilds[g] == nil {
-		return nil
-	}
-	st, err := tx.write(g)
-	if err != nil {
+	st, err := tx.writeExisting(g)
+	if err != nil || st == nil {
 		return err
 	}
 	delete(st.members, u)
@@ -396,21 +396,11 @@ func (tx *memTx) Cards(g quiz.GuildID, u quiz.UserID) ([]quiz.Card, error) {
 // Attempts.
 
 func (tx *memTx) Attempt(g quiz.GuildID, u quiz.UserID, s quiz.SessionID) (quiz.Attempt, bool, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return quiz.Attempt{}, false, err
-	}
-	a, ok := st.attempts[attemptKey{u, s}]
-	return cloneAttempt(a), ok, nil
+	return lookup(tx, g, func(st *memGuild) map[attemptKey]quiz.Attempt { return st.attempts }, attemptKey{u, s}, cloneAttempt)
 }
 
 func (tx *memTx) PutAttempt(a quiz.Attempt) error {
-	st, err := tx.write(a.Guild)
-	if err != nil {
-		return err
-	}
-	st.attempts[attemptKey{a.User, a.Session}] = cloneAttempt(a)
-	return nil
+	return putIn(tx, a.Guild, func(st *memGuild) map[attemptKey]quiz.Attempt { return st.attempts }, attemptKey{a.User, a.Session}, cloneAttempt(a))
 }
 
 func (tx *memTx) Attempts(g quiz.GuildID, u quiz.UserID) ([]quiz.Attempt, error) {
@@ -418,43 +408,23 @@ func (tx *memTx) Attempts(g quiz.GuildID, u quiz.UserID) ([]quiz.Attempt, error)
 	if err != nil || st == nil {
 		return nil, err
 	}
-	var out []quiz.Attempt
-	for k, a := range st.attempts {
-		if k.user == u {
-			out = append(out, cloneAttempt(a))
-		}
-	}
-	slices.SortFunc(out, func(a, b quiz.Attempt) int { return cmp.Compare(a.Session, b.Session) })
-	return out, nil
+	return filtered(st.attempts, func(k attemptKey) bool { return k.user == u }, cloneAttempt,
+		func(a, b quiz.Attempt) int { return cmp.Compare(a.Session, b.Session) }), nil
 }
 
 // Sessions.
 
 func (tx *memTx) NextSessionID(g quiz.GuildID) (quiz.SessionID, error) {
-	st, err := tx.write(g)
-	if err != nil {
-		return 0, err
-	}
-	st.sessionSeq++
-	return quiz.SessionID(st.sessionSeq), nil
+	n, err := tx.next(g, func(st *memGuild) *uint64 { return &st.sessionSeq })
+	return quiz.SessionID(n), err
 }
 
 func (tx *memTx) Session(g quiz.GuildID, s quiz.SessionID) (quiz.Session, bool, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return quiz.Session{}, false, err
-	}
-	v, ok := st.sessions[s]
-	return v, ok, nil
+	return lookup(tx, g, func(st *memGuild) map[quiz.SessionID]quiz.Session { return st.sessions }, s, same)
 }
 
 func (tx *memTx) PutSession(s quiz.Session) error {
-	st, err := tx.write(s.Guild)
-	if err != nil {
-		return err
-	}
-	st.sessions[s.ID] = s
-	return nil
+	return putIn(tx, s.Guild, func(st *memGuild) map[quiz.SessionID]quiz.Session { return st.sessions }, s.ID, s)
 }
 
 func (tx *memTx) SessionGuilds() ([]quiz.GuildID, error) {
@@ -485,14 +455,8 @@ func (tx *memTx) Sessions(g quiz.GuildID, from quiz.SessionID, fn func(quiz.Sess
 }
 
 func (tx *memTx) DeleteSession(g quiz.GuildID, s quiz.SessionID) error {
-	if err := tx.check(true); err != nil {
-		return err
-	}
-	if tx.st.guilds[g] == nil {
-		return nil
-	}
-	st, err := tx.write(g)
-	if err != nil {
+	st, err := tx.writeExisting(g)
+	if err != nil || st == nil {
 		return err
 	}
 	delete(st.sessions, s)
@@ -566,73 +530,36 @@ func checkDay(d quiz.Day) error {
 }
 
 func (tx *memTx) Post(g quiz.GuildID, d quiz.Day) (quiz.Post, bool, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return quiz.Post{}, false, err
-	}
-	p, ok := st.posts[d]
-	return p, ok, nil
+	return lookup(tx, g, func(st *memGuild) map[quiz.Day]quiz.Post { return st.posts }, d, same)
 }
 
 func (tx *memTx) PutPost(p quiz.Post) error {
 	if err := checkDay(p.Day); err != nil {
 		return err
 	}
-	st, err := tx.write(p.Guild)
-	if err != nil {
-		return err
-	}
-	st.posts[p.Day] = p
-	return nil
+	return putIn(tx, p.Guild, func(st *memGuild) map[quiz.Day]quiz.Post { return st.posts }, p.Day, p)
 }
 
 func (tx *memTx) Posts(g quiz.GuildID) ([]quiz.Post, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return nil, err
-	}
-	var out []quiz.Post
-	for _, d := range slices.Sorted(maps.Keys(st.posts)) {
-		out = append(out, st.posts[d])
-	}
-	return out, nil
+	return listOf(tx, g, func(st *memGuild) map[quiz.Day]quiz.Post { return st.posts }, same)
 }
 
 // The overlay and its history.
 
 func (tx *memTx) OverlayQuestions(g quiz.GuildID) ([]quiz.OverlayEntry, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return nil, err
-	}
-	var out []quiz.OverlayEntry
-	for _, id := range slices.Sorted(maps.Keys(st.overlay)) {
-		out = append(out, cloneOverlay(st.overlay[id]))
-	}
-	return out, nil
+	return listOf(tx, g, func(st *memGuild) map[string]quiz.OverlayEntry { return st.overlay }, cloneOverlay)
 }
 
 func (tx *memTx) PutOverlayQuestion(g quiz.GuildID, e quiz.OverlayEntry) error {
 	if e.QuestionID == "" {
 		return errors.New("quiztest: put overlay question: empty question id")
 	}
-	st, err := tx.write(g)
-	if err != nil {
-		return err
-	}
-	st.overlay[e.QuestionID] = cloneOverlay(e)
-	return nil
+	return putIn(tx, g, func(st *memGuild) map[string]quiz.OverlayEntry { return st.overlay }, e.QuestionID, cloneOverlay(e))
 }
 
 func (tx *memTx) DeleteOverlayQuestion(g quiz.GuildID, questionID string) error {
-	if err := tx.check(true); err != nil {
-		return err
-	}
-	if tx.st.guilds[g] == nil {
-		return nil
-	}
-	st, err := tx.write(g)
-	if err != nil {
+	st, err := tx.writeExisting(g)
+	if err != nil || st == nil {
 		return err
 	}
 	delete(st.overlay, questionID)
@@ -640,27 +567,14 @@ func (tx *memTx) DeleteOverlayQuestion(g quiz.GuildID, questionID string) error 
 }
 
 func (tx *memTx) OverlayTopics(g quiz.GuildID) ([]quiz.TopicOverlay, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return nil, err
-	}
-	var out []quiz.TopicOverlay
-	for _, slug := range slices.Sorted(maps.Keys(st.topics)) {
-		out = append(out, cloneTopic(st.topics[slug]))
-	}
-	return out, nil
+	return listOf(tx, g, func(st *memGuild) map[string]quiz.TopicOverlay { return st.topics }, cloneTopic)
 }
 
 func (tx *memTx) PutOverlayTopic(g quiz.GuildID, t quiz.TopicOverlay) error {
 	if t.Slug == "" {
 		return errors.New("quiztest: put overlay topic: empty slug")
 	}
-	st, err := tx.write(g)
-	if err != nil {
-		return err
-	}
-	st.topics[t.Slug] = cloneTopic(t)
-	return nil
+	return putIn(tx, g, func(st *memGuild) map[string]quiz.TopicOverlay { return st.topics }, t.Slug, cloneTopic(t))
 }
 
 func (tx *memTx) AddHistory(g quiz.GuildID, h quiz.HistoryEntry) error {
@@ -670,12 +584,7 @@ func (tx *memTx) AddHistory(g quiz.GuildID, h quiz.HistoryEntry) error {
 	case h.Version < 0 || h.Version > math.MaxUint32:
 		return fmt.Errorf("quiztest: add history %q: version %d out of range", h.QuestionID, h.Version)
 	}
-	st, err := tx.write(g)
-	if err != nil {
-		return err
-	}
-	st.history[historyKey{h.QuestionID, h.Version}] = cloneHistory(h)
-	return nil
+	return putIn(tx, g, func(st *memGuild) map[historyKey]quiz.HistoryEntry { return st.history }, historyKey{h.QuestionID, h.Version}, cloneHistory(h))
 }
 
 func (tx *memTx) History(g quiz.GuildID, questionID string) ([]quiz.HistoryEntry, error) {
@@ -683,56 +592,97 @@ func (tx *memTx) History(g quiz.GuildID, questionID string) ([]quiz.HistoryEntry
 	if err != nil || st == nil {
 		return nil, err
 	}
-	var out []quiz.HistoryEntry
-	for k, h := range st.history {
-		if k.question == questionID {
-			out = append(out, cloneHistory(h))
-		}
-	}
-	slices.SortFunc(out, func(a, b quiz.HistoryEntry) int { return cmp.Compare(a.Version, b.Version) })
-	return out, nil
+	return filtered(st.history, func(k historyKey) bool { return k.question == questionID }, cloneHistory,
+		func(a, b quiz.HistoryEntry) int { return cmp.Compare(a.Version, b.Version) }), nil
 }
 
 // Reports.
 
 func (tx *memTx) NextReportID(g quiz.GuildID) (quiz.ReportID, error) {
+	n, err := tx.next(g, func(st *memGuild) *uint64 { return &st.reportSeq })
+	return quiz.ReportID(n), err
+}
+
+func (tx *memTx) PutReport(g quiz.GuildID, r quiz.Report) error {
+	return putIn(tx, g, func(st *memGuild) map[quiz.ReportID]quiz.Report { return st.reports }, r.ID, r)
+}
+
+func (tx *memTx) Report(g quiz.GuildID, id quiz.ReportID) (quiz.Report, bool, error) {
+	return lookup(tx, g, func(st *memGuild) map[quiz.ReportID]quiz.Report { return st.reports }, id, same)
+}
+
+func (tx *memTx) Reports(g quiz.GuildID) ([]quiz.Report, error) {
+	return listOf(tx, g, func(st *memGuild) map[quiz.ReportID]quiz.Report { return st.reports }, same)
+}
+
+// Generic access to a guild's maps, for the methods above.
+
+// lookup reads the value under k in guild g's map (the one field picks), cloned.
+func lookup[K comparable, V any](tx *memTx, g quiz.GuildID, field func(*memGuild) map[K]V, k K, clone func(V) V) (V, bool, error) {
+	var zero V
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return zero, false, err
+	}
+	v, ok := field(st)[k]
+	if !ok {
+		return zero, false, nil
+	}
+	return clone(v), true, nil
+}
+
+// next increments guild g's sequence (the one field picks) and returns its new value.
+func (tx *memTx) next(g quiz.GuildID, field func(*memGuild) *uint64) (uint64, error) {
 	st, err := tx.write(g)
 	if err != nil {
 		return 0, err
 	}
-	st.reportSeq++
-	return quiz.ReportID(st.reportSeq), nil
+	seq := field(st)
+	*seq++
+	return *seq, nil
 }
 
-func (tx *memTx) PutReport(g quiz.GuildID, r quiz.Report) error {
-	st, err := tx.write(g)
-	if err != nil {
-		return err
+// sortedValues lists m's values in key order, cloned.
+func sortedValues[K cmp.Ordered, V any](m map[K]V, clone func(V) V) []V {
+	var out []V
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, clone(m[k]))
 	}
-	st.reports[r.ID] = r
-	return nil
+	return out
 }
 
-func (tx *memTx) Report(g quiz.GuildID, id quiz.ReportID) (quiz.Report, bool, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return quiz.Report{}, false, err
+// filtered lists, cloned, the values of m whose key keep accepts, sorted by order.
+func filtered[K comparable, V any](m map[K]V, keep func(K) bool, clone func(V) V, order func(a, b V) int) []V {
+	var out []V
+	for k, v := range m {
+		if keep(k) {
+			out = append(out, clone(v))
+		}
 	}
-	r, ok := st.reports[id]
-	return r, ok, nil
+	slices.SortFunc(out, order)
+	return out
 }
 
-func (tx *memTx) Reports(g quiz.GuildID) ([]quiz.Report, error) {
+// listOf lists, cloned and in key order, guild g's map that field picks.
+func listOf[K cmp.Ordered, V any](tx *memTx, g quiz.GuildID, field func(*memGuild) map[K]V, clone func(V) V) ([]V, error) {
 	st, err := tx.read(g)
 	if err != nil || st == nil {
 		return nil, err
 	}
-	var out []quiz.Report
-	for _, id := range slices.Sorted(maps.Keys(st.reports)) {
-		out = append(out, st.reports[id])
-	}
-	return out, nil
+	return sortedValues(field(st), clone), nil
 }
+
+// putIn writes v under k in guild g's map that field picks.
+func putIn[K comparable, V any](tx *memTx, g quiz.GuildID, field func(*memGuild) map[K]V, k K, v V) error {
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	field(st)[k] = v
+	return nil
+}
+
+func same[V any](v V) V { return v }
 
 // Deep copies. Card, Session, Post, Report, Award and Recap hold no references.
 
@@ -792,21 +742,12 @@ func cloneHistory(h quiz.HistoryEntry) quiz.HistoryEntry {
 // Mocks.
 
 func (tx *memTx) NextMockID(g quiz.GuildID) (quiz.MockID, error) {
-	st, err := tx.write(g)
-	if err != nil {
-		return 0, err
-	}
-	st.mockSeq++
-	return quiz.MockID(st.mockSeq), nil
+	n, err := tx.next(g, func(st *memGuild) *uint64 { return &st.mockSeq })
+	return quiz.MockID(n), err
 }
 
 func (tx *memTx) Mock(g quiz.GuildID, id quiz.MockID) (quiz.Mock, bool, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return quiz.Mock{}, false, err
-	}
-	m, ok := st.mocks[id]
-	return cloneMock(m), ok, nil
+	return lookup(tx, g, func(st *memGuild) map[quiz.MockID]quiz.Mock { return st.mocks }, id, cloneMock)
 }
 
 func (tx *memTx) PutMock(m quiz.Mock) error {
@@ -816,12 +757,7 @@ func (tx *memTx) PutMock(m quiz.Mock) error {
 	case m.CreatedAt.UnixMilli() < 0:
 		return fmt.Errorf("quiztest: put mock: created %v is before 1970", m.CreatedAt)
 	}
-	st, err := tx.write(m.Guild)
-	if err != nil {
-		return err
-	}
-	st.mocks[m.ID] = cloneMock(m)
-	return nil
+	return putIn(tx, m.Guild, func(st *memGuild) map[quiz.MockID]quiz.Mock { return st.mocks }, m.ID, cloneMock(m))
 }
 
 func (tx *memTx) MemberMocks(g quiz.GuildID, u quiz.UserID, n int) ([]quiz.Mock, error) {
@@ -848,43 +784,23 @@ func (tx *memTx) MemberMocks(g quiz.GuildID, u quiz.UserID, n int) ([]quiz.Mock,
 // Awards and recaps.
 
 func (tx *memTx) Award(g quiz.GuildID, month string) (quiz.Award, bool, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return quiz.Award{}, false, err
-	}
-	a, ok := st.awards[month]
-	return a, ok, nil
+	return lookup(tx, g, func(st *memGuild) map[string]quiz.Award { return st.awards }, month, same)
 }
 
 func (tx *memTx) PutAward(g quiz.GuildID, a quiz.Award) error {
 	if _, err := time.Parse("2006-01", a.Month); err != nil {
 		return fmt.Errorf("quiztest: put award: month %q: %w", a.Month, err)
 	}
-	st, err := tx.write(g)
-	if err != nil {
-		return err
-	}
-	st.awards[a.Month] = a
-	return nil
+	return putIn(tx, g, func(st *memGuild) map[string]quiz.Award { return st.awards }, a.Month, a)
 }
 
 func (tx *memTx) Recap(g quiz.GuildID, week quiz.Day) (quiz.Recap, bool, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return quiz.Recap{}, false, err
-	}
-	r, ok := st.recaps[week]
-	return r, ok, nil
+	return lookup(tx, g, func(st *memGuild) map[quiz.Day]quiz.Recap { return st.recaps }, week, same)
 }
 
 func (tx *memTx) PutRecap(g quiz.GuildID, r quiz.Recap) error {
 	if y, _, _ := r.Week.Civil(); y < 1 || y > 9999 {
 		return fmt.Errorf("quiztest: put recap: week %d is outside years 1-9999", int32(r.Week))
 	}
-	st, err := tx.write(g)
-	if err != nil {
-		return err
-	}
-	st.recaps[r.Week] = r
-	return nil
+	return putIn(tx, g, func(st *memGuild) map[quiz.Day]quiz.Recap { return st.recaps }, r.Week, r)
 }
