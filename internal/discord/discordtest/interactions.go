@@ -568,27 +568,35 @@ func (s *Server) followup(rq *restReq) reply {
 	return jsonReply(200, s.wireMessage(m))
 }
 
-func (s *Server) getWebhookMessage(rq *restReq) reply {
+// webhookMessage resolves /webhooks/{app}/{token}/messages/{id} to its interaction and its
+// message (@original or a follow-up); ok is false, with the error reply, when either is unknown.
+func (s *Server) webhookMessage(rq *restReq) (*Interaction, *msgRec, reply, bool) {
 	i, rep, ok := s.webhookInteraction(rq)
 	if !ok {
-		return rep
+		return nil, nil, rep, false
 	}
 	m := s.webhookTarget(i, rq)
 	if m == nil {
-		return errReply(404, 10008, "Unknown Message")
+		return i, nil, errReply(404, 10008, "Unknown Message"), false
+	}
+	return i, m, reply{}, true
+}
+
+func (s *Server) getWebhookMessage(rq *restReq) reply {
+	_, m, rep, ok := s.webhookMessage(rq)
+	if !ok {
+		return rep
 	}
 	return jsonReply(200, s.wireMessage(m))
 }
 
 func (s *Server) editWebhookMessage(rq *restReq) reply {
-	i, rep, ok := s.webhookInteraction(rq)
+	i, m, rep, ok := s.webhookMessage(rq)
 	if !ok {
+		if i != nil {
+			s.violate("interaction %s: %s %s: unknown message", i.ID, rq.method, rq.route.pattern)
+		}
 		return rep
-	}
-	m := s.webhookTarget(i, rq)
-	if m == nil {
-		s.violate("interaction %s: %s %s: unknown message", i.ID, rq.method, rq.route.pattern)
-		return errReply(404, 10008, "Unknown Message")
 	}
 	rep = s.editStored(fmt.Sprintf("interaction %s: %s %s", i.ID, rq.method, rq.route.pattern), m, rq.obj(), rq.body)
 	if rep.status == 200 && m == i.original {
@@ -598,13 +606,9 @@ func (s *Server) editWebhookMessage(rq *restReq) reply {
 }
 
 func (s *Server) deleteWebhookMessage(rq *restReq) reply {
-	i, rep, ok := s.webhookInteraction(rq)
+	_, m, rep, ok := s.webhookMessage(rq)
 	if !ok {
 		return rep
-	}
-	m := s.webhookTarget(i, rq)
-	if m == nil {
-		return errReply(404, 10008, "Unknown Message")
 	}
 	m.Deleted = true
 	return noContent()
