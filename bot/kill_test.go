@@ -32,6 +32,25 @@ func TestKillMidAnswer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped in -short mode: builds the binary with the go command and runs it 7 times")
 	}
+	bin := buildBinary(t)
+	const kills = 6
+	e := newEnv(t)
+	var answers []killAnswer
+	begin := time.Now()
+	for life := 0; life <= kills; life++ {
+		answers = append(answers, answerThroughALife(t, e, bin, life, life == kills)...)
+	}
+	took := time.Since(begin)
+	acked, stored, storedUnacked := checkStoredAnswers(t, e, answers)
+	t.Logf("%d kills and a graceful stop in %v: %d answers sent, %d acknowledged, %d stored (all acknowledged ones, plus %d stored before the kill cut their reply)",
+		kills, took.Round(time.Millisecond), len(answers), acked, stored, storedUnacked)
+	if acked == len(answers) {
+		t.Errorf("every answer was acknowledged: no kill landed mid-answer")
+	}
+}
+
+// buildBinary builds the bot as a static binary in a temporary folder.
+func buildBinary(t *testing.T) string {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skipf("no go command in PATH to build the binary with: %v", err)
@@ -43,116 +62,132 @@ func TestKillMidAnswer(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
 
-	const (
-		kills    = 6
-		inFlight = 6 // answers submitted and not yet acknowledged
-	)
-	e := newEnv(t)
-	asker := discordtest.User{ID: "300000000000000010", Username: "asker", Permissions: "0"}
-	type answer struct {
-		ix      *discordtest.Interaction
-		user    quiz.UserID
-		session quiz.SessionID
-		text    string
+// inFlight is how many answers TestKillMidAnswer keeps submitted and not yet acknowledged.
+const inFlight = 6
+
+// killAnswer is one answer TestKillMidAnswer submitted.
+type killAnswer struct {
+	ix      *discordtest.Interaction
+	user    quiz.UserID
+	session quiz.SessionID
+	text    string
+}
+
+// life is one run of the process: a public question, and the answers members submit to it.
+type life struct {
+	t        *testing.T
+	e        *env
+	n        int
+	question discordtest.Message
+	form     discordtest.Response
+	sid      quiz.SessionID
+	batch    []killAnswer
+}
+
+// submit has the next member answer.
+func (l *life) submit() {
+	u := discordtest.User{ID: fmt.Sprintf("4%017d", l.n*100+len(l.batch)+1), Username: "m", Permissions: "0"}
+	text := fmt.Sprintf("SYN, SYN-ACK, ACK (member %s, life %d)", u.ID, l.n)
+	ix := l.e.fake.SubmitModalOnMessage(guildA, channelA, u, l.question.ID, l.form.ModalCustomID, map[string]string{"answer": text})
+	l.batch = append(l.batch, killAnswer{ix: ix, user: quiz.UserID(parseSnowflake(u.ID)), session: l.sid, text: text})
+}
+
+// acked counts this life's acknowledged answers.
+func (l *life) acked() int {
+	n := 0
+	for _, a := range l.batch {
+		if answerAcknowledged(a.ix) {
+			n++
+		}
 	}
-	var answers []answer
-	begin := time.Now()
-	for life := 0; life <= kills; life++ {
-		p := startProcess(t, e, bin)
-		ask := e.fake.Slash(guildA, channelA, asker, "interview", opt("topic", "tcp"))
-		r := e.wait(ask)
-		question, ok := ask.Original()
-		if !ok {
-			t.Fatalf("life %d: /interview posted no question\n%s", life, p.logs.String())
-		}
-		ids := customIDs(t, r.Components)
-		member := func(k int) discordtest.User {
-			return discordtest.User{ID: fmt.Sprintf("4%017d", life*100+k+1), Username: "m", Permissions: "0"}
-		}
-		form := e.wait(e.fake.Click(guildA, channelA, member(0), question.ID, ids["answer"]))
-		sid := sessionOfModal(t, form.ModalCustomID)
+	return n
+}
 
-		var batch []answer // this life's answers
-		submit := func() {
-			u := member(len(batch))
-			text := fmt.Sprintf("SYN, SYN-ACK, ACK (member %s, life %d)", u.ID, life)
-			ix := e.fake.SubmitModalOnMessage(guildA, channelA, u, question.ID, form.ModalCustomID, map[string]string{"answer": text})
-			batch = append(batch, answer{ix: ix, user: quiz.UserID(parseSnowflake(u.ID)), session: sid, text: text})
+// answerThroughALife starts the process, asks a question and has members answer it. The last
+// life waits for all its answers and stops gracefully; the others are killed mid-answer.
+func answerThroughALife(t *testing.T, e *env, bin string, n int, last bool) []killAnswer {
+	p := startProcess(t, e, bin)
+	asker := discordtest.User{ID: "300000000000000010", Username: "asker", Permissions: "0"}
+	ask := e.fake.Slash(guildA, channelA, asker, "interview", opt("topic", "tcp"))
+	r := e.wait(ask)
+	question, ok := ask.Original()
+	if !ok {
+		t.Fatalf("life %d: /interview posted no question\n%s", n, p.logs.String())
+	}
+	first := discordtest.User{ID: fmt.Sprintf("4%017d", n*100+1), Username: "m", Permissions: "0"}
+	form := e.wait(e.fake.Click(guildA, channelA, first, question.ID, customIDs(t, r.Components)["answer"]))
+	l := &life{t: t, e: e, n: n, question: question, form: form, sid: sessionOfModal(t, form.ModalCustomID)}
+	if last {
+		for range inFlight {
+			l.submit()
 		}
-		ackedIn := func() int {
-			n := 0
-			for _, a := range batch {
-				if answerAcknowledged(a.ix) {
-					n++
-				}
+		for _, a := range l.batch {
+			if r := e.wait(a.ix); r.Type != 4 {
+				t.Fatalf("life %d: answer callback type %d; want the reference answer (4)", n, r.Type)
 			}
-			return n
 		}
+		p.stop(t, syscall.SIGTERM)
+		if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+			t.Fatalf("SIGTERM after %d kills: exit %d; want 0\n%s", n, code, p.logs.String())
+		}
+		return l.batch
+	}
+	l.killMidAnswer(p)
+	return l.batch
+}
 
-		if life == kills {
-			// The last life waits for all its answers and stops gracefully.
-			for range inFlight {
-				submit()
-			}
-			for _, a := range batch {
-				if r := e.wait(a.ix); r.Type != 4 {
-					t.Fatalf("life %d: answer callback type %d; want the reference answer (4)", life, r.Type)
+// killMidAnswer keeps inFlight answers open: each acknowledgement lets another member submit.
+// The process is killed on the killAfter-th acknowledgement (1, 3, 5 …, so early and late in
+// the life), with the others at every stage: not yet read from the gateway, in the store's
+// batch, or replying. In odd lives a burst of new answers arrives first, so the kill also lands
+// while they are being read and stored.
+func (l *life) killMidAnswer(p *process) {
+	t, e := l.t, l.e
+	killAfter := 1 + 2*l.n
+	for range inFlight {
+		l.submit()
+	}
+	for seen := 0; seen < killAfter; {
+		err := e.fake.Await(p.ctx, func() bool { return l.acked() > seen })
+		if err != nil {
+			t.Fatalf("life %d: waiting for acknowledged answers (%d so far): %v\n%s", l.n, seen, err, p.logs.String())
+		}
+		n := l.acked()
+		if n >= killAfter {
+			if l.n%2 == 1 {
+				for range inFlight {
+					l.submit()
 				}
-			}
-			answers = append(answers, batch...)
-			p.stop(t, syscall.SIGTERM)
-			if code := p.cmd.ProcessState.ExitCode(); code != 0 {
-				t.Fatalf("SIGTERM after %d kills: exit %d; want 0\n%s", kills, code, p.logs.String())
 			}
 			break
 		}
-		// Members keep inFlight answers open: each acknowledgement lets another member submit.
-		// The process is killed on the killAfter-th acknowledgement (1, 3, 5 …, so early and
-		// late in the life), with the others at every stage: not yet read from the gateway, in
-		// the store's batch, or replying. In odd lives a burst of new answers arrives first, so
-		// the kill also lands while they are being read and stored.
-		killAfter := 1 + 2*life
-		for range inFlight {
-			submit()
-		}
-		for seen := 0; seen < killAfter; {
-			err := e.fake.Await(p.ctx, func() bool { return ackedIn() > seen })
-			if err != nil {
-				t.Fatalf("life %d: waiting for acknowledged answers (%d so far): %v\n%s", life, seen, err, p.logs.String())
-			}
-			n := ackedIn()
-			if n >= killAfter {
-				if life%2 == 1 {
-					for range inFlight {
-						submit()
-					}
-				}
-				break
-			}
-			for ; seen < n; seen++ {
-				submit()
-			}
-		}
-		p.stop(t, syscall.SIGKILL)
-		t.Logf("life %d: killed after %d acknowledged answers of %d submitted", life, ackedIn(), len(batch))
-		answers = append(answers, batch...)
-		// The fake notices the dead socket; the next process then gets a fresh session.
-		if err := e.fake.Await(e.ctx, func() bool { return !e.fake.Connected() }); err != nil {
-			t.Fatal(err)
+		for ; seen < n; seen++ {
+			l.submit()
 		}
 	}
-	took := time.Since(begin)
+	p.stop(t, syscall.SIGKILL)
+	t.Logf("life %d: killed after %d acknowledged answers of %d submitted", l.n, l.acked(), len(l.batch))
+	// The fake notices the dead socket; the next process then gets a fresh session.
+	if err := e.fake.Await(e.ctx, func() bool { return !e.fake.Connected() }); err != nil {
+		t.Fatal(err)
+	}
+}
 
+// checkStoredAnswers opens the database read-only after the last stop and checks that every
+// acknowledged answer is stored with its text, and that each answer and its counters were
+// written together.
+func checkStoredAnswers(t *testing.T, e *env, answers []killAnswer) (acked, stored, storedUnacked int) {
 	st, err := boltstore.Open(e.db, boltstore.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatalf("open the database after the last stop: %v", err)
 	}
 	defer st.Close()
 	if err := st.Check(); err != nil {
-		t.Fatalf("database check after %d kills: %v", kills, err)
+		t.Fatalf("database check after the kills: %v", err)
 	}
-	acked, stored, storedUnacked := 0, 0, 0
 	perSession := map[quiz.SessionID]int{}
 	err = st.View(e.ctx, func(tx quiz.Tx) error {
 		for _, a := range answers {
@@ -200,11 +235,7 @@ func TestKillMidAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d kills and a graceful stop in %v: %d answers sent, %d acknowledged, %d stored (all acknowledged ones, plus %d stored before the kill cut their reply)",
-		kills, took.Round(time.Millisecond), len(answers), acked, stored, storedUnacked)
-	if acked == len(answers) {
-		t.Errorf("every answer was acknowledged: no kill landed mid-answer")
-	}
+	return acked, stored, storedUnacked
 }
 
 // answerAcknowledged reports whether the member was shown the answer as recorded: the

@@ -19,7 +19,18 @@ func TestModerationEndToEnd(t *testing.T) {
 		t.Helper()
 		return e.final(e.fake.Slash(g, channelA, u, "bank", opts...))
 	}
+	moderationAdd(t, e, slash)
+	moderationEdit(t, e, slash)
+	exported, tcpCount := moderationListExport(t, e, slash)
+	moderationImport(t, e, slash, exported, tcpCount)
+	moderationReportsAndRole(t, e, slash)
+}
 
+// bankSlash runs /bank in a server as a member and returns what they finally see.
+type bankSlash func(g string, u discordtest.User, opts ...discordtest.Opt) discordtest.Message
+
+// moderationAdd: refusals, /bank add in two steps, a duplicate id refused, server B untouched.
+func moderationAdd(t *testing.T, e *env, slash bankSlash) {
 	// A member without rights, even if their client shows the command.
 	for _, o := range []discordtest.Opt{sub("list"), sub("add", opt("topic", "tcp")), sub("disable", opt("id", "tcp-handshake"))} {
 		r := slash(guildA, ada, o)
@@ -74,6 +85,10 @@ func TestModerationEndToEnd(t *testing.T) {
 		t.Fatalf("server B sees server A's question: %q", r.Content)
 	}
 
+}
+
+// moderationEdit: two moderators edit at once and the second is refused; history records it.
+func moderationEdit(t *testing.T, e *env, slash bankSlash) {
 	// Edit: two moderators open the form at once; the second save is refused.
 	open1 := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("edit", opt("id", "tcp-handshake"))))
 	open2 := e.wait(e.fake.Slash(guildA, channelA, mod, "bank", sub("edit", opt("id", "tcp-handshake"))))
@@ -107,9 +122,14 @@ func TestModerationEndToEnd(t *testing.T) {
 		t.Fatalf("history = %s", embedText(hist.Embeds))
 	}
 
+}
+
+// moderationListExport: the list and its pages, the export re-imported with no changes, and
+// bad imports that change nothing. It returns the exported tcp file and the tcp count text.
+func moderationListExport(t *testing.T, e *env, slash bankSlash) (exported []byte, tcpCount string) {
 	// List, with paging.
 	list := slash(guildA, mod, sub("list", opt("topic", "tcp")))
-	tcpCount := fmt.Sprintf("%d questions", shippedBank(t).Counts()["tcp"]+1)
+	tcpCount = fmt.Sprintf("%d questions", shippedBank(t).Counts()["tcp"]+1)
 	if !strings.Contains(embedText(list.Embeds), tcpCount) || !strings.Contains(embedText(list.Embeds), "tcp-our-proxy") {
 		t.Fatalf("list = %s", embedText(list.Embeds))
 	}
@@ -134,7 +154,7 @@ func TestModerationEndToEnd(t *testing.T) {
 	if len(ups) != 1 || ups[0].Name != "tcp.yaml" || !strings.Contains(string(ups[0].Data), "tcp-our-proxy") {
 		t.Fatalf("export uploads = %d files", len(ups))
 	}
-	exported := ups[0].Data
+	exported = ups[0].Data
 	same := slash(guildA, mod, sub("import", e.fake.Attach("file", "tcp.yaml", exported)))
 	if !strings.Contains(same.Content, "No changes") {
 		t.Fatalf("re-import of the export = %q", same.Content)
@@ -153,7 +173,11 @@ func TestModerationEndToEnd(t *testing.T) {
 	if !strings.Contains(huge.Content, "1 MiB") {
 		t.Fatalf("huge import = %q", huge.Content)
 	}
+	return exported, tcpCount
+}
 
+// moderationImport: a real import, previewed then applied; a member may not preview one.
+func moderationImport(t *testing.T, e *env, slash bankSlash, exported []byte, tcpCount string) {
 	// A real import: drop our question from the file (it gets disabled), preview, apply.
 	cut := strings.Index(string(exported), "  - id: tcp-our-proxy")
 	end := strings.Index(string(exported)[cut+1:], "\n  - id:")
@@ -183,6 +207,10 @@ func TestModerationEndToEnd(t *testing.T) {
 	if got := e.final(e.fake.Slash(guildA, channelA, ada, "bank", sub("import", e.fake.Attach("file", "tcp.yaml", changed)))); !strings.Contains(got.Content, "Only moderators") {
 		t.Fatal("a member could preview an import")
 	}
+}
+
+// moderationReportsAndRole: a report filed and resolved, and a moderator role.
+func moderationReportsAndRole(t *testing.T, e *env, slash bankSlash) {
 	// Reports: a member reports a question; a moderator resolves it.
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "redis"))
 	ar := e.wait(ask)
