@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
 )
 
 // TestDailyPostEndToEnd sets up a daily question from Discord and drives the scheduler with a
@@ -14,6 +16,35 @@ import (
 func TestDailyPostEndToEnd(t *testing.T) {
 	e := newEnv(t)
 	b := e.start()
+	dailySetupFromDiscord(t, e)
+	post := dailyPostsOnce(t, e, b)
+	// Restart: the new process finds the post recorded and does not post again.
+	b.stop()
+	b = e.start()
+	b.app.runOnce(e.ctx)
+	if n := len(e.fake.Messages(channelA)); n != 1 {
+		t.Fatalf("%d posts after a restart; want 1", n)
+	}
+
+	// A member answers the daily question; it counts toward their streak.
+	ids := customIDs(t, post.Components)
+	m := e.wait(e.fake.Click(guildA, channelA, ada, post.ID, ids["answer"]))
+	e.wait(e.fake.SubmitModalOnMessage(guildA, channelA, ada, post.ID, m.ModalCustomID, map[string]string{"answer": "x"}))
+
+	// 12 hours later the reference answer is posted under it.
+	e.clock.Set(time.Date(2026, 3, 6, 13, 30, 0, 0, time.UTC))
+	b.app.runOnce(e.ctx)
+	posts := e.fake.Messages(channelA)
+	if len(posts) != 2 || !strings.Contains(posts[1].Content, "1 answered") || !strings.Contains(embedText(posts[1].Embeds), "Reference answer") {
+		t.Fatalf("after 12 h: %d messages, last %q", len(posts), posts[len(posts)-1].Content)
+	}
+
+	dailyChannelDeleted(t, e, b)
+	dailyServerB(t, e, b)
+}
+
+// dailySetupFromDiscord: refusals, bad input, then a schedule at 09:30 in Shanghai.
+func dailySetupFromDiscord(t *testing.T, e *env) {
 	// A member without Manage Server is refused, whatever their client shows.
 	deny := e.final(e.fake.Slash(guildA, channelA, ada, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:30"), opt("timezone", "Asia/Shanghai"))))
 	if deny.Flags&64 == 0 || !strings.Contains(deny.Content, "Only moderators") {
@@ -32,7 +63,10 @@ func TestDailyPostEndToEnd(t *testing.T) {
 	if !strings.Contains(embedText(ok.Embeds), "09:30 Asia/Shanghai") {
 		t.Fatalf("/daily setup = %s", embedText(ok.Embeds))
 	}
+}
 
+// dailyPostsOnce: not before the time, then exactly one post despite a 429, pinging only the role.
+func dailyPostsOnce(t *testing.T, e *env, b *bot) (post discordtest.Message) {
 	// 2026-03-06 01:29 UTC is 09:29 in Shanghai: not yet.
 	e.clock.Set(time.Date(2026, 3, 6, 1, 29, 0, 0, time.UTC))
 	b.app.runOnce(e.ctx)
@@ -47,7 +81,7 @@ func TestDailyPostEndToEnd(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("%d posts at 09:30; want exactly 1\n%s", len(posts), grepLines(b.logs.String(), "daily"))
 	}
-	post := posts[0]
+	post = posts[0]
 	var am struct {
 		Parse []string `json:"parse"`
 		Roles []string `json:"roles"`
@@ -59,28 +93,11 @@ func TestDailyPostEndToEnd(t *testing.T) {
 	if !strings.Contains(embedText(post.Embeds), "Daily question 2026-03-06") {
 		t.Fatalf("daily post = %s", embedText(post.Embeds))
 	}
+	return post
+}
 
-	// Restart: the new process finds the post recorded and does not post again.
-	b.stop()
-	b = e.start()
-	b.app.runOnce(e.ctx)
-	if n := len(e.fake.Messages(channelA)); n != 1 {
-		t.Fatalf("%d posts after a restart; want 1", n)
-	}
-
-	// A member answers the daily question; it counts toward their streak.
-	ids := customIDs(t, post.Components)
-	m := e.wait(e.fake.Click(guildA, channelA, ada, post.ID, ids["answer"]))
-	e.wait(e.fake.SubmitModalOnMessage(guildA, channelA, ada, post.ID, m.ModalCustomID, map[string]string{"answer": "x"}))
-
-	// 12 hours later the reference answer is posted under it.
-	e.clock.Set(time.Date(2026, 3, 6, 13, 30, 0, 0, time.UTC))
-	b.app.runOnce(e.ctx)
-	posts = e.fake.Messages(channelA)
-	if len(posts) != 2 || !strings.Contains(posts[1].Content, "1 answered") || !strings.Contains(embedText(posts[1].Embeds), "Reference answer") {
-		t.Fatalf("after 12 h: %d messages, last %q", len(posts), posts[len(posts)-1].Content)
-	}
-
+// dailyChannelDeleted: the next day's post fails, the schedule pauses, the moderator is told.
+func dailyChannelDeleted(t *testing.T, e *env, b *bot) {
 	// The channel is deleted: the next day's post fails, the schedule pauses, the moderator is told.
 	e.fake.DeleteChannel(channelA)
 	e.clock.Set(time.Date(2026, 3, 7, 1, 30, 0, 0, time.UTC))
@@ -94,7 +111,10 @@ func TestDailyPostEndToEnd(t *testing.T) {
 	if !strings.Contains(embedText(show.Embeds), "Paused:") {
 		t.Fatalf("/daily show = %s", embedText(show.Embeds))
 	}
+}
 
+// dailyServerB: a 503 on the first try, then one post; /daily now, pause, resume and skip.
+func dailyServerB(t *testing.T, e *env, b *bot) {
 	// Server B: a 503 on the first try; the next pass posts it, once.
 	e.final(e.fake.Slash(guildB, channelB, mod, "daily", sub("setup", chanOpt("channel", channelB), opt("time", "18:00"), opt("timezone", "Europe/Berlin"))))
 	e.clock.Set(time.Date(2026, 3, 7, 17, 0, 0, 0, time.UTC)) // 18:00 in Berlin

@@ -20,6 +20,26 @@ func TestInterviewFlow(t *testing.T) {
 		t.Fatalf("command overwrites = %d; want 1 bulk overwrite", n)
 	}
 
+	question, ids := askPublicTCP(t, e)
+	submit, grades := bobAnswers(t, e, question, ids)
+	bobGradesAndCloses(t, e, b, question, ids, submit, grades)
+	// Restart: a new process on the same database keeps the streak, and old buttons still work.
+	if code, took := b.stop(); code != 0 || took > 10*time.Second {
+		t.Fatalf("shutdown: exit %d after %s; want 0 within 10 s", code, took)
+	}
+	e.start()
+	st := e.final(e.fake.Slash(guildA, channelA, bob, "streak"))
+	if !strings.Contains(embedText(st.Embeds), "连续 **1** 天") {
+		t.Fatalf("after restart /streak = %s", embedText(st.Embeds))
+	}
+	reveal := e.wait(e.fake.Click(guildA, channelA, ada, question.ID, ids["reveal"]))
+	if reveal.Flags&64 == 0 || !strings.Contains(embedText(reveal.Embeds), "Reference answer") {
+		t.Fatalf("Reveal after restart = %+v", reveal)
+	}
+}
+
+// askPublicTCP: ada asks for a tcp question, posted publicly with all its buttons.
+func askPublicTCP(t *testing.T, e *env) (question discordtest.Message, ids map[string]string) {
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp"))
 	r := e.wait(ask)
 	if r.Type != 4 || r.Flags&64 != 0 || len(r.Embeds) != 1 || !strings.HasPrefix(r.Embeds[0].Title, "tcp") {
@@ -29,20 +49,25 @@ func TestInterviewFlow(t *testing.T) {
 	if !ok {
 		t.Fatal("no @original for the question")
 	}
-	ids := customIDs(t, r.Components)
+	ids = customIDs(t, r.Components)
 	for _, want := range []string{"answer", "reveal", "next", "close", "report"} {
 		if ids[want] == "" {
 			t.Fatalf("question buttons %v lack %s", ids, want)
 		}
 	}
+	return question, ids
+}
 
+// bobAnswers: bob (zh-CN) answers in the modal, with mentions that must not ping, and gets the
+// private reference answer in Chinese; the public question counts it.
+func bobAnswers(t *testing.T, e *env, question discordtest.Message, ids map[string]string) (submit *discordtest.Interaction, grades map[string]string) {
 	// Bob (zh-CN) answers: the button opens a modal at once.
 	click := e.fake.Click(guildA, channelA, bob, question.ID, ids["answer"])
 	m := e.wait(click)
 	if m.Type != 9 || m.ModalCustomID == "" {
 		t.Fatalf("Answer button = type %d; want a modal (9)", m.Type)
 	}
-	submit := e.fake.SubmitModalOnMessage(guildA, channelA, bob, question.ID, m.ModalCustomID,
+	submit = e.fake.SubmitModalOnMessage(guildA, channelA, bob, question.ID, m.ModalCustomID,
 		map[string]string{"answer": "@everyone @here <@&1> SYN, SYN-ACK, ACK; 挥手四次"})
 	ref := e.wait(submit)
 	if ref.Type != 4 || ref.Flags&64 == 0 {
@@ -63,7 +88,7 @@ func TestInterviewFlow(t *testing.T) {
 	if err := json.Unmarshal(ref.Data, &data); err != nil || data.AllowedMentions.Parse == nil || len(data.AllowedMentions.Parse) != 0 {
 		t.Fatalf("reply allowed_mentions = %s; want parse: []", ref.Data)
 	}
-	grades := customIDs(t, ref.Components)
+	grades = customIDs(t, ref.Components)
 	if grades["grade:good"] == "" {
 		t.Fatalf("no grade buttons in %v", grades)
 	}
@@ -77,7 +102,11 @@ func TestInterviewFlow(t *testing.T) {
 		q, _ := e.fake.Message(question.ID)
 		t.Fatalf("question message not updated with the count: %+v", q)
 	}
+	return submit, grades
+}
 
+// bobGradesAndCloses: grading once, not twice; the streak; only the asker closes, once.
+func bobGradesAndCloses(t *testing.T, e *env, b *bot, question discordtest.Message, ids map[string]string, submit *discordtest.Interaction, grades map[string]string) {
 	// Grading updates the private message.
 	answerMsg, _ := submit.Original()
 	g := e.wait(e.fake.Click(guildA, channelA, bob, answerMsg.ID, grades["grade:good"]))
@@ -113,20 +142,6 @@ func TestInterviewFlow(t *testing.T) {
 	b.app.runOnce(e.ctx)
 	if n := len(e.fake.Messages(channelA)); n != 1 {
 		t.Fatalf("%d reveals; want 1", n)
-	}
-
-	// Restart: a new process on the same database keeps the streak, and old buttons still work.
-	if code, took := b.stop(); code != 0 || took > 10*time.Second {
-		t.Fatalf("shutdown: exit %d after %s; want 0 within 10 s", code, took)
-	}
-	e.start()
-	st = e.final(e.fake.Slash(guildA, channelA, bob, "streak"))
-	if !strings.Contains(embedText(st.Embeds), "连续 **1** 天") {
-		t.Fatalf("after restart /streak = %s", embedText(st.Embeds))
-	}
-	reveal := e.wait(e.fake.Click(guildA, channelA, ada, question.ID, ids["reveal"]))
-	if reveal.Flags&64 == 0 || !strings.Contains(embedText(reveal.Embeds), "Reference answer") {
-		t.Fatalf("Reveal after restart = %+v", reveal)
 	}
 }
 
