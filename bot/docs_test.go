@@ -26,10 +26,20 @@ var serverSigns = []string{"INVOCATION_ID", "KUBERNETES_SERVICE_HOST"}
 // TestSettingsAgree: every environment variable and flag named in README.md, deploy/ and
 // -help exists in the code, and every one the code reads or defines is documented.
 func TestSettingsAgree(t *testing.T) {
+	read, codeEnv := envRead(t)
+	help, readme, envExample, docs := settingsDocs(t)
+	checkEnvDocumented(t, read, codeEnv, help, readme, envExample, docs)
+	helpFlags := checkFlagTable(t, help, readme)
+	checkCommandFlags(t, docs, helpFlags)
+}
+
+// envRead runs the program up to its settings check, and each subcommand, and returns the
+// environment variables they really read (recorded through getenv), also sorted.
+func envRead(t *testing.T) (read map[string]bool, codeEnv []string) {
 	// The variables the program really reads, recorded through getenv: the bot up to its
 	// settings check, and each subcommand.
 	var mu sync.Mutex
-	read := map[string]bool{}
+	read = map[string]bool{}
 	getenv := func(k string) string {
 		mu.Lock()
 		defer mu.Unlock()
@@ -43,17 +53,21 @@ func TestSettingsAgree(t *testing.T) {
 	for _, sub := range []string{"backup", "healthcheck", "check", "reshard"} {
 		run(ctx, []string{sub, "-help"}, getenv, strings.NewReader(""), &sink, &sink)
 	}
-	var codeEnv []string
 	for k := range read {
 		codeEnv = append(codeEnv, k)
 	}
 	slices.Sort(codeEnv)
+	return read, codeEnv
+}
 
+// settingsDocs returns -help, README.md, deploy/bot.env.example, and every text that names
+// settings by where it is.
+func settingsDocs(t *testing.T) (help, readme, envExample string, docs map[string]string) {
 	code, help, _ := runArgs(t, []string{"-help"}, nil, "")
 	if code != 0 {
 		t.Fatalf("-help: exit %d", code)
 	}
-	readme := readRepoFile(t, "README.md")
+	readme = readRepoFile(t, "README.md")
 	deploy := map[string]string{}
 	filepath.WalkDir(filepath.Join("..", "deploy"), func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -62,14 +76,19 @@ func TestSettingsAgree(t *testing.T) {
 		}
 		return nil
 	})
-	envExample := readRepoFile(t, "deploy/bot.env.example")
+	envExample = readRepoFile(t, "deploy/bot.env.example")
 
-	// Docs → code: every upper-case NAME_LIKE_THIS (and LANG) is read by the program.
-	envName := regexp.MustCompile(`\b(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|LANG)\b`)
-	docs := map[string]string{"README.md": readme, "-help": help}
+	docs = map[string]string{"README.md": readme, "-help": help}
 	for k, v := range deploy {
 		docs[k] = v
 	}
+	return help, readme, envExample, docs
+}
+
+// checkEnvDocumented: every upper-case NAME_LIKE_THIS (and LANG) the docs name is read by the
+// program, and every variable read is documented.
+func checkEnvDocumented(t *testing.T, read map[string]bool, codeEnv []string, help, readme, envExample string, docs map[string]string) {
+	envName := regexp.MustCompile(`\b(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|LANG)\b`)
 	for where, text := range docs {
 		for _, n := range envName.FindAllString(text, -1) {
 			if !read[n] && !slices.Contains(notSettings, n) {
@@ -94,7 +113,11 @@ func TestSettingsAgree(t *testing.T) {
 		}
 	}
 
-	// Flags: those -help lists against the README's configuration table, both ways.
+}
+
+// checkFlagTable checks the flags -help lists against the README's configuration table, both
+// ways, and returns them.
+func checkFlagTable(t *testing.T, help, readme string) map[string]bool {
 	helpFlags := flagsIn(help)
 	tableFlags := map[string]bool{}
 	tableEnv := map[string]string{}
@@ -128,8 +151,11 @@ func TestSettingsAgree(t *testing.T) {
 	if !strings.Contains(help, "/backup") || !strings.Contains(help, "BACKUP_TOKEN_FILE") {
 		t.Error("-help does not say how /backup is turned on")
 	}
+	return helpFlags
+}
 
-	// Every flag given to a command in the docs exists for that command.
+// checkCommandFlags: every flag given to a command in the docs exists for that command.
+func checkCommandFlags(t *testing.T, docs map[string]string, helpFlags map[string]bool) {
 	subFlags := map[string]map[string]bool{"": helpFlags}
 	for _, sub := range []string{"backup", "healthcheck", "check", "reshard"} {
 		_, out, _ := runArgs(t, []string{sub, "-help"}, nil, "")

@@ -49,15 +49,16 @@ func TestKillMidAnswer(t *testing.T) {
 	}
 }
 
-// buildBinary builds the bot as a static binary in a temporary folder.
-func buildBinary(t *testing.T) string {
+// buildBinary builds the bot as the Dockerfile does, a static binary, in a temporary folder,
+// with extra go build flags.
+func buildBinary(t *testing.T, extra ...string) string {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skipf("no go command in PATH to build the binary with: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "bot")
-	// The flags of TestStaticBinary, so the two builds share the build cache.
-	build := exec.Command(goTool, "build", "-trimpath", "-buildvcs=false", "-o", bin, ".")
+	args := append(append([]string{"build", "-trimpath", "-buildvcs=false"}, extra...), "-o", bin, ".")
+	build := exec.Command(goTool, args...)
 	build.Env = append(environWithout("CGO_ENABLED", "GOFLAGS"), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
