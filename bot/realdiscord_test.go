@@ -346,22 +346,7 @@ func TestModeratorsAsDiscordDecides(t *testing.T) {
 	}
 
 	// A member with neither: Discord does not deliver the command, and a forged click is refused.
-	if _, err := list(plain); !errors.Is(err, discordtest.ErrCommandNotAvailable) {
-		t.Errorf("/bank list by a plain member: %v; want not delivered", err)
-	}
-	e.settle(b)
-	before := dbState(t, b.app)
-	if r := e.final(e.fake.Click(guildA, channelA, plain, listMsg.ID, next)); r.Flags&64 == 0 || !strings.Contains(r.Content, "Only moderators") {
-		t.Errorf("forged page click by a plain member = %+v; want a private refusal", r)
-	}
-	forged := e.final(e.fake.Click(guildA, channelA, plain, listMsg.ID, "v1:resolve:1"))
-	if !strings.Contains(forged.Content, "Only moderators") {
-		t.Errorf("forged Resolve by a plain member = %q; want a refusal", forged.Content)
-	}
-	e.settle(b)
-	if diff := cmpLines(before, dbState(t, b.app)); diff != "" {
-		t.Errorf("refused clicks changed the database:\n%s", diff)
-	}
+	plainMemberRefused(t, e, b, list, plain, listMsg.ID, next)
 
 	// The admin takes the grant back: the bot hears it from the gateway and refuses at once.
 	e.fake.SetCommandPermissions(guildA, bank, allowRole)
@@ -371,6 +356,27 @@ func TestModeratorsAsDiscordDecides(t *testing.T) {
 	})
 	if r := e.final(e.fake.Click(guildA, channelA, granted, listMsg.ID, next)); !strings.Contains(r.Content, "Only moderators") {
 		t.Errorf("page click after the grant was removed = %q; want a refusal", r.Content+embedText(r.Embeds))
+	}
+}
+
+// plainMemberRefused: Discord does not deliver /bank to a member with no role, grant or Manage
+// Server, and their forged clicks on another member's list are refused with nothing changed.
+func plainMemberRefused(t *testing.T, e *env, b *bot, list func(discordtest.User) (discordtest.Message, error), plain discordtest.User, listMsgID, next string) {
+	if _, err := list(plain); !errors.Is(err, discordtest.ErrCommandNotAvailable) {
+		t.Errorf("/bank list by a plain member: %v; want not delivered", err)
+	}
+	e.settle(b)
+	before := dbState(t, b.app)
+	if r := e.final(e.fake.Click(guildA, channelA, plain, listMsgID, next)); r.Flags&64 == 0 || !strings.Contains(r.Content, "Only moderators") {
+		t.Errorf("forged page click by a plain member = %+v; want a private refusal", r)
+	}
+	forged := e.final(e.fake.Click(guildA, channelA, plain, listMsgID, "v1:resolve:1"))
+	if !strings.Contains(forged.Content, "Only moderators") {
+		t.Errorf("forged Resolve by a plain member = %q; want a refusal", forged.Content)
+	}
+	e.settle(b)
+	if diff := cmpLines(before, dbState(t, b.app)); diff != "" {
+		t.Errorf("refused clicks changed the database:\n%s", diff)
 	}
 }
 

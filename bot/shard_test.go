@@ -126,27 +126,7 @@ func TestShardsServeTheirGuilds(t *testing.T) {
 	want0 = append(want0, answerQuestion(t, e, guildA, channelA, ada, "tcp")...)
 	want1 = append(want1, answerQuestion(t, e, guildC, channelC, bob, "http")...)
 
-	// Each answer is in its shard's database only.
-	for _, c := range []struct {
-		name   string
-		a      *app
-		guild  string
-		u      discordtest.User
-		answer int // 0: the member must not be stored at all
-	}{
-		{"shard 0", b0.app, guildA, ada, 1},
-		{"shard 1", b1.app, guildA, ada, 0},
-		{"shard 1", b1.app, guildC, bob, 1},
-		{"shard 0", b0.app, guildC, bob, 0},
-	} {
-		found, answered, attempts := stored(t, c.a, c.guild, c.u)
-		if c.answer == 0 && (found || attempts != 0) {
-			t.Errorf("%s's database holds %s in guild %s (answered %d, %d attempts); want nothing", c.name, c.u.Username, c.guild, answered, attempts)
-		}
-		if c.answer != 0 && (!found || answered != c.answer || attempts != 1) {
-			t.Errorf("%s's database: %s in guild %s found %v, answered %d, %d attempts; want %d answer, 1 attempt", c.name, c.u.Username, c.guild, found, answered, attempts, c.answer)
-		}
-	}
+	checkShardDatabases(t, b0.app, b1.app)
 
 	// /streak reaches the process owning the guild, which has the answer.
 	stA := e.fake.Slash(guildA, channelA, ada, "streak")
@@ -183,5 +163,29 @@ func TestShardsServeTheirGuilds(t *testing.T) {
 	}
 	if n := e.fake.CommandOverwrites(); n != 1 {
 		t.Errorf("command overwrites = %d at the end; want 1", n)
+	}
+}
+
+// checkShardDatabases: each answer is in its shard's database only.
+func checkShardDatabases(t *testing.T, a0, a1 *app) {
+	for _, c := range []struct {
+		name   string
+		a      *app
+		guild  string
+		u      discordtest.User
+		answer int // 0: the member must not be stored at all
+	}{
+		{"shard 0", a0, guildA, ada, 1},
+		{"shard 1", a1, guildA, ada, 0},
+		{"shard 1", a1, guildC, bob, 1},
+		{"shard 0", a0, guildC, bob, 0},
+	} {
+		found, answered, attempts := stored(t, c.a, c.guild, c.u)
+		if c.answer == 0 && (found || attempts != 0) {
+			t.Errorf("%s's database holds %s in guild %s (answered %d, %d attempts); want nothing", c.name, c.u.Username, c.guild, answered, attempts)
+		}
+		if c.answer != 0 && (!found || answered != c.answer || attempts != 1) {
+			t.Errorf("%s's database: %s in guild %s found %v, answered %d, %d attempts; want %d answer, 1 attempt", c.name, c.u.Username, c.guild, found, answered, attempts, c.answer)
+		}
 	}
 }
