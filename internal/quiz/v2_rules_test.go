@@ -32,6 +32,31 @@ func (s *replayScheduler) Intervals(Card, time.Time, float64) map[Grade]time.Dur
 func (s *replayScheduler) Retrievability(Card, time.Time) float64                     { return 0 }
 
 func TestRebuildCard(t *testing.T) {
+	for _, tc := range rebuildCardCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &replayScheduler{}
+			got := RebuildCard(s, tc.card, tc.graded)
+			if d := cmp.Diff(got, tc.want, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-9 })); d != "" {
+				t.Errorf("RebuildCard (-got +want):\n%s", d)
+			}
+			if calls := strings.Join(s.calls, ", "); calls != tc.calls {
+				t.Errorf("reviews replayed: %q; want %q", calls, tc.calls)
+			}
+		})
+	}
+}
+
+// rebuildCardCase is one row of TestRebuildCard: a card, its graded attempts, the card rebuilt
+// and the reviews the scheduler was asked for.
+type rebuildCardCase struct {
+	name   string
+	card   Card
+	graded []Attempt
+	want   Card
+	calls  string
+}
+
+func rebuildCardCases() []rebuildCardCase {
 	d := func(day int) time.Time { return time.Date(2026, 1, day, 9, 0, 0, 0, time.UTC) }
 	base := Card{QuestionID: "q", Topic: "tcp", Asked: 4, LastAsked: d(9)}
 	sm2 := func(reps, interval int, ease float64, due time.Time) Card {
@@ -42,13 +67,7 @@ func TestRebuildCard(t *testing.T) {
 	at := func(q string, g Grade, when time.Time) Attempt {
 		return Attempt{QuestionID: q, Grade: g, GradedAt: when}
 	}
-	tests := []struct {
-		name   string
-		card   Card
-		graded []Attempt
-		want   Card
-		calls  string
-	}{
+	return []rebuildCardCase{
 		{
 			name:   "replays the graded attempts of the question in GradedAt order",
 			card:   sm2(2, 6, 2.6, d(20)),
@@ -100,18 +119,6 @@ func TestRebuildCard(t *testing.T) {
 			graded: []Attempt{at("q", "meh", d(1))},
 			want:   base,
 		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := &replayScheduler{}
-			got := RebuildCard(s, tc.card, tc.graded)
-			if d := cmp.Diff(got, tc.want, cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-9 })); d != "" {
-				t.Errorf("RebuildCard (-got +want):\n%s", d)
-			}
-			if calls := strings.Join(s.calls, ", "); calls != tc.calls {
-				t.Errorf("reviews replayed: %q; want %q", calls, tc.calls)
-			}
-		})
 	}
 }
 

@@ -205,8 +205,48 @@ func TestPrune(t *testing.T) {
 	e := newFSRSEnv(t, testBank(t, 50, "tcp"))
 	a := member(1)
 	start := e.clock.Now()
-	var public, private []quiz.SessionID
-	for i := range 600 {
+	public, private := openSessions(t, e, 600)
+	if _, err := e.app.Practice.Ask(ctx, quiz.Actor{Guild: 11, User: 1}, quiz.AskRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing is a week old yet.
+	rep, err := e.app.Daily.Prune(ctx, e.clock.Now())
+	if err != nil || rep.Sessions != 0 || rep.Transactions != 0 {
+		t.Fatalf("Prune before a week = %+v, %v", rep, err)
+	}
+	// A week after the first 300 were opened (+10 min for the public reveals), the private
+	// ones among them and the public ones revealed by then go, in ≤ 500-key transactions.
+	now := start.Add(quiz.SessionKeep + 300*time.Minute)
+	rep, err = e.app.Daily.Prune(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := countPruned(t, e, now, public, private)
+	if rep.Sessions != gone || gone < 280 || gone > 300 || rep.Transactions < 2 {
+		t.Errorf("Prune = %+v; %d sessions gone", rep, gone)
+	}
+	// The member's history stays; the pruned session's buttons say it is gone.
+	exp, _ := e.app.Members.ExportMember(ctx, a)
+	if len(exp.Attempts) != 1 || exp.Attempts[0].Text != "kept" {
+		t.Errorf("attempts after Prune: %+v", exp.Attempts)
+	}
+	if _, err := e.app.Practice.Answer(ctx, a, public[0], "late"); quiz.ErrorCode(err) != quiz.ENOTFOUND {
+		t.Errorf("Answer to a pruned session = %v; want ENOTFOUND", err)
+	}
+	// Much later, everything goes; a cancelled context stops at once.
+	if _, err := e.app.Daily.Prune(canceled(), now.Add(30*24*time.Hour)); err == nil {
+		t.Error("Prune with a cancelled context succeeded")
+	}
+	rep, err = e.app.Daily.Prune(ctx, now.Add(30*24*time.Hour))
+	if err != nil || rep.Sessions != 601-gone {
+		t.Errorf("final Prune = %+v, %v; want %d sessions", rep, err, 601-gone)
+	}
+}
+
+// openSessions opens n sessions in guild 10, a minute apart, alternately public (with a
+// message, so they get a reveal) and private; the first is answered.
+func openSessions(t *testing.T, e *env, n int) (public, private []quiz.SessionID) {
+	for i := range n {
 		r := quiz.AskRequest{Channel: 5}
 		if i%2 == 1 {
 			r = quiz.AskRequest{Private: true}
@@ -230,23 +270,14 @@ func TestPrune(t *testing.T) {
 		}
 		e.clock.Add(time.Minute)
 	}
-	if _, err := e.app.Practice.Ask(ctx, quiz.Actor{Guild: 11, User: 1}, quiz.AskRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	// Nothing is a week old yet.
-	rep, err := e.app.Daily.Prune(ctx, e.clock.Now())
-	if err != nil || rep.Sessions != 0 || rep.Transactions != 0 {
-		t.Fatalf("Prune before a week = %+v, %v", rep, err)
-	}
-	// A week after the first 300 were opened (+10 min for the public reveals), the private
-	// ones among them and the public ones revealed by then go, in ≤ 500-key transactions.
-	now := start.Add(quiz.SessionKeep + 300*time.Minute)
-	rep, err = e.app.Daily.Prune(ctx, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return public, private
+}
+
+// countPruned counts the sessions of public and private that Prune deleted by now, checking
+// that it kept every one not yet expired and left no due entry without its session.
+func countPruned(t *testing.T, e *env, now time.Time, public, private []quiz.SessionID) int {
 	gone := 0
-	err = e.store.View(ctx, func(tx quiz.Tx) error {
+	err := e.store.View(ctx, func(tx quiz.Tx) error {
 		for _, ids := range [][]quiz.SessionID{public, private} {
 			for _, id := range ids {
 				s, ok, err := tx.Session(10, id)
@@ -272,25 +303,7 @@ func TestPrune(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Sessions != gone || gone < 280 || gone > 300 || rep.Transactions < 2 {
-		t.Errorf("Prune = %+v; %d sessions gone", rep, gone)
-	}
-	// The member's history stays; the pruned session's buttons say it is gone.
-	exp, _ := e.app.Members.ExportMember(ctx, a)
-	if len(exp.Attempts) != 1 || exp.Attempts[0].Text != "kept" {
-		t.Errorf("attempts after Prune: %+v", exp.Attempts)
-	}
-	if _, err := e.app.Practice.Answer(ctx, a, public[0], "late"); quiz.ErrorCode(err) != quiz.ENOTFOUND {
-		t.Errorf("Answer to a pruned session = %v; want ENOTFOUND", err)
-	}
-	// Much later, everything goes; a cancelled context stops at once.
-	if _, err := e.app.Daily.Prune(canceled(), now.Add(30*24*time.Hour)); err == nil {
-		t.Error("Prune with a cancelled context succeeded")
-	}
-	rep, err = e.app.Daily.Prune(ctx, now.Add(30*24*time.Hour))
-	if err != nil || rep.Sessions != 601-gone {
-		t.Errorf("final Prune = %+v, %v; want %d sessions", rep, err, 601-gone)
-	}
+	return gone
 }
 
 func sessionGone(s quiz.Session, now time.Time) bool {
