@@ -140,7 +140,6 @@ func TestMigration2(t *testing.T) {
 		t.Errorf("the backup differs from the v1 file")
 	}
 
-	cmpTimes := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
 	view := func(fn func(tx quiz.Tx) error) {
 		t.Helper()
 		if err := s.View(t.Context(), fn); err != nil {
@@ -150,101 +149,129 @@ func TestMigration2(t *testing.T) {
 	graded := 0
 	view(func(tx quiz.Tx) error {
 		for g, ms := range before.members {
-			var got []quiz.Member
-			if err := tx.Members(g, func(m quiz.Member) bool { got = append(got, m); return true }); err != nil {
-				return err
-			}
-			if d := cmp.Diff(got, ms, cmpTimes); d != "" {
-				t.Errorf("members of %d changed (-got +want):\n%s", g, d)
-			}
-			for _, m := range ms {
-				as, err := tx.Attempts(g, m.User)
-				if err != nil {
-					return err
-				}
-				var want []quiz.Attempt
-				for _, a := range before.attempts[g] {
-					if a.User == m.User {
-						want = append(want, a)
-					}
-				}
-				if d := cmp.Diff(as, want, cmpTimes); d != "" {
-					t.Errorf("attempts of %d/%d changed (-got +want):\n%s", g, m.User, d)
-				}
-				cards, err := tx.Cards(g, m.User)
-				if err != nil {
-					return err
-				}
-				old := before.cards[[2]uint64{uint64(g), uint64(m.User)}]
-				if len(cards) != len(old) {
-					t.Errorf("%d/%d: %d cards after, %d before", g, m.User, len(cards), len(old))
-					continue
-				}
-				for i, c := range cards {
-					o := old[i]
-					if c.QuestionID != o.QuestionID || c.Asked != o.Asked || !c.LastAsked.Equal(o.LastAsked) || c.Ease != o.Ease {
-						t.Errorf("card %s: identity changed: %+v, was %+v", c.QuestionID, c, o)
-					}
-					// What FSRS makes of this card's history, replayed here.
-					var hist []quiz.Attempt
-					for _, a := range want {
-						if a.QuestionID == c.QuestionID && a.Grade != "" {
-							hist = append(hist, a)
-						}
-					}
-					slices.SortFunc(hist, func(x, y quiz.Attempt) int { return x.GradedAt.Compare(y.GradedAt) })
-					if len(hist) == 0 {
-						if !c.Due.IsZero() || c.State != quiz.CardNew {
-							t.Errorf("card %s was never graded but has due %v, state %d", c.QuestionID, c.Due, c.State)
-						}
-						continue
-					}
-					graded++
-					var r quiz.Card
-					for _, a := range hist {
-						r = sched.Review(r, a.Grade, a.GradedAt, quiz.DefaultRetention)
-					}
-					if d := c.Due.Sub(r.Due).Abs(); d > 24*time.Hour {
-						t.Errorf("card %s: due %v, FSRS from its %d grades says %v (%v apart)", c.QuestionID, c.Due, len(hist), r.Due, d)
-					}
-					if c.State == quiz.CardNew || c.Stability <= 0 || c.Difficulty < 1 || c.Difficulty > 10 || !c.LastReview.Equal(hist[len(hist)-1].GradedAt) {
-						t.Errorf("card %s: no FSRS state after migrating: %+v", c.QuestionID, c)
-					}
-					if c.LastGrade != hist[len(hist)-1].Grade {
-						t.Errorf("card %s: last grade %s; history ends with %s", c.QuestionID, c.LastGrade, hist[len(hist)-1].Grade)
-					}
-				}
-			}
-		}
-		for g, ss := range before.sessions {
-			var got []quiz.Session
-			if err := tx.Sessions(g, 0, func(s quiz.Session) bool { got = append(got, s); return true }); err != nil {
-				return err
-			}
-			if d := cmp.Diff(got, ss, cmpTimes); d != "" {
-				t.Errorf("sessions of %d changed (-got +want):\n%s", g, d)
-			}
-		}
-		for g, rs := range before.reports {
-			got, err := tx.Reports(g)
+			n, err := checkMembersMigrated(t, tx, g, ms, before, sched)
+			graded += n
 			if err != nil {
 				return err
 			}
-			if d := cmp.Diff(got, rs, cmpTimes); d != "" {
-				t.Errorf("reports of %d changed (-got +want):\n%s", g, d)
-			}
 		}
-		due, err := tx.DueUntil(time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), 1<<20)
-		if len(due) != before.due {
-			t.Errorf("%d due entries after, %d before (%v)", len(due), before.due, err)
-		}
-		return err
+		return checkRecordsMigrated(t, tx, before)
 	})
 	if graded < 20 {
 		t.Errorf("only %d graded cards checked", graded)
 	}
+	checkV2Encodings(t, s)
+}
 
-	// Everything is in the v2 encodings now.
+// checkMembersMigrated: guild g's members, their attempts and their cards survived the
+// migration. It returns how many graded cards it checked.
+func checkMembersMigrated(t *testing.T, tx quiz.Tx, g quiz.GuildID, ms []quiz.Member, before v1State, sched quiz.Scheduler) (graded int, err error) {
+	cmpTimes := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+	var got []quiz.Member
+	if err := tx.Members(g, func(m quiz.Member) bool { got = append(got, m); return true }); err != nil {
+		return graded, err
+	}
+	if d := cmp.Diff(got, ms, cmpTimes); d != "" {
+		t.Errorf("members of %d changed (-got +want):\n%s", g, d)
+	}
+	for _, m := range ms {
+		as, err := tx.Attempts(g, m.User)
+		if err != nil {
+			return graded, err
+		}
+		var want []quiz.Attempt
+		for _, a := range before.attempts[g] {
+			if a.User == m.User {
+				want = append(want, a)
+			}
+		}
+		if d := cmp.Diff(as, want, cmpTimes); d != "" {
+			t.Errorf("attempts of %d/%d changed (-got +want):\n%s", g, m.User, d)
+		}
+		cards, err := tx.Cards(g, m.User)
+		if err != nil {
+			return graded, err
+		}
+		old := before.cards[[2]uint64{uint64(g), uint64(m.User)}]
+		if len(cards) != len(old) {
+			t.Errorf("%d/%d: %d cards after, %d before", g, m.User, len(cards), len(old))
+			continue
+		}
+		graded += checkCardsMigrated(t, cards, old, want, sched)
+	}
+	return graded, nil
+}
+
+// checkCardsMigrated: each card keeps its identity and carries the FSRS state its graded
+// history gives. It returns how many graded cards it checked.
+func checkCardsMigrated(t *testing.T, cards, old []quiz.Card, want []quiz.Attempt, sched quiz.Scheduler) (graded int) {
+	for i, c := range cards {
+		o := old[i]
+		if c.QuestionID != o.QuestionID || c.Asked != o.Asked || !c.LastAsked.Equal(o.LastAsked) || c.Ease != o.Ease {
+			t.Errorf("card %s: identity changed: %+v, was %+v", c.QuestionID, c, o)
+		}
+		// What FSRS makes of this card's history, replayed here.
+		var hist []quiz.Attempt
+		for _, a := range want {
+			if a.QuestionID == c.QuestionID && a.Grade != "" {
+				hist = append(hist, a)
+			}
+		}
+		slices.SortFunc(hist, func(x, y quiz.Attempt) int { return x.GradedAt.Compare(y.GradedAt) })
+		if len(hist) == 0 {
+			if !c.Due.IsZero() || c.State != quiz.CardNew {
+				t.Errorf("card %s was never graded but has due %v, state %d", c.QuestionID, c.Due, c.State)
+			}
+			continue
+		}
+		graded++
+		var r quiz.Card
+		for _, a := range hist {
+			r = sched.Review(r, a.Grade, a.GradedAt, quiz.DefaultRetention)
+		}
+		if d := c.Due.Sub(r.Due).Abs(); d > 24*time.Hour {
+			t.Errorf("card %s: due %v, FSRS from its %d grades says %v (%v apart)", c.QuestionID, c.Due, len(hist), r.Due, d)
+		}
+		if c.State == quiz.CardNew || c.Stability <= 0 || c.Difficulty < 1 || c.Difficulty > 10 || !c.LastReview.Equal(hist[len(hist)-1].GradedAt) {
+			t.Errorf("card %s: no FSRS state after migrating: %+v", c.QuestionID, c)
+		}
+		if c.LastGrade != hist[len(hist)-1].Grade {
+			t.Errorf("card %s: last grade %s; history ends with %s", c.QuestionID, c.LastGrade, hist[len(hist)-1].Grade)
+		}
+	}
+	return graded
+}
+
+// checkRecordsMigrated: sessions, reports and the due queue survived the migration.
+func checkRecordsMigrated(t *testing.T, tx quiz.Tx, before v1State) error {
+	cmpTimes := cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
+	for g, ss := range before.sessions {
+		var got []quiz.Session
+		if err := tx.Sessions(g, 0, func(s quiz.Session) bool { got = append(got, s); return true }); err != nil {
+			return err
+		}
+		if d := cmp.Diff(got, ss, cmpTimes); d != "" {
+			t.Errorf("sessions of %d changed (-got +want):\n%s", g, d)
+		}
+	}
+	for g, rs := range before.reports {
+		got, err := tx.Reports(g)
+		if err != nil {
+			return err
+		}
+		if d := cmp.Diff(got, rs, cmpTimes); d != "" {
+			t.Errorf("reports of %d changed (-got +want):\n%s", g, d)
+		}
+	}
+	due, err := tx.DueUntil(time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), 1<<20)
+	if len(due) != before.due {
+		t.Errorf("%d due entries after, %d before (%v)", len(due), before.due, err)
+	}
+	return err
+}
+
+// checkV2Encodings: every attempt, session and card is in its v2 encoding, and the schema is 2.
+func checkV2Encodings(t *testing.T, s *Store) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketKeyGuilds).ForEach(func(gk, _ []byte) error {
 			gb := tx.Bucket(bucketKeyGuilds).Bucket(gk)
