@@ -230,18 +230,7 @@ func TestBatchErrorIsolation(t *testing.T) {
 	errBad := errors.New("bad")
 	s := openTest(t, filepath.Join(t.TempDir(), "quiz.db"), Options{})
 
-	// Alone, a failing fn runs once and its error stands.
-	var runs atomic.Int32
-	err := s.Batch(t.Context(), func(tx quiz.Tx) error {
-		runs.Add(1)
-		if err := tx.PutMember(quiz.Member{Guild: 1, User: 500}); err != nil {
-			return err
-		}
-		return errBad
-	})
-	if !errors.Is(err, errBad) || runs.Load() != 1 {
-		t.Errorf("lone failing Batch = %v after %d runs; want %v after 1", err, runs.Load(), errBad)
-	}
+	loneFailingBatch(t, s, errBad)
 
 	c, inFlight, release := watchCommits(s, true)
 	defer release()
@@ -308,6 +297,21 @@ func TestBatchErrorIsolation(t *testing.T) {
 	// and solo runs do not go through the group.
 	if got := c.get(); len(got) != 2 || got[1] != good {
 		t.Errorf("groups committed = %v; want [1 %d]", got, good)
+	}
+}
+
+// loneFailingBatch: alone, a failing fn runs once and its error stands.
+func loneFailingBatch(t *testing.T, s *Store, errBad error) {
+	var runs atomic.Int32
+	err := s.Batch(t.Context(), func(tx quiz.Tx) error {
+		runs.Add(1)
+		if err := tx.PutMember(quiz.Member{Guild: 1, User: 500}); err != nil {
+			return err
+		}
+		return errBad
+	})
+	if !errors.Is(err, errBad) || runs.Load() != 1 {
+		t.Errorf("lone failing Batch = %v after %d runs; want %v after 1", err, runs.Load(), errBad)
 	}
 }
 

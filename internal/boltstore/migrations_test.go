@@ -112,22 +112,7 @@ func TestMigrationRunner(t *testing.T) {
 	}
 
 	var ran []uint64
-	v2 := migration{3, "add meta/test", func(tx *bolt.Tx, _ migrateEnv) error {
-		ran = append(ran, 3)
-		return tx.Bucket(bucketKeyMeta).Put([]byte("test"), []byte("v2"))
-	}}
-	v3 := migration{4, "rename meta/test", func(tx *bolt.Tx, _ migrateEnv) error {
-		ran = append(ran, 4)
-		meta := tx.Bucket(bucketKeyMeta)
-		if v := meta.Get([]byte("test")); string(v) != "v2" {
-			return errors.New("v3 ran before v2")
-		}
-		return errors.Join(meta.Delete([]byte("test")), meta.Put([]byte("test3"), []byte("v3")))
-	}}
-	boom := migration{5, "fail", func(tx *bolt.Tx, _ migrateEnv) error {
-		_ = tx.Bucket(bucketKeyMeta).Put([]byte("test4"), []byte("half-done"))
-		return errors.New("boom")
-	}}
+	v2, v3, boom := laterMigrations(&ran)
 
 	var logs bytes.Buffer
 	s, err = open(path, Options{Logger: newTextLogger(&logs)}, append(slices.Clone(migrations), v2, v3))
@@ -150,23 +135,7 @@ func TestMigrationRunner(t *testing.T) {
 	if !strings.Contains(logs.String(), "schema_version=3") || !strings.Contains(logs.String(), "quiz.db.pre-v4.bak") {
 		t.Errorf("logs lack the migrations:\n%s", logs.String())
 	}
-	// One backup per migration, each holding the state before it.
-	for _, c := range []struct {
-		name    string
-		version uint64
-	}{{"quiz.db.pre-v3.bak", 2}, {"quiz.db.pre-v4.bak", 3}} {
-		p := filepath.Join(dir, c.name)
-		if _, v, _ := rawState(t, p); v != c.version {
-			t.Errorf("%s: schema_version %d; want %d", c.name, v, c.version)
-		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fi.Mode().Perm() != 0o600 {
-			t.Errorf("%s: mode %v; want 0600", c.name, fi.Mode().Perm())
-		}
-	}
+	checkMigrationBackups(t, dir)
 
 	// Nothing to do: no new backup, no change.
 	h := hashFile(t, path)
@@ -206,5 +175,48 @@ func TestMigrationRunner(t *testing.T) {
 	}
 	if hashFile(t, path) != h {
 		t.Errorf("a read-only open changed the file")
+	}
+}
+
+// laterMigrations are made-up migrations after the real ones: v2 and v3 record in ran that
+// they ran; boom half-writes, then fails.
+func laterMigrations(ran *[]uint64) (v2, v3, boom migration) {
+	v2 = migration{3, "add meta/test", func(tx *bolt.Tx, _ migrateEnv) error {
+		*ran = append(*ran, 3)
+		return tx.Bucket(bucketKeyMeta).Put([]byte("test"), []byte("v2"))
+	}}
+	v3 = migration{4, "rename meta/test", func(tx *bolt.Tx, _ migrateEnv) error {
+		*ran = append(*ran, 4)
+		meta := tx.Bucket(bucketKeyMeta)
+		if v := meta.Get([]byte("test")); string(v) != "v2" {
+			return errors.New("v3 ran before v2")
+		}
+		return errors.Join(meta.Delete([]byte("test")), meta.Put([]byte("test3"), []byte("v3")))
+	}}
+	boom = migration{5, "fail", func(tx *bolt.Tx, _ migrateEnv) error {
+		_ = tx.Bucket(bucketKeyMeta).Put([]byte("test4"), []byte("half-done"))
+		return errors.New("boom")
+	}}
+	return v2, v3, boom
+}
+
+// checkMigrationBackups: one backup per migration, each holding the state before it, readable
+// by its owner only.
+func checkMigrationBackups(t *testing.T, dir string) {
+	for _, c := range []struct {
+		name    string
+		version uint64
+	}{{"quiz.db.pre-v3.bak", 2}, {"quiz.db.pre-v4.bak", 3}} {
+		p := filepath.Join(dir, c.name)
+		if _, v, _ := rawState(t, p); v != c.version {
+			t.Errorf("%s: schema_version %d; want %d", c.name, v, c.version)
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v; want 0600", c.name, fi.Mode().Perm())
+		}
 	}
 }

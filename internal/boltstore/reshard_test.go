@@ -339,7 +339,12 @@ func TestReshardSplitAndMerge(t *testing.T) {
 	}
 	checkShards(t, dir1, 1, want)
 
-	// Sequences continue: the next ids follow the last ones given out, not the last ones stored.
+	checkSequencesContinue(t, want, dir1, dir3)
+}
+
+// checkSequencesContinue: in the resharded files the next ids follow the last ones given out,
+// not the last ones stored.
+func checkSequencesContinue(t *testing.T, want map[int]guildState, dir1, dir3 string) {
 	for _, c := range []struct {
 		path string
 		ks   []int

@@ -116,17 +116,7 @@ func BenchmarkYearOfAnswers(b *testing.B) {
 				day.tx = tx
 				for i := range perDay {
 					a := quiz.Actor{Guild: 1234567890123456789, User: quiz.UserID(100000000000000000 + r.IntN(members)), Name: "member"}
-					asked, err := app.Practice.Ask(ctx, a, quiz.AskRequest{Channel: 987654321098765432})
-					if err != nil {
-						return err
-					}
-					if err := app.Practice.SetSessionMessage(ctx, a.Guild, asked.Session.ID, 987654321098765432, quiz.MessageID(1<<60+d*perDay+i)); err != nil {
-						return err
-					}
-					if _, err := app.Practice.Answer(ctx, a, asked.Session.ID, text); err != nil {
-						return err
-					}
-					if _, err := app.Practice.Grade(ctx, a, asked.Session.ID, grades[r.IntN(len(grades))]); err != nil {
+					if err := answerPublicly(ctx, app, a, quiz.MessageID(1<<60+d*perDay+i), text, grades[r.IntN(len(grades))]); err != nil {
 						return err
 					}
 					now = now.Add(12 * time.Hour / perDay)
@@ -162,19 +152,43 @@ func BenchmarkYearOfAnswers(b *testing.B) {
 		b.ReportMetric(float64(pruned), "sessions-pruned")
 		b.ReportMetric(float64(pruneTime.Milliseconds())/days, "prune-ms/day")
 
-		// Start-up: open the year's file (as bot/ does) and serve a first read.
-		t0 := time.Now()
-		st, err = Open(path, Options{Scheduler: sched})
-		if err != nil {
-			b.Fatal(err)
-		}
-		svc := quiz.New(st, bank, quiz.Options{Now: clock, Scheduler: sched})
-		if _, err := svc.Members.Progress(ctx, quiz.Actor{Guild: 1234567890123456789, User: 100000000000000001}); err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(time.Since(t0).Microseconds())/1000, "startup-ms")
-		if err := st.Close(); err != nil {
-			b.Fatal(err)
-		}
+		b.ReportMetric(startup(b, path, bank, sched, clock), "startup-ms")
 	}
+}
+
+// answerPublicly asks a public question as a, posts it as message msg, answers it with text
+// and grades it g.
+func answerPublicly(ctx context.Context, app *quiz.App, a quiz.Actor, msg quiz.MessageID, text string, g quiz.Grade) error {
+	asked, err := app.Practice.Ask(ctx, a, quiz.AskRequest{Channel: 987654321098765432})
+	if err != nil {
+		return err
+	}
+	if err := app.Practice.SetSessionMessage(ctx, a.Guild, asked.Session.ID, 987654321098765432, msg); err != nil {
+		return err
+	}
+	if _, err := app.Practice.Answer(ctx, a, asked.Session.ID, text); err != nil {
+		return err
+	}
+	_, err = app.Practice.Grade(ctx, a, asked.Session.ID, g)
+	return err
+}
+
+// startup opens the year's file (as bot/ does) and serves a first read; it returns how long
+// that took, in milliseconds.
+func startup(b *testing.B, path string, bank *quiz.Bank, sched quiz.Scheduler, clock func() time.Time) float64 {
+	ctx := context.Background()
+	t0 := time.Now()
+	st, err := Open(path, Options{Scheduler: sched})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := quiz.New(st, bank, quiz.Options{Now: clock, Scheduler: sched})
+	if _, err := svc.Members.Progress(ctx, quiz.Actor{Guild: 1234567890123456789, User: 100000000000000001}); err != nil {
+		b.Fatal(err)
+	}
+	took := float64(time.Since(t0).Microseconds()) / 1000
+	if err := st.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return took
 }
