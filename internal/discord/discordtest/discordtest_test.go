@@ -649,9 +649,17 @@ func TestValidRequestsPassOpenAPI(t *testing.T) {
 		t.Errorf("Original() = %+v, %v", o, ok)
 	}
 
-	// Autocomplete.
+	autocompleteRoundTrip(t, s, dg, ics)
+	editDMAndFetch(t, s, dg, m.ID)
+	if v := s.Violations(); len(v) != 0 {
+		t.Errorf("Violations() = %q; want none", v)
+	}
+}
+
+// autocompleteRoundTrip: an autocomplete interaction and its choices.
+func autocompleteRoundTrip(t *testing.T, s *discordtest.Server, dg *discordgo.Session, ics <-chan *discordgo.InteractionCreate) {
 	ac := s.Autocomplete(guildID, channelID, member, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "tc", Focused: true})
-	ic = recv(t, ics)
+	ic := recv(t, ics)
 	if ic.Type != discordgo.InteractionApplicationCommandAutocomplete {
 		t.Fatalf("type = %v", ic.Type)
 	}
@@ -665,9 +673,12 @@ func TestValidRequestsPassOpenAPI(t *testing.T) {
 		t.Errorf("ac.Wait() = %+v, %v", r, err)
 	}
 
-	// Edit, DM, fetch.
+}
+
+// editDMAndFetch: a channel message edited, a DM sent, a member and the bot's user fetched.
+func editDMAndFetch(t *testing.T, s *discordtest.Server, dg *discordgo.Session, msgID string) {
 	edited := "Daily question (closed)"
-	if _, err := dg.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: m.ID, Channel: channelID, Content: &edited, AllowedMentions: noMentions()}, discordgo.WithContext(ctx(t))); err != nil {
+	if _, err := dg.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: msgID, Channel: channelID, Content: &edited, AllowedMentions: noMentions()}, discordgo.WithContext(ctx(t))); err != nil {
 		t.Fatalf("edit = %v", err)
 	}
 	dm, err := dg.UserChannelCreate(member.ID, discordgo.WithContext(ctx(t)))
@@ -688,9 +699,6 @@ func TestValidRequestsPassOpenAPI(t *testing.T) {
 	}
 	if _, err := dg.User("@me", discordgo.WithContext(ctx(t))); err != nil {
 		t.Errorf("User(@me) = %v", err)
-	}
-	if v := s.Violations(); len(v) != 0 {
-		t.Errorf("Violations() = %q; want none", v)
 	}
 }
 
@@ -815,21 +823,7 @@ func TestDiscordgoTrafficIsClean(t *testing.T) {
 			t.Errorf("%s: %v", what, err)
 		}
 	}
-	perm := int64(discordgo.PermissionManageGuild)
-	minv, dmp := 1.0, false
-	_, err := dg.ApplicationCommandBulkOverwrite(appID, "", []*discordgo.ApplicationCommand{
-		{Name: "interview", Description: "Practice", DefaultMemberPermissions: &perm, DMPermission: &dmp,
-			NameLocalizations: &map[discordgo.Locale]string{discordgo.ChineseCN: "面试"},
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "start", Description: "Start", Options: []*discordgo.ApplicationCommandOption{
-					{Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "Topic", Required: true,
-						Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "TCP", Value: "tcp"}}},
-					{Type: discordgo.ApplicationCommandOptionInteger, Name: "n", Description: "N", MinValue: &minv, MaxValue: 10},
-				}},
-				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "streak", Description: "Streak"},
-			}},
-		{Name: "Report", Type: discordgo.MessageApplicationCommand},
-	}, discordgo.WithContext(c))
+	err := overwriteRichCommands(c, dg)
 	check("overwrite", err)
 	m, err := dg.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
 		Content:         "<@" + member.ID + "> question",
@@ -876,6 +870,44 @@ func TestDiscordgoTrafficIsClean(t *testing.T) {
 	_, err = dg.FollowupMessageEdit(ic.Interaction, fm.ID, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}, discordgo.WithContext(c))
 	check("follow-up edit", err)
 	check("follow-up delete", dg.FollowupMessageDelete(ic.Interaction, fm.ID, discordgo.WithContext(c)))
+	fetchEverything(c, dg, check)
+	check("delete", dg.ChannelMessageDelete(channelID, m.ID, discordgo.WithContext(c)))
+
+	if v := s.Violations(); len(v) != 0 {
+		t.Errorf("Violations() = %q", v)
+	}
+	if s.SchemaValidation() {
+		if e := s.ReplyErrors(); len(e) != 0 {
+			t.Errorf("fake replies failing the spec:\n%s", strings.Join(e, "\n"))
+		}
+	}
+}
+
+// overwriteRichCommands registers commands with every feature the bot could use: default
+// permissions, localizations, subcommands, choices, bounds and a message command.
+func overwriteRichCommands(c context.Context, dg *discordgo.Session) error {
+	perm := int64(discordgo.PermissionManageGuild)
+	minv, dmp := 1.0, false
+	_, err := dg.ApplicationCommandBulkOverwrite(appID, "", []*discordgo.ApplicationCommand{
+		{Name: "interview", Description: "Practice", DefaultMemberPermissions: &perm, DMPermission: &dmp,
+			NameLocalizations: &map[discordgo.Locale]string{discordgo.ChineseCN: "面试"},
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "start", Description: "Start", Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "Topic", Required: true,
+						Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "TCP", Value: "tcp"}}},
+					{Type: discordgo.ApplicationCommandOptionInteger, Name: "n", Description: "N", MinValue: &minv, MaxValue: 10},
+				}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "streak", Description: "Streak"},
+			}},
+		{Name: "Report", Type: discordgo.MessageApplicationCommand},
+	}, discordgo.WithContext(c))
+	return err
+}
+
+// fetchEverything reads the channel, the bot's user, a member, a DM channel, the guild and the
+// commands, reporting each failure through check.
+func fetchEverything(c context.Context, dg *discordgo.Session, check func(what string, err error)) {
+	var err error
 	_, err = dg.Channel(channelID, discordgo.WithContext(c))
 	check("channel", err)
 	_, err = dg.User("@me", discordgo.WithContext(c))
@@ -888,14 +920,4 @@ func TestDiscordgoTrafficIsClean(t *testing.T) {
 	check("guild", err)
 	_, err = dg.ApplicationCommands(appID, "", discordgo.WithContext(c))
 	check("commands", err)
-	check("delete", dg.ChannelMessageDelete(channelID, m.ID, discordgo.WithContext(c)))
-
-	if v := s.Violations(); len(v) != 0 {
-		t.Errorf("Violations() = %q", v)
-	}
-	if s.SchemaValidation() {
-		if e := s.ReplyErrors(); len(e) != 0 {
-			t.Errorf("fake replies failing the spec:\n%s", strings.Join(e, "\n"))
-		}
-	}
 }

@@ -104,7 +104,12 @@ func TestCommandDeliveryByPermissions(t *testing.T) {
 	deliver(mod, "bank", false)
 	deliver(admin, "interview", true)
 
-	// The bot reads the overrides with its token and cannot write them.
+	overridesReadOnly(t, s, dg, bank)
+}
+
+// overridesReadOnly: the bot reads the command permission overrides with its token and cannot
+// write them.
+func overridesReadOnly(t *testing.T, s *discordtest.Server, dg *discordgo.Session, bank string) {
 	all, err := dg.GuildApplicationCommandsPermissions(appID, guildID, discordgo.WithContext(ctx(t)))
 	if err != nil || len(all) != 1 || all[0].ID != appID || all[0].Permissions[0].Type != discordgo.ApplicationCommandPermissionTypeChannel {
 		t.Errorf("GuildApplicationCommandsPermissions() = %v, %v", all, err)
@@ -243,7 +248,22 @@ func TestBotChannelPermissions(t *testing.T) {
 		t.Errorf("edit of its own message without Send Messages = %v; want allowed", err)
 	}
 
-	// A member overwrite for the bot allows sending, but denies Embed Links and Read Message History.
+	noEmbedsNoHistory(t, s, dg, send, first.ID, botRole)
+
+	// Administrator ignores every overwrite.
+	s.SetBotPermissions(guildID, discordtest.PermAdministrator)
+	if _, err := send(&discordgo.MessageSend{Content: "reply", Reference: &discordgo.MessageReference{MessageID: first.ID, ChannelID: channelID}}); err != nil {
+		t.Errorf("reply as Administrator = %v", err)
+	}
+	if got := s.InvalidRequests(); got != 6 {
+		t.Errorf("InvalidRequests() = %d; want 6 (the 403s)", got)
+	}
+}
+
+// noEmbedsNoHistory: a member overwrite for the bot allows sending, but denies Embed Links
+// (embeds are dropped) and Read Message History (no replies, no reading back).
+func noEmbedsNoHistory(t *testing.T, s *discordtest.Server, dg *discordgo.Session, send func(*discordgo.MessageSend) (*discordgo.Message, error), firstID, botRole string) {
+	c := ctx(t)
 	s.SetChannelOverwrites(channelID,
 		discordtest.Overwrite{ID: botRole, Type: discordtest.OverwriteRole, Deny: perm(discordtest.PermSendMessages)},
 		discordtest.Overwrite{ID: appID, Type: discordtest.OverwriteMember, Allow: perm(discordtest.PermSendMessages),
@@ -255,24 +275,15 @@ func TestBotChannelPermissions(t *testing.T) {
 	if got, _ := s.Message(m.ID); !got.EmbedsRemoved || len(got.Embeds) != 0 {
 		t.Errorf("Message() = %+v; want EmbedsRemoved", got)
 	}
-	_, err = send(&discordgo.MessageSend{Content: "reply", Reference: &discordgo.MessageReference{MessageID: first.ID, ChannelID: channelID}})
+	_, err = send(&discordgo.MessageSend{Content: "reply", Reference: &discordgo.MessageReference{MessageID: firstID, ChannelID: channelID}})
 	if restCode(err) != 50013 {
 		t.Errorf("reply without Read Message History = %v; want 50013", err)
 	}
 	if msgs, err := dg.ChannelMessages(channelID, 10, "", "", "", discordgo.WithContext(c)); err != nil || len(msgs) != 0 {
 		t.Errorf("list without Read Message History = %d messages, %v; want none", len(msgs), err)
 	}
-	if _, err := dg.ChannelMessage(channelID, first.ID, discordgo.WithContext(c)); restCode(err) != 50001 {
+	if _, err := dg.ChannelMessage(channelID, firstID, discordgo.WithContext(c)); restCode(err) != 50001 {
 		t.Errorf("get without Read Message History = %v; want 50001", err)
-	}
-
-	// Administrator ignores every overwrite.
-	s.SetBotPermissions(guildID, discordtest.PermAdministrator)
-	if _, err := send(&discordgo.MessageSend{Content: "reply", Reference: &discordgo.MessageReference{MessageID: first.ID, ChannelID: channelID}}); err != nil {
-		t.Errorf("reply as Administrator = %v", err)
-	}
-	if got := s.InvalidRequests(); got != 6 {
-		t.Errorf("InvalidRequests() = %d; want 6 (the 403s)", got)
 	}
 }
 

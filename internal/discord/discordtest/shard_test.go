@@ -130,7 +130,24 @@ func TestShardsGetOnlyTheirGuilds(t *testing.T) {
 		t.Errorf("shard 1: late GUILD_CREATE %s; want %s", g, shard1Late)
 	}
 
-	// Interactions go to their guild's shard; DMs to shard 0.
+	interactionsByShard(t, s, c0, c1)
+	shardZeroDrops(t, s, c0, c1)
+
+	// Nothing else arrived anywhere: each session's channels are empty (events are handled
+	// in order, and every later event has been received).
+	for i, c := range []*shardClient{c0, c1} {
+		if n := len(c.ics) + len(c.guilds) + len(c.ready); n != 0 {
+			t.Errorf("shard %d: %d unexpected events", i, n)
+		}
+	}
+	if got := s.Identifies(); got != 2 {
+		t.Errorf("Identifies() = %d; want 2 (shard 0 resumed)", got)
+	}
+}
+
+// interactionsByShard: interactions go to their guild's shard, DMs to shard 0, and a shard
+// answers its own.
+func interactionsByShard(t *testing.T, s *discordtest.Server, c0, c1 *shardClient) {
 	i0 := s.Slash(shard0Guild, shard0Channel, member, "interview")
 	i1 := s.Slash(shard1Guild, shard1Channel, member, "interview")
 	dm := s.Slash("", "", member, "streak")
@@ -154,8 +171,11 @@ func TestShardsGetOnlyTheirGuilds(t *testing.T) {
 	if r, err := i1.Wait(ctx(t)); err != nil || r.Content != "from shard 1" {
 		t.Errorf("shard 1 reply = %+v, %v", r, err)
 	}
+}
 
-	// Shard 0 drops: its interactions wait for its RESUME, shard 1's still flow.
+// shardZeroDrops: while shard 0 is away its interactions wait for its RESUME, and shard 1's
+// still flow.
+func shardZeroDrops(t *testing.T, s *discordtest.Server, c0, c1 *shardClient) {
 	resumes := s.Resumes()
 	s.DropConnection()
 	if s.ConnectedShard(0) || !s.ConnectedShard(1) {
@@ -174,17 +194,6 @@ func TestShardsGetOnlyTheirGuilds(t *testing.T) {
 	}
 	if err := s.WaitReady(ctx(t)); err != nil {
 		t.Fatal(err)
-	}
-
-	// Nothing else arrived anywhere: each session's channels are empty (events are handled
-	// in order, and every later event has been received).
-	for i, c := range []*shardClient{c0, c1} {
-		if n := len(c.ics) + len(c.guilds) + len(c.ready); n != 0 {
-			t.Errorf("shard %d: %d unexpected events", i, n)
-		}
-	}
-	if got := s.Identifies(); got != 2 {
-		t.Errorf("Identifies() = %d; want 2 (shard 0 resumed)", got)
 	}
 }
 
