@@ -247,18 +247,13 @@ func (r *cardReader) byte() byte {
 	return v
 }
 
-func (r *cardReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail(errTruncated)
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r *cardReader) varint() int64 { return readVarint(r, binary.Varint) }
 
-func (r *cardReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
+func (r *cardReader) uvarint() uint64 { return readVarint(r, binary.Uvarint) }
+
+// readVarint reads one signed or unsigned varint with decode (binary.Varint or Uvarint).
+func readVarint[T int64 | uint64](r *cardReader, decode func([]byte) (T, int)) T {
+	v, n := decode(r.b)
 	if n <= 0 {
 		r.fail(errTruncated)
 		return 0

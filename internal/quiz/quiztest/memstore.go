@@ -404,12 +404,9 @@ func (tx *memTx) PutAttempt(a quiz.Attempt) error {
 }
 
 func (tx *memTx) Attempts(g quiz.GuildID, u quiz.UserID) ([]quiz.Attempt, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return nil, err
-	}
-	return filtered(st.attempts, func(k attemptKey) bool { return k.user == u }, cloneAttempt,
-		func(a, b quiz.Attempt) int { return cmp.Compare(a.Session, b.Session) }), nil
+	return filteredOf(tx, g, func(st *memGuild) map[attemptKey]quiz.Attempt { return st.attempts },
+		func(k attemptKey) bool { return k.user == u }, cloneAttempt,
+		func(a, b quiz.Attempt) int { return cmp.Compare(a.Session, b.Session) })
 }
 
 // Sessions.
@@ -588,12 +585,9 @@ func (tx *memTx) AddHistory(g quiz.GuildID, h quiz.HistoryEntry) error {
 }
 
 func (tx *memTx) History(g quiz.GuildID, questionID string) ([]quiz.HistoryEntry, error) {
-	st, err := tx.read(g)
-	if err != nil || st == nil {
-		return nil, err
-	}
-	return filtered(st.history, func(k historyKey) bool { return k.question == questionID }, cloneHistory,
-		func(a, b quiz.HistoryEntry) int { return cmp.Compare(a.Version, b.Version) }), nil
+	return filteredOf(tx, g, func(st *memGuild) map[historyKey]quiz.HistoryEntry { return st.history },
+		func(k historyKey) bool { return k.question == questionID }, cloneHistory,
+		func(a, b quiz.HistoryEntry) int { return cmp.Compare(a.Version, b.Version) })
 }
 
 // Reports.
@@ -651,16 +645,21 @@ func sortedValues[K cmp.Ordered, V any](m map[K]V, clone func(V) V) []V {
 	return out
 }
 
-// filtered lists, cloned, the values of m whose key keep accepts, sorted by order.
-func filtered[K comparable, V any](m map[K]V, keep func(K) bool, clone func(V) V, order func(a, b V) int) []V {
+// filteredOf lists, cloned and sorted by order, the values of guild g's map that field picks
+// whose key keep accepts.
+func filteredOf[K comparable, V any](tx *memTx, g quiz.GuildID, field func(*memGuild) map[K]V, keep func(K) bool, clone func(V) V, order func(a, b V) int) ([]V, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return nil, err
+	}
 	var out []V
-	for k, v := range m {
+	for k, v := range field(st) {
 		if keep(k) {
 			out = append(out, clone(v))
 		}
 	}
 	slices.SortFunc(out, order)
-	return out
+	return out, nil
 }
 
 // listOf lists, cloned and in key order, guild g's map that field picks.
