@@ -452,12 +452,7 @@ func (tx *memTx) Sessions(g quiz.GuildID, from quiz.SessionID, fn func(quiz.Sess
 }
 
 func (tx *memTx) DeleteSession(g quiz.GuildID, s quiz.SessionID) error {
-	st, err := tx.writeExisting(g)
-	if err != nil || st == nil {
-		return err
-	}
-	delete(st.sessions, s)
-	return nil
+	return deleteIn(tx, g, func(st *memGuild) map[quiz.SessionID]quiz.Session { return st.sessions }, s)
 }
 
 // The due queue.
@@ -555,12 +550,7 @@ func (tx *memTx) PutOverlayQuestion(g quiz.GuildID, e quiz.OverlayEntry) error {
 }
 
 func (tx *memTx) DeleteOverlayQuestion(g quiz.GuildID, questionID string) error {
-	st, err := tx.writeExisting(g)
-	if err != nil || st == nil {
-		return err
-	}
-	delete(st.overlay, questionID)
-	return nil
+	return deleteIn(tx, g, func(st *memGuild) map[string]quiz.OverlayEntry { return st.overlay }, questionID)
 }
 
 func (tx *memTx) OverlayTopics(g quiz.GuildID) ([]quiz.TopicOverlay, error) {
@@ -678,6 +668,17 @@ func putIn[K comparable, V any](tx *memTx, g quiz.GuildID, field func(*memGuild)
 		return err
 	}
 	field(st)[k] = v
+	return nil
+}
+
+// deleteIn deletes k from guild g's map that field picks; a guild that does not exist has
+// nothing to delete.
+func deleteIn[K comparable, V any](tx *memTx, g quiz.GuildID, field func(*memGuild) map[K]V, k K) error {
+	st, err := tx.writeExisting(g)
+	if err != nil || st == nil {
+		return err
+	}
+	delete(field(st), k)
 	return nil
 }
 
