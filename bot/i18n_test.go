@@ -36,7 +36,7 @@ func TestChineseModerator(t *testing.T) {
 		{"daily", sub("setup", chanOpt("channel", channelA), opt("time", "9h30")), "时间 \"9h30\" 无效", "Invalid time"},
 		{"daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:30"), opt("timezone", "Asia/Shanghai")),
 			"频道：<#" + channelA + ">", "Channel:"},
-		{"daily", sub("show"), "下次发布：", "Next post"},
+		{"daily", sub("show"), "每天", "every day"},
 		{"daily", sub("skip"), "的每日一题将被跳过", "will be skipped"},
 		{"daily", sub("pause"), "**已暂停。**", "Paused"},
 	} {

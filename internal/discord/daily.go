@@ -111,7 +111,7 @@ func dailyEmbed(l quiz.Lang, st quiz.DailyStatus) *discordgo.MessageEmbed {
 		topics = strings.Join(d.Topics, ", ")
 	}
 	var b strings.Builder
-	b.WriteString(l.Msg("daily.schedule", d.Channel, d.At, d.TZ, quiz.WeekdayNames(d.Weekdays), topics))
+	b.WriteString(l.Msg("daily.schedule", d.Channel, d.At, d.TZ, quiz.WeekdayNamesIn(d.Weekdays, l), topics))
 	reveal := d.RevealAfter
 	if reveal == 0 {
 		reveal = quiz.DefaultDailyRevealAfter
@@ -132,7 +132,7 @@ func dailyEmbed(l quiz.Lang, st quiz.DailyStatus) *discordgo.MessageEmbed {
 		b.WriteString(l.Msg("daily.skipping", d.Skip))
 	}
 	if st.Last != nil {
-		b.WriteString(l.Msg("daily.last", st.Last.Day, st.Last.State))
+		b.WriteString(l.Msg("daily.last", st.Last.Day, st.Last.State.Label()))
 		if st.Last.Note != "" {
 			b.WriteString(l.Msg("daily.last_note", st.Last.Note))
 		}

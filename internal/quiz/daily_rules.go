@@ -48,23 +48,24 @@ func ParseWeekdays(s string) (uint8, error) {
 	return bits, nil
 }
 
-// WeekdayNames formats a weekday mask.
-func WeekdayNames(bits uint8) string {
+// WeekdayNamesIn names the days of a weekday mask, in language l.
+func WeekdayNamesIn(bits uint8, l Lang) string {
 	switch bits {
 	case 0:
-		return "every day"
+		return l.Msg("daily.every_day")
 	case 0b0111110:
-		return "weekdays"
+		return l.Msg("daily.weekdays")
 	case 0b1000001:
-		return "weekends"
+		return l.Msg("daily.weekends")
 	}
+	days := []MsgID{"weekday.sun", "weekday.mon", "weekday.tue", "weekday.wed", "weekday.thu", "weekday.fri", "weekday.sat"}
 	var out []string
 	for i := range 7 {
 		if bits&(1<<i) != 0 {
-			out = append(out, time.Weekday(i).String()[:3])
+			out = append(out, l.Msg(days[i]))
 		}
 	}
-	return strings.Join(out, ", ")
+	return strings.Join(out, l.Msg("daily.list_sep"))
 }
 
 // postsOn reports whether the schedule posts on day d.
@@ -320,6 +321,10 @@ func afterDaily(p Post, nonce string, perr error) dailyRecord {
 }
 
 // pausedNotice is the direct message to the moderator who set up a schedule that a failure paused.
-func pausedNotice(d Daily) string {
-	return fmt.Sprintf("The daily interview question is paused: %s Fix it and use /daily resume, or run /daily setup with another channel.", d.PauseReason)
+func pausedNotice(d Daily) string { return d.Lang.Msg("daily.paused_notice", d.PauseReason) }
+
+// Label is the catalogue id of a post's state ("sent" → "已发布").
+func (s PostState) Label() MsgID {
+	return map[PostState]MsgID{PostClaimed: "daily.state_claimed", PostSent: "daily.state_sent",
+		PostSkipped: "daily.state_skipped", PostFailed: "daily.state_failed"}[s]
 }

@@ -93,8 +93,8 @@ func TestParseWeekdaysRules(t *testing.T) {
 	}
 	for bits, want := range map[uint8]string{0: "every day", 0b0111110: "weekdays", 0b1000001: "weekends",
 		0b0101010: "Mon, Wed, Fri", 0b0000001: "Sun", 0b1000000: "Sat"} {
-		if got := quiz.WeekdayNames(bits); got != want {
-			t.Errorf("WeekdayNames(%07b) = %q; want %q", bits, got, want)
+		if got := quiz.WeekdayNamesIn(bits, quiz.English); got != want {
+			t.Errorf("WeekdayNamesIn(%07b, en) = %q; want %q", bits, got, want)
 		}
 	}
 }
