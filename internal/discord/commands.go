@@ -84,7 +84,7 @@ var commandTable = []command{
 				&discordgo.ApplicationCommandOption{Type: strOpt, Name: "language", NameLocalizations: *zh("语言"), Description: "English, Chinese, or your client's",
 					DescriptionLocalizations: *zh("英文、中文或跟随客户端"), Required: true,
 					Choices: []*discordgo.ApplicationCommandOptionChoice{
-						{Name: "English", Value: "en"}, {Name: "中文", Value: "zh"},
+						{Name: "English", NameLocalizations: *zh("英文"), Value: "en"}, {Name: "中文", NameLocalizations: *zh("中文"), Value: "zh"},
 						{Name: "Auto (client language)", NameLocalizations: *zh("自动（跟随客户端）"), Value: "auto"},
 					}}),
 				serve: serve{run: (*Bot).setLanguage}},
