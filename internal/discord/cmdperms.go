@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -59,7 +60,8 @@ func (c *cmdPerms) commandID(name string) string {
 }
 
 // update applies an APPLICATION_COMMAND_PERMISSIONS_UPDATE: the overrides of one command (or
-// of the app) in one server, all of them.
+// of the app) in one server, all of them. It replaces the server's map rather than changing
+// it: overrides hands the map out, and a check may be reading it.
 func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -68,11 +70,13 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
+	g = maps.Clone(g)
 	if len(e.Permissions) == 0 {
 		delete(g, e.ID)
-		return
+	} else {
+		g[e.ID] = e.Permissions
 	}
-	g[e.ID] = e.Permissions
+	c.guilds[e.GuildID] = g
 }
 
 // overrides returns a server's overrides, reading them from Discord the first time. When they
