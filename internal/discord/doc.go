@@ -60,7 +60,8 @@
 //     errorReply renders it in their language.
 //
 // quiz's TestCatalogue fails on an id with a language missing, on verbs that differ, on an id
-// no code uses and on an id the code uses that the tables lack. Until its line exists, an id
+// no code uses and on an id the code uses that the tables lack; TestNoInlineText here fails on
+// a sentence written straight into a message, a button, an embed or the console. Until its line exists, an id
 // renders as itself, as English: quiz.Errorf(code, "Some English %s.", x) keeps working.
 //
 // # Deferring
