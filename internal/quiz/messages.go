@@ -14,7 +14,8 @@ import (
 type MsgID string
 
 // Msg renders id in language l, formatting args with the id's verbs. An argument that is itself
-// a MsgID is rendered in l too, so a sentence can name a translated word ("disabled").
+// a MsgID, or anything else with an In(Lang) string method (a Text, a question's problems), is
+// rendered in l too, so a sentence can name a translated word ("disabled").
 //
 // An id missing from the catalogue renders as itself, formatted as English: a string written on
 // another branch before its entry existed keeps working, and TestCatalogue names it.
@@ -28,13 +29,19 @@ func (l Lang) Msg(id MsgID, args ...any) string {
 	}
 	rendered := make([]any, len(args)) // args belongs to the caller
 	for i, a := range args {
-		if sub, ok := a.(MsgID); ok {
-			a = l.Msg(sub)
+		if v, ok := a.(localized); ok {
+			a = v.In(l)
 		}
 		rendered[i] = a
 	}
 	return fmt.Sprintf(t.In(l), rendered...)
 }
+
+// localized is a value that can be rendered in a language.
+type localized interface{ In(Lang) string }
+
+// In renders id in l with no arguments: a MsgID is localized.
+func (id MsgID) In(l Lang) string { return l.Msg(id) }
 
 // catalogue is every sentence a member or a moderator can see, in English and Chinese, read
 // from one JSON table per area in messages/ ({"area.what": {"en": …, "zh": …}, …}).

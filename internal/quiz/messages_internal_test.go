@@ -158,3 +158,23 @@ func TestMsgRendersBothLanguages(t *testing.T) {
 		t.Errorf("retention = %q", got)
 	}
 }
+
+// TestProblemsInChinese: a moderator reading in Chinese sees what is wrong with a question in
+// Chinese; the field names stay as they are in the file.
+func TestProblemsInChinese(t *testing.T) {
+	q := Question{ID: "Bad ID", Topic: "tcp", Level: Mid, Tags: []string{"tcp"},
+		Prompt: Text{EN: "Why?", ZH: ""}, Answer: Text{EN: "a", ZH: "答"},
+		KeyPoints: TextList{EN: []string{"a", "b", "c"}, ZH: []string{"一", "二"}}}
+	err := checkQuestion(q)
+	zh, en := ErrorMessageIn(err, Chinese), ErrorMessageIn(err, English)
+	for _, want := range []string{"题目无效", "id 必须符合", "question.zh: 必须填写", "key_points.zh: 需要 3 到 8 项，现有 2 项"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("in Chinese: %q lacks %q", zh, want)
+		}
+	}
+	for _, want := range []string{"The question is not valid", "question.zh: text is required", "key_points: en has 3 items but zh has 2"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("in English: %q lacks %q", en, want)
+		}
+	}
+}

@@ -268,11 +268,7 @@ func checkQuestion(q Question) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Field + ": " + p.Message
-	}
-	return Errorf(EINVALID, "bank.question_invalid", strings.Join(lines, "\n"))
+	return Errorf(EINVALID, "bank.question_invalid", problemList(ps))
 }
 
 // EditQuestion replaces a question's text for this server only. version is the version the

@@ -137,36 +137,63 @@ func ValidTopicSlug(s string) bool { return slugRe.MatchString(s) }
 func ValidQuestionID(s string) bool { return idRe.MatchString(s) }
 
 // Problem is one rule a question breaks. Field names the YAML path inside the question
-// ("answer.zh", "key_points.en[2]"), so a loader can point at the line.
+// ("answer.zh", "key_points.en[2]"), so a loader can point at the line; Message says what is
+// wrong, in English, and In in another language.
 type Problem struct {
 	Field   string
 	Message string
+
+	id   MsgID
+	args []any
+}
+
+func problem(field string, id MsgID, args ...any) Problem {
+	return Problem{Field: field, Message: English.Msg(id, args...), id: id, args: args}
+}
+
+// In is the problem in language l: "field: what is wrong".
+func (p Problem) In(l Lang) string {
+	if p.id == "" {
+		return p.Field + ": " + p.Message
+	}
+	return p.Field + ": " + l.Msg(p.id, p.args...)
+}
+
+// problemList is a question's problems as one text, a line each, in the reader's language.
+type problemList []Problem
+
+func (ps problemList) In(l Lang) string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.In(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Check returns every rule q breaks; nil means valid. It does not check uniqueness across a bank.
 func (q Question) Check() []Problem {
 	var ps []Problem
-	add := func(field, msg string) { ps = append(ps, Problem{field, msg}) }
+	add := func(field string, id MsgID, args ...any) { ps = append(ps, problem(field, id, args...)) }
 	if !ValidQuestionID(q.ID) {
-		add("id", "id must match [a-z0-9-]{1,64}, got "+quote(q.ID))
+		add("id", "check.id", quote(q.ID))
 	}
 	if !slices.Contains(Levels, q.Level) {
-		add("level", "level must be junior, mid or senior, got "+quote(string(q.Level)))
+		add("level", "check.level", quote(string(q.Level)))
 	}
 	switch {
 	case len(q.Tags) == 0:
-		add("tags", "at least one tag is required")
+		add("tags", "check.no_tags")
 	case len(q.Tags) > MaxTags:
-		add("tags", "at most 8 tags are allowed")
+		add("tags", "check.too_many_tags", MaxTags)
 	}
 	seen := map[string]bool{}
 	for i, t := range q.Tags {
 		f := "tags[" + strconv.Itoa(i) + "]"
 		if !ValidTopicSlug(t) {
-			add(f, "tag must match [a-z0-9-]{1,32}, got "+quote(t))
+			add(f, "check.tag", quote(t))
 		}
 		if seen[t] {
-			add(f, "duplicate tag "+quote(t))
+			add(f, "check.duplicate_tag", quote(t))
 		}
 		seen[t] = true
 	}
@@ -184,7 +211,7 @@ func (q Question) Check() []Problem {
 func (t Topic) Check() []Problem {
 	var ps []Problem
 	if !ValidTopicSlug(t.Slug) {
-		ps = append(ps, Problem{"topic", "topic must match [a-z0-9-]{1,32}, got " + quote(t.Slug)})
+		ps = append(ps, problem("topic", "check.topic", quote(t.Slug)))
 	}
 	return append(ps, checkText("title", t.Title, MaxTitleLen)...)
 }
@@ -197,8 +224,8 @@ func checkText(field string, t Text, max int) []Problem {
 			s = t.ZH
 		}
 		f := field + "." + string(l)
-		if msg := checkString(s, max); msg != "" {
-			ps = append(ps, Problem{f, msg})
+		if p, bad := checkString(f, s, max); bad {
+			ps = append(ps, p)
 		}
 	}
 	return ps
@@ -212,33 +239,34 @@ func checkList(field string, t TextList, min, max, maxLen int) []Problem {
 		f := field + "." + string(l)
 		if len(items) < min || len(items) > max {
 			if min > 0 {
-				ps = append(ps, Problem{f, "needs " + strconv.Itoa(min) + "-" + strconv.Itoa(max) + " items, has " + strconv.Itoa(len(items))})
+				ps = append(ps, problem(f, "check.items", min, max, len(items)))
 			} else {
-				ps = append(ps, Problem{f, "allows at most " + strconv.Itoa(max) + " items, has " + strconv.Itoa(len(items))})
+				ps = append(ps, problem(f, "check.items_max", max, len(items)))
 			}
 		}
 		for i, s := range items {
-			if msg := checkString(s, maxLen); msg != "" {
-				ps = append(ps, Problem{f + "[" + strconv.Itoa(i) + "]", msg})
+			if p, bad := checkString(f+"["+strconv.Itoa(i)+"]", s, maxLen); bad {
+				ps = append(ps, p)
 			}
 		}
 	}
 	if len(t.EN) != len(t.ZH) {
-		ps = append(ps, Problem{field, "en has " + strconv.Itoa(len(t.EN)) + " items but zh has " + strconv.Itoa(len(t.ZH)) + "; they must match"})
+		ps = append(ps, problem(field, "check.item_counts", len(t.EN), len(t.ZH)))
 	}
 	return ps
 }
 
-func checkString(s string, max int) string {
+// checkString checks one text of field: valid UTF-8, not empty, at most max characters.
+func checkString(field, s string, max int) (Problem, bool) {
 	switch {
 	case !utf8.ValidString(s):
-		return "text is not valid UTF-8"
+		return problem(field, "check.not_utf8"), true
 	case strings.TrimSpace(s) == "":
-		return "text is required and must not be empty"
+		return problem(field, "check.empty"), true
 	case utf8.RuneCountInString(s) > max:
-		return "text is " + strconv.Itoa(utf8.RuneCountInString(s)) + " characters, the limit is " + strconv.Itoa(max)
+		return problem(field, "check.too_long", utf8.RuneCountInString(s), max), true
 	}
-	return ""
+	return Problem{}, false
 }
 
 func quote(s string) string {
