@@ -388,13 +388,12 @@ func (d *DailyPosts) recordDaily(ctx context.Context, gid GuildID, day Day, nonc
 		out = p
 		switch afterDaily(p, nonce, perr) {
 		case dailyFailed:
-			p.State, p.Note = PostFailed, ErrorMessage(perr)
-			out = p
-			if err := tx.PutPost(p); err != nil {
+			if paused, err = pauseDaily(tx, gid, perr); err != nil {
 				return err
 			}
-			paused, err = pauseDaily(tx, gid, ErrorMessage(perr))
-			return err
+			p.State, p.Note = PostFailed, paused.PauseReason
+			out = p
+			return tx.PutPost(p)
 		case dailySent:
 			p.State, p.Message, p.SentAt = PostSent, msg, d.now()
 			out = p
@@ -408,14 +407,15 @@ func (d *DailyPosts) recordDaily(ctx context.Context, gid GuildID, day Day, nonc
 	return out, paused, err
 }
 
-// pauseDaily pauses gid's schedule for reason and returns it.
-func pauseDaily(tx GuildTx, gid GuildID, reason string) (*Daily, error) {
+// pauseDaily pauses gid's schedule for the error perr, said in the schedule's language (the
+// language of the moderator who set it up, who is told), and returns it.
+func pauseDaily(tx GuildTx, gid GuildID, perr error) (*Daily, error) {
 	g, _, err := tx.Guild(gid)
 	if err != nil {
 		return nil, err
 	}
 	g.Daily.Paused = true
-	g.Daily.PauseReason = reason
+	g.Daily.PauseReason = ErrorMessageIn(perr, g.Daily.Lang)
 	d := g.Daily
 	return &d, tx.PutGuild(g)
 }
