@@ -1,9 +1,12 @@
 package quiz
 
 import (
+	"bytes"
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"io/fs"
 	"maps"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestCatalogue walks the catalogue: every id has an English and a Chinese text that take the
@@ -177,4 +181,56 @@ func TestProblemsInChinese(t *testing.T) {
 			t.Errorf("in English: %q lacks %q", en, want)
 		}
 	}
+}
+
+// TestCatalogueTables: no id is written twice, in one table (where JSON would keep the last
+// silently) or in two (where loading refuses).
+func TestCatalogueTables(t *testing.T) {
+	names, err := fs.Glob(catalogueFiles, "messages/*.json")
+	if err != nil || len(names) < 2 {
+		t.Fatalf("tables %v, %v", names, err)
+	}
+	for _, name := range names {
+		data, _ := fs.ReadFile(catalogueFiles, name)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		seen := map[string]bool{}
+		depth := 0
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			switch tok {
+			case json.Delim('{'):
+				depth++
+				continue
+			case json.Delim('}'):
+				depth--
+				continue
+			}
+			if key, ok := tok.(string); ok && depth == 1 && dec.More() {
+				if seen[key] {
+					t.Errorf("%s: %s is written twice", name, key)
+				}
+				seen[key] = true
+				var v Text
+				if err := dec.Decode(&v); err != nil {
+					t.Fatalf("%s: %s: %v", name, key, err)
+				}
+			}
+		}
+	}
+	twice := fstest.MapFS{
+		"messages/a.json": {Data: []byte(`{"x.y": {"en": "A", "zh": "甲"}}`)},
+		"messages/b.json": {Data: []byte(`{"x.y": {"en": "B", "zh": "乙"}}`)},
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("loadCatalogue accepted an id in two tables")
+		}
+	}()
+	loadCatalogue(twice)
 }
