@@ -302,7 +302,8 @@ func (p ImportPlan) String() string {
 	list("Change", p.Changed)
 	list("Disable", p.Disabled)
 	if len(p.NoSummary) > 0 {
-		fmt.Fprintf(&b, "Warning: %d question(s) have no summary (the 30-second answer shown first and in public reveals); until you add one with /bank edit or in the file, the start of the answer stands in.\n", len(p.NoSummary))
+		have := Count(English, len(p.NoSummary), "question has", "questions have", "")
+		fmt.Fprintf(&b, "Warning: %s no summary (the 30-second answer shown first and in public reveals); until you add one with /bank edit or in the file, the start of the answer stands in.\n", have)
 		list("No summary", p.NoSummary)
 	}
 	return b.String()
