@@ -17,9 +17,18 @@ var update = flag.Bool("update", false, "rewrite the golden transcript")
 
 func testApp(t *testing.T) *quiz.App {
 	t.Helper()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	return quiz.New(quiztest.NewMemStore(), testBank(t, "tcp-handshake", "tcp-time-wait", "redis-persistence"),
+		quiz.Options{Now: func() time.Time { return now }, Intn: func(int) int { return 0 }})
+}
+
+// testBank has the questions ids (named topic-rest), in both languages; tcp-handshake's
+// answer is Markdown, as the bank is written.
+func testBank(t *testing.T, ids ...string) *quiz.Bank {
+	t.Helper()
 	topics := []quiz.Topic{{Slug: "tcp", Title: quiz.Text{EN: "TCP", ZH: "TCP 协议"}}, {Slug: "redis", Title: quiz.Text{EN: "Redis", ZH: "Redis"}}}
 	var qs []quiz.Question
-	for _, id := range []string{"tcp-handshake", "tcp-time-wait", "redis-persistence"} {
+	for _, id := range ids {
 		topic := strings.SplitN(id, "-", 2)[0]
 		qs = append(qs, quiz.Question{ID: id, Topic: topic, Level: quiz.Junior, Tags: []string{topic},
 			Prompt:    quiz.Text{EN: "Explain " + id + ".", ZH: "解释 " + id + "。"},
@@ -27,24 +36,28 @@ func testApp(t *testing.T) *quiz.App {
 			KeyPoints: quiz.TextList{EN: []string{"first", "second", "third"}, ZH: []string{"一", "二", "三"}},
 			FollowUps: quiz.TextList{EN: []string{"Why?"}, ZH: []string{"为什么？"}}})
 	}
+	if qs[0].ID == "tcp-handshake" {
+		qs[0].Answer.EN = "The **three-way** handshake:\n- `SYN`\n- SYN-ACK\n\n```\nclient -> server\n```"
+	}
 	b, err := quiz.NewBank(topics, qs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	return quiz.New(quiztest.NewMemStore(), b, quiz.Options{Now: func() time.Time { return now }, Intn: func(int) int { return 0 }})
+	return b
 }
 
 // TestTranscript plays a scripted session through the console and compares the whole output
 // with testdata/session.golden: the same commands and buttons as on Discord, typed.
 func TestTranscript(t *testing.T) {
 	script := strings.Join([]string{
-		"/help",
+		"/HELP",
 		"/topics",
-		"/interview tcp",
+		"/Interview TCP",
 		"answer",
+		strings.Repeat("x", quiz.MaxAnswerText+1),
+		"[Answer]",
 		"SYN, SYN-ACK, ACK — 三次握手",
-		"good",
+		"GOOD",
 		"/interview nosuch",
 		"hello",
 		"/interview redis",
@@ -52,10 +65,15 @@ func TestTranscript(t *testing.T) {
 		"again",
 		"/review",
 		"/streak",
+		"/streak bob",
 		"/leaderboard",
-		"/leaderboard month",
+		"/Leaderboard Month",
+		"/leaderboard foo",
+		"/settings",
 		"/settings timezone Mars/Base",
 		"/settings timezone Asia/Shanghai",
+		"/settings timezone",
+		"/settings language",
 		"/settings language zh",
 		"/interview tcp",
 		"作答",

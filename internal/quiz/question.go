@@ -45,12 +45,35 @@ type Text struct {
 	ZH string `json:"zh"`
 }
 
-// In returns the text in l, falling back to English.
+// In returns the text in l, else in the other language: a server's own question may be
+// written in one language only (see Shown).
 func (t Text) In(l Lang) string {
-	if l == Chinese && t.ZH != "" {
+	if shown, _ := t.Shown(l); shown == Chinese {
 		return t.ZH
 	}
 	return t.EN
+}
+
+// Shown returns the language In(l) shows, and whether that is the other language because the
+// text has none in l, so adapters can mark it.
+func (t Text) Shown(l Lang) (Lang, bool) {
+	switch {
+	case l == Chinese && t.ZH == "" && t.EN != "":
+		return English, true
+	case l != Chinese && t.EN == "" && t.ZH != "":
+		return Chinese, true
+	case l == Chinese:
+		return Chinese, false
+	}
+	return English, false
+}
+
+// Has reports whether the text is written in l.
+func (t Text) Has(l Lang) bool {
+	if l == Chinese {
+		return strings.TrimSpace(t.ZH) != ""
+	}
+	return strings.TrimSpace(t.EN) != ""
 }
 
 // TextList is a list of texts in every bank language; both lists have the same length.
@@ -59,9 +82,9 @@ type TextList struct {
 	ZH []string `json:"zh"`
 }
 
-// In returns the list in l, falling back to English.
+// In returns the list in l, else in the other language.
 func (t TextList) In(l Lang) []string {
-	if l == Chinese && len(t.ZH) > 0 {
+	if l == Chinese && len(t.ZH) > 0 || len(t.EN) == 0 {
 		return t.ZH
 	}
 	return t.EN
