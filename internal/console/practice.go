@@ -40,6 +40,9 @@ func (c *Console) button(ctx context.Context, label string) error {
 	return mistake("Type one of the labels in brackets, or a /command.", "请输入方括号中的一个标签，或一个 /命令。")
 }
 
+// colon ends a heading: a full-width colon in Chinese.
+func colon(l quiz.Lang) string { return strings.TrimSpace(tr(l, ": ", "：")) }
+
 // gradeLabel is a grade's button label ("good" → "Good").
 func gradeLabel(g quiz.Grade) string { return strings.ToUpper(string(g[:1])) + string(g[1:]) }
 
@@ -105,18 +108,18 @@ func (c *Console) answer(ctx context.Context) error {
 func (c *Console) showReference(res quiz.Answered) {
 	q, l := res.Question, res.Lang
 	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
-		c.printf("\n%s: %s\n", l.T("In short"), plain(s))
+		c.printf("\n%s%s%s\n", l.T("In short"), colon(l), plain(s))
 	}
-	c.printf("\n%s:\n%s\n", l.T("Reference answer"), plain(strings.TrimSpace(q.Answer.In(l))))
+	c.printf("\n%s%s\n%s\n", l.T("Reference answer"), colon(l), plain(strings.TrimSpace(q.Answer.In(l))))
 	if note := otherLanguage(q.Answer, l); note != "" {
 		c.printf("%s\n", note)
 	}
-	c.printf("\n%s:\n", l.T("Key points"))
+	c.printf("\n%s%s\n", l.T("Key points"), colon(l))
 	for _, k := range q.KeyPoints.In(l) {
 		c.printf("  • %s\n", plain(k))
 	}
 	if f := q.FollowUps.In(l); len(f) > 0 {
-		c.printf("\n%s:\n", l.T("Follow-up questions"))
+		c.printf("\n%s%s\n", l.T("Follow-up questions"), colon(l))
 		for _, k := range f {
 			c.printf("  ? %s\n", plain(k))
 		}
