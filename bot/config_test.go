@@ -34,7 +34,7 @@ func TestConsoleFromPipe(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"── tcp ·", "Reference answer:", "Key points:", "Graded good", "Streak: 1 day(s)"} {
+	for _, want := range []string{"── tcp ·", "Reference answer:", "Key points:", "Graded good", "Streak: 1 day in a row"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}

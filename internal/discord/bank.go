@@ -111,9 +111,9 @@ func (b *Bot) listPage(ctx context.Context, r *responder, topic string, page int
 		case in.Source != "shipped":
 			mark = " · " + in.Source
 		}
-		fmt.Fprintf(&s, "`%s` %s%s\n", in.Question.ID, truncate(in.Question.Prompt.EN, 60), mark)
+		fmt.Fprintf(&s, "`%s` %s%s\n", in.Question.ID, truncate(in.Question.Prompt.In(quiz.English), 60), mark)
 	}
-	title := fmt.Sprintf("Bank · %s · page %d/%d · %d questions", cmpOr(topic, "all topics"), page+1, pages, len(infos))
+	title := fmt.Sprintf("Bank · %s · page %d/%d · %s", cmpOr(topic, "all topics"), page+1, pages, quiz.Count(quiz.English, len(infos), "question", "questions", ""))
 	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, s.String())}, Ephemeral: true}
 	if pages > 1 {
 		prev := button(discordgo.SecondaryButton, "◀", customID{Action: actPage, ID: uint64(max(page-1, 0)), Arg: topic})
@@ -378,7 +378,7 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
 		}
 		content := ""
 		if start == 0 {
-			content = fmt.Sprintf("This server's bank: %d topic file(s) in the questions/ format. Edit and re-import with /bank import.", len(files))
+			content = fmt.Sprintf("This server's bank: %s in the questions/ format. Edit and re-import with /bank import.", quiz.Count(quiz.English, len(files), "topic file", "topic files", ""))
 		}
 		if err := r.reply(ctx, message{Content: content, Files: fs, Ephemeral: true}); err != nil {
 			return err

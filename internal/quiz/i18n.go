@@ -53,8 +53,14 @@ func Count(l Lang, n int, one, many, zh string) string {
 	switch {
 	case l == Chinese:
 		return strconv.Itoa(n) + " " + zh
-	case n == 1:
-		return "1 " + one
 	}
-	return strconv.Itoa(n) + " " + many
+	return strconv.Itoa(n) + " " + Plural(n, one, many)
+}
+
+// Plural is the English noun for n things: one for 1, else many.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
