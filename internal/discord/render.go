@@ -352,4 +352,6 @@ func relTime(t time.Time) string { return fmt.Sprintf("<t:%d:R>", t.Unix()) }
 
 // timestamp shows a moment as Discord timestamps, which each client shows in its own zone
 // and language: the date and time, then how far away it is.
-func timestamp(a quiz.At) string { return fmt.Sprintf("<t:%d:f> (<t:%d:R>)", a.Time.Unix(), a.Time.Unix()) }
+func timestamp(a quiz.At) string {
+	return fmt.Sprintf("<t:%d:f> (<t:%d:R>)", a.Time.Unix(), a.Time.Unix())
+}
