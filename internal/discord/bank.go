@@ -229,11 +229,28 @@ func (b *Bot) addFirstLanguage(ctx context.Context, r *responder, c customID) er
 		return err
 	}
 	b.drafts.update(c.ID, dr)
+	name := map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}
 	second := other(dr.first)
-	return r.reply(ctx, message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
+	return r.reply(ctx, message{Content: fmt.Sprintf("Step 2 of 2, optional: the same question in %s. Saved in %s only, members who read %s see the %s text, marked as such.",
+		name[second], name[dr.first], name[second], name[dr.first]),
 		Ephemeral: true, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			button(discordgo.PrimaryButton, "Add the "+string(second)+" text", customID{Action: actAdd2Open, ID: c.ID}),
+			button(discordgo.SecondaryButton, "Save in "+name[dr.first]+" only", customID{Action: actAddOne, ID: c.ID}),
 		}}}})
+}
+
+// addOneLanguage adds the draft as written in its first language only.
+func (b *Bot) addOneLanguage(ctx context.Context, r *responder, c customID) error {
+	dr, err := b.drafts.get(c.ID, r.actor)
+	if err != nil {
+		return err
+	}
+	if err := b.bank.AddQuestion(ctx, r.actor, dr.q); err != nil {
+		return err
+	}
+	b.drafts.drop(c.ID)
+	return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s, in %s only. Members can get it with /interview %s; add the other language any time with /bank edit.",
+		dr.q.ID, dr.q.Topic, map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[dr.first], dr.q.Topic), Ephemeral: true})
 }
 
 // openSecondLanguage opens the second form of /bank add.

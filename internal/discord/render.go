@@ -63,6 +63,9 @@ func questionEmbed(q quiz.Question, l quiz.Lang, sess quiz.Session, answered int
 	if answered >= 0 {
 		footer = fmt.Sprintf("%s · %d %s", q.ID, answered, l.T("answered"))
 	}
+	if note := fallbackNote(q, l); note != "" {
+		footer += " · " + note
+	}
 	return &discordgo.MessageEmbed{
 		Title:       truncate(title, maxEmbedTitle),
 		Description: truncate(q.Prompt.In(l), maxEmbedDesc),
@@ -104,6 +107,19 @@ func questionMessage(q quiz.Question, l quiz.Lang, sess quiz.Session) message {
 		Components: questionButtons(l, sess, sess.State == quiz.SessionRevealed),
 		Ephemeral:  sess.Private,
 	}
+}
+
+// fallbackNote says that a server's question, written in one language, is shown in the other
+// because it has no text in l; "" when it is shown in l.
+func fallbackNote(q quiz.Question, l quiz.Lang) string {
+	shown, fallback := q.Prompt.Shown(l)
+	switch {
+	case !fallback:
+		return ""
+	case shown == quiz.Chinese:
+		return tr(l, "Shown in Chinese: this server's question has no English text.", "以中文显示：本服务器的这道题没有英文版本。")
+	}
+	return tr(l, "Shown in English: this server's question has no Chinese text.", "以英文显示：本服务器的这道题没有中文版本。")
 }
 
 // shortAnswer is the 30-second answer: the question's summary, or for questions imported
@@ -172,8 +188,11 @@ func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budg
 		fmt.Fprintf(&fu, "• %s\n", f)
 	}
 	lead := ""
+	if note := fallbackNote(q, l); note != "" {
+		lead = "*" + note + "*\n\n"
+	}
 	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
-		lead = fmt.Sprintf("**%s:** %s\n\n", l.T("In short"), s)
+		lead += fmt.Sprintf("**%s:** %s\n\n", l.T("In short"), s)
 	}
 	answer := strings.TrimSpace(q.Answer.In(l))
 	kpTitle, fuTitle := l.T("Key points"), l.T("Follow-up questions")
