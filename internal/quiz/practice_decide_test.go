@@ -3,6 +3,7 @@ package quiz
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -285,14 +286,19 @@ func TestPlanAndApplyImport(t *testing.T) {
 	changed.Prompt.EN = "changed?"
 	added := b.Questions("t0")[0].Clone()
 	added.ID = "new-one"
+	added.Prompt.ZH, added.Answer.ZH, added.KeyPoints.ZH, added.FollowUps.ZH, added.Summary.ZH = "", "", nil, nil, ""
 	plan := ImportPlan{Topic: "t0", questions: []Question{b.Questions("t0")[0], changed, b.Questions("t0")[3], added}}
 	if err := planImport(&plan, "t0.yaml", plan.questions, infos); err != nil {
 		t.Fatal(err)
 	}
 	// q-00003 was disabled: importing it enables it, a change; q-00002 is not in the file.
 	if !reflect.DeepEqual(plan.Added, []string{"new-one"}) || !reflect.DeepEqual(plan.Changed, []string{"q-00001", "q-00003"}) ||
-		!reflect.DeepEqual(plan.Disabled, []string{"q-00002"}) || plan.Unchanged != 1 || len(plan.NoSummary) != 4 {
+		!reflect.DeepEqual(plan.Disabled, []string{"q-00002"}) || plan.Unchanged != 1 || len(plan.NoSummary) != 4 ||
+		!reflect.DeepEqual(plan.OneLanguage, []string{"new-one"}) {
 		t.Errorf("planImport = %+v", plan)
+	}
+	if s := plan.String(); !strings.Contains(s, "Note: 1 question is written in one language") || !strings.Contains(s, "One language: new-one") {
+		t.Errorf("the preview does not say which question is in one language:\n%s", s)
 	}
 	var got []string
 	for _, e := range importedEntries(plan, byID, b) {
