@@ -61,12 +61,12 @@ type ImportPlan struct {
 	// OneLanguage lists questions written in one language: they import, and members who read
 	// the other see them as written, marked as such.
 	OneLanguage []string
-	questions []Question
-	title     Text
-	bankRev   uint64
-	guild     GuildID
-	user      UserID
-	expires   time.Time
+	questions   []Question
+	title       Text
+	bankRev     uint64
+	guild       GuildID
+	user        UserID
+	expires     time.Time
 }
 
 // imports holds previews waiting for a moderator's confirmation.
