@@ -101,11 +101,15 @@ func (c *Console) readLine(ctx context.Context) (string, bool) {
 		c.lines = make(chan string)
 		go func() {
 			defer close(c.lines)
-			sc := bufio.NewScanner(c.in)
-			sc.Buffer(make([]byte, 64*1024), 1<<20)
-			for sc.Scan() {
+			// A Reader, not a Scanner: a line of any length (a pasted answer) arrives whole.
+			r := bufio.NewReader(c.in)
+			for {
+				line, err := r.ReadString('\n')
+				if line == "" && err != nil {
+					return
+				}
 				select {
-				case c.lines <- sc.Text():
+				case c.lines <- strings.TrimRight(line, "\r\n"):
 				case <-ctx.Done():
 					return
 				}

@@ -278,3 +278,21 @@ func TestPlain(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeAnswerKept: a pasted answer far over the limit (longer than any line buffer) is
+// neither sent nor lost, and the session goes on: a shorter answer is then taken.
+func TestHugeAnswerKept(t *testing.T) {
+	huge := strings.Repeat("x", 2<<20)
+	var out strings.Builder
+	app := testApp(t)
+	script := "/interview tcp\nanswer\n" + huge + "\nanswer\nshort\n"
+	c := New(app.Practice, app.Members, quiz.Actor{User: 1}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.Contains(got, "Your answer is 2097152 characters; the limit is 4000. It is kept") ||
+		!strings.Contains(got, "Your kept answer, to shorten:\n"+huge+"\n") || !strings.Contains(got, "Reference answer") {
+		t.Errorf("a 2 MiB answer, then a short one: %d bytes of output without the limit said, the answer shown back, or the short answer taken", len(got))
+	}
+}
