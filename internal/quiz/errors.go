@@ -114,6 +114,7 @@ var zhErrors = map[string]string{
 	"Unknown time zone %s. Use an IANA name such as Europe/Berlin, America/New_York or Asia/Shanghai.":                                                     "未知时区 %s。请使用 IANA 名称，例如 Asia/Shanghai、Europe/Berlin 或 America/New_York。",
 	"The question bank is empty.":                                                                                                                          "题库是空的。",
 	"Topic %s has no questions.":                                                                                                                           "主题 %s 下没有题目。",
+	"There is no other question in the bank right now.":                                                                                                    "题库中暂时没有其他题目了。",
 	"There is no other question in %s right now.":                                                                                                          "%s 中暂时没有其他题目了。",
 	"Nothing is due for review yet: grade a question after answering it and it will come back here.":                                                       "还没有需要复习的题目：作答后给自己打分，题目会按时回到这里。",
 	"Nothing is due for review. The next review is due %s.":                                                                                                "暂无到期的复习。下次复习时间：%s。",

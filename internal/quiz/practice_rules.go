@@ -42,7 +42,10 @@ func chooseQuestion(b *Bank, r AskRequest, cards []Card, last string, now time.T
 	}
 	q, ok := pick(b, r.Topic, cards, last, now, intn)
 	if !ok {
-		return Question{}, 0, Errorf(ENOTFOUND, "There is no other question in %s right now.", topicName(r.Topic))
+		if r.Topic == "" {
+			return Question{}, 0, Errorf(ENOTFOUND, "There is no other question in the bank right now.")
+		}
+		return Question{}, 0, Errorf(ENOTFOUND, "There is no other question in %s right now.", r.Topic)
 	}
 	return q, 0, nil
 }
@@ -77,13 +80,6 @@ func Gone(b *Bank, cards []Card) int {
 		}
 	}
 	return n
-}
-
-func topicName(t string) string {
-	if t == "" {
-		return "the bank"
-	}
-	return t
 }
 
 // nothingDue is the error for a review with nothing due: when the next one is, if any, in the
