@@ -149,15 +149,15 @@ const (
 	LangAuto   = "auto"
 )
 
-// SetTimezone sets the zone the actor's days are counted in, or with ZoneServer (or "reset")
-// clears it so the server's applies, and returns the zone's name ("" when cleared).
+// SetTimezone sets the zone the actor's days are counted in, or with ZoneServer (or "auto",
+// "reset") clears it so the server's applies, and returns the zone's name ("" when cleared).
 // Returns EINVALID for an empty value or an unknown zone.
 func (ms *Members) SetTimezone(ctx context.Context, a Actor, zone string) (string, error) {
 	zone = strings.TrimSpace(zone)
 	switch {
 	case zone == "":
 		return "", Errorf(EINVALID, "Give a time zone such as Europe/Berlin or Asia/Shanghai, or server to count your days in the server's zone.")
-	case strings.EqualFold(zone, ZoneServer), strings.EqualFold(zone, "reset"):
+	case strings.EqualFold(zone, ZoneServer), strings.EqualFold(zone, LangAuto), strings.EqualFold(zone, "reset"):
 		zone = ""
 	default:
 		l, err := ParseZone(zone)

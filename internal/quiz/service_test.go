@@ -384,8 +384,13 @@ func TestSettingsResetOnlyWhenAsked(t *testing.T) {
 	if want := (quiz.Settings{Zone: "Asia/Shanghai", ServerZone: "UTC", Lang: quiz.English, Effective: quiz.English}); err != nil || s != want {
 		t.Fatalf("Settings after empty values = %+v, %v; want %+v (unchanged)", s, err, want)
 	}
-	if z, err := e.app.Members.SetTimezone(ctx, a, "Server"); err != nil || z != "" {
-		t.Errorf("SetTimezone(Server) = %q, %v; want the setting cleared", z, err)
+	for _, reset := range []string{"auto", "Server"} {
+		if _, err := e.app.Members.SetTimezone(ctx, a, "Europe/Paris"); err != nil {
+			t.Fatal(err)
+		}
+		if z, err := e.app.Members.SetTimezone(ctx, a, reset); err != nil || z != "" {
+			t.Errorf("SetTimezone(%s) = %q, %v; want the setting cleared", reset, z, err)
+		}
 	}
 	if l, err := e.app.Members.SetLanguage(ctx, a, "AUTO"); err != nil || l != "" {
 		t.Errorf("SetLanguage(AUTO) = %q, %v; want the setting cleared", l, err)
