@@ -108,9 +108,10 @@ func printCheck(stdout io.Writer, name string, sum checkSummary) {
 	for _, w := range sum.Warnings {
 		fmt.Fprintln(stdout, "warning: "+w)
 	}
-	fmt.Fprintf(stdout, "%s: OK, %d questions in %d topics (languages: en, zh)", name, sum.Questions, len(sum.Topics))
+	fmt.Fprintf(stdout, "%s: OK, %s in %s (languages: en, zh)", name, quiz.Counted{N: sum.Questions, Unit: "unit.question"}.In(quiz.English),
+		quiz.Counted{N: len(sum.Topics), Unit: "unit.topic"}.In(quiz.English))
 	if n := len(sum.Warnings); n > 0 {
-		fmt.Fprintf(stdout, ", %d warning(s)", n)
+		fmt.Fprintf(stdout, ", %s", quiz.Counted{N: n, Unit: "unit.warning"}.In(quiz.English))
 	}
 	fmt.Fprintln(stdout)
 	slugs := make([]string, 0, len(sum.Topics))

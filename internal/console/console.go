@@ -6,12 +6,11 @@ package console
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
-	"time"
+	"sync"
 
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
@@ -31,6 +30,7 @@ type Members interface {
 	Lang(ctx context.Context, a quiz.Actor) quiz.Lang
 	Streak(ctx context.Context, a quiz.Actor, u quiz.UserID) (quiz.StreakView, error)
 	Leaderboard(ctx context.Context, a quiz.Actor, b quiz.Board, n int) ([]quiz.Entry, quiz.Lang, error)
+	Settings(ctx context.Context, a quiz.Actor) (quiz.Settings, error)
 	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
 	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
 	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)
@@ -42,12 +42,16 @@ type Console struct {
 	practice Practice
 	members  Members
 	actor    quiz.Actor
-	in       *bufio.Scanner
+	in       io.Reader
 	out      io.Writer
 	log      *slog.Logger
 
+	readOnce sync.Once
+	lines    chan string // closed at end of input
+
 	session quiz.SessionID // the question on screen
 	stage   stage
+	draft   string // an answer too long to send, kept so it is not lost
 }
 
 type stage int
@@ -60,12 +64,11 @@ const (
 
 // New returns a console for actor reading in and writing out.
 func New(p Practice, m Members, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	return &Console{practice: p, members: m, actor: actor, in: sc, out: out, log: log}
+	return &Console{practice: p, members: m, actor: actor, in: in, out: out, log: log}
 }
 
-// Run reads commands until end of input, /quit, or ctx is done. It returns nil at end of input.
+// Run reads commands until end of input (Ctrl-D), /quit, or ctx is done (Ctrl-C). Each is a
+// normal way to leave, so each returns nil at once, without waiting for another line.
 func (c *Console) Run(ctx context.Context) error {
 	c.say("console.welcome")
 	for {
@@ -73,13 +76,13 @@ func (c *Console) Run(ctx context.Context) error {
 		line, ok := c.readLine(ctx)
 		if !ok {
 			c.printf("\n")
-			return ctx.Err()
+			return nil
 		}
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
-		if line == "/quit" || line == "/exit" {
+		if cmd := strings.ToLower(line); cmd == "/quit" || cmd == "/exit" {
 			return nil
 		}
 		if err := c.handle(ctx, line); err != nil {
@@ -88,16 +91,38 @@ func (c *Console) Run(ctx context.Context) error {
 	}
 }
 
-// readLine reads one line; it gives up when ctx is done (the read itself cannot be cancelled,
-// but a closed stdin or signal ends the process anyway).
+// readLine returns the next line, or false at end of input or once ctx is done. Lines are read
+// by one goroutine, so a read blocked on a terminal never holds up leaving: the process exits
+// with that read still pending.
 func (c *Console) readLine(ctx context.Context) (string, bool) {
+	c.readOnce.Do(func() {
+		c.lines = make(chan string)
+		go func() {
+			defer close(c.lines)
+			// A Reader, not a Scanner: a line of any length (a pasted answer) arrives whole.
+			r := bufio.NewReader(c.in)
+			for {
+				line, err := r.ReadString('\n')
+				if line == "" && err != nil {
+					return
+				}
+				select {
+				case c.lines <- strings.TrimRight(line, "\r\n"):
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	})
 	if ctx.Err() != nil {
 		return "", false
 	}
-	if !c.in.Scan() {
+	select {
+	case line, ok := <-c.lines:
+		return line, ok
+	case <-ctx.Done():
 		return "", false
 	}
-	return c.in.Text(), true
 }
 
 func (c *Console) prompt() {
@@ -121,254 +146,19 @@ func buttons(l quiz.Lang, labels ...quiz.MsgID) string {
 	return strings.Join(parts, " ")
 }
 
+// mistake is a console mistake (an unknown command, a bad argument): catalogue message id.
+func mistake(id quiz.MsgID, args ...any) error { return quiz.Errorf(quiz.EINVALID, id, args...) }
+
 // reply is the console's one mapping from errors to text.
 func (c *Console) reply(err error) {
+	l := c.lang()
 	if quiz.ErrorCode(err) == quiz.EINTERNAL {
 		c.log.Error("console command failed", "err", err)
 	}
-	c.printf("! %s\n", quiz.ErrorMessageIn(err, c.lang()))
+	c.printf("! %s\n", quiz.ErrorMessageIn(err, l))
 }
 
 func (c *Console) printf(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
 
 // say prints catalogue message id in the member's language.
 func (c *Console) say(id quiz.MsgID, args ...any) { fmt.Fprint(c.out, c.lang().Msg(id, args...)) }
-
-func (c *Console) handle(ctx context.Context, line string) error {
-	if !strings.HasPrefix(line, "/") {
-		return c.button(ctx, line)
-	}
-	fields := strings.Fields(line)
-	cmd, args := strings.TrimPrefix(fields[0], "/"), fields[1:]
-	switch cmd {
-	case "help":
-		c.help()
-	case "interview":
-		topic := ""
-		if len(args) > 0 {
-			topic = args[0]
-		}
-		return c.ask(ctx, quiz.AskRequest{Topic: topic})
-	case "review":
-		return c.ask(ctx, quiz.AskRequest{Review: true})
-	case "topics":
-		return c.topics(ctx)
-	case "streak":
-		return c.streak(ctx)
-	case "leaderboard":
-		b := quiz.BoardStreak
-		if len(args) > 0 && args[0] == "month" {
-			b = quiz.BoardMonth
-		}
-		return c.leaderboard(ctx, b)
-	case "settings":
-		return c.settings(ctx, args)
-	case "privacy":
-		return c.privacy(ctx, args)
-	default:
-		return quiz.Errorf(quiz.EINVALID, "console.unknown_command", cmd)
-	}
-	return nil
-}
-
-func (c *Console) help() { c.say("console.help") }
-
-// button handles a typed button label.
-func (c *Console) button(ctx context.Context, label string) error {
-	l := strings.ToLower(label)
-	lang := c.lang()
-	is := func(id quiz.MsgID) bool {
-		en := strings.ToLower(quiz.English.Msg(id))
-		return l == en || l == strings.ToLower(lang.Msg(id)) || l == "["+en+"]"
-	}
-	switch {
-	case c.stage == idle:
-		return quiz.Errorf(quiz.EINVALID, "console.ask_first")
-	case is("label.next"):
-		return c.next(ctx)
-	case c.stage == asked && is("label.answer"):
-		return c.answer(ctx)
-	case c.stage == asked && is("label.reveal"):
-		res, err := c.practice.Reveal(ctx, c.actor, c.session)
-		if err != nil {
-			return err
-		}
-		c.showReference(res)
-		c.stage = answered
-		return nil
-	case c.stage == answered:
-		for _, g := range quiz.Grades {
-			if is(g.Label()) {
-				return c.grade(ctx, g)
-			}
-		}
-	}
-	return quiz.Errorf(quiz.EINVALID, "console.type_label")
-}
-
-func (c *Console) ask(ctx context.Context, r quiz.AskRequest) error {
-	asked, err := c.practice.Ask(ctx, c.actor, r)
-	if err != nil {
-		return err
-	}
-	c.show(asked)
-	return nil
-}
-
-func (c *Console) next(ctx context.Context) error {
-	asked, err := c.practice.Next(ctx, c.actor, c.session, quiz.AskRequest{})
-	if err != nil {
-		return err
-	}
-	c.show(asked)
-	return nil
-}
-
-func (c *Console) show(a quiz.Asked) {
-	c.session, c.stage = a.Session.ID, asked
-	q, l := a.Question, a.Lang
-	c.printf("\n── %s · %s · %s ──\n%s\n\n", q.Topic, l.Msg(q.Level.Label()), q.ID, q.Prompt.In(l))
-}
-
-func (c *Console) answer(ctx context.Context) error {
-	c.say("console.one_line", quiz.MsgID("label.your_answer"))
-	text, ok := c.readLine(ctx)
-	if !ok {
-		return nil
-	}
-	res, err := c.practice.Answer(ctx, c.actor, c.session, text)
-	if err != nil {
-		return err
-	}
-	c.showReference(res)
-	if res.Counted {
-		c.say("console.streak_after", res.Streak.Current)
-	}
-	c.stage = answered
-	return nil
-}
-
-func (c *Console) showReference(res quiz.Answered) {
-	q, l := res.Question, res.Lang
-	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
-		c.printf("\n%s: %s\n", l.Msg("label.in_short"), s)
-	}
-	c.printf("\n%s:\n%s\n", l.Msg("label.reference_answer"), strings.TrimSpace(q.Answer.In(l)))
-	c.printf("\n%s:\n", l.Msg("label.key_points"))
-	for _, k := range q.KeyPoints.In(l) {
-		c.printf("  • %s\n", k)
-	}
-	if f := q.FollowUps.In(l); len(f) > 0 {
-		c.printf("\n%s:\n", l.Msg("label.follow_ups"))
-		for _, k := range f {
-			c.printf("  ? %s\n", k)
-		}
-	}
-	c.printf("\n%s\n", l.Msg("label.how_did_you_do"))
-}
-
-func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
-	res, err := c.practice.Grade(ctx, c.actor, c.session, g)
-	if err != nil {
-		return err
-	}
-	c.say("console.graded", g, quiz.MsgID("label.next_review"), res.Card.Due.Format(time.DateTime+" MST"))
-	c.stage = idle
-	return nil
-}
-
-func (c *Console) topics(ctx context.Context) error {
-	ts, counts, err := c.practice.Topics(ctx, c.actor.Guild)
-	if err != nil {
-		return err
-	}
-	l := c.lang()
-	for _, t := range ts {
-		c.printf("  %-14s %3d  %s\n", t.Slug, counts[t.Slug], t.Title.In(l))
-	}
-	return nil
-}
-
-func (c *Console) streak(ctx context.Context) error {
-	v, err := c.members.Streak(ctx, c.actor, c.actor.User)
-	if err != nil {
-		return err
-	}
-	s := v.Status
-	c.say("console.streak", s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
-	for _, line := range quiz.ExplainStreakIn(s, c.lang()) {
-		c.printf("  %s\n", line)
-	}
-	return nil
-}
-
-func (c *Console) leaderboard(ctx context.Context, b quiz.Board) error {
-	entries, _, err := c.members.Leaderboard(ctx, c.actor, b, 10)
-	if err != nil {
-		return err
-	}
-	if len(entries) == 0 {
-		c.say("console.board_empty")
-	}
-	for _, e := range entries {
-		c.printf("  %2d. %-20s %d\n", e.Rank, e.Name, e.Value)
-	}
-	return nil
-}
-
-func (c *Console) settings(ctx context.Context, args []string) error {
-	if len(args) < 1 {
-		return quiz.Errorf(quiz.EINVALID, "console.settings_usage")
-	}
-	val := strings.Join(args[1:], " ")
-	switch args[0] {
-	case "timezone":
-		z, err := c.members.SetTimezone(ctx, c.actor, val)
-		if err != nil {
-			return err
-		}
-		if z == "" {
-			z = c.lang().Msg("console.server_zone")
-		}
-		c.say("console.zone_set", z)
-	case "language":
-		l, err := c.members.SetLanguage(ctx, c.actor, val)
-		if err != nil {
-			return err
-		}
-		if l == "" {
-			l = "auto"
-		}
-		c.say("console.lang_set", l)
-	default:
-		return quiz.Errorf(quiz.EINVALID, "console.setting_unknown", args[0])
-	}
-	return nil
-}
-
-func (c *Console) privacy(ctx context.Context, args []string) error {
-	switch strings.Join(args, " ") {
-	case "export":
-		e, err := c.members.ExportMember(ctx, c.actor)
-		if err != nil {
-			return err
-		}
-		enc := json.NewEncoder(c.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(e)
-	case "delete":
-		c.say("console.delete_confirm")
-		confirm, ok := c.readLine(ctx)
-		if !ok || strings.TrimSpace(confirm) != "DELETE" {
-			c.say("console.nothing_deleted")
-			return nil
-		}
-		if err := c.members.DeleteMember(ctx, c.actor); err != nil {
-			return err
-		}
-		c.session, c.stage = 0, idle
-		c.say("console.deleted")
-		return nil
-	}
-	return quiz.Errorf(quiz.EINVALID, "console.privacy_usage")
-}

@@ -115,7 +115,7 @@ func (b *Bot) listPage(ctx context.Context, r *responder, topic string, page int
 		}
 		fmt.Fprintf(&s, "`%s` %s%s\n", in.Question.ID, truncate(in.Question.Prompt.In(l), 60), mark)
 	}
-	title := l.Msg("bank.list_title", cmpOr(topic, l.Msg("bank.all_topics")), page+1, pages, len(infos))
+	title := l.Msg("bank.list_title", cmpOr(topic, l.Msg("bank.all_topics")), page+1, pages, quiz.Counted{N: len(infos), Unit: "unit.question"})
 	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, s.String())}, Ephemeral: true}
 	if pages > 1 {
 		prev := button(discordgo.SecondaryButton, "◀", customID{Action: actPage, ID: uint64(max(page-1, 0)), Arg: topic})
@@ -241,11 +241,25 @@ func (b *Bot) addFirstLanguage(ctx context.Context, r *responder, c customID) er
 	}
 	b.drafts.update(c.ID, dr)
 	second := other(dr.first)
-	l, name := dr.first, langName(second)
-	return r.reply(ctx, message{Content: l.Msg("bank.step2", name),
+	l, name, firstName := dr.first, langName(second), langName(dr.first)
+	return r.reply(ctx, message{Content: l.Msg("bank.step2", name, firstName, name, firstName),
 		Ephemeral: true, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			button(discordgo.PrimaryButton, l.Msg("bank.step2_button", name), customID{Action: actAdd2Open, ID: c.ID}),
+			button(discordgo.SecondaryButton, l.Msg("bank.save_one_button", firstName), customID{Action: actAddOne, ID: c.ID}),
 		}}}})
+}
+
+// addOneLanguage adds the draft as written in its first language only.
+func (b *Bot) addOneLanguage(ctx context.Context, r *responder, c customID) error {
+	dr, err := b.drafts.get(c.ID, r.actor)
+	if err != nil {
+		return err
+	}
+	if err := b.bank.AddQuestion(ctx, r.actor, dr.q); err != nil {
+		return err
+	}
+	b.drafts.drop(c.ID)
+	return r.reply(ctx, message{Content: dr.first.Msg("bank.added_one_language", dr.q.ID, dr.q.Topic, langName(dr.first), dr.q.Topic), Ephemeral: true})
 }
 
 // openSecondLanguage opens the second form of /bank add.
@@ -392,7 +406,7 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
 		}
 		content := ""
 		if start == 0 {
-			content = l.Msg("bank.exported", len(files))
+			content = l.Msg("bank.exported", quiz.Counted{N: len(files), Unit: "unit.topic_file"})
 		}
 		if err := r.reply(ctx, message{Content: content, Files: fs, Ephemeral: true}); err != nil {
 			return err

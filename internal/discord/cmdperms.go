@@ -60,8 +60,7 @@ func (c *cmdPerms) commandID(name string) string {
 }
 
 // update applies an APPLICATION_COMMAND_PERMISSIONS_UPDATE: the overrides of one command (or
-// of the app) in one server, all of them. It replaces the server's map rather than changing
-// it: overrides hands the map out, and a check may be reading it.
+// of the app) in one server, all of them.
 func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -70,6 +69,7 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
+	// Copy on write: a check in flight reads the map overrides returned, without the lock.
 	g = maps.Clone(g)
 	if len(e.Permissions) == 0 {
 		delete(g, e.ID)

@@ -317,26 +317,56 @@ func (b *Bot) leaderboard(ctx context.Context, r *responder, o opts) error {
 	return r.reply(ctx, leaderboardMessage(entries, board, lang))
 }
 
+// setTimezone changes the member's zone, or with no value shows it and how to change it:
+// resetting takes an explicit server, so a command sent without its value never wipes a choice.
 func (b *Bot) setTimezone(ctx context.Context, r *responder, o opts) error {
-	z, err := b.members.SetTimezone(ctx, r.actor, o.str("zone"))
+	zone := strings.TrimSpace(o.str("zone"))
+	if zone == "" {
+		return b.showZone(ctx, r)
+	}
+	z, err := b.members.SetTimezone(ctx, r.actor, zone)
 	if err != nil {
 		return err
 	}
-	l := b.members.Lang(ctx, r.actor)
+	s, err := b.members.Settings(ctx, r.actor)
+	if err != nil {
+		return err
+	}
+	l := s.Effective
 	if z == "" {
-		z = l.Msg("settings.server_zone")
+		return r.reply(ctx, message{Content: l.Msg("settings.zone_set_server", s.ServerZone), Ephemeral: true})
 	}
 	return r.reply(ctx, message{Content: l.Msg("settings.zone_set", z), Ephemeral: true})
 }
 
-func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
-	l, err := b.members.SetLanguage(ctx, r.actor, o.str("language"))
+func (b *Bot) showZone(ctx context.Context, r *responder) error {
+	s, err := b.members.Settings(ctx, r.actor)
 	if err != nil {
 		return err
 	}
-	now := b.members.Lang(ctx, r.actor)
-	name := map[quiz.Lang]quiz.MsgID{quiz.English: "settings.english", quiz.Chinese: "settings.chinese", "": "settings.discord_lang"}[l]
-	return r.reply(ctx, message{Content: now.Msg("settings.lang_set", name), Ephemeral: true})
+	l := s.Effective
+	if s.Zone == "" {
+		return r.reply(ctx, message{Content: l.Msg("settings.zone_is_server", s.ServerZone), Ephemeral: true})
+	}
+	return r.reply(ctx, message{Content: l.Msg("settings.zone_is_own", s.Zone, s.ServerZone), Ephemeral: true})
+}
+
+// setLanguage changes the member's language, or with no value shows it; auto resets it.
+func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
+	if v := strings.TrimSpace(o.str("language")); v != "" {
+		if _, err := b.members.SetLanguage(ctx, r.actor, v); err != nil {
+			return err
+		}
+	}
+	s, err := b.members.Settings(ctx, r.actor)
+	if err != nil {
+		return err
+	}
+	l := s.Effective
+	if s.Lang == "" {
+		return r.reply(ctx, message{Content: l.Msg("settings.lang_is_discord", langName(l)), Ephemeral: true})
+	}
+	return r.reply(ctx, message{Content: l.Msg("settings.lang_is_own", langName(l)), Ephemeral: true})
 }
 
 func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {

@@ -63,6 +63,9 @@ func questionEmbed(q quiz.Question, l quiz.Lang, sess quiz.Session, answered int
 	if answered >= 0 {
 		footer = fmt.Sprintf("%s · %d %s", q.ID, answered, l.Msg("label.answered"))
 	}
+	if note := fallbackNote(q, l); note != "" {
+		footer += " · " + note
+	}
 	return &discordgo.MessageEmbed{
 		Title:       truncate(title, maxEmbedTitle),
 		Description: truncate(q.Prompt.In(l), maxEmbedDesc),
@@ -104,6 +107,19 @@ func questionMessage(q quiz.Question, l quiz.Lang, sess quiz.Session) message {
 		Components: questionButtons(l, sess, sess.State == quiz.SessionRevealed),
 		Ephemeral:  sess.Private,
 	}
+}
+
+// fallbackNote says that a server's question, written in one language, is shown in the other
+// because it has no text in l; "" when it is shown in l.
+func fallbackNote(q quiz.Question, l quiz.Lang) string {
+	shown, fallback := q.Prompt.Shown(l)
+	switch {
+	case !fallback:
+		return ""
+	case shown == quiz.Chinese:
+		return l.Msg("label.shown_in_chinese")
+	}
+	return l.Msg("label.shown_in_english")
 }
 
 // shortAnswer is the 30-second answer: the question's summary, or for questions imported
@@ -172,8 +188,11 @@ func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budg
 		fmt.Fprintf(&fu, "• %s\n", f)
 	}
 	lead := ""
+	if note := fallbackNote(q, l); note != "" {
+		lead = "*" + note + "*\n\n"
+	}
 	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
-		lead = fmt.Sprintf("**%s:** %s\n\n", l.Msg("label.in_short"), s)
+		lead += fmt.Sprintf("**%s:** %s\n\n", l.Msg("label.in_short"), s)
 	}
 	answer := strings.TrimSpace(q.Answer.In(l))
 	kpTitle, fuTitle := l.Msg("label.key_points"), l.Msg("label.follow_ups")
@@ -297,7 +316,8 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 	s, l := v.Status, v.Lang
 	var b strings.Builder
 	fmt.Fprintf(&b, "<@%d>\n", who)
-	b.WriteString(l.Msg("streak.summary", s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone))
+	b.WriteString(l.Msg("streak.summary", s.Current, quiz.Noun{N: s.Current, Unit: "unit.day"}, s.Best,
+		quiz.Counted{N: v.Member.Answered, Unit: "unit.answer"}, quiz.Counted{N: s.DaysActive, Unit: "unit.day"}, s.Freezes, quiz.MaxFreezes, v.Zone))
 	for _, line := range quiz.ExplainStreakIn(s, l) {
 		b.WriteString(line + "\n")
 	}
@@ -310,18 +330,24 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 
 // leaderboardMessage lists the top members; mentions inside embeds never ping.
 func leaderboardMessage(entries []quiz.Entry, board quiz.Board, l quiz.Lang) message {
-	title, unit := l.Msg("leaderboard.streaks"), l.Msg("leaderboard.days")
+	title, unit := l.Msg("leaderboard.streaks"), quiz.MsgID("unit.day")
 	if board == quiz.BoardMonth {
-		title, unit = l.Msg("leaderboard.month"), l.Msg("leaderboard.answers")
+		title, unit = l.Msg("leaderboard.month"), "unit.answer"
 	}
 	var b strings.Builder
 	if len(entries) == 0 {
 		b.WriteString(l.Msg("leaderboard.empty"))
 	}
 	for _, e := range entries {
-		fmt.Fprintf(&b, "**%d.** <@%d> · %d %s\n", e.Rank, e.User, e.Value, unit)
+		fmt.Fprintf(&b, "**%d.** <@%d> · %s\n", e.Rank, e.User, quiz.Counted{N: e.Value, Unit: unit}.In(l))
 	}
 	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())}}
 }
 
 func relTime(t time.Time) string { return fmt.Sprintf("<t:%d:R>", t.Unix()) }
+
+// timestamp shows a moment as Discord timestamps, which each client shows in its own zone
+// and language: the date and time, then how far away it is.
+func timestamp(a quiz.At) string {
+	return fmt.Sprintf("<t:%d:f> (<t:%d:R>)", a.Time.Unix(), a.Time.Unix())
+}

@@ -162,5 +162,5 @@ func suggest(covered, total, hints int, l Lang) (Grade, string) {
 	if hints == 0 {
 		return g, l.Msg("hint.covered", covered, total, pct(share), g.Label())
 	}
-	return g, l.Msg("hint.covered_with_hints", covered, total, pct(share), hints, pct(HintPenalty), pct(score), g.Label())
+	return g, l.Msg("hint.covered_with_hints", covered, total, pct(share), Counted{hints, "unit.hint"}, pct(HintPenalty), pct(score), g.Label())
 }

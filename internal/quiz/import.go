@@ -57,12 +57,15 @@ type ImportPlan struct {
 	// NoSummary lists questions in the file without a summary (the old format): they import,
 	// and show the start of their answer instead until a moderator adds one.
 	NoSummary []string
-	questions []Question
-	title     Text
-	bankRev   uint64
-	guild     GuildID
-	user      UserID
-	expires   time.Time
+	// OneLanguage lists questions written in one language: they import, and members who read
+	// the other see them as written, marked as such.
+	OneLanguage []string
+	questions   []Question
+	title       Text
+	bankRev     uint64
+	guild       GuildID
+	user        UserID
+	expires     time.Time
 }
 
 // imports holds previews waiting for a moderator's confirmation.
@@ -186,6 +189,9 @@ func planImport(plan *ImportPlan, name string, qs []Question, infos []QuestionIn
 		if q.Summary == (Text{}) {
 			plan.NoSummary = append(plan.NoSummary, q.ID)
 		}
+		if len(q.Langs()) == 1 {
+			plan.OneLanguage = append(plan.OneLanguage, q.ID)
+		}
 		cur, ok := current[q.ID]
 		switch {
 		case !ok:
@@ -304,8 +310,12 @@ func (p ImportPlan) In(l Lang) string {
 	list("import.plan_change", p.Changed)
 	list("import.plan_disable", p.Disabled)
 	if len(p.NoSummary) > 0 {
-		b.WriteString(l.Msg("import.plan_no_summary_warning", len(p.NoSummary)))
+		b.WriteString(l.Msg("import.plan_no_summary_warning", Counted{len(p.NoSummary), "unit.question_has"}))
 		list("import.plan_no_summary", p.NoSummary)
+	}
+	if len(p.OneLanguage) > 0 {
+		b.WriteString(l.Msg("import.plan_one_language_note", Counted{len(p.OneLanguage), "unit.question_is"}))
+		list("import.plan_one_language", p.OneLanguage)
 	}
 	return b.String()
 }

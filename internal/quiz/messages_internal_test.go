@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // TestCatalogue walks the catalogue: every id has an English and a Chinese text that take the
@@ -32,7 +33,7 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: English %q, Chinese %q: both are needed", id, txt.EN, txt.ZH)
 			continue
 		}
-		if en, zh := verbs(txt.EN), verbs(txt.ZH); !slices.Equal(en, zh) {
+		if en, zh := verbs(txt.EN), verbs(txt.ZH); !verbsAgree(en, zh, txt.EN, txt.ZH) {
 			t.Errorf("%s: English takes %v, Chinese %v:\n  %q\n  %q", id, en, zh, txt.EN, txt.ZH)
 		}
 	}
@@ -123,11 +124,11 @@ func isFmt(e ast.Expr) bool {
 	return ok && x.Name == "fmt"
 }
 
-// verbs lists a format's verbs by the argument each takes, so a translation may reorder them
-// with explicit indexes (%[2]s).
-func verbs(format string) []string {
+// verbs maps each argument a format takes to its verb, so a translation may reorder them with
+// explicit indexes (%[2]s).
+func verbs(format string) map[int]string {
 	re := regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d+)?([a-zA-Z%])`)
-	var out []string
+	out := map[int]string{}
 	next := 1
 	for _, m := range re.FindAllStringSubmatch(format, -1) {
 		if m[4] == "%" {
@@ -136,11 +137,35 @@ func verbs(format string) []string {
 		if m[2] != "" {
 			next, _ = strconv.Atoi(m[2])
 		}
-		out = append(out, strconv.Itoa(next)+":"+m[4])
+		out[next] += m[4]
 		next++
 	}
-	slices.Sort(out)
 	return out
+}
+
+// verbsAgree: an argument both languages use takes the same verb in both, and together they
+// use arguments 1 to n with none left out. A language may leave an argument out only with
+// explicit indexes, on purpose (English names a grade by its value, Chinese by its label).
+func verbsAgree(en, zh map[int]string, enText, zhText string) bool {
+	n := 0
+	for i, v := range en {
+		if w, ok := zh[i]; ok && w != v {
+			return false
+		}
+		n = max(n, i)
+	}
+	for i := range zh {
+		n = max(n, i)
+	}
+	for i := 1; i <= n; i++ {
+		switch {
+		case en[i] == "" && zh[i] == "":
+			return false
+		case en[i] == "" && !strings.Contains(enText, "%["), zh[i] == "" && !strings.Contains(zhText, "%["):
+			return false
+		}
+	}
+	return true
 }
 
 func TestMsgRendersBothLanguages(t *testing.T) {
@@ -152,7 +177,7 @@ func TestMsgRendersBothLanguages(t *testing.T) {
 		t.Errorf("ErrorMessageIn(en) = %q, Message %q; want %q", got, e.Message, want)
 	}
 	// A nested id is rendered in the same language; a missing one renders as written.
-	if got := Chinese.Msg("practice.no_other", MsgID("practice.the_bank")); got != "题库 中暂时没有其他题目了。" {
+	if got := Chinese.Msg("settings.lang_is_own", MsgID("settings.chinese")); got != "题目以中文显示（你自己选择的）。用 `/设置 语言` 修改，或选择“自动（跟随客户端）”跟随你的 Discord 语言。" {
 		t.Errorf("nested = %q", got)
 	}
 	if got := Chinese.Msg("Not in the catalogue %d%%.", 5); got != "Not in the catalogue 5%." {
@@ -233,4 +258,25 @@ func TestCatalogueTables(t *testing.T) {
 		}
 	}()
 	loadCatalogue(twice)
+}
+
+// TestMomentsInMessages: a moment in a message reads in the member's zone by default, and each
+// adapter can render it its own way (Discord: a timestamp), in either language.
+func TestMomentsInMessages(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
+	err = Errorf(ENOTFOUND, "review.none_due", At{due, shanghai})
+	if got, want := ErrorMessageIn(err, English), "Nothing is due for review. The next review is due 2026-03-02 21:00 Asia/Shanghai."; got != want {
+		t.Errorf("ErrorMessageIn = %q; want %q", got, want)
+	}
+	stamp := func(a At) string { return "<t:" + strconv.FormatInt(a.Time.Unix(), 10) + ">" }
+	if got, want := ErrorMessageWith(err, Chinese, stamp), "暂无到期的复习。下次复习时间：<t:1772456400>。"; got != want {
+		t.Errorf("ErrorMessageWith(zh, timestamp) = %q; want %q", got, want)
+	}
+	if got, want := ErrorMessageWith(err, English, stamp), "Nothing is due for review. The next review is due <t:1772456400>."; got != want {
+		t.Errorf("ErrorMessageWith(en, timestamp) = %q; want %q", got, want)
+	}
 }

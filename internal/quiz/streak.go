@@ -123,11 +123,11 @@ func ExplainStreakIn(s StreakStatus, l Lang) []string {
 	case s.LastDay == 0:
 		out = append(out, l.Msg("streak.none"))
 	case s.Broken:
-		out = append(out, l.Msg("streak.broken", s.Today, s.FreezesNeeded, s.Freezes))
+		out = append(out, l.Msg("streak.broken", s.Today, Counted{s.FreezesNeeded, "unit.day_was"}, Counted{s.Freezes, "unit.freeze"}))
 	case s.AnsweredToday:
 		out = append(out, l.Msg("streak.safe", s.Today))
 	case s.FreezesNeeded > 0:
-		out = append(out, l.Msg("streak.freezes_needed", s.Today, s.FreezesNeeded))
+		out = append(out, l.Msg("streak.freezes_needed", s.Today, Counted{s.FreezesNeeded, "unit.freeze"}))
 	default:
 		out = append(out, l.Msg("streak.pending", s.Today))
 	}
