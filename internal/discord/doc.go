@@ -57,7 +57,9 @@
 //     b.members.Lang(ctx, r.actor), or the Lang a use case returned (Asked.Lang, …). An
 //     argument that is itself a quiz.MsgID is rendered in l too;
 //  3. an error a member should read is quiz.Errorf(quiz.EINVALID, "bank.removed", id):
-//     errorReply renders it in their language.
+//     errorReply renders it in their language;
+//  4. a number of things is a quiz.Counted{N: n, Unit: "unit.day"} argument: the unit's
+//     English is "day|days" (singular|plural) and its Chinese the measure word ("天").
 //
 // quiz's TestCatalogue fails on an id with a language missing, on verbs that differ, on an id
 // no code uses and on an id the code uses that the tables lack; TestNoInlineText here fails on
