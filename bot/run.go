@@ -239,6 +239,10 @@ func loadBank(cfg Config) (*quiz.Bank, error) {
 	return b, nil
 }
 
+// eraseCompactEvery is the most often a member's erasure compacts the database: the first
+// erasure after a quiet spell at once, the next ones together, at most this long after.
+const eraseCompactEvery = 10 * time.Minute
+
 // serve runs the bot until ctx ends: the console when no token is set, else Discord.
 func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, stdin io.Reader, stdout io.Writer, h hooks) error {
 	if ln != nil {
@@ -257,9 +261,26 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 			log.Error("closing the database", "err", err)
 		}
 	}()
+	// After a member's erasure the file is compacted, so that the erased bytes bbolt leaves in
+	// freed pages are gone within eraseCompactEvery; the wait is over before the database closes.
+	erased := schedule.NewDebounced("compact-after-erase", eraseCompactEvery, func(ctx context.Context) error {
+		_, err := st.Compact(ctx)
+		return err
+	})
+	eraseCtx, stopErase := context.WithCancel(ctx)
+	eraseDone := make(chan struct{})
+	go func() {
+		defer close(eraseDone)
+		erased.Loop(eraseCtx, h.clock, log)
+	}()
+	defer func() {
+		stopErase()
+		<-eraseDone
+	}()
 	m := ops.NewMetrics()
 	svc := quiz.NewService(m.Store(st), b, quiz.Options{
 		Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
+		AfterErase: erased.Trigger,
 	})
 	if cfg.Token == "" {
 		log.Debug("no DISCORD_TOKEN: starting the local console", "db", cfg.DBPath, "questions", b.Len())

@@ -71,7 +71,36 @@
 //
 // # Operations
 //
-// Store.Backup and Store.BackupFile take hot backups; Store.Check verifies the page structure.
+// Store.Backup and Store.BackupFile take hot backups; Store.Check verifies the page structure;
+// Store.Compact rewrites the file.
+//
+// Deleted data: bbolt never clears a page it frees, so a deleted value stays readable in the
+// file until its page is reused, and tx.WriteTo, a page-for-page copy, carries it along (issue
+// 18: 19 of 30 erased 4,000-character answers were still in the file and in a backup). So no
+// copy here is a page copy. Backups, compaction and Reshard copy the live keys, bucket by
+// bucket and with their sequences, into a fresh file (copy.go), from one read transaction:
+//
+//   - Backup and BackupFile build the copy in a temporary file (beside the database for
+//     Backup, beside the destination for BackupFile and so `bot backup -db`), check it like
+//     WriteBackup, then stream or rename it. A backup holds nothing deleted before it began.
+//   - Compact copies while transactions run, then takes Store.mu in write mode (every View,
+//     Update and Batch transaction holds it in read mode, Batch's leader included), re-copies
+//     what was committed since (syncTree compares both files and writes only differences;
+//     nothing at all when the transaction id did not move), fsyncs, renames the copy over the
+//     database, fsyncs the folder and switches to the copy's bbolt handle, which has held the
+//     copy's lock since it was created, so the name is locked throughout. A crash leaves the
+//     old or the new file under the name, both complete; Open removes leftover copies. On
+//     about 100 MB: a copy of about 0.6 s; a pause under 1 ms when nothing was written
+//     meanwhile, about 45 ms with a writer committing all along (BenchmarkCompactPause).
+//   - Store.maint serializes Compact with the backup copies (a backup's long read transaction
+//     would otherwise hold Compact's write lock, and every transaction queued behind it).
+//
+// The bot compacts at start-up, every COMPACT_EVERY (24 h) and after each member erasure (at
+// most once per 10 minutes: quiz.Options.AfterErase), so an erased answer is gone from the file
+// within 10 minutes and from every backup taken after the erasure. Data deleted while a
+// compaction copies is removed from the copy by the re-copy, but its bytes can remain in the
+// copy's freed pages: the erasure's own compaction, up to 10 minutes later, removes them.
+//
 // With the bot stopped, the bbolt CLI (go.etcd.io/bbolt/cmd/bbolt) reads the file:
 //
 //	bbolt check quiz.db

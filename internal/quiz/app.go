@@ -30,6 +30,10 @@ type Options struct {
 	// Codec reads and writes bank files for /bank export and import. Without one they fail
 	// with an internal error.
 	Codec BankCodec
+	// AfterErase, if set, is called after a member's erasure (Members.DeleteMember) commits,
+	// so that the store can scrub the erased bytes (bbolt keeps them in freed pages). It must
+	// return at once.
+	AfterErase func()
 }
 
 // App holds the use cases, grouped by who needs them. They share one store, bank, clock and

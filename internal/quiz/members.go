@@ -206,6 +206,11 @@ func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
 }
 
 // DeleteMember erases the actor's data in their server: settings, streak, answers, reviews.
+// Options.AfterErase is called once it is committed.
 func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
-	return ms.store.Update(ctx, func(tx Tx) error { return tx.DeleteMember(a.Guild, a.User) })
+	err := ms.store.Update(ctx, func(tx Tx) error { return tx.DeleteMember(a.Guild, a.User) })
+	if err == nil && ms.opts.AfterErase != nil {
+		ms.opts.AfterErase()
+	}
+	return err
 }
