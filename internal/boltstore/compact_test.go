@@ -706,6 +706,17 @@ func dumpDB(t *testing.T, db *bolt.DB) []string {
 	return dump(t, &Store{db: db})
 }
 
+// dumpFile is dump of the bbolt file at path, opened read-only, whatever its schema.
+func dumpFile(t *testing.T, path string) []string {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	return dumpDB(t, db)
+}
+
 // BenchmarkCompactPause builds a database file of about 100 MB (12,500 answers of 4,000
 // characters, each on two 4 KiB pages, with members and cards in 50 guilds) and
 // compacts it: idle (nothing written during the copy), and with a writer committing all along
