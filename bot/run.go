@@ -54,6 +54,8 @@ type hooks struct {
 	connectBackoff func(attempt int) time.Duration
 	// identifyAfter overrides the wait for a shard's turn to IDENTIFY (default time.After).
 	identifyAfter func(time.Duration) <-chan time.Time
+	// erasedCompacted is called after each compaction that answers members' erasures.
+	erasedCompacted func(error)
 }
 
 // run is the whole program; main only supplies the process's context, arguments and streams,
@@ -268,6 +270,9 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	// freed pages are gone within eraseCompactEvery; the wait is over before the database closes.
 	erased := schedule.NewDebounced("compact-after-erase", eraseCompactEvery, func(ctx context.Context) error {
 		_, err := st.Compact(ctx)
+		if h.erasedCompacted != nil {
+			h.erasedCompacted(err)
+		}
 		return err
 	})
 	eraseCtx, stopErase := context.WithCancel(ctx)
