@@ -156,10 +156,20 @@ type node interface {
 
 // syncTree makes dtx hold exactly what stx holds, changing only what differs, and returns the
 // number of changes (puts, deletes, buckets made or removed, sequences set). It walks both trees
-// in key order, so it reads everything once but writes only what was written to the source
-// since dtx's file was copied from it. stx must outlive dtx's commit (values are not copied).
+// side by side in key order, so it reads everything once but writes only what was written to
+// the source since dtx's file was copied from it. stx must outlive dtx's commit (values are not
+// copied).
 func syncTree(dtx, stx *bolt.Tx) (int, error) {
 	return syncNode(dtx, stx, nil, nil)
+}
+
+// syncDiff is what syncNode must change in one bucket: found by walking both cursors, applied
+// after (writing under a cursor is not safe to iterate past).
+type syncDiff struct {
+	gone    [][]byte    // keys or buckets only in dst, or whose kind changed
+	puts    [][2][]byte // values new or different in src
+	created [][]byte    // buckets only in src, or whose kind changed
+	nested  [][]byte    // buckets on both sides, synced in turn
 }
 
 // syncNode syncs the children of to (dst) with those of from (src). toB and fromB are the same
@@ -172,70 +182,90 @@ func syncNode(to, from node, toB, fromB *bolt.Bucket) (int, error) {
 		}
 		changes++
 	}
-	// Deletions first, from a list: deleting under a cursor is not safe to iterate past.
-	var gone [][]byte
-	tc := to.Cursor()
-	for k, _ := tc.First(); k != nil; k, _ = tc.Next() {
-		if !hasKey(from, k) {
-			gone = append(gone, bytes.Clone(k))
-		}
-	}
-	for _, k := range gone {
+	d := diffNode(to, from)
+	for _, k := range d.gone {
 		if err := deleteKey(to, toB, k); err != nil {
 			return changes, err
 		}
 		changes++
 	}
-	fc := from.Cursor()
-	for k, v := fc.First(); k != nil; k, v = fc.Next() {
-		srcBucket := v == nil && from.Bucket(k) != nil
-		dv, dstBucket, dstHas := lookup(to, k)
-		switch {
-		case srcBucket && dstBucket:
-			n, err := syncNode(to.Bucket(k), from.Bucket(k), to.Bucket(k), from.Bucket(k))
-			changes += n
-			if err != nil {
-				return changes, fmt.Errorf("bucket %x: %w", k, err)
-			}
-			continue
-		case dstHas && srcBucket != dstBucket:
-			// A key became a bucket or the reverse: replace it.
-			if err := deleteKey(to, toB, k); err != nil {
-				return changes, err
-			}
-			changes++
-		case dstHas && bytes.Equal(dv, v):
-			continue
-		}
-		if srcBucket {
-			nb, err := to.CreateBucket(k)
-			if err != nil {
-				return changes, fmt.Errorf("bucket %x: %w", k, err)
-			}
-			if _, err := copyBucket(nb, from.Bucket(k)); err != nil {
-				return changes, fmt.Errorf("bucket %x: %w", k, err)
-			}
-		} else if err := toB.Put(k, v); err != nil {
-			return changes, fmt.Errorf("key %x: %w", k, err)
+	for _, kv := range d.puts {
+		if err := toB.Put(kv[0], kv[1]); err != nil {
+			return changes, fmt.Errorf("key %x: %w", kv[0], err)
 		}
 		changes++
+	}
+	for _, k := range d.created {
+		nb, err := to.CreateBucket(k)
+		if err != nil {
+			return changes, fmt.Errorf("bucket %x: %w", k, err)
+		}
+		if _, err := copyBucket(nb, from.Bucket(k)); err != nil {
+			return changes, fmt.Errorf("bucket %x: %w", k, err)
+		}
+		changes++
+	}
+	for _, k := range d.nested {
+		tb, fb := to.Bucket(k), from.Bucket(k)
+		n, err := syncNode(tb, fb, tb, fb)
+		changes += n
+		if err != nil {
+			return changes, fmt.Errorf("bucket %x: %w", k, err)
+		}
 	}
 	return changes, nil
 }
 
-// lookup finds k among n's children: its value, or whether it names a bucket. A cursor, not
-// Get, so that an empty value counts as present.
-func lookup(n node, k []byte) (v []byte, isBucket, ok bool) {
-	fk, v := n.Cursor().Seek(k)
-	if fk == nil || !bytes.Equal(fk, k) {
-		return nil, false, false
+// diffNode walks the children of to and from together, in key order. Keys from dst are cloned
+// (dst is written before its pages are read again); src's stay valid for its transaction.
+func diffNode(to, from node) syncDiff {
+	var d syncDiff
+	tc, fc := to.Cursor(), from.Cursor()
+	tk, tv := tc.First()
+	fk, fv := fc.First()
+	for tk != nil || fk != nil {
+		c := 0
+		switch {
+		case tk == nil:
+			c = 1
+		case fk == nil:
+			c = -1
+		default:
+			c = bytes.Compare(tk, fk)
+		}
+		if c < 0 { // only in dst
+			d.gone = append(d.gone, bytes.Clone(tk))
+			tk, tv = tc.Next()
+			continue
+		}
+		fromBucket := fv == nil && from.Bucket(fk) != nil
+		if c == 0 {
+			toBucket := tv == nil && to.Bucket(tk) != nil
+			switch {
+			case fromBucket && toBucket:
+				d.nested = append(d.nested, fk)
+			case fromBucket != toBucket: // a key became a bucket or the reverse: replace it
+				d.gone = append(d.gone, bytes.Clone(tk))
+				d = d.add(fk, fv, fromBucket)
+			case !bytes.Equal(tv, fv):
+				d.puts = append(d.puts, [2][]byte{fk, fv})
+			}
+			tk, tv = tc.Next()
+		} else { // only in src
+			d = d.add(fk, fv, fromBucket)
+		}
+		fk, fv = fc.Next()
 	}
-	return v, v == nil && n.Bucket(k) != nil, true
+	return d
 }
 
-func hasKey(n node, k []byte) bool {
-	_, _, ok := lookup(n, k)
-	return ok
+func (d syncDiff) add(k, v []byte, isBucket bool) syncDiff {
+	if isBucket {
+		d.created = append(d.created, k)
+	} else {
+		d.puts = append(d.puts, [2][]byte{k, v})
+	}
+	return d
 }
 
 func deleteKey(n node, b *bolt.Bucket, k []byte) error {
