@@ -226,8 +226,8 @@ func syncDir(dir string) error {
 // Check verifies the file's page structure (bbolt's tx.Check, every problem reported) and our
 // marker and schema version. It reads the whole file in one read transaction.
 func (s *Store) Check() error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.gate.enter()
+	defer s.gate.leave()
 	var errs []error
 	err := s.db.View(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {

@@ -17,6 +17,7 @@ type CompactStats struct {
 	Copy          time.Duration // the first copy, while transactions kept running
 	Pause         time.Duration // how long new transactions were held back
 	Changes       int           // keys, buckets and sequences re-copied during the pause
+	Retries       int           // shuts given up because transactions kept running (see shutGate)
 }
 
 // compactHooks let tests fail (or kill the process) between Compact's steps; nil fields do
@@ -60,7 +61,7 @@ func (s *Store) Compact(ctx context.Context) (CompactStats, error) {
 		return st, fmt.Errorf("boltstore: compact %s: %w", s.path, err)
 	}
 	s.log.Info("boltstore: compacted", "path", s.path, "bytes_before", st.Before, "bytes_after", st.After,
-		"copy", st.Copy, "pause", st.Pause, "recopied", st.Changes)
+		"copy", st.Copy, "pause", st.Pause, "recopied", st.Changes, "retries", st.Retries)
 	return st, nil
 }
 
@@ -93,30 +94,39 @@ func (s *Store) compact(ctx context.Context) (st CompactStats, err error) {
 		}
 	}()
 
-	var snapshot int
-	err = s.viewDB(func(stx *bolt.Tx) error {
-		snapshot = stx.ID()
-		return copyTree(ctx, dst, stx, defaultCopyTxBytes)
-	})
+	// The copy is made from snap, a read transaction that stays open until the pause: while it
+	// is open bbolt reuses none of its pages, so a bucket whose root page is the same in snap
+	// and at the pause has not changed, and the pause re-copies only what did.
+	snap, err := s.db.Begin(false)
+	if err != nil {
+		return st, err
+	}
+	err = copyTree(ctx, dst, snap, defaultCopyTxBytes)
 	st.Copy = time.Since(start)
 	if err != nil {
+		_ = snap.Rollback()
 		return st, fmt.Errorf("copy: %w", err)
 	}
 	// Make the bulk of the copy durable now, while transactions still run: the pause then
 	// fsyncs only what it re-copies.
 	if err := dst.Sync(); err != nil {
+		_ = snap.Rollback()
 		return st, fmt.Errorf("fsync the copy: %w", err)
 	}
 	if hook := s.hooks.copied; hook != nil {
 		if err := hook(); err != nil {
+			_ = snap.Rollback()
 			return st, err
 		}
 	}
 
-	held := time.Now()
-	s.mu.Lock()
-	old, err := s.finishCompact(dst, tmp, snapshot, &st)
-	s.mu.Unlock()
+	var held time.Time // when the shut that held began: transactions wait from then
+	snap, err = s.shutGate(dst, snap, &st, &held)
+	if err != nil {
+		return st, err
+	}
+	old, err := s.finishCompact(dst, tmp, snap, &st)
+	s.gate.reopen()
 	st.Pause = time.Since(held)
 	if old == nil {
 		return st, err
@@ -133,17 +143,69 @@ func (s *Store) compact(ctx context.Context) (st CompactStats, err error) {
 	return st, err
 }
 
-// finishCompact runs with new transactions held back (s.mu locked): it re-copies what was
-// committed since snapshot, fsyncs, renames the copy over the database and switches the store
-// to it. It returns the old handle if it switched (err may then still report a failure after
-// the rename), else nil and why not.
-func (s *Store) finishCompact(dst *bolt.DB, tmp string, snapshot int, st *CompactStats) (old *bolt.DB, err error) {
+// shutPatience is how long Compact first waits for the running transactions when it shuts the
+// gate; it doubles at each try, up to shutTries tries.
+const (
+	shutPatience = 100 * time.Millisecond
+	shutTries    = 4
+)
+
+// shutGate shuts the gate (new transactions wait) while dst equals snap, and returns the read
+// transaction dst equals, or nil if it had to give snap up (the pause then compares the files
+// whole). Holding snap can keep a writer from growing bbolt's memory map, and so the gate from
+// shutting: after a while it gives up, lets the waiting transactions in, re-syncs dst outside
+// the gate without snap and tries again. snap is rolled back on error.
+func (s *Store) shutGate(dst *bolt.DB, snap *bolt.Tx, st *CompactStats, held *time.Time) (*bolt.Tx, error) {
+	patience := shutPatience
+	for try := 1; ; try++ {
+		*held = time.Now()
+		if s.gate.shut(time.After(patience)) {
+			return snap, nil
+		}
+		st.Retries++
+		if err := snap.Rollback(); err != nil {
+			return nil, err
+		}
+		var err error
+		if snap, err = s.db.Begin(false); err != nil {
+			return nil, err
+		}
+		err = dst.Update(func(dtx *bolt.Tx) error {
+			_, err := syncTree(dtx, snap, nil)
+			return err
+		})
+		if err != nil {
+			_ = snap.Rollback()
+			return nil, fmt.Errorf("re-copy the writes made during the copy: %w", err)
+		}
+		if try == shutTries {
+			// Transactions keep the gate open: wait for them without holding a read
+			// transaction, which nothing can then wait for.
+			if err := snap.Rollback(); err != nil {
+				return nil, err
+			}
+			*held = time.Now()
+			s.gate.shut(nil)
+			return nil, nil
+		}
+		patience *= 2
+	}
+}
+
+// finishCompact runs with the gate shut: it re-copies what was committed since snap (all that
+// differs, if snap is nil), fsyncs, renames the copy over the database and switches the store to
+// it. It returns the old handle if it switched (err may then still report a failure after the
+// rename), else nil and why not. It rolls snap back.
+func (s *Store) finishCompact(dst *bolt.DB, tmp string, snap *bolt.Tx, st *CompactStats) (old *bolt.DB, err error) {
+	if snap != nil {
+		defer snap.Rollback()
+	}
 	err = s.db.View(func(stx *bolt.Tx) error {
-		if stx.ID() == snapshot {
+		if snap != nil && stx.ID() == snap.ID() {
 			return nil // nothing committed since the copy
 		}
 		return dst.Update(func(dtx *bolt.Tx) error {
-			n, err := syncTree(dtx, stx)
+			n, err := syncTree(dtx, stx, snap)
 			st.Changes = n
 			return err
 		})

@@ -156,11 +156,18 @@ type node interface {
 
 // syncTree makes dtx hold exactly what stx holds, changing only what differs, and returns the
 // number of changes (puts, deletes, buckets made or removed, sequences set). It walks both trees
-// side by side in key order, so it reads everything once but writes only what was written to
-// the source since dtx's file was copied from it. stx must outlive dtx's commit (values are not
-// copied).
-func syncTree(dtx, stx *bolt.Tx) (int, error) {
-	return syncNode(dtx, stx, nil, nil)
+// side by side in key order and writes only what was written to the source since dtx's file was
+// copied from it. stx must outlive dtx's commit (values are not copied).
+//
+// base, if not nil, is an earlier read transaction of stx's file that dtx equals, still open:
+// then a bucket whose root page is the same in base and stx is skipped unread. While base is
+// open bbolt reuses none of the pages it can see, and a write to a bucket rewrites its root
+// page (copy on write), so the same root page means the same bucket.
+func syncTree(dtx, stx, base *bolt.Tx) (int, error) {
+	if base == nil {
+		return syncNode(dtx, stx, nil, nil, nil)
+	}
+	return syncNode(dtx, stx, base, nil, nil)
 }
 
 // syncDiff is what syncNode must change in one bucket: found by walking both cursors, applied
@@ -172,9 +179,10 @@ type syncDiff struct {
 	nested  [][]byte    // buckets on both sides, synced in turn
 }
 
-// syncNode syncs the children of to (dst) with those of from (src). toB and fromB are the same
-// nodes as buckets, nil at the root (which holds buckets only).
-func syncNode(to, from node, toB, fromB *bolt.Bucket) (int, error) {
+// syncNode syncs the children of to (dst) with those of from (src); base is from as of syncTree's
+// base, or nil. toB and fromB are to and from as buckets, nil at the root (which holds buckets
+// only).
+func syncNode(to, from, base node, toB, fromB *bolt.Bucket) (int, error) {
 	changes := 0
 	if toB != nil && toB.Sequence() != fromB.Sequence() {
 		if err := toB.SetSequence(fromB.Sequence()); err != nil {
@@ -207,7 +215,16 @@ func syncNode(to, from node, toB, fromB *bolt.Bucket) (int, error) {
 	}
 	for _, k := range d.nested {
 		tb, fb := to.Bucket(k), from.Bucket(k)
-		n, err := syncNode(tb, fb, tb, fb)
+		var bn node
+		if base != nil {
+			if bb := base.Bucket(k); bb != nil {
+				if fb.Root() != 0 && fb.Root() == bb.Root() {
+					continue // unchanged since base (an inline bucket, root 0, is compared)
+				}
+				bn = bb
+			}
+		}
+		n, err := syncNode(tb, fb, bn, tb, fb)
 		changes += n
 		if err != nil {
 			return changes, fmt.Errorf("bucket %x: %w", k, err)

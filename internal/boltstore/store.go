@@ -60,9 +60,9 @@ const defaultTimeout = time.Second
 
 // Store is a quiz.Store in one bbolt file.
 type Store struct {
-	// mu guards db, which Compact replaces: every transaction holds mu in read mode while it
-	// runs, and Compact holds it in write mode for its final copy and the switch of files.
-	mu       sync.RWMutex
+	// gate guards db, which Compact replaces: every transaction passes it while it runs, and
+	// Compact shuts it for its final copy and the switch of files.
+	gate     gate
 	db       *bolt.DB
 	path     string
 	log      *slog.Logger
@@ -281,8 +281,8 @@ func (s *Store) Close() error {
 	s.maint.Lock()
 	defer s.maint.Unlock()
 	s.gc.close()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.gate.shut(nil)
+	defer s.gate.reopen() // later transactions fail: the database is closed
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("boltstore: close %s: %w", s.path, err)
 	}
@@ -310,14 +310,14 @@ func (s *Store) Update(ctx context.Context, fn func(quiz.Tx) error) error {
 // viewDB and updateDB run a bbolt transaction on the current file; Compact waits for them
 // before it switches files, and they wait for Compact's final copy.
 func (s *Store) viewDB(fn func(*bolt.Tx) error) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.gate.enter()
+	defer s.gate.leave()
 	return s.db.View(fn)
 }
 
 func (s *Store) updateDB(fn func(*bolt.Tx) error) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.gate.enter()
+	defer s.gate.leave()
 	return s.db.Update(fn)
 }
 
