@@ -878,3 +878,27 @@ func TestCompactWriterGrowingTheMap(t *testing.T) {
 	}
 	diffDumps(t, "reopened", dump(t, openTest(t, path, Options{})), want)
 }
+
+// TestOpenRemovesLeftoverCopies: the temporary copies a crash can leave beside the database
+// (Compact's, Backup's, and the operator endpoint's, named like Backup's) may hold data erased
+// since; Open removes them and nothing else.
+func TestOpenRemovesLeftoverCopies(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "quiz.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{".quiz.db.compact-1", ".quiz.db.backup-2", ".quiz.db.backup-3.tmp", "other.db", ".other.db.compact-4"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("erased answers"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	openTest(t, path, Options{})
+	if names := dirNames(t, dir); !slices.Equal(names, []string{".other.db.compact-4", "other.db", "quiz.db"}) {
+		t.Errorf("after Open the folder holds %v", names)
+	}
+}

@@ -99,17 +99,26 @@
 //   - Backup and BackupFile build the copy in a temporary file (beside the database for
 //     Backup, beside the destination for BackupFile and so `bot backup -db`), check it like
 //     WriteBackup, then stream or rename it. A backup holds nothing deleted before it began.
-//   - Compact copies while transactions run, then takes Store.mu in write mode (every View,
-//     Update and Batch transaction holds it in read mode, Batch's leader included), re-copies
-//     what was committed since (syncTree compares both files and writes only differences;
+//   - Compact copies from a read transaction while transactions run, keeping that transaction
+//     open; then it shuts Store.gate (every View, Update and Batch transaction passes it, Batch's
+//     leader included): new transactions wait, running ones finish. It re-copies what was
+//     committed since (syncTree walks both files side by side and writes only differences,
+//     skipping every bucket whose root page is the one it had at the copy: bbolt reuses no page
+//     the open copy transaction can see, and a write to a bucket rewrites its root page;
 //     nothing at all when the transaction id did not move), fsyncs, renames the copy over the
-//     database, fsyncs the folder and switches to the copy's bbolt handle, which has held the
-//     copy's lock since it was created, so the name is locked throughout. A crash leaves the
-//     old or the new file under the name, both complete; Open removes leftover copies. On
-//     about 100 MB: a copy of about 0.6 s; a pause under 1 ms when nothing was written
-//     meanwhile, about 45 ms with a writer committing all along (BenchmarkCompactPause).
+//     database, fsyncs the folder, switches to the copy's bbolt handle (which has held the
+//     copy's lock since it was created, so the name is locked throughout) and reopens the gate.
+//     A crash leaves the old or the new file under the name, both complete; Open removes
+//     leftover copies.
+//   - A writer that must grow bbolt's memory map waits for every read transaction, the copy's
+//     too, so the gate may not shut while Compact holds it: after 100 ms (doubling, 4 tries)
+//     Compact reopens the gate, lets the copy transaction go, re-syncs outside the gate and
+//     tries again; the last try waits without holding any read transaction and re-compares
+//     the files whole (CompactStats.Retries counts the tries given up).
+//   - Figures: BenchmarkCompactPause (about 100 MB) and BenchmarkYearOfAnswers (a year of a
+//     busy server, 330 MB); see the README's Benchmarks.
 //   - Store.maint serializes Compact with the backup copies (a backup's long read transaction
-//     would otherwise hold Compact's write lock, and every transaction queued behind it).
+//     would otherwise keep Compact's gate from shutting) and with Close.
 //
 // The bot compacts at start-up, every COMPACT_EVERY (24 h) and after each member erasure (at
 // most once per 10 minutes: quiz.Options.AfterErase), so an erased answer is gone from the file
