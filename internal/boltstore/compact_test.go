@@ -800,8 +800,8 @@ func BenchmarkCompactPause(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if b.N == 1 || changes == 0 {
-					b.Logf("%s: %.1f MB before, %.1f MB after", mode, float64(st.Before)/1e6, float64(st.After)/1e6)
+				if b.N == 1 || st.Changes == 0 || st.Retries > 0 {
+					b.Logf("%s: %.1f MB before, %.1f MB after, %d re-copied, %d shuts given up", mode, float64(st.Before)/1e6, float64(st.After)/1e6, st.Changes, st.Retries)
 				}
 				copyT += st.Copy
 				pause += st.Pause
