@@ -16,23 +16,24 @@ func newFSRSEnv(t testing.TB, b *quiz.Bank) *env {
 	c := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
 	st := quiztest.NewMemStore()
 	i := 0
-	svc := quiz.NewService(st, b, quiz.Options{Now: c.Now, Intn: func(n int) int { i++; return i % n }, Scheduler: fsrs.New()})
-	return &env{svc: svc, store: st, clock: c, bank: b}
+	out := &forwarder{Publisher: &publisher{}}
+	app := quiz.New(st, b, quiz.Options{Now: c.Now, Intn: func(n int) int { i++; return i % n }, Scheduler: fsrs.New(), Publisher: out})
+	return &env{app: app, store: st, clock: c, bank: b, out: out}
 }
 
 func TestGradeWithFSRSAndRetention(t *testing.T) {
 	e := newFSRSEnv(t, testBank(t, 5, "tcp"))
 	a, b := member(1), member(2)
-	if r, err := e.svc.SetRetention(ctx, b, "97%"); err != nil || r != 0.97 {
+	if r, err := e.app.Members.SetRetention(ctx, b, "97%"); err != nil || r != 0.97 {
 		t.Fatalf("SetRetention(97%%) = %v, %v", r, err)
 	}
 	var dues []time.Duration
 	for _, m := range []quiz.Actor{a, b} {
-		asked, err := e.svc.Ask(ctx, m, quiz.AskRequest{Topic: "tcp"})
+		asked, err := e.app.Practice.Ask(ctx, m, quiz.AskRequest{Topic: "tcp"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ans, err := e.svc.Answer(ctx, m, asked.Session.ID, "SYN")
+		ans, err := e.app.Practice.Answer(ctx, m, asked.Session.ID, "SYN")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,11 +41,11 @@ func TestGradeWithFSRSAndRetention(t *testing.T) {
 		if len(iv) != 4 || !(iv[quiz.Again] < iv[quiz.Hard] && iv[quiz.Hard] < iv[quiz.Good] && iv[quiz.Good] < iv[quiz.Easy]) {
 			t.Fatalf("Answered.Intervals = %v; want four, growing with the grade", iv)
 		}
-		again, err := e.svc.Intervals(ctx, m, asked.Session.ID)
+		again, err := e.app.Practice.Intervals(ctx, m, asked.Session.ID)
 		if err != nil || again[quiz.Good] != iv[quiz.Good] {
 			t.Errorf("Intervals = %v, %v; want %v", again, err, iv)
 		}
-		g, err := e.svc.Grade(ctx, m, asked.Session.ID, quiz.Easy)
+		g, err := e.app.Practice.Grade(ctx, m, asked.Session.ID, quiz.Easy)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,11 +58,11 @@ func TestGradeWithFSRSAndRetention(t *testing.T) {
 		t.Errorf("97%% retention schedules in %v, default in %v; want sooner", dues[1], dues[0])
 	}
 	for _, bad := range []string{"0.5", "99%", "soon"} {
-		if _, err := e.svc.SetRetention(ctx, a, bad); quiz.ErrorCode(err) != quiz.EINVALID {
+		if _, err := e.app.Members.SetRetention(ctx, a, bad); quiz.ErrorCode(err) != quiz.EINVALID {
 			t.Errorf("SetRetention(%q) = %v; want EINVALID", bad, err)
 		}
 	}
-	if r, err := e.svc.SetRetention(ctx, b, "default"); err != nil || r != quiz.DefaultRetention {
+	if r, err := e.app.Members.SetRetention(ctx, b, "default"); err != nil || r != quiz.DefaultRetention {
 		t.Errorf("SetRetention(default) = %v, %v", r, err)
 	}
 }
@@ -70,56 +71,56 @@ func TestHintsAndChecklist(t *testing.T) {
 	e := newFSRSEnv(t, testBank(t, 3, "tcp"))
 	a := member(1)
 	a.Locale = "zh-CN"
-	asked, err := e.svc.Ask(ctx, a, quiz.AskRequest{})
+	asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sid := asked.Session.ID
-	h, err := e.svc.Hint(ctx, a, sid)
+	h, err := e.app.Practice.Hint(ctx, a, sid)
 	if err != nil || h.Hints != 1 || !slices.Equal(h.Points, []string{"甲"}) || h.Left != 1 {
 		t.Fatalf("first Hint = %+v, %v", h, err)
 	}
-	if h, err = e.svc.Hint(ctx, a, sid); err != nil || h.Hints != 2 || h.Left != 0 {
+	if h, err = e.app.Practice.Hint(ctx, a, sid); err != nil || h.Hints != 2 || h.Left != 0 {
 		t.Fatalf("second Hint = %+v, %v", h, err)
 	}
-	if _, err := e.svc.Hint(ctx, a, sid); quiz.ErrorCode(err) != quiz.ECONFLICT {
+	if _, err := e.app.Practice.Hint(ctx, a, sid); quiz.ErrorCode(err) != quiz.ECONFLICT {
 		t.Fatalf("third Hint (3 key points) = %v; want ECONFLICT", err)
 	}
-	if _, err := e.svc.Grade(ctx, a, sid, quiz.Good); quiz.ErrorCode(err) != quiz.EINVALID {
+	if _, err := e.app.Practice.Grade(ctx, a, sid, quiz.Good); quiz.ErrorCode(err) != quiz.EINVALID {
 		t.Errorf("Grade after hints only = %v; want EINVALID", err)
 	}
-	if _, err := e.svc.Check(ctx, a, sid, []int{0}); quiz.ErrorCode(err) != quiz.EINVALID {
+	if _, err := e.app.Practice.Check(ctx, a, sid, []int{0}); quiz.ErrorCode(err) != quiz.EINVALID {
 		t.Errorf("Check before answering = %v; want EINVALID", err)
 	}
-	if _, err := e.svc.Answer(ctx, a, sid, "SYN then ACK"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, a, sid, "SYN then ACK"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Hint(ctx, a, sid); quiz.ErrorCode(err) != quiz.ECONFLICT {
+	if _, err := e.app.Practice.Hint(ctx, a, sid); quiz.ErrorCode(err) != quiz.ECONFLICT {
 		t.Errorf("Hint after answering = %v; want ECONFLICT", err)
 	}
-	if _, err := e.svc.Check(ctx, a, sid, []int{0, 3}); quiz.ErrorCode(err) != quiz.EINVALID {
+	if _, err := e.app.Practice.Check(ctx, a, sid, []int{0, 3}); quiz.ErrorCode(err) != quiz.EINVALID {
 		t.Errorf("Check(key point 4 of 3) = %v; want EINVALID", err)
 	}
 	// 3 of 3 key points, 2 hints: 1 − 2×0.15 = 0.70 → Good.
-	sug, err := e.svc.Check(ctx, a, sid, []int{2, 0, 1, 2})
+	sug, err := e.app.Practice.Check(ctx, a, sid, []int{2, 0, 1, 2})
 	if err != nil || sug.Grade != quiz.Good || !slices.Equal(sug.Covered, []int{0, 1, 2}) || sug.Hints != 2 || sug.Total != 3 || sug.Lang != quiz.Chinese {
 		t.Fatalf("Check = %+v, %v; want Good for 3/3 with 2 hints", sug, err)
 	}
 	// Checking again replaces; answering again keeps hints and checklist.
-	if sug, err = e.svc.Check(ctx, a, sid, []int{1}); err != nil || sug.Grade != quiz.Again {
+	if sug, err = e.app.Practice.Check(ctx, a, sid, []int{1}); err != nil || sug.Grade != quiz.Again {
 		t.Fatalf("second Check = %+v, %v; want Again for 1/3 with 2 hints", sug, err)
 	}
-	if _, err := e.svc.Answer(ctx, a, sid, "SYN, SYN-ACK, ACK"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, a, sid, "SYN, SYN-ACK, ACK"); err != nil {
 		t.Fatal(err)
 	}
-	g, err := e.svc.Grade(ctx, a, sid, quiz.Hard)
+	g, err := e.app.Practice.Grade(ctx, a, sid, quiz.Hard)
 	if err != nil || g.Suggested != quiz.Again {
 		t.Fatalf("Grade = %+v, %v; want the suggestion Again carried", g, err)
 	}
-	if _, err := e.svc.Check(ctx, a, sid, []int{0}); quiz.ErrorCode(err) != quiz.ECONFLICT {
+	if _, err := e.app.Practice.Check(ctx, a, sid, []int{0}); quiz.ErrorCode(err) != quiz.ECONFLICT {
 		t.Errorf("Check after grading = %v; want ECONFLICT", err)
 	}
-	exp, err := e.svc.ExportMember(ctx, a)
+	exp, err := e.app.Members.ExportMember(ctx, a)
 	if err != nil || len(exp.Attempts) != 1 {
 		t.Fatal(exp, err)
 	}
@@ -127,7 +128,7 @@ func TestHintsAndChecklist(t *testing.T) {
 	if at.Hints != 2 || !slices.Equal(at.Covered, []int{1}) || at.Suggested != quiz.Again || at.Grade != quiz.Hard || at.Text != "SYN, SYN-ACK, ACK" {
 		t.Errorf("attempt after hints, checks, answers and grading: %+v", at)
 	}
-	if _, err := e.svc.Hint(ctx, a, 999); quiz.ErrorCode(err) != quiz.ENOTFOUND {
+	if _, err := e.app.Practice.Hint(ctx, a, 999); quiz.ErrorCode(err) != quiz.ENOTFOUND {
 		t.Errorf("Hint(unknown session) = %v; want ENOTFOUND", err)
 	}
 }
@@ -135,20 +136,20 @@ func TestHintsAndChecklist(t *testing.T) {
 func TestProgressAndWeakTopic(t *testing.T) {
 	e := newFSRSEnv(t, testBank(t, 4, "tcp", "redis", "go"))
 	a := member(1)
-	if _, err := e.svc.SetTimezone(ctx, a, "Asia/Shanghai"); err != nil {
+	if _, err := e.app.Members.SetTimezone(ctx, a, "Asia/Shanghai"); err != nil {
 		t.Fatal(err)
 	}
 	// Day 1: two tcp questions, remembered well. Day 3: one redis question, forgotten.
 	practise := func(topic string, g quiz.Grade) {
 		t.Helper()
-		asked, err := e.svc.Ask(ctx, a, quiz.AskRequest{Topic: topic})
+		asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: topic})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Answer(ctx, a, asked.Session.ID, "x"); err != nil {
+		if _, err := e.app.Practice.Answer(ctx, a, asked.Session.ID, "x"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.Grade(ctx, a, asked.Session.ID, g); err != nil {
+		if _, err := e.app.Practice.Grade(ctx, a, asked.Session.ID, g); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -158,7 +159,7 @@ func TestProgressAndWeakTopic(t *testing.T) {
 	practise("redis", quiz.Again)
 	e.clock.Add(20 * 24 * time.Hour)
 
-	p, err := e.svc.Progress(ctx, a)
+	p, err := e.app.Members.Progress(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,11 +183,11 @@ func TestProgressAndWeakTopic(t *testing.T) {
 	}
 
 	// /interview weak asks from redis; /review still serves what is due first.
-	asked, err := e.svc.Ask(ctx, a, quiz.AskRequest{Topic: quiz.TopicWeak})
+	asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: quiz.TopicWeak})
 	if err != nil || asked.Question.Topic != "redis" || asked.Session.Topic != "redis" {
 		t.Fatalf("Ask(weak) = %s in %s, %v; want redis", asked.Question.ID, asked.Session.Topic, err)
 	}
-	rev, err := e.svc.Ask(ctx, a, quiz.AskRequest{Review: true})
+	rev, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Review: true})
 	if err != nil || rev.Question.ID != "redis-q"+rev.Question.ID[len(rev.Question.ID)-1:] || rev.Due != 2 {
 		t.Fatalf("Ask(review) = %+v, %v", rev, err)
 	}
@@ -210,12 +211,12 @@ func TestPrune(t *testing.T) {
 		if i%2 == 1 {
 			r = quiz.AskRequest{Private: true}
 		}
-		asked, err := e.svc.Ask(ctx, quiz.Actor{Guild: 10, User: quiz.UserID(1 + i%7)}, r)
+		asked, err := e.app.Practice.Ask(ctx, quiz.Actor{Guild: 10, User: quiz.UserID(1 + i%7)}, r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if i%2 == 0 {
-			if err := e.svc.SetSessionMessage(ctx, 10, asked.Session.ID, 5, quiz.MessageID(100+i)); err != nil {
+			if err := e.app.Practice.SetSessionMessage(ctx, 10, asked.Session.ID, 5, quiz.MessageID(100+i)); err != nil {
 				t.Fatal(err)
 			}
 			public = append(public, asked.Session.ID)
@@ -223,24 +224,24 @@ func TestPrune(t *testing.T) {
 			private = append(private, asked.Session.ID)
 		}
 		if i == 0 {
-			if _, err := e.svc.Answer(ctx, quiz.Actor{Guild: 10, User: 1}, asked.Session.ID, "kept"); err != nil {
+			if _, err := e.app.Practice.Answer(ctx, quiz.Actor{Guild: 10, User: 1}, asked.Session.ID, "kept"); err != nil {
 				t.Fatal(err)
 			}
 		}
 		e.clock.Add(time.Minute)
 	}
-	if _, err := e.svc.Ask(ctx, quiz.Actor{Guild: 11, User: 1}, quiz.AskRequest{}); err != nil {
+	if _, err := e.app.Practice.Ask(ctx, quiz.Actor{Guild: 11, User: 1}, quiz.AskRequest{}); err != nil {
 		t.Fatal(err)
 	}
 	// Nothing is a week old yet.
-	rep, err := e.svc.Prune(ctx, e.clock.Now())
+	rep, err := e.app.Daily.Prune(ctx, e.clock.Now())
 	if err != nil || rep.Sessions != 0 || rep.Transactions != 0 {
 		t.Fatalf("Prune before a week = %+v, %v", rep, err)
 	}
 	// A week after the first 300 were opened (+10 min for the public reveals), the private
 	// ones among them and the public ones revealed by then go, in ≤ 500-key transactions.
 	now := start.Add(quiz.SessionKeep + 300*time.Minute)
-	rep, err = e.svc.Prune(ctx, now)
+	rep, err = e.app.Daily.Prune(ctx, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,18 +276,18 @@ func TestPrune(t *testing.T) {
 		t.Errorf("Prune = %+v; %d sessions gone", rep, gone)
 	}
 	// The member's history stays; the pruned session's buttons say it is gone.
-	exp, _ := e.svc.ExportMember(ctx, a)
+	exp, _ := e.app.Members.ExportMember(ctx, a)
 	if len(exp.Attempts) != 1 || exp.Attempts[0].Text != "kept" {
 		t.Errorf("attempts after Prune: %+v", exp.Attempts)
 	}
-	if _, err := e.svc.Answer(ctx, a, public[0], "late"); quiz.ErrorCode(err) != quiz.ENOTFOUND {
+	if _, err := e.app.Practice.Answer(ctx, a, public[0], "late"); quiz.ErrorCode(err) != quiz.ENOTFOUND {
 		t.Errorf("Answer to a pruned session = %v; want ENOTFOUND", err)
 	}
 	// Much later, everything goes; a cancelled context stops at once.
-	if _, err := e.svc.Prune(canceled(), now.Add(30*24*time.Hour)); err == nil {
+	if _, err := e.app.Daily.Prune(canceled(), now.Add(30*24*time.Hour)); err == nil {
 		t.Error("Prune with a cancelled context succeeded")
 	}
-	rep, err = e.svc.Prune(ctx, now.Add(30*24*time.Hour))
+	rep, err = e.app.Daily.Prune(ctx, now.Add(30*24*time.Hour))
 	if err != nil || rep.Sessions != 601-gone {
 		t.Errorf("final Prune = %+v, %v; want %d sessions", rep, err, 601-gone)
 	}
@@ -309,14 +310,14 @@ func canceled() context.Context {
 func TestDeleteMemberErasesReports(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	a, b := member(1), member(2)
-	asked, _ := e.svc.Ask(ctx, a, quiz.AskRequest{})
-	if err := e.svc.Report(ctx, a, asked.Session.ID, "the answer misses TIME_WAIT"); err != nil {
+	asked, _ := e.app.Practice.Ask(ctx, a, quiz.AskRequest{})
+	if err := e.app.Practice.Report(ctx, a, asked.Session.ID, "the answer misses TIME_WAIT"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.Report(ctx, b, asked.Session.ID, "typo in the question"); err != nil {
+	if err := e.app.Practice.Report(ctx, b, asked.Session.ID, "typo in the question"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.DeleteMember(ctx, a); err != nil {
+	if err := e.app.Members.DeleteMember(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	err := e.store.View(ctx, func(tx quiz.Tx) error {
