@@ -27,6 +27,16 @@ const (
 	actAdd2Open   = "add2"    // button: open the second-language form; id = draft
 	actAdd2       = "add2m"   // form: /bank add, second language; id = draft
 	actEdit       = "edit"    // form: /bank edit; id = version, arg = lang/question id
+	// Mock interviews: id = mock.
+	actMockAnswer = "mans"    // button: open the answer form (candidate)
+	actMockSubmit = "msub"    // form: the candidate's answer
+	actMockHint   = "mhint"   // button: a key point as a hint
+	actMockNext   = "mnext"   // button: the interviewer reveals the next question or follow-up
+	actMockScript = "mscript" // button: the interviewer's script, privately
+	actMockEnd    = "mend"    // button: end the mock, or close its report
+	actMockCheck  = "mcheck"  // select: the key points an answer covered; arg = step
+	actMockGrade  = "mgrade"  // button: grade a question of the report; arg = step.grade
+	actMockReport = "mreport" // button (/mock history): a past report, privately
 )
 
 // action serves one button or form.
@@ -74,6 +84,15 @@ var actions = map[string]action{
 	actAdd2Open:   {moderators: true, how: deferNever, run: (*Bot).openSecondLanguage},
 	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},
 	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
+	actMockAnswer: {how: deferNever, run: (*Bot).openMockAnswer},
+	actMockSubmit: {form: true, how: deferUpdate, run: (*Bot).submitMockAnswer},
+	actMockHint:   {how: deferUpdate, run: (*Bot).mockHint},
+	actMockNext:   {how: deferUpdate, run: (*Bot).mockNext},
+	actMockScript: {run: (*Bot).mockScript},
+	actMockEnd:    {how: deferUpdate, run: (*Bot).mockEnd},
+	actMockCheck:  {how: deferUpdate, arg: validStep, run: (*Bot).mockCheck},
+	actMockGrade:  {how: deferUpdate, arg: validStepGrade, run: (*Bot).mockGrade},
+	actMockReport: {run: (*Bot).mockReport},
 }
 
 func validGrade(arg string) bool {

@@ -292,8 +292,8 @@ func (aw *Awards) moveRoles(ctx context.Context, log *slog.Logger, g Guild, a Aw
 			a.Role, a.Note = 0, ErrorMessage(err)
 			if g.ChampionSetBy != 0 {
 				_ = aw.opts.Publisher.Notify(ctx, g.ID, g.ChampionSetBy, pickLang(dailyLang(g.Daily),
-					"The monthly champion role could not be given: "+a.Note+" Check my Manage Roles permission and that my role is above it, then set it again with /settings champion-role.",
-					"无法授予月度冠军角色："+a.Note+" 请检查我的“管理角色”权限，并确保我的角色高于它，然后用 /settings champion-role 重新设置。"))
+					"The monthly champion role could not be given: "+a.Note+" Check my Manage Roles permission and that my role is above it, then set it again with /daily champion.",
+					"无法授予月度冠军角色："+a.Note+" 请检查我的“管理角色”权限，并确保我的角色高于它，然后用 /daily champion 重新设置。"))
 			}
 		}
 	}

@@ -195,7 +195,7 @@ func (ms *Mocks) Resume(ctx context.Context, a Actor) (MockView, error) {
 				return nil
 			}
 		}
-		return Errorf(ENOTFOUND, "You have no mock interview in progress. Start one with /mock.")
+		return Errorf(ENOTFOUND, "You have no mock interview in progress. Start one with /mock start.")
 	})
 	if err != nil {
 		return MockView{}, err
