@@ -115,7 +115,7 @@ var zhErrors = map[string]string{
 	"Key point %d does not exist: this question has %d.":                                                                 "要点 %d 不存在：这道题有 %d 个要点。",
 	"Your partner is in another mock interview right now.":                                                               "你的搭档正在进行另一场模拟面试。",
 	"You already have a mock interview in progress: continue it with /mock resume, or end it first.":                     "你已有一场进行中的模拟面试：用 /mock resume 继续，或先结束它。",
-	"You have no mock interview in progress. Start one with /mock start.":                                                      "你没有进行中的模拟面试。用 /mock start 开始一场。",
+	"You have no mock interview in progress. Start one with /mock start.":                                                "你没有进行中的模拟面试。用 /mock start 开始一场。",
 	"This mock interview no longer exists.":                                                                              "这场模拟面试已不存在。",
 	"I need the Manage Roles permission to give the champion role. Grant it to my role, then try again.":                 "我需要“管理角色”权限才能授予冠军角色。请给我的角色授予该权限后重试。",
 	"The champion role must be below my highest role: move my role above it in Server Settings → Roles, then try again.": "冠军角色必须低于我的最高角色：请在 服务器设置 → 角色 中把我的角色移到它上方，然后重试。",
