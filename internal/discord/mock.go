@@ -75,6 +75,7 @@ func (b *Bot) openMockThread(ctx context.Context, r *responder, v quiz.MockView)
 	if err := b.lim.wait(ctx); err != nil {
 		return "", err
 	}
+	// Not invitable: only the two (and moderators) belong in it.
 	th, err := b.s.ThreadStartComplex(r.i.ChannelID, &discordgo.ThreadStart{Name: name, Type: discordgo.ChannelTypeGuildPrivateThread,
 		AutoArchiveDuration: 1440, Invitable: false}, discordgo.WithContext(ctx))
 	if err != nil {

@@ -48,6 +48,11 @@ func clockLine(v quiz.MockView) string {
 // mockMessage is a mock as its viewer sees it now: the question asked (with the clock and the
 // buttons of the viewer's part), a waiting note, or the report.
 func mockMessage(v quiz.MockView, ephemeral bool) message {
+	if v.Mock.State == quiz.MockAbandoned {
+		text := tr(v.Lang, "This mock interview ended before any answer: there is nothing to report. Start another with /mock start.",
+			"这场模拟面试在作答前就结束了，没有报告。用 /mock start 再开始一场。")
+		return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(tr(v.Lang, "Mock interview", "模拟面试"), text)}, Components: []discordgo.MessageComponent{}, Ephemeral: ephemeral}
+	}
 	if v.Report != nil {
 		return reportMessage(v, ephemeral)
 	}
@@ -218,7 +223,7 @@ func reportMessage(v quiz.MockView, ephemeral bool) message {
 			es = append(es, stepReportEmbed(v, k))
 		}
 	}
-	m := message{Embeds: fitEmbeds(es, maxEmbedTotal), Ephemeral: ephemeral}
+	m := message{Embeds: fitEmbeds(es, maxEmbedTotal), Components: []discordgo.MessageComponent{}, Ephemeral: ephemeral}
 	if focus >= 0 {
 		m.Content = tr(l, fmt.Sprintf("Question %d: tick the key points the answer covered, then grade it; it enters your spaced review with that grade.", focus+1),
 			fmt.Sprintf("第 %d 题：勾选回答覆盖的要点，然后评分；它会按这个评分进入间隔复习。", focus+1))

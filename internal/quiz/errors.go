@@ -121,4 +121,11 @@ var zhErrors = map[string]string{
 	"The champion role must be below my highest role: move my role above it in Server Settings → Roles, then try again.": "冠军角色必须低于我的最高角色：请在 服务器设置 → 角色 中把我的角色移到它上方，然后重试。",
 	"That role is managed by an integration and cannot be given by hand. Choose another role.":                           "该角色由集成管理，无法手动授予。请选择其他角色。",
 	"@everyone cannot be the champion role. Choose another role.":                                                        "@everyone 不能作为冠军角色。请选择其他角色。",
+	// The Discord adapter's mock and champion messages (issue 15).
+	"Only the interviewer sees the script.": "只有面试官可以查看脚本。",
+	"Start a pair mock interview in a text channel, not in a thread: the bot opens a private thread for the two of you.":                                                                                     "请在文字频道中（而不是子区中）开始双人模拟面试：机器人会为你们两人开一个私密子区。",
+	"A pair mock interview needs a private thread, and the bot lacks %s in <#%s>. In the channel's settings → Permissions, allow them for the bot's role (or the bot), then try again. Nothing was started.": "双人模拟面试需要私密子区，但机器人在 <#%[2]s> 缺少 %[1]s 权限。请在频道设置 → 权限中为机器人的角色（或机器人）开启后重试。未开始任何面试。",
+	"Discord refused to open the private thread (403): the bot needs %s in <#%s>. Nothing was started.":                                                                                                      "Discord 拒绝创建私密子区（403）：机器人需要在 <#%[2]s> 拥有 %[1]s 权限。未开始任何面试。",
+	"Discord refused to change the champion role (403): the bot needs Manage Roles, and its highest role must be above the champion role.":                                                                   "Discord 拒绝更改冠军角色（403）：机器人需要“管理角色”权限，且其最高角色必须高于冠军角色。",
+	"The member or the champion role no longer exists.": "该成员或冠军角色已不存在。",
 }

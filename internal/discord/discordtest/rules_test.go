@@ -396,10 +396,17 @@ func TestPrivateThreads(t *testing.T) {
 	}
 	s.SetBotPermissions(guildID, discordtest.DefaultBotPermissions|discordtest.PermCreatePrivateThreads)
 	th, err := dg.ThreadStartComplex(channelID, start, discordgo.WithContext(c))
-	if err != nil || th.Type != discordgo.ChannelTypeGuildPrivateThread || th.ParentID != channelID {
-		t.Fatalf("ThreadStartComplex() = %+v, %v", th, err)
+	if err != nil || th.Type != discordgo.ChannelTypeGuildPrivateThread || th.ParentID != channelID || th.ThreadMetadata.Invitable {
+		t.Fatalf("ThreadStartComplex() = %+v, %v; want a private thread, not invitable as asked", th, err)
 	}
-	if got := s.Threads(channelID); !slices.Equal(got, []string{th.ID}) {
+	// Without "invitable" a private thread is invitable (members may add others).
+	ep := discordgo.EndpointChannelThreads(channelID)
+	raw, err := dg.RequestWithBucketID(http.MethodPost, ep, map[string]any{"name": "open", "type": 12}, ep, discordgo.WithContext(c))
+	var closed discordgo.Channel
+	if err != nil || json.Unmarshal(raw, &closed) != nil || closed.ThreadMetadata == nil || !closed.ThreadMetadata.Invitable {
+		t.Fatalf("private thread without invitable = %s, %v; want invitable", raw, err)
+	}
+	if got := s.Threads(channelID); !slices.Equal(got, []string{th.ID, closed.ID}) {
 		t.Errorf("Threads() = %v", got)
 	}
 	post := func() error {
