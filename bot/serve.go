@@ -26,6 +26,7 @@ var (
 	_ discord.Bank       = (*quiz.Moderation)(nil)
 	_ console.Practice   = (*quiz.Practice)(nil)
 	_ console.Members    = (*quiz.Members)(nil)
+	_ console.Mocks      = (*quiz.Mocks)(nil)
 	_ discord.Mocks      = (*quiz.Mocks)(nil)
 	_ discord.Awards     = (*quiz.Awards)(nil)
 	_ quiz.Publisher     = (*discord.Bot)(nil)

@@ -41,6 +41,7 @@ type Members interface {
 type Console struct {
 	practice Practice
 	members  Members
+	mocks    Mocks
 	actor    quiz.Actor
 	in       *bufio.Scanner
 	out      io.Writer
@@ -48,6 +49,8 @@ type Console struct {
 
 	session quiz.SessionID // the question on screen
 	stage   stage
+	mock    quiz.MockID // the mock interview on screen
+	focus   int         // the report's question being graded
 }
 
 type stage int
@@ -56,13 +59,15 @@ const (
 	idle     stage = iota
 	asked          // [Answer] [Reveal] [Next]
 	answered       // [Again] [Hard] [Good] [Easy] [Next]
+	mockRunning    // [Answer] [Hint] [End]
+	mockGrading    // [check 1,2…] [Again] [Hard] [Good] [Easy] [End]
 )
 
 // New returns a console for actor reading in and writing out.
-func New(p Practice, m Members, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
+func New(p Practice, m Members, mk Mocks, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	return &Console{practice: p, members: m, actor: actor, in: sc, out: out, log: log}
+	return &Console{practice: p, members: m, mocks: mk, actor: actor, in: sc, out: out, log: log}
 }
 
 // Run reads commands until end of input, /quit, or ctx is done. It returns nil at end of input.
@@ -106,6 +111,8 @@ func (c *Console) prompt() {
 		c.printf("%s > ", buttons(c.lang(), "Answer", "Reveal", "Next"))
 	case answered:
 		c.printf("%s > ", buttons(c.lang(), "Again", "Hard", "Good", "Easy", "Next"))
+	case mockRunning, mockGrading:
+		c.printf("%s > ", c.mockPrompt())
 	default:
 		c.printf("> ")
 	}
@@ -148,6 +155,8 @@ func (c *Console) handle(ctx context.Context, line string) error {
 		return c.ask(ctx, quiz.AskRequest{Topic: topic})
 	case "review":
 		return c.ask(ctx, quiz.AskRequest{Review: true})
+	case "mock":
+		return c.mockCommand(ctx, args)
 	case "topics":
 		return c.topics(ctx)
 	case "streak":
@@ -172,6 +181,8 @@ func (c *Console) help() {
 	c.printf(`Commands:
   /interview [topic]        a question (any topic if none); /topics lists them
   /review                   a question due for spaced review
+  /mock [topic] [minutes]   a timed mock interview: three questions of rising level, with follow-ups
+  /mock resume | history    continue it (or see its report), or your last 10
   /streak                   your streak, and why it is what it is
   /leaderboard [month]      current streaks, or answers this month
   /settings timezone ZONE   e.g. Europe/Berlin (reset to clear)
@@ -190,6 +201,8 @@ func (c *Console) button(ctx context.Context, label string) error {
 		return l == strings.ToLower(name) || l == strings.ToLower(lang.T(name)) || l == "["+strings.ToLower(name)+"]"
 	}
 	switch {
+	case c.stage == mockRunning || c.stage == mockGrading:
+		return c.mockButton(ctx, l, is)
 	case c.stage == idle:
 		return quiz.Errorf(quiz.EINVALID, "Ask for a question first: /interview [topic].")
 	case is("Next"):

@@ -66,7 +66,7 @@ func TestTranscript(t *testing.T) {
 	}, "\n") + "\n"
 	var out strings.Builder
 	app := testApp(t)
-	c := New(app.Practice, app.Members, quiz.Actor{Guild: 0, User: 1, Name: "tester", Locale: "en_US.UTF-8"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{Guild: 0, User: 1, Name: "tester", Locale: "en_US.UTF-8"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
@@ -90,7 +90,7 @@ func TestEndOfInputMidModal(t *testing.T) {
 	var out strings.Builder
 	app := testApp(t)
 	me := quiz.Actor{User: 1}
-	c := New(app.Practice, app.Members, me, strings.NewReader("/interview tcp\nanswer\n"), &out, slog.New(slog.DiscardHandler))
+	c := New(app.Practice, app.Members, app.Mocks, me, strings.NewReader("/interview tcp\nanswer\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
@@ -110,8 +110,49 @@ func TestEndOfInputMidModal(t *testing.T) {
 func TestQuit(t *testing.T) {
 	var out strings.Builder
 	app := testApp(t)
-	c := New(app.Practice, app.Members, quiz.Actor{User: 1}, strings.NewReader("/quit\n/interview tcp\n"), &out, slog.New(slog.DiscardHandler))
+	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1}, strings.NewReader("/quit\n/interview tcp\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil || strings.Contains(out.String(), "Explain") {
 		t.Fatalf("after /quit the console went on: %q, %v", out.String(), err)
+	}
+}
+
+// TestSoloMock runs a solo mock interview in the console: the clock, a hint, the answer and
+// its follow-up, ending early, the report's checklist and grade, and the history.
+func TestSoloMock(t *testing.T) {
+	script := strings.Join([]string{
+		"/mock tcp 10",
+		"hint",
+		"answer",
+		"SYN, SYN-ACK, ACK",
+		"answer",
+		"To agree on sequence numbers.",
+		"end",
+		"check 1,2",
+		"good",
+		"/mock history",
+		"/mock resume",
+	}, "\n") + "\n"
+	var out strings.Builder
+	app := testApp(t)
+	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1, Locale: "en"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Mock interview, question 1/2 · tcp · junior ── time is up at 09:10:00 UTC",
+		"hint: first",
+		"Follow-up: Why?",
+		"question 2/2",
+		"answer: SYN, SYN-ACK, ACK",
+		"follow-up: Why? → To agree on sequence numbers.",
+		"[x] 1. first\n  [x] 2. second\n  [ ] 3. third",
+		"grade good",
+		"no-hire",
+		"You have no mock interview in progress.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
 	}
 }

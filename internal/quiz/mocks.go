@@ -82,7 +82,8 @@ func (ms *Mocks) Start(ctx context.Context, a Actor, r MockRequest) (MockView, e
 	if err := checkPartner(a, r); err != nil {
 		return MockView{}, err
 	}
-	if a.Guild == 0 {
+	if a.Guild == 0 && r.Partner != 0 {
+		// The local console (guild 0) has no one else: pairs need a server.
 		return MockView{}, Errorf(EINVALID, "This command works only in a server.")
 	}
 	topic := strings.ToLower(strings.TrimSpace(r.Topic))
