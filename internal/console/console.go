@@ -56,11 +56,11 @@ type Console struct {
 type stage int
 
 const (
-	idle     stage = iota
-	asked          // [Answer] [Reveal] [Next]
-	answered       // [Again] [Hard] [Good] [Easy] [Next]
-	mockRunning    // [Answer] [Hint] [End]
-	mockGrading    // [check 1,2…] [Again] [Hard] [Good] [Easy] [End]
+	idle        stage = iota
+	asked             // [Answer] [Reveal] [Next]
+	answered          // [Again] [Hard] [Good] [Easy] [Next]
+	mockRunning       // [Answer] [Hint] [End]
+	mockGrading       // [check 1,2…] [Again] [Hard] [Good] [Easy] [End]
 )
 
 // New returns a console for actor reading in and writing out.
