@@ -329,3 +329,35 @@ func TestMockPairRefusedWithoutThreadPermissions(t *testing.T) {
 		t.Fatalf("pair mock with half the permissions = %q", r.Content)
 	}
 }
+
+// TestMockPairAbandoned: a pair nobody continues closes itself when its time is up: the
+// scheduled check ends it and tells both members, and both are free for another.
+func TestMockPairAbandoned(t *testing.T) {
+	e := newEnv(t)
+	e.fake.SetBotPermissions(guildA, pairPerms)
+	e.fake.AddMember(guildA, bob)
+	b := e.start(hooks{})
+	e.final(e.fake.Slash(guildA, channelA, ada, "mock", sub("start", partnerOpt(bob), opt("minutes", 5))))
+	if busy := e.final(e.fake.Slash(guildA, channelA, bob, "mock", sub("start"))); !strings.Contains(busy.Content, "已有一场进行中的模拟面试") {
+		t.Fatalf("the interviewer starting another = %q", busy.Content)
+	}
+	e.clock.Advance(5*time.Minute + quiz.MockGrace - time.Second)
+	b.app.runOnce(e.ctx)
+	if n := len(e.fake.DMs(ada.ID)); n != 0 {
+		t.Fatalf("%d DMs before the time (and its grace) is up", n)
+	}
+	e.clock.Advance(time.Second)
+	b.app.runOnce(e.ctx)
+	b.app.runOnce(e.ctx)
+	for _, u := range []discordtest.User{ada, bob} {
+		if dms := e.fake.DMs(u.ID); len(dms) != 1 || !(strings.Contains(dms[0].Content, "time ran out") || strings.Contains(dms[0].Content, "时间用完")) {
+			t.Errorf("DMs to %s = %+v; want one saying it ended", u.Username, dms)
+		}
+	}
+	if v := latestMock(t, b, guildA, ada); v.Mock.State != quiz.MockAbandoned {
+		t.Errorf("state = %s; want abandoned", v.Mock.State)
+	}
+	if r := e.final(e.fake.Slash(guildA, channelA, bob, "mock", sub("start", opt("topic", "tcp")))); r.Flags&64 == 0 || !strings.Contains(embedText(r.Embeds), "第 1/3 题") {
+		t.Fatalf("bob's own mock after the abandoned pair = %q %s", r.Content, embedText(r.Embeds))
+	}
+}

@@ -353,16 +353,24 @@ func (ms *Mocks) RunMockTimeouts(ctx context.Context, now time.Time) (int, error
 	return ended, errors.Join(errs...)
 }
 
+// notifyTimeUp tells both members, each in their language (their setting, else the mock's).
 func (ms *Mocks) notifyTimeUp(ctx context.Context, m Mock) {
-	text := pickLang(m.Lang, "Time is up for your mock interview. Your report is ready: see it with /mock resume.",
-		"你的模拟面试时间到了。报告已生成：用 /mock resume 查看。")
-	if m.State == MockAbandoned {
-		text = pickLang(m.Lang, "Your mock interview ended: the time ran out before any answer.",
-			"你的模拟面试已结束：时间用完，没有任何回答。")
-	}
 	for _, u := range []UserID{m.Candidate, m.Interviewer} {
 		if u == 0 {
 			continue
+		}
+		lang := m.Lang
+		_ = ms.store.View(ctx, func(tx Tx) error {
+			if mem, ok, err := tx.Member(m.Guild, u); err == nil && ok && mem.Lang != "" {
+				lang = mem.Lang
+			}
+			return nil
+		})
+		text := pickLang(lang, "Time is up for your mock interview. Your report is ready: see it with /mock resume.",
+			"你的模拟面试时间到了。报告已生成：用 /mock resume 查看。")
+		if m.State == MockAbandoned {
+			text = pickLang(lang, "Your mock interview ended: the time ran out before any answer.",
+				"你的模拟面试已结束：时间用完，没有任何回答。")
 		}
 		if err := ms.opts.Publisher.Notify(ctx, m.Guild, u, text); err != nil && !errors.Is(err, context.Canceled) {
 			ms.log.Warn("mock timeout: could not notify", "guild_id", m.Guild, "mock_id", m.ID, "user_id", u, "err", err)
