@@ -96,6 +96,9 @@ func TestChampionAcrossDST(t *testing.T) {
 	if n, puts := len(announcements(e, channelA, "Champion")), roleRequests(e, "PUT"); n != 1 || puts != 1 {
 		t.Fatalf("after the second midnight and a restart: %d announcements, %d role grants; want 1 and 1", n, puts)
 	}
+	if show := e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("show"))); !strings.Contains(embedText(show.Embeds), "Champion of 2026-10: <@"+ada.ID+">") {
+		t.Fatalf("/daily show after the award:\n%s", embedText(show.Embeds))
+	}
 
 	// November: bob answers more; at the next boundary (UTC-5) the role moves to him.
 	e.clock.Set(time.Date(2026, 11, 10, 15, 0, 0, 0, time.UTC))
@@ -207,6 +210,9 @@ func TestWeeklyRecapOncePerWeek(t *testing.T) {
 	link := fmt.Sprintf("https://discord.com/channels/%s/%s/%s", guildA, channelA, first.ID)
 	if !strings.Contains(text, "**1** members") || !strings.Contains(text, link) || !strings.Contains(text, "<@"+ada.ID+">") || recaps[0].Nonce == "" {
 		t.Fatalf("recap = %s (nonce %q); want 1 member, the link %s and ada in the lists", text, recaps[0].Nonce, link)
+	}
+	if show := e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("show"))); !strings.Contains(embedText(show.Embeds), fmt.Sprintf("Weekly recap: on, next <t:%d:R>", time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC).Unix())) {
+		t.Fatalf("/daily show with the recap on:\n%s", embedText(show.Embeds))
 	}
 	e.clock.Set(time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC))
 	b.app.runOnce(e.ctx)

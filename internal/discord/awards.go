@@ -22,7 +22,11 @@ func (b *Bot) setChampion(ctx context.Context, r *responder, o opts) error {
 	l := b.members.Lang(ctx, r.actor)
 	check := quiz.RoleOK
 	if role != 0 {
-		check = b.roleCheck(ctx, r.i.GuildID, role.String())
+		var resolved *discordgo.Role
+		if res := r.i.ApplicationCommandData().Resolved; res != nil {
+			resolved = res.Roles[role.String()]
+		}
+		check = b.roleCheck(r.i.GuildID, role.String(), resolved)
 	}
 	if err := b.awards.SetChampionRole(ctx, r.actor, role, check); err != nil {
 		return err
@@ -37,8 +41,9 @@ func (b *Bot) setChampion(ctx context.Context, r *responder, o opts) error {
 
 // roleCheck is the bot's verdict on giving role in guild: Manage Roles, and the role below
 // the bot's highest role (Discord's hierarchy: a bot may give only roles under its own), from
-// the gateway state.
-func (b *Bot) roleCheck(ctx context.Context, guildID, roleID string) quiz.RoleCheck {
+// the gateway state; resolved is the role as the interaction carried it, for a role the state
+// does not know yet.
+func (b *Bot) roleCheck(guildID, roleID string, resolved *discordgo.Role) quiz.RoleCheck {
 	if roleID == guildID {
 		return quiz.RoleEveryone
 	}
@@ -67,6 +72,9 @@ func (b *Bot) roleCheck(ctx context.Context, guildID, roleID string) quiz.RoleCh
 				}
 			}
 		}
+	}
+	if target == nil {
+		target = resolved
 	}
 	switch {
 	case target == nil:
@@ -194,6 +202,36 @@ func recapEmbed(l quiz.Lang, g quiz.GuildID, r quiz.RecapNews) *discordgo.Messag
 	board(race, r.Race, tr(l, "answers", "次"))
 	title := fmt.Sprintf("%s %s – %s", tr(l, "Week", "周回顾"), r.From, r.To)
 	return &discordgo.MessageEmbed{Title: truncate(title, maxEmbedTitle), Description: truncate(s.String(), maxEmbedDesc), Color: colorInfo}
+}
+
+// awardsEmbed shows the champion role and recap settings under /daily show.
+func awardsEmbed(l quiz.Lang, st quiz.AwardsStatus) *discordgo.MessageEmbed {
+	var s strings.Builder
+	if st.ChampionRole != 0 {
+		fmt.Fprintf(&s, "%s: <@&%d>\n", tr(l, "Champion role", "冠军角色"), st.ChampionRole)
+	} else {
+		fmt.Fprintf(&s, "%s: %s\n", tr(l, "Champion role", "冠军角色"), tr(l, "off (/daily champion)", "关闭（/daily champion）"))
+	}
+	if a := st.LastAward; a != nil {
+		who := tr(l, "nobody answered", "无人作答")
+		if a.Winner != 0 {
+			who = fmt.Sprintf("<@%d>", a.Winner)
+		}
+		fmt.Fprintf(&s, "%s %s: %s", tr(l, "Champion of", "冠军"), a.Month, who)
+		if a.Note != "" {
+			fmt.Fprintf(&s, " (%s)", a.Note)
+		}
+		s.WriteString("\n")
+	}
+	recap := tr(l, "off (/daily recap on)", "关闭（/daily recap on）")
+	if st.Recap {
+		recap = tr(l, "on", "开启")
+		if !st.NextRecap.IsZero() {
+			recap += fmt.Sprintf(", %s %s", tr(l, "next", "下次"), relTime(st.NextRecap))
+		}
+	}
+	fmt.Fprintf(&s, "%s: %s\n", tr(l, "Weekly recap", "每周回顾"), recap)
+	return infoEmbed(tr(l, "Champion and recap", "冠军与回顾"), s.String())
 }
 
 // rankEntries numbers entries that come without ranks (the streaks), in order.

@@ -94,6 +94,7 @@ type Mocks interface {
 type Awards interface {
 	SetChampionRole(ctx context.Context, a quiz.Actor, role quiz.RoleID, check quiz.RoleCheck) error
 	SetRecap(ctx context.Context, a quiz.Actor, on bool) error
+	Status(ctx context.Context, a quiz.Actor) (quiz.AwardsStatus, error)
 }
 
 // UseCases are the domain's use cases the Bot serves; New needs every one. Moderation and Bank

@@ -101,7 +101,16 @@ func (aw *Awards) Status(ctx context.Context, a Actor) (AwardsStatus, error) {
 			}
 		}
 		if g.Recap && g.Daily.Enabled {
-			out.NextRecap = nextRecapAt(g.Daily, aw.location(g.Daily.TZ), now)
+			loc := aw.location(g.Daily.TZ)
+			out.NextRecap = nextRecapAt(g.Daily, loc, now)
+			// A slot whose recap is already claimed or sent is not the next one.
+			if !out.NextRecap.IsZero() {
+				if _, found, err := tx.Recap(a.Guild, DayOf(out.NextRecap, loc)-7); err != nil {
+					return err
+				} else if found {
+					out.NextRecap = nextRecapAt(g.Daily, loc, out.NextRecap.Add(time.Minute))
+				}
+			}
 		}
 		return nil
 	})
