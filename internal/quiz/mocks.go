@@ -114,26 +114,9 @@ func (ms *Mocks) Start(ctx context.Context, a Actor, r MockRequest) (MockView, e
 				m.Candidate, m.Interviewer = r.Partner, a.User
 			}
 		}
-		cards, err := tx.Cards(a.Guild, m.Candidate)
+		qs, err := ms.questionsFor(tx, b, &m, now)
 		if err != nil {
 			return err
-		}
-		var topics []string
-		if topic == "" || weakRequest(b, AskRequest{Topic: topic}) {
-			m.Topic, m.Weak = "", true
-			for _, tp := range topicProgress(b, cards, now, ms.sched) {
-				topics = append(topics, tp.Topic.Slug)
-			}
-			topics = append(topics, "")
-		} else {
-			if err := askable(b, topic); err != nil {
-				return err
-			}
-			topics = []string{topic}
-		}
-		qs := chooseMockQuestions(b, topics, cards, ms.intn)
-		if len(qs) == 0 {
-			return askable(b, "")
 		}
 		if m.ID, err = tx.NextMockID(a.Guild); err != nil {
 			return err
@@ -161,6 +144,34 @@ func (ms *Mocks) Start(ctx context.Context, a Actor, r MockRequest) (MockView, e
 		return nil
 	})
 	return out, err
+}
+
+// questionsFor chooses m's questions: from m.Topic, or (none, or "weak") from the candidate's
+// weakest topics first, which marks m.Weak. Returns ENOTFOUND for an unknown topic or an empty
+// bank.
+func (ms *Mocks) questionsFor(tx Tx, b *Bank, m *Mock, now time.Time) ([]Question, error) {
+	cards, err := tx.Cards(m.Guild, m.Candidate)
+	if err != nil {
+		return nil, err
+	}
+	var topics []string
+	if m.Topic == "" || weakRequest(b, AskRequest{Topic: m.Topic}) {
+		m.Topic, m.Weak = "", true
+		for _, tp := range topicProgress(b, cards, now, ms.sched) {
+			topics = append(topics, tp.Topic.Slug)
+		}
+		topics = append(topics, "")
+	} else {
+		if err := askable(b, m.Topic); err != nil {
+			return nil, err
+		}
+		topics = []string{m.Topic}
+	}
+	qs := chooseMockQuestions(b, topics, cards, ms.intn)
+	if len(qs) == 0 {
+		return nil, Errorf(ENOTFOUND, "The question bank is empty.")
+	}
+	return qs, nil
 }
 
 // checkFree returns ECONFLICT if u has a mock in progress at now in g; one whose time ran out
