@@ -68,7 +68,8 @@
 //     role below the bot's highest (else 403 50013); GET /guilds/{g}/roles.
 //     AddMember and MemberRoles for the members.
 //   - POST /channels/{c}/threads (type 12 needs Create Private Threads, 11
-//     Create Public Threads) and PUT /channels/{t}/thread-members/{u} (Send
+//     Create Public Threads; a private thread is invitable unless created
+//     with invitable false) and PUT /channels/{t}/thread-members/{u} (Send
 //     Messages in Threads); ThreadMembers, Threads. An interaction in a
 //     private thread from a member who cannot see it is not delivered.
 //   - Select picks in a string select only what the client offers: the
