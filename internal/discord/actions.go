@@ -51,6 +51,9 @@ type action struct {
 	// moderatorsMayMore marks a button that lets moderators do more than others (Close on
 	// another member's question): the router works out whether the clicker is one.
 	moderatorsMayMore bool
+	// onMessage marks a form opened only from a button on a message: its submission may update
+	// that message (Discord allows types 6 and 7 for it), so it may defer as deferUpdate.
+	onMessage bool
 	// commands are those whose Discord permissions make a moderator here; /bank if empty.
 	commands []string
 	run      func(b *Bot, ctx context.Context, r *responder, c customID) error
@@ -85,7 +88,7 @@ var actions = map[string]action{
 	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},
 	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
 	actMockAnswer: {how: deferNever, run: (*Bot).openMockAnswer},
-	actMockSubmit: {form: true, how: deferUpdate, run: (*Bot).submitMockAnswer},
+	actMockSubmit: {form: true, onMessage: true, how: deferUpdate, run: (*Bot).submitMockAnswer},
 	actMockHint:   {how: deferUpdate, run: (*Bot).mockHint},
 	actMockNext:   {how: deferUpdate, run: (*Bot).mockNext},
 	actMockScript: {run: (*Bot).mockScript},
