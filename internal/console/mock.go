@@ -23,13 +23,6 @@ type Mocks interface {
 	History(ctx context.Context, a quiz.Actor) ([]quiz.MockView, error)
 }
 
-func tr(l quiz.Lang, en, zh string) string {
-	if l == quiz.Chinese {
-		return zh
-	}
-	return en
-}
-
 // mockCommand is /mock [topic] [minutes], /mock resume and /mock history.
 func (c *Console) mockCommand(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "start" {
@@ -81,11 +74,11 @@ func (c *Console) mockButton(ctx context.Context, l string, is func(string) bool
 	case c.stage == mockGrading:
 		g, ok := quiz.ParseGrade(l)
 		if !ok {
-			return quiz.Errorf(quiz.EINVALID, "Type one of the labels in brackets, or a /command.")
+			return mistake("Type one of the labels in brackets, or a /command.", "请输入方括号中的一个标签，或一个 /命令。")
 		}
 		v, err = c.mocks.Grade(ctx, c.actor, c.mock, c.focus, g)
 	default:
-		return quiz.Errorf(quiz.EINVALID, "Type one of the labels in brackets, or a /command.")
+		return mistake("Type one of the labels in brackets, or a /command.", "请输入方括号中的一个标签，或一个 /命令。")
 	}
 	if err != nil {
 		return err
@@ -139,10 +132,7 @@ func (c *Console) showMock(v quiz.MockView) {
 // showReport prints the report; the first answered question not graded is the one to grade.
 func (c *Console) showReport(v quiz.MockView) {
 	l, rep := v.Lang, v.Report
-	verdict := string(rep.Verdict.Verdict)
-	if verdict == "" {
-		verdict = tr(l, "pending (grade the questions)", "待定（请给题目评分）")
-	}
+	verdict := verdictText(l, rep.Verdict.Verdict)
 	c.printf("\n== %s: %s · %s %s ==\n", tr(l, "Report", "报告"), verdict, tr(l, "time taken", "用时"), rep.Took.Round(time.Second))
 	for _, sr := range rep.Steps {
 		s := v.Mock.Steps[sr.Step]
@@ -176,6 +166,20 @@ func (c *Console) showReport(v quiz.MockView) {
 	c.printf("%s\n", tr(l, "Type \"check 1,3\" to tick the key points covered, then a grade.", "输入 “check 1,3” 勾选覆盖的要点，然后评分。"))
 }
 
+func verdictText(l quiz.Lang, v quiz.Verdict) string {
+	switch v {
+	case quiz.VerdictStrongHire:
+		return tr(l, "strong hire", "强烈推荐录用")
+	case quiz.VerdictHire:
+		return tr(l, "hire", "推荐录用")
+	case quiz.VerdictLeanNo:
+		return tr(l, "lean no hire", "倾向不录用")
+	case quiz.VerdictNoHire:
+		return tr(l, "no hire", "不录用")
+	}
+	return tr(l, "pending (grade the questions)", "待定（请给题目评分）")
+}
+
 func cmpOr(s, def string) string {
 	if strings.TrimSpace(s) == "" {
 		return def
@@ -193,11 +197,14 @@ func (c *Console) mockHistory(ctx context.Context) error {
 		c.printf("%s\n", tr(l, "No mock interviews yet: start one with /mock [topic] [minutes].", "还没有模拟面试：用 /mock [主题] [分钟] 开始。"))
 	}
 	for i, v := range views {
-		verdict := string(v.Mock.State)
-		if v.Report != nil && v.Report.Verdict.Verdict != "" {
-			verdict = string(v.Report.Verdict.Verdict)
+		verdict := tr(l, "in progress", "进行中")
+		switch {
+		case v.Mock.State == quiz.MockAbandoned:
+			verdict = tr(l, "ended without answers", "无作答结束")
+		case v.Report != nil:
+			verdict = verdictText(l, v.Report.Verdict.Verdict)
 		}
-		c.printf("  %2d. %s  %-12s %s\n", i+1, v.Mock.CreatedAt.Format(time.DateOnly), cmpOr(v.Mock.Topic, "weak"), verdict)
+		c.printf("  %2d. %s  %-12s %s\n", i+1, v.Mock.CreatedAt.Format(time.DateOnly), cmpOr(v.Mock.Topic, tr(l, "weakest topics", "薄弱主题")), verdict)
 	}
 	return nil
 }
