@@ -28,6 +28,8 @@ type options struct {
 	connectBackoff func(attempt int) time.Duration
 	// identifyAfter overrides the wait for a shard's turn to IDENTIFY (default time.After).
 	identifyAfter func(time.Duration) <-chan time.Time
+	// eraseCompacted are called after each compaction that answers members' erasures.
+	eraseCompacted []func(error)
 }
 
 // An option changes one of run's options; later options win.
@@ -74,4 +76,9 @@ func withConnectBackoff(f func(attempt int) time.Duration) option {
 // withIdentifyAfter sets how a shard waits for its turn to IDENTIFY.
 func withIdentifyAfter(f func(time.Duration) <-chan time.Time) option {
 	return func(o *options) { o.identifyAfter = f }
+}
+
+// onEraseCompacted calls f after each compaction that answers members' erasures, with its error.
+func onEraseCompacted(f func(error)) option {
+	return func(o *options) { o.eraseCompacted = append(o.eraseCompacted, f) }
 }

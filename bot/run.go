@@ -24,6 +24,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/fsrs"
 	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
+	"github.com/interviewbot/interviewbot/internal/schedule"
 	"github.com/interviewbot/interviewbot/questions"
 )
 
@@ -211,6 +212,33 @@ func loadBank(cfg Config) (*quiz.Bank, error) {
 	return b, nil
 }
 
+// eraseCompactEvery is the most often a member's erasure compacts the database: the first
+// erasure after a quiet spell at once, the next ones together, at most this long after.
+const eraseCompactEvery = 10 * time.Minute
+
+// compactAfterErase compacts the file after a member's erasure, so that the erased bytes bbolt
+// leaves in freed pages are gone within eraseCompactEvery. stop ends it; the wait is over
+// before the database closes.
+func compactAfterErase(ctx context.Context, st *boltstore.Store, log *slog.Logger, o options) (erased *schedule.Debounced, stop func()) {
+	erased = schedule.NewDebounced("compact-after-erase", eraseCompactEvery, func(ctx context.Context) error {
+		_, err := st.Compact(ctx)
+		for _, f := range o.eraseCompacted {
+			f(err)
+		}
+		return err
+	})
+	eraseCtx, stopErase := context.WithCancel(ctx)
+	eraseDone := make(chan struct{})
+	go func() {
+		defer close(eraseDone)
+		erased.Loop(eraseCtx, o.clock, log)
+	}()
+	return erased, func() {
+		stopErase()
+		<-eraseDone
+	}
+}
+
 // serve runs the bot until ctx ends: the console when no token is set, else Discord.
 func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, stdin io.Reader, stdout io.Writer, o options) error {
 	if ln != nil {
@@ -231,20 +259,22 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 			log.Error("closing the database", "err", err)
 		}
 	}()
+	erased, stopErase := compactAfterErase(ctx, st, log, o)
+	defer stopErase()
 	m := ops.NewMetrics()
 	// The use cases get their collaborators once, here: the bank codec, and the publisher
 	// (none for the console, which posts nothing; the Discord bot otherwise, see serveDiscord).
 	newDomain := func(pub quiz.Publisher) *quiz.App {
 		return quiz.New(m.Store(st), b, quiz.Options{
 			Now: o.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
-			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched,
+			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched, AfterErase: erased.Trigger,
 		})
 	}
 	if cfg.Token == "" {
 		log.Debug("no DISCORD_TOKEN: starting the local console", "db", cfg.DBPath, "questions", b.Len())
 		actor := quiz.Actor{Guild: 0, User: 1, Name: localName(), Locale: cfg.Locale}
 		d := newDomain(nil)
-		return console.New(d.Practice, d.Members, actor, stdin, stdout, log).Run(ctx)
+		return console.New(d.Practice, d.Members, d.Mocks, actor, stdin, stdout, log).Run(ctx)
 	}
 	return serveDiscord(ctx, cfg, ln, log, newDomain, st, m, o)
 }

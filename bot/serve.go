@@ -26,7 +26,12 @@ var (
 	_ discord.Bank       = (*quiz.Moderation)(nil)
 	_ console.Practice   = (*quiz.Practice)(nil)
 	_ console.Members    = (*quiz.Members)(nil)
+	_ console.Mocks      = (*quiz.Mocks)(nil)
+	_ discord.Mocks      = (*quiz.Mocks)(nil)
+	_ discord.Awards     = (*quiz.Awards)(nil)
 	_ quiz.Publisher     = (*discord.Bot)(nil)
+	_ quiz.Announcer     = (*discord.Bot)(nil)
+	_ quiz.Announcer     = (*botPublisher)(nil)
 )
 
 // app is the running bot; tests reach it through onStarted.
@@ -54,7 +59,7 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	if err != nil {
 		return err
 	}
-	pub.Publisher = b
+	pub.Publisher, pub.Announcer = b, b
 	a := &app{domain: d, bot: b, store: st, metrics: m}
 	var wg sync.WaitGroup
 	if ln != nil {
@@ -89,7 +94,7 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	}
 	log.Info("bot started", "shard_id", cfg.ShardID, "shard_count", cfg.ShardCount, "version", versionString())
 
-	tasks := scheduledTasks(cfg, d, m, o.clock)
+	tasks := scheduledTasks(cfg, d, st, m, o.clock)
 	a.runOnce = func(ctx context.Context) {
 		for _, t := range tasks {
 			if err := t.Run(ctx); err != nil {
@@ -122,7 +127,8 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 // newDiscordBot builds the Discord adapter over the domain's use cases, with the
 // options' observers and overrides.
 func newDiscordBot(cfg Config, log *slog.Logger, d *quiz.App, m *ops.Metrics, o options) (*discord.Bot, error) {
-	uc := discord.UseCases{Practice: d.Practice, Members: d.Members, Daily: d.Daily, Moderation: d.Moderation, Bank: d.Moderation}
+	uc := discord.UseCases{Practice: d.Practice, Members: d.Members, Daily: d.Daily, Moderation: d.Moderation, Bank: d.Moderation,
+		Mocks: d.Mocks, Awards: d.Awards}
 	if o.wrapUseCases != nil {
 		uc = o.wrapUseCases(uc)
 	}
@@ -141,8 +147,9 @@ func newDiscordBot(cfg Config, log *slog.Logger, d *quiz.App, m *ops.Metrics, o 
 	})
 }
 
-// scheduledTasks is the table of periodic jobs: the daily post, the due reveals and pruning.
-func scheduledTasks(cfg Config, d *quiz.App, m *ops.Metrics, clock schedule.Clock) []schedule.Task {
+// scheduledTasks is the table of periodic jobs: the daily post, the due reveals, mock
+// timeouts, the awards, pruning and compaction.
+func scheduledTasks(cfg Config, d *quiz.App, st *boltstore.Store, m *ops.Metrics, clock schedule.Clock) []schedule.Task {
 	return []schedule.Task{
 		{Name: "daily-post", Every: cfg.Tick, Run: func(ctx context.Context) error {
 			rep, err := d.Daily.RunDaily(ctx, 64)
@@ -154,17 +161,45 @@ func scheduledTasks(cfg Config, d *quiz.App, m *ops.Metrics, clock schedule.Cloc
 			m.Reveals(n)
 			return err
 		}},
+		// Mock interviews whose time ran out end, and their members are told (issue 15).
+		{Name: "mock-timeouts", Every: cfg.Tick, Run: func(ctx context.Context) error {
+			_, err := d.Mocks.RunMockTimeouts(ctx, clock.Now())
+			return err
+		}},
+		// The monthly champion and the weekly recap: each is claimed in the database before
+		// Discord is called, so it happens once per month or week whatever the tick and restarts.
+		{Name: "monthly-champion", Every: awardsEvery, Run: func(ctx context.Context) error {
+			_, err := d.Awards.RunMonthly(ctx, clock.Now())
+			return err
+		}},
+		{Name: "weekly-recap", Every: awardsEvery, Run: func(ctx context.Context) error {
+			_, err := d.Awards.RunWeekly(ctx, clock.Now())
+			return err
+		}},
 		// Sessions past their reveal and a week's grace, in small transactions (issue 12).
 		{Name: "prune", Every: time.Hour, Run: func(ctx context.Context) error {
 			_, err := d.Daily.Prune(ctx, clock.Now())
 			return err
 		}},
+		// Rewrites the file without deleted data (bbolt keeps it in freed pages); members'
+		// erasures also compact it, sooner (serve).
+		{Name: "compact", Every: cfg.CompactEvery, Run: func(ctx context.Context) error {
+			_, err := st.Compact(ctx)
+			return err
+		}},
 	}
 }
 
-// botPublisher is the Discord bot as the use cases' Publisher; serveDiscord sets it once the
-// bot exists (see there).
-type botPublisher struct{ quiz.Publisher }
+// awardsEvery is how often the champion and recap jobs look for work: a month's award or a
+// week's recap comes at most this late.
+const awardsEvery = 10 * time.Minute
+
+// botPublisher is the Discord bot as the use cases' Publisher and Announcer; serveDiscord sets
+// both once the bot exists (see there).
+type botPublisher struct {
+	quiz.Publisher
+	quiz.Announcer
+}
 
 // notifyingObserver tells its callers (onInteractionDone) when each interaction has been counted.
 type notifyingObserver struct {

@@ -28,6 +28,8 @@ func (c *Console) handle(ctx context.Context, line string) error {
 			return mistake("console.review_no_args")
 		}
 		return c.ask(ctx, quiz.AskRequest{Review: true})
+	case "mock":
+		return c.mockCommand(ctx, args)
 	case "topics":
 		return c.topics(ctx)
 	case "streak":

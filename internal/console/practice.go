@@ -16,6 +16,8 @@ func (c *Console) button(ctx context.Context, label string) error {
 		return l == strings.ToLower(quiz.English.Msg(id)) || l == strings.ToLower(lang.Msg(id)) || l == strings.ToLower(quiz.Chinese.Msg(id))
 	}
 	switch {
+	case c.stage == mockRunning || c.stage == mockGrading:
+		return c.mockButton(ctx, l, is)
 	case c.stage == idle:
 		return mistake("console.ask_first")
 	case is("label.next"):
