@@ -294,19 +294,30 @@ func nextMockStep(m Mock, e mockEvent) (Mock, error) {
 		return m, errMockOver
 	}
 	if m.State == MockWaiting {
-		if e.kind != mockReveal {
-			return m, errWaiting
-		}
-		if role != MockInterviewer {
-			return m, errRevealer
-		}
-		m.State = MockRunning
-		if len(m.Steps) == 0 {
-			return finishMock(m, MockEndDone, 0, e.at), nil
-		}
-		m.Steps[0].StartedAt = e.at
-		return m, nil
+		return startMock(m, e, role)
 	}
+	return runningMockStep(m, e, role)
+}
+
+// startMock is a waiting mock after event e: the interviewer's reveal of the first question
+// starts it; anything else is refused.
+func startMock(m Mock, e mockEvent, role MockRole) (Mock, error) {
+	if e.kind != mockReveal {
+		return m, errWaiting
+	}
+	if role != MockInterviewer {
+		return m, errRevealer
+	}
+	m.State = MockRunning
+	if len(m.Steps) == 0 {
+		return finishMock(m, MockEndDone, 0, e.at), nil
+	}
+	m.Steps[0].StartedAt = e.at
+	return m, nil
+}
+
+// runningMockStep is a running mock after a reveal, an answer or a hint.
+func runningMockStep(m Mock, e mockEvent, role MockRole) (Mock, error) {
 	k := currentStep(m)
 	if k < 0 { // a running mock always asks something; repair a stored one that does not
 		return finishMock(m, MockEndDone, 0, e.at), nil
