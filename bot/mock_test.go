@@ -167,7 +167,11 @@ func TestMockSoloEndToEnd(t *testing.T) {
 		t.Fatalf("/mock history:\n%s", text)
 	}
 
-	// In Chinese, ended before any answer: nothing to report.
+	mockInChineseEndedAtOnce(t, e)
+}
+
+// mockInChineseEndedAtOnce: in Chinese, a mock ended before any answer has nothing to report.
+func mockInChineseEndedAtOnce(t *testing.T, e *env) {
 	zb := mockDriver{e: e, u: bob, guild: guildA, channel: channelA}
 	zm := e.final(e.fake.Slash(guildA, channelA, bob, "mock", sub("start", opt("minutes", 5))))
 	if text := embedText(zm.Embeds); !strings.Contains(text, "模拟面试 · 第 1/3 题") || !strings.Contains(text, "结束时间") {

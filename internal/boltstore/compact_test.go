@@ -123,31 +123,7 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 	t.Logf("a tx.WriteTo copy (the old Backup) holds %d of them", len(markersIn(raw.Bytes(), erased)))
 
 	// (a) Backups taken right after the erase, before any compaction, hold none of them.
-	var streamed bytes.Buffer
-	if _, err := s.Backup(&streamed); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "backups", "after-erase.db")
-	if err := os.Mkdir(filepath.Dir(file), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.BackupFile(file); err != nil {
-		t.Fatal(err)
-	}
-	viaWrite := filepath.Join(dir, "backups", "write-backup.db")
-	if err := WriteBackup(viaWrite, func(w io.Writer) error { _, err := s.Backup(w); return err }); err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range map[string][]byte{
-		"Backup": streamed.Bytes(), "BackupFile": mustReadFile(t, file), "WriteBackup": mustReadFile(t, viaWrite),
-	} {
-		if got := markersIn(data, erased); len(got) != 0 {
-			t.Errorf("%s after the erase holds the answers of erased members %v", name, got)
-		}
-		if got := markersIn(data, kept); len(got) != eraseMembers {
-			t.Errorf("%s holds %d of the %d kept members' answers", name, len(got), eraseMembers)
-		}
-	}
+	checkBackupsAfterErase(t, s, dir, erased, kept)
 
 	// (b) After Compact the live file holds none of them.
 	st, err := s.Compact(t.Context())
@@ -178,6 +154,36 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 	}
 	if names := dirNames(t, dir); !slices.Equal(names, []string{"backups", "quiz.db"}) {
 		t.Errorf("the database's folder holds %v; want no temporary copies left", names)
+	}
+}
+
+// checkBackupsAfterErase: every kind of backup taken after the erase holds none of the erased
+// members' answers and all of the kept ones'.
+func checkBackupsAfterErase(t *testing.T, s *Store, dir string, erased, kept []quiz.UserID) {
+	var streamed bytes.Buffer
+	if _, err := s.Backup(&streamed); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "backups", "after-erase.db")
+	if err := os.Mkdir(filepath.Dir(file), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.BackupFile(file); err != nil {
+		t.Fatal(err)
+	}
+	viaWrite := filepath.Join(dir, "backups", "write-backup.db")
+	if err := WriteBackup(viaWrite, func(w io.Writer) error { _, err := s.Backup(w); return err }); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"Backup": streamed.Bytes(), "BackupFile": mustReadFile(t, file), "WriteBackup": mustReadFile(t, viaWrite),
+	} {
+		if got := markersIn(data, erased); len(got) != 0 {
+			t.Errorf("%s after the erase holds the answers of erased members %v", name, got)
+		}
+		if got := markersIn(data, kept); len(got) != eraseMembers {
+			t.Errorf("%s holds %d of the %d kept members' answers", name, len(got), eraseMembers)
+		}
 	}
 }
 
@@ -496,62 +502,14 @@ func TestCompactConcurrentWriters(t *testing.T) {
 	}
 	writeAnswers(t, s, users(keepBase+1, 50)) // something to copy
 	const writers = 6
-	type state struct {
-		present  bool
-		answered int
-		sessions []quiz.SessionID
-	}
-	models := make([]state, writers)
+	models := make([]writerState, writers)
 	var acks atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
 	for w := range writers {
 		wg.Go(func() {
-			u := quiz.UserID(w + 1)
-			m := &models[w]
-			rng := rand.New(rand.NewPCG(uint64(w), 1))
-			do := s.Update
-			if w%2 == 1 {
-				do = s.Batch
-			}
-			for n := 1; ; n++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if n%7 == 0 {
-					if err := do(context.Background(), func(tx quiz.Tx) error { return tx.DeleteMember(eraseGuild, u) }); err != nil {
-						errs <- err
-						return
-					}
-					*m = state{}
-					acks.Add(1)
-					continue
-				}
-				var sid quiz.SessionID
-				text := strings.Repeat(fmt.Sprintf("w%d-n%d ", w, n), 1+rng.IntN(300))
-				err := do(context.Background(), func(tx quiz.Tx) error {
-					id, err := tx.NextSessionID(eraseGuild)
-					if err != nil {
-						return err
-					}
-					sid = id
-					return errors.Join(
-						tx.PutMember(quiz.Member{Guild: eraseGuild, User: u, Answered: m.answered + 1}),
-						tx.PutCard(eraseGuild, u, quiz.Card{QuestionID: fmt.Sprintf("q-%d", n), Asked: n}),
-						tx.PutAttempt(quiz.Attempt{Guild: eraseGuild, User: u, Session: id, QuestionID: "q", Text: text}),
-					)
-				})
-				if err != nil {
-					errs <- err
-					return
-				}
-				m.present, m.answered = true, m.answered+1
-				m.sessions = append(m.sessions, sid)
-				acks.Add(1)
-			}
+			compactWriter(s, w, &models[w], &acks, stop, errs)
 		})
 	}
 	// Let writes land between the first copy and the pause, so that the re-copy has work. Not
@@ -582,42 +540,100 @@ func TestCompactConcurrentWriters(t *testing.T) {
 	if recopied == 0 {
 		t.Error("no write was re-copied under the lock: the test did not exercise it")
 	}
-	check := func(s *Store) {
-		t.Helper()
-		err := s.View(t.Context(), func(tx quiz.Tx) error {
-			for w, m := range models {
-				u := quiz.UserID(w + 1)
-				got, ok, err := tx.Member(eraseGuild, u)
-				if err != nil {
-					return err
-				}
-				as, err := tx.Attempts(eraseGuild, u)
-				if err != nil {
-					return err
-				}
-				var ids []quiz.SessionID
-				for _, a := range as {
-					ids = append(ids, a.Session)
-				}
-				if ok != m.present || got.Answered != m.answered || !slices.Equal(ids, m.sessions) {
-					t.Errorf("writer %d: member %v with %d answers and sessions %v; acknowledged %v, %d, %v",
-						w, ok, got.Answered, ids, m.present, m.answered, m.sessions)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	check(s)
+	checkWriters(t, s, models)
 	t.Logf("%d acknowledged writes", acks.Load())
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	s = openTest(t, path, Options{})
-	check(s)
+	checkWriters(t, s, models)
 	checkAnswers(t, s, nil, users(keepBase+1, 50))
+}
+
+// writerState is what TestCompactConcurrentWriters' writer acknowledged: its member, and the
+// sessions of its answers.
+type writerState struct {
+	present  bool
+	answered int
+	sessions []quiz.SessionID
+}
+
+// compactWriter is writer w of TestCompactConcurrentWriters: it writes answers, through Update
+// or Batch, and every seventh time erases its member, until stop; m is what was acknowledged.
+func compactWriter(s *Store, w int, m *writerState, acks *atomic.Int64, stop <-chan struct{}, errs chan<- error) {
+	u := quiz.UserID(w + 1)
+	rng := rand.New(rand.NewPCG(uint64(w), 1))
+	do := s.Update
+	if w%2 == 1 {
+		do = s.Batch
+	}
+	for n := 1; ; n++ {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		if n%7 == 0 {
+			if err := do(context.Background(), func(tx quiz.Tx) error { return tx.DeleteMember(eraseGuild, u) }); err != nil {
+				errs <- err
+				return
+			}
+			*m = writerState{}
+			acks.Add(1)
+			continue
+		}
+		var sid quiz.SessionID
+		text := strings.Repeat(fmt.Sprintf("w%d-n%d ", w, n), 1+rng.IntN(300))
+		err := do(context.Background(), func(tx quiz.Tx) error {
+			id, err := tx.NextSessionID(eraseGuild)
+			if err != nil {
+				return err
+			}
+			sid = id
+			return errors.Join(
+				tx.PutMember(quiz.Member{Guild: eraseGuild, User: u, Answered: m.answered + 1}),
+				tx.PutCard(eraseGuild, u, quiz.Card{QuestionID: fmt.Sprintf("q-%d", n), Asked: n}),
+				tx.PutAttempt(quiz.Attempt{Guild: eraseGuild, User: u, Session: id, QuestionID: "q", Text: text}),
+			)
+		})
+		if err != nil {
+			errs <- err
+			return
+		}
+		m.present, m.answered = true, m.answered+1
+		m.sessions = append(m.sessions, sid)
+		acks.Add(1)
+	}
+}
+
+// checkWriters checks that the store holds exactly what each writer had acknowledged.
+func checkWriters(t *testing.T, s *Store, models []writerState) {
+	t.Helper()
+	err := s.View(t.Context(), func(tx quiz.Tx) error {
+		for w, m := range models {
+			u := quiz.UserID(w + 1)
+			got, ok, err := tx.Member(eraseGuild, u)
+			if err != nil {
+				return err
+			}
+			as, err := tx.Attempts(eraseGuild, u)
+			if err != nil {
+				return err
+			}
+			var ids []quiz.SessionID
+			for _, a := range as {
+				ids = append(ids, a.Session)
+			}
+			if ok != m.present || got.Answered != m.answered || !slices.Equal(ids, m.sessions) {
+				t.Errorf("writer %d: member %v with %d answers and sessions %v; acknowledged %v, %d, %v",
+					w, ok, got.Answered, ids, m.present, m.answered, m.sessions)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestSyncTree changes a copy's source in every way bbolt allows (puts, overwrites, deletes,
@@ -640,50 +656,7 @@ func TestSyncTree(t *testing.T) {
 			t.Fatal(err)
 		}
 		rng := rand.New(rand.NewPCG(seed, 2))
-		mutate := func(n int) {
-			err := src.Update(func(tx *bolt.Tx) error {
-				for range n {
-					top := []byte{'t', byte('0' + rng.IntN(3))}
-					b, err := tx.CreateBucketIfNotExists(top)
-					if err != nil {
-						return err
-					}
-					if rng.IntN(4) == 0 {
-						if nb, err := b.CreateBucketIfNotExists([]byte{'n', byte(rng.IntN(4))}); err == nil {
-							b = nb
-						}
-					}
-					k := []byte{'k', byte(rng.IntN(6))}
-					switch rng.IntN(8) {
-					case 0:
-						_ = b.DeleteBucket(k)
-						_ = b.Delete(k)
-					case 1:
-						_ = b.Delete(k)
-						_, _ = b.CreateBucketIfNotExists(k)
-					case 2:
-						_ = b.SetSequence(uint64(rng.IntN(100)))
-					case 3:
-						if b.Bucket(k) == nil {
-							_ = b.Put(k, nil) // an empty value
-						}
-					case 4:
-						if rng.IntN(2) == 0 {
-							_ = tx.DeleteBucket(top)
-						}
-					default:
-						if b.Bucket(k) == nil {
-							_ = b.Put(k, bytes.Repeat([]byte{byte(rng.IntN(256))}, rng.IntN(5000)))
-						}
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		mutate(60)
+		mutateTree(t, src, rng, 60)
 		base, err := src.Begin(false)
 		if err != nil {
 			t.Fatal(err)
@@ -695,7 +668,7 @@ func TestSyncTree(t *testing.T) {
 			_ = base.Rollback()
 			base = nil
 		}
-		mutate(40)
+		mutateTree(t, src, rng, 40)
 		err = src.View(func(stx *bolt.Tx) error {
 			return dst.Update(func(dtx *bolt.Tx) error { _, err := syncTree(dtx, stx, base); return err })
 		})
@@ -716,6 +689,52 @@ func TestSyncTree(t *testing.T) {
 		}
 		_ = src.Close()
 		_ = dst.Close()
+	}
+}
+
+// mutateTree changes src n times at random, in every way bbolt allows: puts, overwrites,
+// deletes, empty values, nested and deleted buckets, a key turned bucket and back, sequences.
+func mutateTree(t *testing.T, src *bolt.DB, rng *rand.Rand, n int) {
+	err := src.Update(func(tx *bolt.Tx) error {
+		for range n {
+			top := []byte{'t', byte('0' + rng.IntN(3))}
+			b, err := tx.CreateBucketIfNotExists(top)
+			if err != nil {
+				return err
+			}
+			if rng.IntN(4) == 0 {
+				if nb, err := b.CreateBucketIfNotExists([]byte{'n', byte(rng.IntN(4))}); err == nil {
+					b = nb
+				}
+			}
+			k := []byte{'k', byte(rng.IntN(6))}
+			switch rng.IntN(8) {
+			case 0:
+				_ = b.DeleteBucket(k)
+				_ = b.Delete(k)
+			case 1:
+				_ = b.Delete(k)
+				_, _ = b.CreateBucketIfNotExists(k)
+			case 2:
+				_ = b.SetSequence(uint64(rng.IntN(100)))
+			case 3:
+				if b.Bucket(k) == nil {
+					_ = b.Put(k, nil) // an empty value
+				}
+			case 4:
+				if rng.IntN(2) == 0 {
+					_ = tx.DeleteBucket(top)
+				}
+			default:
+				if b.Bucket(k) == nil {
+					_ = b.Put(k, bytes.Repeat([]byte{byte(rng.IntN(256))}, rng.IntN(5000)))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
