@@ -79,3 +79,12 @@ func andMore(zh bool, n int) string {
 	}
 	return fmt.Sprintf("… and %d more", n)
 }
+
+// Drawer is Render and Text as methods, for an adapter that takes them as one interface.
+type Drawer struct{}
+
+// Render is chart.Render.
+func (Drawer) Render(p quiz.Progress) ([]byte, error) { return Render(p) }
+
+// Text is chart.Text.
+func (Drawer) Text(p quiz.Progress) string { return Text(p) }

@@ -27,6 +27,9 @@ const (
 	actAdd2Open   = "add2"    // button: open the second-language form; id = draft
 	actAdd2       = "add2m"   // form: /bank add, second language; id = draft
 	actEdit       = "edit"    // form: /bank edit; id = version, arg = lang/question id
+	actHint       = "hint"    // button: the next key point as a hint, privately; id = session
+	actCheck      = "check"   // string select: the key points an answer covered; id = session
+	actWeak       = "weak"    // button under /progress: a question from the weakest topic; id = 0
 )
 
 // action serves one button or form.
@@ -74,6 +77,9 @@ var actions = map[string]action{
 	actAdd2Open:   {moderators: true, how: deferNever, run: (*Bot).openSecondLanguage},
 	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},
 	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
+	actHint:       {run: (*Bot).hint},
+	actCheck:      {how: deferUpdate, run: (*Bot).check},
+	actWeak:       {run: (*Bot).practiseWeak},
 }
 
 func validGrade(arg string) bool {
