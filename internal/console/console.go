@@ -24,6 +24,8 @@ type Practice interface {
 	Reveal(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.Answered, error)
 	Grade(ctx context.Context, a quiz.Actor, sid quiz.SessionID, g quiz.Grade) (quiz.Graded, error)
 	Topics(ctx context.Context, g quiz.GuildID) ([]quiz.Topic, map[string]int, error)
+	Hint(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.HintResult, error)
+	Check(ctx context.Context, a quiz.Actor, sid quiz.SessionID, covered []int) (quiz.Suggestion, error)
 }
 
 // Members is the local member's own records: streak, leaderboard, settings and privacy.
@@ -33,8 +35,16 @@ type Members interface {
 	Leaderboard(ctx context.Context, a quiz.Actor, b quiz.Board, n int) ([]quiz.Entry, quiz.Lang, error)
 	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
 	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
+	SetRetention(ctx context.Context, a quiz.Actor, value string) (float64, error)
+	Progress(ctx context.Context, a quiz.Actor) (quiz.Progress, error)
 	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)
 	DeleteMember(ctx context.Context, a quiz.Actor) error
+}
+
+// Chart draws /progress (chart.Drawer): the picture, and the same facts as text.
+type Chart interface {
+	Render(p quiz.Progress) ([]byte, error)
+	Text(p quiz.Progress) string
 }
 
 // Console is one interactive session for one local member.
@@ -45,9 +55,13 @@ type Console struct {
 	in       *bufio.Scanner
 	out      io.Writer
 	log      *slog.Logger
+	chart    Chart  // nil: /progress prints text only
+	dir      string // where /progress writes its picture
 
-	session quiz.SessionID // the question on screen
-	stage   stage
+	session   quiz.SessionID // the question on screen
+	stage     stage
+	intervals map[quiz.Grade]time.Duration // where each grade leads, for the answered prompt
+	suggested quiz.Grade                   // the checklist's suggestion, for accept
 }
 
 type stage int
@@ -63,6 +77,12 @@ func New(p Practice, m Members, actor quiz.Actor, in io.Reader, out io.Writer, l
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	return &Console{practice: p, members: m, actor: actor, in: sc, out: out, log: log}
+}
+
+// WithChart lets /progress draw its picture with ch into a file in dir.
+func (c *Console) WithChart(ch Chart, dir string) *Console {
+	c.chart, c.dir = ch, dir
+	return c
 }
 
 // Run reads commands until end of input, /quit, or ctx is done. It returns nil at end of input.
@@ -103,9 +123,9 @@ func (c *Console) readLine(ctx context.Context) (string, bool) {
 func (c *Console) prompt() {
 	switch c.stage {
 	case asked:
-		c.printf("%s > ", buttons(c.lang(), "Answer", "Reveal", "Next"))
+		c.printf("%s > ", buttons(c.lang(), "Answer", "Hint", "Reveal", "Next"))
 	case answered:
-		c.printf("%s > ", buttons(c.lang(), "Again", "Hard", "Good", "Easy", "Next"))
+		c.printf("%s %s > ", c.gradeButtons(), buttons(c.lang(), "Next"))
 	default:
 		c.printf("> ")
 	}
@@ -160,6 +180,8 @@ func (c *Console) handle(ctx context.Context, line string) error {
 		return c.leaderboard(ctx, b)
 	case "settings":
 		return c.settings(ctx, args)
+	case "progress":
+		return c.progress(ctx)
 	case "privacy":
 		return c.privacy(ctx, args)
 	default:
@@ -170,15 +192,18 @@ func (c *Console) handle(ctx context.Context, line string) error {
 
 func (c *Console) help() {
 	c.printf(`Commands:
-  /interview [topic]        a question (any topic if none); /topics lists them
+  /interview [topic]        a question (any topic if none; weak: your weakest); /topics lists them
   /review                   a question due for spaced review
   /streak                   your streak, and why it is what it is
   /leaderboard [month]      current streaks, or answers this month
+  /progress                 your last 26 weeks and recall per topic: a PNG file and its text
   /settings timezone ZONE   e.g. Europe/Berlin (reset to clear)
   /settings language en|zh|auto
+  /settings retention 0.80-0.97   recall to schedule reviews for (default 0.90)
   /privacy export | delete  your data as JSON, or erase it
   /quit
-After a question, type a button's label: answer, reveal, next; after answering: again, hard, good, easy.
+After a question, type a button's label: answer, hint, reveal, next. After answering: check 1 3
+(the key points you covered) for a suggested grade, then accept, or again, hard, good, easy.
 `)
 }
 
@@ -196,13 +221,19 @@ func (c *Console) button(ctx context.Context, label string) error {
 		return c.next(ctx)
 	case c.stage == asked && is("Answer"):
 		return c.answer(ctx)
+	case c.stage == asked && is("Hint"):
+		return c.hint(ctx)
+	case c.stage == answered && (strings.HasPrefix(l, "check") || strings.HasPrefix(l, "核对")):
+		return c.check(ctx, strings.Fields(l)[1:])
+	case c.stage == answered && c.suggested != "" && (l == "accept" || l == lang.T("Accept")):
+		return c.grade(ctx, c.suggested)
 	case c.stage == asked && is("Reveal"):
 		res, err := c.practice.Reveal(ctx, c.actor, c.session)
 		if err != nil {
 			return err
 		}
 		c.showReference(res)
-		c.stage = answered
+		c.stage, c.intervals, c.suggested = answered, res.Intervals, ""
 		return nil
 	case c.stage == answered:
 		for _, g := range quiz.Grades {
@@ -252,7 +283,7 @@ func (c *Console) answer(ctx context.Context) error {
 	if res.Counted {
 		c.printf("Streak: %d day(s) in a row.\n", res.Streak.Current)
 	}
-	c.stage = answered
+	c.stage, c.intervals, c.suggested = answered, res.Intervals, ""
 	return nil
 }
 
@@ -263,8 +294,11 @@ func (c *Console) showReference(res quiz.Answered) {
 	}
 	c.printf("\n%s:\n%s\n", l.T("Reference answer"), strings.TrimSpace(q.Answer.In(l)))
 	c.printf("\n%s:\n", l.T("Key points"))
-	for _, k := range q.KeyPoints.In(l) {
-		c.printf("  • %s\n", k)
+	for i, k := range q.KeyPoints.In(l) {
+		c.printf("  %d. %s\n", i+1, k)
+	}
+	if res.Hints > 0 {
+		c.printf("%s\n", fmt.Sprintf(tr(l, "You took %d hint(s): key point(s) 1-%d.", "你用了 %d 次提示：要点 1-%d。"), res.Hints, res.Hints))
 	}
 	if f := q.FollowUps.In(l); len(f) > 0 {
 		c.printf("\n%s:\n", l.T("Follow-up questions"))
@@ -272,7 +306,8 @@ func (c *Console) showReference(res quiz.Answered) {
 			c.printf("  ? %s\n", k)
 		}
 	}
-	c.printf("\n%s\n", l.T("How did you do?"))
+	c.printf("\n%s %s\n", l.T("How did you do?"), tr(l, "Type check and the numbers of the key points you covered (check 1 3) for a suggested grade, or grade yourself.",
+		"输入 check 加上你答到的要点编号（check 1 3）获得建议评分，或直接自评。"))
 }
 
 func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
@@ -281,7 +316,7 @@ func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
 		return err
 	}
 	c.printf("Graded %s. %s: %s.\n", g, res.Lang.T("Next review"), res.Card.Due.Format(time.DateTime+" MST"))
-	c.stage = idle
+	c.stage, c.suggested = idle, ""
 	return nil
 }
 
@@ -327,7 +362,7 @@ func (c *Console) leaderboard(ctx context.Context, b quiz.Board) error {
 
 func (c *Console) settings(ctx context.Context, args []string) error {
 	if len(args) < 1 {
-		return quiz.Errorf(quiz.EINVALID, "Use /settings timezone ZONE or /settings language en|zh|auto.")
+		return quiz.Errorf(quiz.EINVALID, "Use /settings timezone ZONE, /settings language en|zh|auto or /settings retention 0.9.")
 	}
 	val := strings.Join(args[1:], " ")
 	switch args[0] {
@@ -340,6 +375,12 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 			z = "the server's (UTC here)"
 		}
 		c.printf("Your days are now counted in %s.\n", z)
+	case "retention":
+		v, err := c.members.SetRetention(ctx, c.actor, val)
+		if err != nil {
+			return err
+		}
+		c.printf(tr(c.lang(), "Reviews are now scheduled for about %.0f%% recall.\n", "复习现在按约 %.0f%% 的记忆率安排。\n"), v*100)
 	case "language":
 		l, err := c.members.SetLanguage(ctx, c.actor, val)
 		if err != nil {
@@ -350,7 +391,7 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 		}
 		c.printf("Language: %s.\n", l)
 	default:
-		return quiz.Errorf(quiz.EINVALID, "Unknown setting %q: use timezone or language.", args[0])
+		return quiz.Errorf(quiz.EINVALID, "Unknown setting %q: use timezone, language or retention.", args[0])
 	}
 	return nil
 }

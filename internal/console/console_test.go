@@ -3,8 +3,10 @@ package console
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +56,17 @@ func TestTranscript(t *testing.T) {
 		"/streak",
 		"/leaderboard",
 		"/leaderboard month",
+		"/interview weak",
+		"hint",
+		"hint",
+		"hint",
+		"answer",
+		"the first and second points",
+		"check 1 2",
+		"check 9",
+		"accept",
+		"/settings retention 0.5",
+		"/settings retention 85%",
 		"/settings timezone Mars/Base",
 		"/settings timezone Asia/Shanghai",
 		"/settings language zh",
@@ -95,7 +108,7 @@ func TestEndOfInputMidModal(t *testing.T) {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
 	got := out.String()
-	if !strings.Contains(got, "Explain tcp-handshake.") || !strings.HasSuffix(got, "Your answer (one line): [Answer] [Reveal] [Next] > \n") {
+	if !strings.Contains(got, "Explain tcp-handshake.") || !strings.HasSuffix(got, "Your answer (one line): [Answer] [Hint] [Reveal] [Next] > \n") {
 		t.Errorf("output = %q; want the question, the answer prompt, then the end", got)
 	}
 	if strings.Contains(got, "Reference answer") || strings.Contains(got, "Streak:") {
@@ -113,5 +126,31 @@ func TestQuit(t *testing.T) {
 	c := New(app.Practice, app.Members, quiz.Actor{User: 1}, strings.NewReader("/quit\n/interview tcp\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil || strings.Contains(out.String(), "Explain") {
 		t.Fatalf("after /quit the console went on: %q, %v", out.String(), err)
+	}
+}
+
+type stubChart struct{}
+
+func (stubChart) Render(p quiz.Progress) ([]byte, error) { return []byte("PNG " + p.Name), nil }
+func (stubChart) Text(p quiz.Progress) string           { return fmt.Sprintf("TEXT %d answers", p.Answered) }
+
+// TestProgressWritesPicture: /progress writes the picture into the console's directory, prints
+// its path and then the same facts as text.
+func TestProgressWritesPicture(t *testing.T) {
+	var out strings.Builder
+	app := testApp(t)
+	dir := t.TempDir()
+	me := quiz.Actor{User: 7, Name: "tester"}
+	c := New(app.Practice, app.Members, me, strings.NewReader("/interview tcp\nanswer\nSYN\n/progress\n"), &out, slog.New(slog.DiscardHandler)).WithChart(stubChart{}, dir)
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "progress-7.png")
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != "PNG tester" {
+		t.Fatalf("%s = %q, %v; want the rendered picture", path, data, err)
+	}
+	if !strings.Contains(out.String(), "Progress picture: "+path+"\n\nTEXT 1 answers\n") {
+		t.Errorf("output = %q; want the path, then the text", out.String())
 	}
 }

@@ -25,22 +25,6 @@ const (
 // attachment://progressFile.
 const progressFile = "progress.png"
 
-// intervalLabel is a grade's interval as Anki shows it on the button: 10m, 5h, 4d, 3mo, 1.2y.
-func intervalLabel(l quiz.Lang, d time.Duration) string {
-	day := 24 * time.Hour
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf(tr(l, "%dm", "%d分钟"), max(1, int(math.Round(d.Minutes()))))
-	case d < day:
-		return fmt.Sprintf(tr(l, "%dh", "%d小时"), int(math.Round(d.Hours())))
-	case d < 30*day:
-		return fmt.Sprintf(tr(l, "%dd", "%d天"), int(math.Round(float64(d)/float64(day))))
-	case d < 365*day:
-		return fmt.Sprintf(tr(l, "%dmo", "%d个月"), int(math.Round(float64(d)/float64(30*day))))
-	}
-	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(d)/float64(365*day)), ".0") + tr(l, "y", "年")
-}
-
 func gradeName(l quiz.Lang, g quiz.Grade) string {
 	return l.T(strings.ToUpper(string(g[:1])) + string(g[1:]))
 }
@@ -54,7 +38,7 @@ func gradeRow(l quiz.Lang, sid quiz.SessionID, iv map[quiz.Grade]time.Duration, 
 	for _, g := range quiz.Grades {
 		label, style := gradeName(l, g), styles[g]
 		if d, ok := iv[g]; ok {
-			label += " · " + intervalLabel(l, d)
+			label += " · " + l.Interval(d)
 		}
 		if suggested != "" {
 			style = discordgo.SecondaryButton

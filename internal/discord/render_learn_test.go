@@ -72,8 +72,8 @@ func TestGradeLabels(t *testing.T) {
 		d    time.Duration
 		want string
 	}{{20 * time.Second, "1m"}, {90 * time.Minute, "2h"}, {36 * time.Hour, "2d"}, {95 * 24 * time.Hour, "3mo"}, {730 * 24 * time.Hour, "2y"}} {
-		if got := intervalLabel(quiz.English, tc.d); got != tc.want {
-			t.Errorf("intervalLabel(%v) = %q; want %q", tc.d, got, tc.want)
+		if got := quiz.English.Interval(tc.d); got != tc.want {
+			t.Errorf("Interval(%v) = %q; want %q", tc.d, got, tc.want)
 		}
 	}
 }
