@@ -132,7 +132,7 @@ func TestQuit(t *testing.T) {
 type stubChart struct{}
 
 func (stubChart) Render(p quiz.Progress) ([]byte, error) { return []byte("PNG " + p.Name), nil }
-func (stubChart) Text(p quiz.Progress) string           { return fmt.Sprintf("TEXT %d answers", p.Answered) }
+func (stubChart) Text(p quiz.Progress) string            { return fmt.Sprintf("TEXT %d answers", p.Answered) }
 
 // TestProgressWritesPicture: /progress writes the picture into the console's directory, prints
 // its path and then the same facts as text.
