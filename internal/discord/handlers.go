@@ -226,11 +226,11 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 		return err
 	}
 	l := res.Lang
-	name := gradeName(l, g)
+	suggested := ""
 	if res.Suggested == g {
-		name += tr(l, " (as suggested)", "（采纳建议）")
+		suggested = tr(l, " (as suggested)", "（采纳建议）")
 	}
-	text := fmt.Sprintf("%s: **%s** · %s %s", tr(l, "Graded", "已评分"), name, l.T("Next review"), relTime(res.Card.Due))
+	text := fmt.Sprintf("%s: **%s**%s · %s %s", tr(l, "Graded", "已评分"), gradeName(l, g), suggested, l.T("Next review"), relTime(res.Card.Due))
 	return r.updateMessage(ctx, message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
 
