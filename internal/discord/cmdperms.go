@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -64,15 +65,18 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen[e.GuildID]++
-	g, ok := c.guilds[e.GuildID]
+	old, ok := c.guilds[e.GuildID]
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
+	// Copy on write: overrides hands the map to checks that read it without the lock.
+	g := maps.Clone(old)
 	if len(e.Permissions) == 0 {
 		delete(g, e.ID)
-		return
+	} else {
+		g[e.ID] = e.Permissions
 	}
-	g[e.ID] = e.Permissions
+	c.guilds[e.GuildID] = g
 }
 
 // overrides returns a server's overrides, reading them from Discord the first time. When they
