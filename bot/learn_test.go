@@ -283,3 +283,40 @@ func TestRetentionSetting(t *testing.T) {
 		t.Errorf("Good at 80%% = %q, at 97%% = %q; want a shorter interval for the higher target", low, high)
 	}
 }
+
+// TestHintChecklistInChinese: the same path for a member whose client is in Chinese: the hint,
+// the hints taken with the reference answer, the checklist's suggestion and its Accept button.
+func TestHintChecklistInChinese(t *testing.T) {
+	e := newEnv(t)
+	startLearn(t, e)
+	ask := e.fake.Slash(guildA, channelA, bob, "interview", opt("topic", "dns"), opt("private", true))
+	r := e.wait(ask)
+	msg, _ := ask.Original()
+	ids := customIDs(t, r.Components)
+	if _, ok := ids["提示"]; !ok {
+		t.Fatalf("question buttons = %v; want 提示", ids)
+	}
+	hint := e.final(e.fake.Click(guildA, channelA, bob, msg.ID, ids["hint"]))
+	if text := embedText(hint.Embeds); !strings.Contains(text, "提示 1") || !strings.Contains(text, "1. KP1-ZH") || !strings.Contains(hint.Content, "还可以再提示 3 次") {
+		t.Fatalf("提示 = %q %s", hint.Content, text)
+	}
+	modal := e.wait(e.fake.Click(guildA, channelA, bob, msg.ID, ids["answer"]))
+	submit := e.fake.SubmitModalOnMessage(guildA, channelA, bob, msg.ID, modal.ModalCustomID, map[string]string{"answer": "递归和迭代"})
+	answered := e.final(submit)
+	if !strings.Contains(answered.Content, "你用了 1 次提示：要点 1。") || labelOf(t, answered.Components, customIDs(t, answered.Components)["grade:good"]) == "" {
+		t.Fatalf("answer reply = %q; want the hint taken and grade intervals", answered.Content)
+	}
+	reply, _ := submit.Original()
+	checked := e.final(e.fake.Select(guildA, channelA, bob, reply.ID, customIDs(t, answered.Components)["check"], "0", "1", "2", "3", "4"))
+	// 5 of 5 less one hint: 85%, Good.
+	if !strings.Contains(checked.Content, "建议评分：良好。") || !strings.Contains(checked.Content, "你答到了 5/5 个要点") {
+		t.Fatalf("checklist = %q", checked.Content)
+	}
+	found := false
+	for label := range customIDs(t, checked.Components) {
+		found = found || strings.HasPrefix(label, "✓ 采纳：良好 · ")
+	}
+	if !found {
+		t.Errorf("buttons = %v; want ✓ 采纳：良好 · …", customIDs(t, checked.Components))
+	}
+}
