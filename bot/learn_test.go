@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image/png"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/interviewbot/interviewbot/internal/chart"
+	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
@@ -318,5 +320,43 @@ func TestHintChecklistInChinese(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("buttons = %v; want ✓ 采纳：良好 · …", customIDs(t, checked.Components))
+	}
+}
+
+// slowProgress blocks Progress until release is closed, to force the bot to defer.
+type slowProgress struct {
+	discord.Members
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s slowProgress) Progress(ctx context.Context, a quiz.Actor) (quiz.Progress, error) {
+	close(s.entered)
+	<-s.release
+	return s.Members.Progress(ctx, a)
+}
+
+// TestSlowProgressDefers: a slow /progress defers privately, and the edit that completes it
+// carries the picture (a multipart PATCH of @original), shown in the embed.
+func TestSlowProgressDefers(t *testing.T) {
+	e := newEnv(t)
+	sp := slowProgress{entered: make(chan struct{}), release: make(chan struct{})}
+	e.start(hooks{deferAfter: 200 * time.Millisecond, wrapUseCases: func(uc discord.UseCases) discord.UseCases {
+		sp.Members = uc.Members
+		uc.Members = sp
+		return uc
+	}})
+	ix := e.fake.Slash(guildA, channelA, ada, "progress")
+	<-sp.entered
+	if r := e.wait(ix); r.Type != 5 || r.Flags&64 == 0 {
+		t.Fatalf("slow /progress first response = type %d flags %d; want a private deferral", r.Type, r.Flags)
+	}
+	close(sp.release)
+	m := e.final(ix)
+	if len(m.Attachments) != 1 || m.Flags&64 == 0 || len(m.Embeds) != 1 || m.Embeds[0].Image == nil || m.Embeds[0].Image.URL != m.Attachments[0].URL {
+		t.Fatalf("deferred /progress ended as %+v; want the picture in the embed, privately", m)
+	}
+	if _, err := png.DecodeConfig(bytes.NewReader(m.Attachments[0].Data)); err != nil {
+		t.Fatalf("the picture does not decode: %v", err)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/bank"
 	"github.com/interviewbot/interviewbot/internal/quiz"
+	"github.com/interviewbot/interviewbot/questions"
 )
 
 // TestChecklistFitsSelectLimits: eight key points of 200 characters each become eight options
@@ -95,6 +97,33 @@ func TestQuestionButtonsRows(t *testing.T) {
 		}
 		if hint != (kp > 1) {
 			t.Errorf("%d key points: Hint shown = %v", kp, hint)
+		}
+	}
+}
+
+// TestEveryChecklistFits: every shipped question's checklist, in both languages, keeps to the
+// select's limits (25 options; label, value and description 100 characters).
+func TestEveryChecklistFits(t *testing.T) {
+	b, err := bank.Load(questions.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range b.Questions("") {
+		for _, l := range quiz.Langs {
+			row, ok := checklistRow(l, q, 123456789, []int{0})
+			if !ok {
+				t.Errorf("%s/%s: no checklist", q.ID, l)
+				continue
+			}
+			menu := row.Components[0].(discordgo.SelectMenu)
+			if len(menu.Options) > maxOptions || len(menu.CustomID) > 100 || utf8.RuneCountInString(menu.Placeholder) > maxSelectHint {
+				t.Errorf("%s/%s: menu over its limits", q.ID, l)
+			}
+			for _, o := range menu.Options {
+				if n, d := utf8.RuneCountInString(o.Label), utf8.RuneCountInString(o.Description); n < 1 || n > maxOptionLabel || d > maxOptionDesc || len(o.Value) > 100 {
+					t.Errorf("%s/%s: option %q / %q over its limits", q.ID, l, o.Label, o.Description)
+				}
+			}
 		}
 	}
 }
