@@ -82,7 +82,7 @@ func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool, keyPoints in
 	sid := uint64(sess.ID)
 	row := []discordgo.MessageComponent{button(discordgo.PrimaryButton, l.T("Answer"), customID{Action: actAnswer, ID: sid})}
 	if keyPoints > 1 {
-		row = append(row, button(discordgo.SecondaryButton, tr(l, "Hint", "提示"), customID{Action: actHint, ID: sid}))
+		row = append(row, button(discordgo.SecondaryButton, l.T("Hint"), customID{Action: actHint, ID: sid}))
 	}
 	row = append(row, button(discordgo.SecondaryButton, l.T("Reveal"), customID{Action: actReveal, ID: sid}))
 	if sess.Daily == 0 {
