@@ -83,7 +83,7 @@ func TestHintChecklistAcceptSuggested(t *testing.T) {
 
 	hint := e.final(e.fake.Click(guildA, channelA, ada, question.ID, ids["hint"]))
 	if text := embedText(hint.Embeds); hint.Flags&64 == 0 || !strings.Contains(text, "1. KP1-EN") || strings.Contains(text, "KP2") ||
-		!strings.Contains(hint.Content, "3 more hint(s)") {
+		!strings.Contains(hint.Content, "3 more hints available") {
 		t.Fatalf("Hint = flags %d %q %s; want key point 1 only, privately, 3 hints left", hint.Flags, hint.Content, text)
 	}
 
@@ -106,7 +106,7 @@ func TestHintChecklistAcceptSuggested(t *testing.T) {
 	msg, _ := submit.Original()
 	checked := e.final(e.fake.Select(guildA, channelA, ada, msg.ID, aids["check"], "0", "2"))
 	// 2 of 5 is 40%, less 15% for the hint: 25%, Again.
-	if !strings.Contains(checked.Content, "Suggested grade: Again.") || !strings.Contains(checked.Content, "You covered 2 of 5 key points (40%) with 1 hint(s)") {
+	if !strings.Contains(checked.Content, "Suggested grade: Again.") || !strings.Contains(checked.Content, "You covered 2 of 5 key points (40%) with 1 hint (−15% each)") {
 		t.Fatalf("after ticking 2 of 5: %q; want Again and why", checked.Content)
 	}
 	var accept string

@@ -20,25 +20,38 @@ func (c *Console) hint(ctx context.Context) error {
 		return err
 	}
 	l := h.Lang
-	c.printf("%s\n", fmt.Sprintf(tr(l, "Hint %d:", "提示 %d："), h.Hints))
+	c.printf("%s\n", tr(l, fmt.Sprintf("Hint %d:", h.Hints), fmt.Sprintf("提示 %d：", h.Hints)))
 	for i, p := range h.Points {
-		c.printf("  %d. %s\n", i+1, p)
+		c.printf("  %d. %s\n", i+1, plain(p))
 	}
 	if h.Left > 0 {
-		c.printf(tr(l, "%d more hint(s) available; each lowers the suggested grade a little.\n", "还可以再提示 %d 次；每次提示都会让建议评分略降。\n"), h.Left)
+		c.printf("%s\n", tr(l, quiz.Count(l, h.Left, "more hint", "more hints", "")+" available; each lowers the suggested grade a little.",
+			fmt.Sprintf("还可以再提示 %d 次；每次提示都会让建议评分略降。", h.Left)))
 	} else {
 		c.printf("%s\n", tr(l, "That was the last hint: the last key point is yours to find.", "这是最后一次提示：最后一个要点要靠你自己。"))
 	}
 	return nil
 }
 
-// check records the key points ticked (numbered from 1) and prints the suggested grade.
+// hintsTaken is the line under the key points saying which of them were shown as hints.
+func hintsTaken(l quiz.Lang, n int) string {
+	points := "1"
+	if n > 1 {
+		points = "1–" + strconv.Itoa(n)
+	}
+	return tr(l, "You took "+quiz.Count(l, n, "hint", "hints", "")+": "+quiz.Plural(n, "key point", "key points")+" "+points+".",
+		fmt.Sprintf("你用了 %d 次提示：要点 %s。", n, points))
+}
+
+// check records the key points ticked (numbered from 1, "check 1 3" or "check 1,3") and prints
+// the suggested grade.
 func (c *Console) check(ctx context.Context, args []string) error {
 	covered := make([]int, 0, len(args))
-	for _, a := range strings.FieldsFunc(strings.Join(args, " "), func(r rune) bool { return r == ' ' || r == ',' }) {
+	for _, a := range strings.FieldsFunc(strings.Join(args, " "), func(r rune) bool { return r == ' ' || r == ',' || r == '，' }) {
 		n, err := strconv.Atoi(a)
 		if err != nil {
-			return quiz.Errorf(quiz.EINVALID, "Key point %s does not exist.", a)
+			return mistake("Key point %[1]q is not a number: type check and the numbers of the key points you covered, e.g. check 1 3.",
+				"要点“%[1]s”不是数字：请输入“核对”加上你答到的要点编号，例如 核对 1 3。", a)
 		}
 		covered = append(covered, n-1)
 	}
@@ -48,7 +61,9 @@ func (c *Console) check(ctx context.Context, args []string) error {
 	}
 	c.suggested = s.Grade
 	l := s.Lang
-	c.printf(tr(l, "Suggested grade: %s. %s\nType accept, or another grade.\n", "建议评分：%s。%s\n输入 accept 采纳，或选择其他评分。\n"), l.T(titleCase(s.Grade)), s.Reason)
+	grade := l.T(gradeLabel(s.Grade))
+	c.printf("%s\n", tr(l, "Suggested grade: "+grade+". "+s.Reason+"\nType accept, or another grade.",
+		"建议评分："+grade+"。"+s.Reason+"\n输入“采纳”接受，或选择其他评分。"))
 	return nil
 }
 
@@ -58,7 +73,7 @@ func (c *Console) gradeButtons() string {
 	l := c.lang()
 	parts := make([]string, 0, len(quiz.Grades))
 	for _, g := range quiz.Grades {
-		label := l.T(titleCase(g))
+		label := l.T(gradeLabel(g))
 		if d, ok := c.intervals[g]; ok {
 			label += " · " + l.Interval(d)
 		}
@@ -72,13 +87,12 @@ func (c *Console) gradeButtons() string {
 
 // progress writes the picture to a file and prints its path, then the same facts as text.
 func (c *Console) progress(ctx context.Context) error {
+	if c.chart == nil {
+		return mistake("Progress pictures are not available in this console.", "此控制台无法生成进度图。")
+	}
 	p, err := c.members.Progress(ctx, c.actor)
 	if err != nil {
 		return err
-	}
-	l := p.Lang
-	if c.chart == nil {
-		return quiz.Errorf(quiz.EINVALID, "Progress pictures are not available here.")
 	}
 	png, err := c.chart.Render(p)
 	if err != nil {
@@ -88,16 +102,6 @@ func (c *Console) progress(ctx context.Context) error {
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		return err
 	}
-	c.printf(tr(l, "Progress picture: %s\n\n%s\n", "进度图：%s\n\n%s\n"), path, c.chart.Text(p))
+	c.printf("%s\n\n%s\n", tr(p.Lang, "Progress picture: ", "进度图：")+path, plain(c.chart.Text(p)))
 	return nil
-}
-
-func titleCase(g quiz.Grade) string { return strings.ToUpper(string(g[:1])) + string(g[1:]) }
-
-// tr picks the English or Chinese wording of a console sentence.
-func tr(l quiz.Lang, en, zh string) string {
-	if l == quiz.Chinese {
-		return zh
-	}
-	return en
 }

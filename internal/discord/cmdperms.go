@@ -65,12 +65,12 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen[e.GuildID]++
-	old, ok := c.guilds[e.GuildID]
+	g, ok := c.guilds[e.GuildID]
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
-	// Copy on write: overrides hands the map to checks that read it without the lock.
-	g := maps.Clone(old)
+	// Copy on write: a check in flight reads the map overrides returned, without the lock.
+	g = maps.Clone(g)
 	if len(e.Permissions) == 0 {
 		delete(g, e.ID)
 	} else {

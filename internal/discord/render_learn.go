@@ -128,7 +128,8 @@ func hintMessage(h quiz.HintResult) message {
 	sid := uint64(h.Session.ID)
 	row := []discordgo.MessageComponent{button(discordgo.PrimaryButton, l.T("Answer"), customID{Action: actAnswer, ID: sid})}
 	if h.Left > 0 {
-		note = fmt.Sprintf(tr(l, "%d more hint(s) available. Each hint lowers the suggested grade a little.", "还可以再提示 %d 次。每次提示都会让建议评分略降。"), h.Left)
+		note = tr(l, quiz.Count(l, h.Left, "more hint", "more hints", "")+" available. Each hint lowers the suggested grade a little.",
+			fmt.Sprintf("还可以再提示 %d 次。每次提示都会让建议评分略降。", h.Left))
 		row = append(row, button(discordgo.SecondaryButton, tr(l, "Another hint", "再提示一次"), customID{Action: actHint, ID: sid}))
 	}
 	return message{Content: note, Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())},

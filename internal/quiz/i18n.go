@@ -3,6 +3,7 @@ package quiz
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -76,4 +77,22 @@ func (l Lang) Interval(d time.Duration) string {
 		return fmt.Sprintf("%d%s", int(math.Round(float64(d)/float64(30*day))), unit("mo", "个月"))
 	}
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(d)/float64(365*day)), ".0") + unit("y", "年")
+}
+
+// Count is n with its English noun, singular or plural ("1 question", "3 questions"); in
+// Chinese, n with its measure word, which has no plural ("3 道题").
+func Count(l Lang, n int, one, many, zh string) string {
+	switch {
+	case l == Chinese:
+		return strconv.Itoa(n) + " " + zh
+	}
+	return strconv.Itoa(n) + " " + Plural(n, one, many)
+}
+
+// Plural is the English noun for n things: one for 1, else many.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
