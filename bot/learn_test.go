@@ -104,7 +104,7 @@ func TestHintChecklistAcceptSuggested(t *testing.T) {
 	}
 
 	msg, _ := submit.Original()
-	checked := e.final(e.fake.Select(guildA, channelA, ada, msg.ID, aids["check"], "0", "2"))
+	checked := e.final(e.fake.Select(guildA, channelA, ada, msg.ID, aids["check"], []string{"0", "2"}))
 	// 2 of 5 is 40%, less 15% for the hint: 25%, Again.
 	if !strings.Contains(checked.Content, "Suggested grade: Again.") || !strings.Contains(checked.Content, "You covered 2 of 5 key points (40%) with 1 hint (−15% each)") {
 		t.Fatalf("after ticking 2 of 5: %q; want Again and why", checked.Content)
@@ -309,7 +309,7 @@ func TestHintChecklistInChinese(t *testing.T) {
 		t.Fatalf("answer reply = %q; want the hint taken and grade intervals", answered.Content)
 	}
 	reply, _ := submit.Original()
-	checked := e.final(e.fake.Select(guildA, channelA, bob, reply.ID, customIDs(t, answered.Components)["check"], "0", "1", "2", "3", "4"))
+	checked := e.final(e.fake.Select(guildA, channelA, bob, reply.ID, customIDs(t, answered.Components)["check"], []string{"0", "1", "2", "3", "4"}))
 	// 5 of 5 less one hint: 85%, Good.
 	if !strings.Contains(checked.Content, "建议评分：良好。") || !strings.Contains(checked.Content, "你答到了 5/5 个要点") {
 		t.Fatalf("checklist = %q", checked.Content)

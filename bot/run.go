@@ -275,7 +275,7 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 		actor := quiz.Actor{Guild: 0, User: 1, Name: localName(), Locale: cfg.Locale}
 		d := newDomain(nil)
 		// /progress writes its picture next to the database, which is where the member looks.
-		return console.New(d.Practice, d.Members, actor, stdin, stdout, log).WithChart(chart.Drawer{}, filepath.Dir(cfg.DBPath)).Run(ctx)
+		return console.New(d.Practice, d.Members, d.Mocks, actor, stdin, stdout, log).WithChart(chart.Drawer{}, filepath.Dir(cfg.DBPath)).Run(ctx)
 	}
 	return serveDiscord(ctx, cfg, ln, log, newDomain, st, m, h)
 }

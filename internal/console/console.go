@@ -53,6 +53,7 @@ type Chart interface {
 type Console struct {
 	practice Practice
 	members  Members
+	mocks    Mocks
 	actor    quiz.Actor
 	in       io.Reader
 	out      io.Writer
@@ -65,7 +66,9 @@ type Console struct {
 
 	session quiz.SessionID // the question on screen
 	stage   stage
-	draft   string // an answer too long to send, kept so it is not lost
+	draft   string      // an answer too long to send, kept so it is not lost
+	mock    quiz.MockID // the mock interview on screen
+	focus   int         // the report's question being graded
 
 	intervals map[quiz.Grade]time.Duration // where each grade leads, for the answered prompt
 	suggested quiz.Grade                   // the checklist's suggestion, for accept
@@ -74,14 +77,16 @@ type Console struct {
 type stage int
 
 const (
-	idle     stage = iota
-	asked          // [Answer] [Hint] [Reveal] [Next]
-	answered       // [Again · 10m] [Hard · 1d] [Good · 1d] [Easy · 4d] [Next]
+	idle        stage = iota
+	asked             // [Answer] [Hint] [Reveal] [Next]
+	answered          // [Again · 10m] [Hard · 1d] [Good · 1d] [Easy · 4d] [Next]
+	mockRunning       // [Answer] [Hint] [End]
+	mockGrading       // [check 1,2…] [Again] [Hard] [Good] [Easy] [End]
 )
 
 // New returns a console for actor reading in and writing out.
-func New(p Practice, m Members, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
-	return &Console{practice: p, members: m, actor: actor, in: in, out: out, log: log}
+func New(p Practice, m Members, mk Mocks, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
+	return &Console{practice: p, members: m, mocks: mk, actor: actor, in: in, out: out, log: log}
 }
 
 // WithChart lets /progress draw its picture with ch into a file in dir.
@@ -155,6 +160,8 @@ func (c *Console) prompt() {
 		c.printf("%s > ", buttons(c.lang(), "Answer", "Hint", "Reveal", "Next"))
 	case answered:
 		c.printf("%s %s > ", c.gradeButtons(), buttons(c.lang(), "Next"))
+	case mockRunning, mockGrading:
+		c.printf("%s > ", c.mockPrompt())
 	default:
 		c.printf("> ")
 	}

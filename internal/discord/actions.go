@@ -31,6 +31,16 @@ const (
 	actHint       = "hint"    // button: the next key point as a hint, privately; id = session
 	actCheck      = "check"   // string select: the key points an answer covered; id = session
 	actWeak       = "weak"    // button under /progress: a question from the weakest topic; id = 0
+	// Mock interviews: id = mock.
+	actMockAnswer = "mans"    // button: open the answer form (candidate)
+	actMockSubmit = "msub"    // form: the candidate's answer
+	actMockHint   = "mhint"   // button: a key point as a hint
+	actMockNext   = "mnext"   // button: the interviewer reveals the next question or follow-up
+	actMockScript = "mscript" // button: the interviewer's script, privately
+	actMockEnd    = "mend"    // button: end the mock, or close its report
+	actMockCheck  = "mcheck"  // select: the key points an answer covered; arg = step
+	actMockGrade  = "mgrade"  // button: grade a question of the report; arg = step.grade
+	actMockReport = "mreport" // button (/mock history): a past report, privately
 )
 
 // action serves one button or form.
@@ -45,6 +55,9 @@ type action struct {
 	// moderatorsMayMore marks a button that lets moderators do more than others (Close on
 	// another member's question): the router works out whether the clicker is one.
 	moderatorsMayMore bool
+	// onMessage marks a form opened only from a button on a message: its submission may update
+	// that message (Discord allows types 6 and 7 for it), so it may defer as deferUpdate.
+	onMessage bool
 	// commands are those whose Discord permissions make a moderator here; /bank if empty.
 	commands []string
 	run      func(b *Bot, ctx context.Context, r *responder, c customID) error
@@ -82,6 +95,15 @@ var actions = map[string]action{
 	actHint:       {run: (*Bot).hint},
 	actCheck:      {how: deferUpdate, run: (*Bot).check},
 	actWeak:       {run: (*Bot).practiseWeak},
+	actMockAnswer: {how: deferNever, run: (*Bot).openMockAnswer},
+	actMockSubmit: {form: true, onMessage: true, how: deferUpdate, run: (*Bot).submitMockAnswer},
+	actMockHint:   {how: deferUpdate, run: (*Bot).mockHint},
+	actMockNext:   {how: deferUpdate, run: (*Bot).mockNext},
+	actMockScript: {run: (*Bot).mockScript},
+	actMockEnd:    {how: deferUpdate, run: (*Bot).mockEnd},
+	actMockCheck:  {how: deferUpdate, arg: validStep, run: (*Bot).mockCheck},
+	actMockGrade:  {how: deferUpdate, arg: validStepGrade, run: (*Bot).mockGrade},
+	actMockReport: {run: (*Bot).mockReport},
 }
 
 func validGrade(arg string) bool {

@@ -230,7 +230,7 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 	if res.Suggested == g {
 		suggested = tr(l, " (as suggested)", "（采纳建议）")
 	}
-	text := fmt.Sprintf("%s: **%s**%s · %s %s", tr(l, "Graded", "已评分"), gradeName(l, g), suggested, l.T("Next review"), relTime(res.Card.Due))
+	text := fmt.Sprintf("%s: **%s**%s · %s %s", tr(l, "Graded", "已评分"), gradeText(l, g), suggested, l.T("Next review"), relTime(res.Card.Due))
 	return r.updateMessage(ctx, message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
 

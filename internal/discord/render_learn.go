@@ -25,7 +25,7 @@ const (
 // attachment://progressFile.
 const progressFile = "progress.png"
 
-func gradeName(l quiz.Lang, g quiz.Grade) string {
+func gradeText(l quiz.Lang, g quiz.Grade) string {
 	return l.T(strings.ToUpper(string(g[:1])) + string(g[1:]))
 }
 
@@ -36,7 +36,7 @@ func gradeRow(l quiz.Lang, sid quiz.SessionID, iv map[quiz.Grade]time.Duration, 
 		quiz.Good: discordgo.SuccessButton, quiz.Easy: discordgo.PrimaryButton}
 	var row []discordgo.MessageComponent
 	for _, g := range quiz.Grades {
-		label, style := gradeName(l, g), styles[g]
+		label, style := gradeText(l, g), styles[g]
 		if d, ok := iv[g]; ok {
 			label += " · " + l.Interval(d)
 		}
@@ -108,7 +108,7 @@ func suggestionMessage(s quiz.Suggestion, q quiz.Question, sid quiz.SessionID, i
 	if h := hintsLine(l, s.Hints); h != "" {
 		lines = append(lines, h)
 	}
-	lines = append(lines, fmt.Sprintf(tr(l, "**Suggested grade: %s.** %s", "**建议评分：%s。** %s"), gradeName(l, s.Grade), s.Reason),
+	lines = append(lines, fmt.Sprintf(tr(l, "**Suggested grade: %s.** %s", "**建议评分：%s。** %s"), gradeText(l, s.Grade), s.Reason),
 		tr(l, "Accept it, or pick another grade.", "采纳它，或选择其他评分。"))
 	return message{Content: truncate(strings.Join(lines, "\n"), maxContent), Embeds: embeds,
 		Components: answerComponents(l, q, sid, iv, s.Covered, s.Grade), Ephemeral: true}

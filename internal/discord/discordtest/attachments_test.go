@@ -2,12 +2,15 @@ package discordtest_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
 )
 
 // TestCallbackWithFile: an interaction callback may carry files as multipart/form-data
@@ -106,9 +109,9 @@ func TestEmbedNamesMissingFile(t *testing.T) {
 	}
 }
 
-// TestSelect: a member picks options of a string select; the interaction carries the values.
+// TestSelectOptionLimits: a member picks options of a string select; the interaction carries the values.
 // Options over Discord's limits (label, value, description 100 characters) are refused.
-func TestSelect(t *testing.T) {
+func TestSelectOptionLimits(t *testing.T) {
 	t.Parallel()
 	s := newFake(t)
 	s.ExpectViolation("label")
@@ -133,16 +136,13 @@ func TestSelect(t *testing.T) {
 		t.Fatalf("a 101-character option label = %v; want 50035", err)
 	}
 	orig, _ := i.Original()
-	s.Select(guildID, channelID, member, orig.ID, "v1:check:1", "0", "2")
+	s.Select(guildID, channelID, member, orig.ID, "v1:check:1", []string{"0", "2"})
 	got := recv(t, ics)
 	d := got.MessageComponentData()
 	if d.ComponentType != discordgo.SelectMenuComponent || d.CustomID != "v1:check:1" || strings.Join(d.Values, ",") != "0,2" {
 		t.Errorf("select interaction = %+v", d)
 	}
-	defer func() {
-		if recover() == nil {
-			t.Error("Select of a value the menu does not offer did not panic")
-		}
-	}()
-	s.Select(guildID, channelID, member, orig.ID, "v1:check:1", "7")
+	if _, err := s.Select(guildID, channelID, member, orig.ID, "v1:check:1", []string{"7"}).Wait(ctx(t)); !errors.Is(err, discordtest.ErrSelectInvalid) {
+		t.Errorf("Select of a value the menu does not offer: Wait() = %v; want ErrSelectInvalid", err)
+	}
 }

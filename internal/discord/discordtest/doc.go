@@ -76,9 +76,13 @@
 //     role below the bot's highest (else 403 50013); GET /guilds/{g}/roles.
 //     AddMember and MemberRoles for the members.
 //   - POST /channels/{c}/threads (type 12 needs Create Private Threads, 11
-//     Create Public Threads) and PUT /channels/{t}/thread-members/{u} (Send
+//     Create Public Threads; a private thread is invitable unless created
+//     with invitable false) and PUT /channels/{t}/thread-members/{u} (Send
 //     Messages in Threads); ThreadMembers, Threads. An interaction in a
 //     private thread from a member who cannot see it is not delivered.
+//   - Select picks in a string select only what the client offers: the
+//     menu's options, min_values to max_values of them (else not delivered,
+//     ErrSelectInvalid).
 //   - InvalidRequests counts 401, 403 and non-shared 429 replies over 10
 //     minutes; 10,000 is a violation.
 //

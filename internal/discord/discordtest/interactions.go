@@ -82,69 +82,6 @@ func (s *Server) Click(guildID, channelID string, u User, messageID, customID st
 	return s.interact(TypeComponent, guildID, channelID, u, data, messageID)
 }
 
-// Select picks values in a string select (component type 3) on a message, as a member does
-// when they close the menu: the payload carries the values chosen. A member can only choose
-// among the menu's options, between its min_values and max_values, so asking for anything else
-// is a mistake of the test and panics.
-func (s *Server) Select(guildID, channelID string, u User, messageID, customID string, values ...string) *Interaction {
-	s.mu.Lock()
-	m := s.msgs[messageID]
-	var err error
-	if m == nil {
-		err = fmt.Errorf("no message %s", messageID)
-	} else {
-		err = selectable(m.Components, customID, values)
-	}
-	s.mu.Unlock()
-	if err != nil {
-		panic("discordtest: Select: " + err.Error())
-	}
-	data := map[string]any{"custom_id": customID, "component_type": 3, "values": append([]string{}, values...)}
-	return s.interact(TypeComponent, guildID, channelID, u, data, messageID)
-}
-
-// selectable checks that rows hold a string select customID offering every value, and that
-// their number is one it accepts.
-func selectable(rows []json.RawMessage, customID string, values []string) error {
-	for _, raw := range rows {
-		var row wireComponent
-		if json.Unmarshal(raw, &row) != nil {
-			continue
-		}
-		for _, rc := range row.Components {
-			var c wireComponent
-			if json.Unmarshal(rc, &c) != nil || c.Type != 3 || c.CustomID == nil || *c.CustomID != customID {
-				continue
-			}
-			offered := map[string]bool{}
-			for _, o := range c.Options {
-				var v struct {
-					Value string `json:"value"`
-				}
-				_ = json.Unmarshal(o, &v)
-				offered[v.Value] = true
-			}
-			for _, v := range values {
-				if !offered[v] {
-					return fmt.Errorf("select %s does not offer %q", customID, v)
-				}
-			}
-			lo, hi := 1, 1
-			if c.MinValues != nil {
-				lo = *c.MinValues
-			}
-			if c.MaxValues != nil {
-				hi = *c.MaxValues
-			}
-			if len(values) < lo || len(values) > hi {
-				return fmt.Errorf("select %s takes %d to %d values, not %d", customID, lo, hi, len(values))
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("no string select %s on the message", customID)
-}
-
 // SubmitModal submits a modal (type 5) opened from a command; values are
 // keyed by text input custom_id and sent as action rows of text inputs.
 func (s *Server) SubmitModal(guildID, channelID string, u User, customID string, values map[string]string) *Interaction {
