@@ -29,7 +29,11 @@ func (c *Console) button(ctx context.Context, label string) error {
 		return c.hint(ctx)
 	case c.stage == answered && (first == "check" || first == "核对"):
 		return c.check(ctx, strings.Fields(l)[1:])
-	case c.stage == answered && c.suggested != "" && is("Accept"):
+	case c.stage == answered && is("Accept"):
+		if c.suggested == "" {
+			return mistake("Nothing is suggested yet: type check and the numbers of the key points you covered first, e.g. check 1 3.",
+				"还没有建议评分：请先输入“核对”加上你答到的要点编号，例如 核对 1 3。")
+		}
 		return c.grade(ctx, c.suggested)
 	case c.stage == asked && is("Reveal"):
 		res, err := c.practice.Reveal(ctx, c.actor, c.session)
