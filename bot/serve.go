@@ -10,6 +10,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/internal/bank"
 	"github.com/interviewbot/interviewbot/internal/boltstore"
+	"github.com/interviewbot/interviewbot/internal/chart"
 	"github.com/interviewbot/interviewbot/internal/console"
 	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/ops"
@@ -142,7 +143,7 @@ func newDiscordBot(cfg Config, log *slog.Logger, d *quiz.App, m *ops.Metrics, o 
 	}
 	return discord.New(uc, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
-		Logger: log, Observer: obs, Parser: bank.Codec{}, GlobalRate: rate, DeferAfter: o.deferAfter,
+		Logger: log, Observer: obs, Parser: bank.Codec{}, Chart: chart.Drawer{}, GlobalRate: rate, DeferAfter: o.deferAfter,
 		ConnectBackoff: o.connectBackoff, After: o.identifyAfter,
 	})
 }

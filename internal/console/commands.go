@@ -39,6 +39,11 @@ func (c *Console) handle(ctx context.Context, line string) error {
 		return c.streak(ctx)
 	case "leaderboard":
 		return c.leaderboard(ctx, args)
+	case "progress":
+		if len(args) > 0 {
+			return mistake("console.progress_takes_nothing_after_it")
+		}
+		return c.progress(ctx)
 	case "settings":
 		return c.settings(ctx, args)
 	case "privacy":
@@ -93,7 +98,7 @@ func (c *Console) leaderboard(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(entries) == 0 {
-		c.printf("%s", l.Msg("console.board_empty"))
+		c.printf("%s\n", l.Msg("console.nobody_is_on_the_board"))
 	}
 	for _, e := range entries {
 		unit := quiz.MsgID("unit.day")
@@ -106,6 +111,7 @@ func (c *Console) leaderboard(ctx context.Context, args []string) error {
 }
 
 func (c *Console) privacy(ctx context.Context, args []string) error {
+	l := c.lang()
 	switch strings.ToLower(strings.Join(args, " ")) {
 	case "export":
 		e, err := c.members.ExportMember(ctx, c.actor)
@@ -116,17 +122,17 @@ func (c *Console) privacy(ctx context.Context, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(e)
 	case "delete":
-		c.say("console.delete_confirm")
+		c.printf("%s", l.Msg("console.delete_confirm"))
 		confirm, ok := c.readLine(ctx)
 		if !ok || strings.TrimSpace(confirm) != "DELETE" {
-			c.say("console.nothing_deleted")
+			c.printf("%s\n", l.Msg("console.nothing_was_deleted"))
 			return nil
 		}
 		if err := c.members.DeleteMember(ctx, c.actor); err != nil {
 			return err
 		}
 		c.session, c.stage, c.draft = 0, idle, ""
-		c.say("console.deleted")
+		c.printf("%s\n", l.Msg("console.your_data_was_deleted"))
 		return nil
 	}
 	return mistake("console.privacy_usage")

@@ -12,6 +12,7 @@ import (
 func (c *Console) button(ctx context.Context, label string) error {
 	l := strings.ToLower(strings.Trim(label, "[] "))
 	lang := c.lang()
+	first, _, _ := strings.Cut(l, " ")
 	is := func(id quiz.MsgID) bool {
 		return l == strings.ToLower(quiz.English.Msg(id)) || l == strings.ToLower(lang.Msg(id)) || l == strings.ToLower(quiz.Chinese.Msg(id))
 	}
@@ -24,13 +25,22 @@ func (c *Console) button(ctx context.Context, label string) error {
 		return c.next(ctx)
 	case c.stage == asked && is("label.answer"):
 		return c.answer(ctx)
+	case c.stage == asked && is("label.hint"):
+		return c.hint(ctx)
+	case c.stage == answered && (first == "check" || first == "核对"):
+		return c.check(ctx, strings.Fields(l)[1:])
+	case c.stage == answered && is("label.accept"):
+		if c.suggested == "" {
+			return mistake("console.nothing_is_suggested_yet_type")
+		}
+		return c.grade(ctx, c.suggested)
 	case c.stage == asked && is("label.reveal"):
 		res, err := c.practice.Reveal(ctx, c.actor, c.session)
 		if err != nil {
 			return err
 		}
 		c.showReference(res)
-		c.stage = answered
+		c.toGrading(res)
 		return nil
 	case c.stage == answered:
 		for _, g := range quiz.Grades {
@@ -42,8 +52,8 @@ func (c *Console) button(ctx context.Context, label string) error {
 	return mistake("console.type_label")
 }
 
-// heading is a label ending in a colon: a full-width one in Chinese.
-func heading(l quiz.Lang, label quiz.MsgID) string { return l.Msg("console.heading", label) }
+// colon ends a heading: a full-width colon in Chinese.
+func colon(l quiz.Lang) string { return strings.TrimSpace(l.Msg("console.colon")) }
 
 func (c *Console) ask(ctx context.Context, r quiz.AskRequest) error {
 	asked, err := c.practice.Ask(ctx, c.actor, r)
@@ -80,7 +90,7 @@ func (c *Console) answer(ctx context.Context) error {
 	if c.draft != "" {
 		c.printf("%s\n%s\n", l.Msg("console.kept_answer"), c.draft)
 	}
-	c.say("console.one_line")
+	c.printf("%s", l.Msg("console.one_line"))
 	text, ok := c.readLine(ctx)
 	if !ok {
 		return nil
@@ -95,33 +105,42 @@ func (c *Console) answer(ctx context.Context) error {
 	}
 	c.draft = ""
 	c.showReference(res)
+	c.toGrading(res)
 	if res.Counted {
 		c.printf("%s\n", res.Lang.Msg("console.streak_after", quiz.Counted{N: res.Streak.Current, Unit: "unit.day"}))
 	}
-	c.stage = answered
 	return nil
+}
+
+// toGrading moves to grading: the grade labels say where each leads, and nothing is suggested
+// until the checklist is ticked.
+func (c *Console) toGrading(res quiz.Answered) {
+	c.stage, c.intervals, c.suggested = answered, res.Intervals, ""
 }
 
 func (c *Console) showReference(res quiz.Answered) {
 	q, l := res.Question, res.Lang
 	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
-		c.printf("\n%s%s\n", heading(l, "label.in_short"), plain(s))
+		c.printf("\n%s%s%s\n", l.Msg("label.in_short"), colon(l), plain(s))
 	}
-	c.printf("\n%s\n%s\n", heading(l, "label.reference_answer"), plain(strings.TrimSpace(q.Answer.In(l))))
+	c.printf("\n%s%s\n%s\n", l.Msg("label.reference_answer"), colon(l), plain(strings.TrimSpace(q.Answer.In(l))))
 	if note := otherLanguage(q.Answer, l); note != "" {
 		c.printf("%s\n", note)
 	}
-	c.printf("\n%s\n", heading(l, "label.key_points"))
-	for _, k := range q.KeyPoints.In(l) {
-		c.printf("  • %s\n", plain(k))
+	c.printf("\n%s%s\n", l.Msg("label.key_points"), colon(l))
+	for i, k := range q.KeyPoints.In(l) {
+		c.printf("  %d. %s\n", i+1, plain(k))
+	}
+	if res.Hints > 0 {
+		c.printf("%s\n", hintsTaken(l, res.Hints))
 	}
 	if f := q.FollowUps.In(l); len(f) > 0 {
-		c.printf("\n%s\n", heading(l, "label.follow_ups"))
+		c.printf("\n%s%s\n", l.Msg("label.follow_ups"), colon(l))
 		for _, k := range f {
 			c.printf("  ? %s\n", plain(k))
 		}
 	}
-	c.printf("\n%s\n", l.Msg("label.how_did_you_do"))
+	c.printf("\n%s\n", l.Msg("console.how_check", quiz.MsgID("label.how_did_you_do")))
 }
 
 func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
@@ -132,6 +151,6 @@ func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
 	l := res.Lang
 	due := quiz.At{Time: res.Card.Due, Zone: res.Zone}
 	c.printf("%s\n", l.Msg("console.graded", string(g), g.Label(), due))
-	c.stage = idle
+	c.stage, c.suggested = idle, ""
 	return nil
 }

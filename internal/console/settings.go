@@ -2,13 +2,16 @@ package console
 
 import (
 	"context"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
 // settings shows a setting when no value is given, and changes it only with one: resetting
-// takes an explicit server (zone) or auto (language), so a bare command never wipes a choice.
+// takes an explicit server (zone), auto (language) or default (retention), so a bare command
+// never wipes a choice.
 func (c *Console) settings(ctx context.Context, args []string) error {
 	name := ""
 	if len(args) > 0 {
@@ -20,11 +23,23 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 		if err := c.showZone(ctx); err != nil {
 			return err
 		}
-		return c.showLanguage(ctx)
+		if err := c.showLanguage(ctx); err != nil {
+			return err
+		}
+		return c.showRetention(ctx)
 	case name == "timezone" && val == "":
 		return c.showZone(ctx)
 	case name == "language" && val == "":
 		return c.showLanguage(ctx)
+	case name == "retention" && val == "":
+		return c.showRetention(ctx)
+	case name == "retention":
+		v, err := c.members.SetRetention(ctx, c.actor, val)
+		if err != nil {
+			return err
+		}
+		pct := percent(v)
+		c.printf("%s\n", c.lang().Msg("console.retention_set", pct))
 	case name == "timezone":
 		z, err := c.members.SetTimezone(ctx, c.actor, val)
 		if err != nil {
@@ -46,7 +61,7 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 		}
 		return c.showLanguage(ctx)
 	default:
-		return mistake("console.setting_unknown", args[0])
+		return mistake("console.unknown_setting_q_use_settings", args[0])
 	}
 	return nil
 }
@@ -71,9 +86,9 @@ func (c *Console) showLanguage(ctx context.Context) error {
 		return err
 	}
 	l := s.Effective
-	name := quiz.MsgID("settings.english")
+	name := l.Msg("settings.english")
 	if l == quiz.Chinese {
-		name = "settings.chinese"
+		name = l.Msg("settings.chinese")
 	}
 	if s.Lang == "" {
 		c.printf("%s\n", l.Msg("console.lang_is_system", name))
@@ -82,3 +97,16 @@ func (c *Console) showLanguage(ctx context.Context) error {
 	c.printf("%s\n", l.Msg("console.lang_is_own", name))
 	return nil
 }
+
+func (c *Console) showRetention(ctx context.Context) error {
+	s, err := c.members.Settings(ctx, c.actor)
+	if err != nil {
+		return err
+	}
+	pct, def := percent(s.Retention), percent(quiz.DefaultRetention)
+	c.printf("%s\n", s.Effective.Msg("console.retention_is", pct, def))
+	return nil
+}
+
+// percent is a share as a whole percentage: 0.9 → "90%".
+func percent(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" }

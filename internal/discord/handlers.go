@@ -26,6 +26,9 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 			return err
 		}
 		l := b.members.Lang(ctx, r.actor)
+		if w := weakChoice(l, typed, topics); w != nil {
+			cs = append(cs, w)
+		}
 		for _, t := range topics {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: truncate(t.Slug+" · "+t.Title.In(l), maxChoiceName), Value: t.Slug})
 		}
@@ -223,7 +226,11 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 		return err
 	}
 	l := res.Lang
-	text := l.Msg("grade.graded", quiz.MsgID("grade.graded_word"), g.Label(), quiz.MsgID("label.next_review"), relTime(res.Card.Due))
+	suggested := ""
+	if res.Suggested == g {
+		suggested = l.Msg("practice.as_suggested")
+	}
+	text := l.Msg("grade.graded", quiz.MsgID("grade.graded_word"), gradeText(l, g), suggested, quiz.MsgID("label.next_review"), relTime(res.Card.Due))
 	return r.updateMessage(ctx, message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
 
@@ -363,10 +370,11 @@ func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
 		return err
 	}
 	l := s.Effective
+	name := map[quiz.Lang]string{quiz.English: l.Msg("settings.english"), quiz.Chinese: l.Msg("settings.chinese")}[l]
 	if s.Lang == "" {
-		return r.reply(ctx, message{Content: l.Msg("settings.lang_is_discord", langName(l)), Ephemeral: true})
+		return r.reply(ctx, message{Content: l.Msg("settings.lang_is_discord", name), Ephemeral: true})
 	}
-	return r.reply(ctx, message{Content: l.Msg("settings.lang_is_own", langName(l)), Ephemeral: true})
+	return r.reply(ctx, message{Content: l.Msg("settings.lang_is_own", name), Ephemeral: true})
 }
 
 func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {

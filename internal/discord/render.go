@@ -78,22 +78,25 @@ func button(style discordgo.ButtonStyle, label string, id customID) discordgo.Bu
 	return discordgo.Button{Style: style, Label: truncate(label, 80), CustomID: id.String()}
 }
 
-// questionButtons are the buttons under a question: Answer, Reveal, Next (not on a daily
-// question), Close (public and not yet revealed: reveal now) and Report.
-func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool) []discordgo.MessageComponent {
+// questionButtons are the buttons under a question: Answer, Hint (when the question has key
+// points to spare), Reveal, Next (not on a daily question), then, in a second row, Close
+// (public and not yet revealed: reveal now) and Report.
+func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool, keyPoints int) []discordgo.MessageComponent {
 	sid := uint64(sess.ID)
-	row := []discordgo.MessageComponent{
-		button(discordgo.PrimaryButton, l.Msg("label.answer"), customID{Action: actAnswer, ID: sid}),
-		button(discordgo.SecondaryButton, l.Msg("label.reveal"), customID{Action: actReveal, ID: sid}),
+	row := []discordgo.MessageComponent{button(discordgo.PrimaryButton, l.Msg("label.answer"), customID{Action: actAnswer, ID: sid})}
+	if keyPoints > 1 {
+		row = append(row, button(discordgo.SecondaryButton, l.Msg("label.hint"), customID{Action: actHint, ID: sid}))
 	}
+	row = append(row, button(discordgo.SecondaryButton, l.Msg("label.reveal"), customID{Action: actReveal, ID: sid}))
 	if sess.Daily == 0 {
 		row = append(row, button(discordgo.SecondaryButton, l.Msg("label.next"), customID{Action: actNext, ID: sid}))
 	}
+	var more []discordgo.MessageComponent
 	if !sess.Private && !revealed {
-		row = append(row, button(discordgo.DangerButton, l.Msg("label.close"), customID{Action: actClose, ID: sid}))
+		more = append(more, button(discordgo.DangerButton, l.Msg("label.close"), customID{Action: actClose, ID: sid}))
 	}
-	row = append(row, button(discordgo.SecondaryButton, l.Msg("label.report"), customID{Action: actReport, ID: sid}))
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+	more = append(more, button(discordgo.SecondaryButton, l.Msg("label.report"), customID{Action: actReport, ID: sid}))
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}, discordgo.ActionsRow{Components: more}}
 }
 
 // questionMessage is a question as posted (publicly or privately).
@@ -104,7 +107,7 @@ func questionMessage(q quiz.Question, l quiz.Lang, sess quiz.Session) message {
 	}
 	return message{
 		Embeds:     []*discordgo.MessageEmbed{questionEmbed(q, l, sess, answered)},
-		Components: questionButtons(l, sess, sess.State == quiz.SessionRevealed),
+		Components: questionButtons(l, sess, sess.State == quiz.SessionRevealed, len(q.KeyPoints.In(l))),
 		Ephemeral:  sess.Private,
 	}
 }
@@ -180,8 +183,8 @@ func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discord
 func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budget int) []*discordgo.MessageEmbed {
 	title := truncate(fmt.Sprintf("%s · %s%s", l.Msg("label.reference_answer"), q.ID, extraTitle), maxEmbedTitle)
 	var kp strings.Builder
-	for _, k := range q.KeyPoints.In(l) {
-		fmt.Fprintf(&kp, "• %s\n", k)
+	for i, k := range q.KeyPoints.In(l) {
+		fmt.Fprintf(&kp, "%d. %s\n", i+1, k) // numbered as the checklist numbers them
 	}
 	var fu strings.Builder
 	for _, f := range q.FollowUps.In(l) {
@@ -235,27 +238,26 @@ func shortReferenceEmbed(q quiz.Question, l quiz.Lang) *discordgo.MessageEmbed {
 	}
 }
 
-func gradeButtons(l quiz.Lang, sid quiz.SessionID) []discordgo.MessageComponent {
-	styles := map[quiz.Grade]discordgo.ButtonStyle{quiz.Again: discordgo.DangerButton, quiz.Hard: discordgo.SecondaryButton,
-		quiz.Good: discordgo.SuccessButton, quiz.Easy: discordgo.PrimaryButton}
-	var row []discordgo.MessageComponent
-	for _, g := range quiz.Grades {
-		row = append(row, button(styles[g], l.Msg(g.Label()), customID{Action: actGrade, ID: uint64(sid), Arg: string(g)}))
-	}
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
-}
-
-// answeredMessage is the private reply after an answer or a reveal.
+// answeredMessage is the private reply after an answer or a reveal: the reference answer with
+// the key points numbered, the hints taken, the checklist and the grade buttons.
 func answeredMessage(res quiz.Answered, answered bool) message {
 	l := res.Lang
-	content := l.Msg("label.how_did_you_do")
+	var lines []string
 	if answered && res.Counted {
-		content = l.Msg("answer.streak_line", quiz.MsgID("label.streak"), res.Streak.Current, content)
+		lines = append(lines, l.Msg("answer.streak", quiz.MsgID("label.streak"), res.Streak.Current))
 	}
+	if h := hintsLine(l, res.Hints); h != "" {
+		lines = append(lines, h)
+	}
+	ask := l.Msg("label.how_did_you_do")
+	if len(res.Question.KeyPoints.In(l)) > 0 {
+		ask += " " + l.Msg("practice.tick_the_key_points_you")
+	}
+	lines = append(lines, ask)
 	return message{
-		Content:    content,
+		Content:    strings.Join(lines, "\n"),
 		Embeds:     referenceEmbeds(res.Question, l, ""),
-		Components: gradeButtons(l, res.Session.ID),
+		Components: answerComponents(l, res.Question, res.Session.ID, res.Intervals, nil, ""),
 		Ephemeral:  true,
 	}
 }
@@ -330,9 +332,11 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 
 // leaderboardMessage lists the top members; mentions inside embeds never ping.
 func leaderboardMessage(entries []quiz.Entry, board quiz.Board, l quiz.Lang) message {
-	title, unit := l.Msg("leaderboard.streaks"), quiz.MsgID("unit.day")
+	title := l.Msg("leaderboard.streaks")
+	unit := quiz.MsgID("unit.day")
 	if board == quiz.BoardMonth {
-		title, unit = l.Msg("leaderboard.month"), "unit.answer"
+		title = l.Msg("leaderboard.month")
+		unit = "unit.answer"
 	}
 	var b strings.Builder
 	if len(entries) == 0 {

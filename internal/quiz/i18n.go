@@ -1,8 +1,11 @@
 package quiz
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Label is the catalogue id of a level's name ("junior" → "初级").
@@ -38,4 +41,21 @@ func (c Noun) In(l Lang) string {
 		}
 	}
 	return word
+}
+
+// Interval is how long a grade puts a card away, as Anki labels its buttons: 10m, 5h, 4d, 3mo,
+// 1.2y (分钟, 小时, 天, 个月, 年 in Chinese). Shared so every adapter labels grades alike.
+func (l Lang) Interval(d time.Duration) string {
+	day := 24 * time.Hour
+	switch {
+	case d < time.Hour:
+		return l.Msg("interval.minutes", max(1, int(math.Round(d.Minutes()))))
+	case d < day:
+		return l.Msg("interval.hours", int(math.Round(d.Hours())))
+	case d < 30*day:
+		return l.Msg("interval.days", int(math.Round(float64(d)/float64(day))))
+	case d < 365*day:
+		return l.Msg("interval.months", int(math.Round(float64(d)/float64(30*day))))
+	}
+	return l.Msg("interval.years", strings.TrimSuffix(fmt.Sprintf("%.1f", float64(d)/float64(365*day)), ".0"))
 }
