@@ -612,6 +612,18 @@ func (tx *memTx) OverlayQuestions(g quiz.GuildID) ([]quiz.OverlayEntry, error) {
 	return out, nil
 }
 
+func (tx *memTx) OverlayQuestion(g quiz.GuildID, questionID string) (quiz.OverlayEntry, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.OverlayEntry{}, false, err
+	}
+	e, ok := st.overlay[questionID]
+	if !ok {
+		return quiz.OverlayEntry{}, false, nil
+	}
+	return cloneOverlay(e), true, nil
+}
+
 func (tx *memTx) PutOverlayQuestion(g quiz.GuildID, e quiz.OverlayEntry) error {
 	if e.QuestionID == "" {
 		return errors.New("quiztest: put overlay question: empty question id")
@@ -691,6 +703,30 @@ func (tx *memTx) History(g quiz.GuildID, questionID string) ([]quiz.HistoryEntry
 	}
 	slices.SortFunc(out, func(a, b quiz.HistoryEntry) int { return cmp.Compare(a.Version, b.Version) })
 	return out, nil
+}
+
+func (tx *memTx) TrimHistory(g quiz.GuildID, questionID string, keep int) error {
+	if err := tx.check(true); err != nil {
+		return err
+	}
+	if tx.st.guilds[g] == nil {
+		return nil
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	var versions []int
+	for k := range st.history {
+		if k.question == questionID {
+			versions = append(versions, k.version)
+		}
+	}
+	slices.Sort(versions)
+	for _, v := range versions[:max(0, len(versions)-keep)] {
+		delete(st.history, historyKey{questionID, v})
+	}
+	return nil
 }
 
 // Reports.
