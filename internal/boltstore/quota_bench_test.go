@@ -90,6 +90,7 @@ func BenchmarkBankDisableAtQuota(b *testing.B) {
 	}
 	b.ReportMetric(msMax(calls), "ms-max/change")
 	b.ReportMetric(msMax(ts.updates), "ms-max-writer-held")
+	b.ReportMetric(msMean(ts.updates), "ms-mean-writer-held")
 }
 
 // BenchmarkQuestionIDAutocompleteAtQuota: /bank id autocomplete (25 ids matching a prefix) on
@@ -115,4 +116,12 @@ func msMax(ds []time.Duration) float64 {
 		m = max(m, d)
 	}
 	return float64(m.Microseconds()) / 1000
+}
+
+func msMean(ds []time.Duration) float64 {
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return float64(sum.Microseconds()) / 1000 / float64(max(1, len(ds)))
 }

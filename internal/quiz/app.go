@@ -33,6 +33,8 @@ type Options struct {
 	// Scheduler schedules reviews after grading (bot/ gives internal/fsrs). Without one the
 	// use cases fall back to SM2.
 	Scheduler Scheduler
+	// Quotas bound what one server keeps; zero fields take the defaults.
+	Quotas Quotas
 }
 
 // App holds the use cases, grouped by who needs them. They share one store, bank, clock and
@@ -59,8 +61,10 @@ type core struct {
 	sched Scheduler
 	opts  Options
 
-	zones *sync.Map // zone name -> *time.Location
-	banks *sync.Map // GuildID -> guildBank
+	zones   *sync.Map  // zone name -> *time.Location
+	banks   *sync.Map  // GuildID -> *bankState
+	shipped *bankState // the state of a server that changed nothing
+	quotas  Quotas
 }
 
 func newCore(store Store, bank *Bank, opts Options) *core {
@@ -89,7 +93,7 @@ func newCore(store Store, bank *Bank, opts Options) *core {
 		opts.Scheduler = SM2{}
 	}
 	return &core{store: store, bank: bank, now: opts.Now, log: opts.Logger, intn: opts.Intn, sched: opts.Scheduler, opts: opts,
-		zones: &sync.Map{}, banks: &sync.Map{}}
+		zones: &sync.Map{}, banks: &sync.Map{}, shipped: shippedState(bank), quotas: opts.Quotas.withDefaults()}
 }
 
 func (c *core) app(imp *imports) *App {
