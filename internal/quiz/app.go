@@ -35,6 +35,9 @@ type Options struct {
 	Scheduler Scheduler
 	// Quotas bound what one server keeps; zero fields take the defaults.
 	Quotas Quotas
+	// RateLimits bound how often members and servers may act; nil limits nothing (bot/
+	// gives DefaultRateLimits unless configured otherwise).
+	RateLimits RateLimits
 }
 
 // App holds the use cases, grouped by who needs them. They share one store, bank, clock and
@@ -65,6 +68,7 @@ type core struct {
 	banks   *sync.Map  // GuildID -> *bankState
 	shipped *bankState // the state of a server that changed nothing
 	quotas  Quotas
+	limiter *limiter
 }
 
 func newCore(store Store, bank *Bank, opts Options) *core {
@@ -93,7 +97,8 @@ func newCore(store Store, bank *Bank, opts Options) *core {
 		opts.Scheduler = SM2{}
 	}
 	return &core{store: store, bank: bank, now: opts.Now, log: opts.Logger, intn: opts.Intn, sched: opts.Scheduler, opts: opts,
-		zones: &sync.Map{}, banks: &sync.Map{}, shipped: shippedState(bank), quotas: opts.Quotas.withDefaults()}
+		zones: &sync.Map{}, banks: &sync.Map{}, shipped: shippedState(bank), quotas: opts.Quotas.withDefaults(),
+		limiter: newLimiter(opts.RateLimits, defaultMaxBuckets)}
 }
 
 func (c *core) app(imp *imports) *App {

@@ -20,6 +20,9 @@ type ExportedFile struct {
 // ExportBank writes the server's effective bank (enabled questions) as topic files ("" = every
 // topic). Moderators only. Returns ENOTFOUND for an unknown topic.
 func (m *Moderation) ExportBank(ctx context.Context, a Actor, topic string) ([]ExportedFile, error) {
+	if err := m.allow(a, ActExport); err != nil {
+		return nil, err
+	}
 	var files []ExportedFile
 	err := m.store.View(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
 		b, err := m.bankFor(tx, g)
@@ -175,6 +178,9 @@ func parseImport(codec BankCodec, name string, data []byte) (Topic, []Question, 
 // Moderators only. Returns EINVALID for a file that does not validate or moves a question to
 // another topic.
 func (m *Moderation) PreviewImport(ctx context.Context, a Actor, name string, data []byte) (ImportPlan, error) {
+	if err := m.allow(a, ActImport); err != nil {
+		return ImportPlan{}, err
+	}
 	t, qs, err := parseImport(m.opts.Codec, name, data)
 	if err != nil {
 		return ImportPlan{}, err

@@ -186,3 +186,58 @@ func TestPreviewQuota(t *testing.T) {
 		t.Error("the preview that fits was dropped")
 	}
 }
+
+// TestOpenReportsQuota: a member's reports stop at Quotas.OpenReports until a moderator
+// resolves one.
+func TestOpenReportsQuota(t *testing.T) {
+	app, _ := quotaApp(t, testBank(t, 2, "tcp"), quiz.Quotas{OpenReports: 2})
+	asked, err := app.Practice.Ask(ctx, member(5), quiz.AskRequest{Private: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := app.Practice.Report(ctx, member(5), asked.Session.ID, "the answer is wrong"); err != nil {
+			t.Fatalf("report %d: %v", i, err)
+		}
+	}
+	err = app.Practice.Report(ctx, member(5), asked.Session.ID, "the answer is wrong")
+	if quiz.ErrorCode(err) != quiz.EINVALID || !strings.Contains(quiz.ErrorMessage(err), "You have 2 open reports, the most one member may have (2)") {
+		t.Fatalf("third report = %v; want EINVALID naming the limit", err)
+	}
+	if err := app.Practice.Report(ctx, member(6), asked.Session.ID, "another member's view"); err != nil {
+		t.Errorf("another member's report = %v; want nil", err)
+	}
+	reports, err := app.Moderation.Reports(ctx, qmod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Moderation.ResolveReport(ctx, qmod, reports[0].ID, "fixed"); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Practice.Report(ctx, member(5), asked.Session.ID, "the answer is wrong"); err != nil {
+		t.Errorf("report after one was resolved = %v; want nil", err)
+	}
+}
+
+// TestRateLimitedAsk: Ask (and Next, which asks) stops at the member's rate with the time to
+// wait, and works again once the clock has moved on.
+func TestRateLimitedAsk(t *testing.T) {
+	c := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
+	app := quiz.New(quiztest.NewMemStore(), testBank(t, 5, "tcp"), quiz.Options{Now: c.Now,
+		RateLimits: quiz.RateLimits{quiz.ActAsk: {Member: quiz.Rate{Burst: 2, Every: 30 * time.Second}, Server: quiz.Rate{Burst: 100, Every: time.Second}}}})
+	first, err := app.Practice.Ask(ctx, member(5), quiz.AskRequest{Private: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Practice.Next(ctx, member(5), first.Session.ID, quiz.AskRequest{Private: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = app.Practice.Ask(ctx, member(5), quiz.AskRequest{Private: true})
+	if quiz.ErrorCode(err) != quiz.ERATELIMIT || quiz.ErrorMessage(err) != "You're doing that too often. Try again in 30 s." {
+		t.Fatalf("third ask = %v; want ERATELIMIT, try again in 30 s", err)
+	}
+	c.Add(30 * time.Second)
+	if _, err := app.Practice.Ask(ctx, member(5), quiz.AskRequest{Private: true}); err != nil {
+		t.Errorf("ask after the wait = %v; want nil", err)
+	}
+}
