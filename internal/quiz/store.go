@@ -70,6 +70,9 @@ type SessionTx interface {
 	DeleteDue(Due) error
 	// DueUntil returns up to max entries with At <= t, earliest first, across all guilds.
 	DueUntil(t time.Time, max int) ([]Due, error)
+	// DueUntilPerGuild is DueUntil taking at most perGuild entries of each guild, so that one
+	// guild's backlog leaves room for the others'.
+	DueUntilPerGuild(t time.Time, perGuild, max int) ([]Due, error)
 
 	// SessionGuilds returns the guilds that hold at least one session, in id order.
 	SessionGuilds() ([]GuildID, error)

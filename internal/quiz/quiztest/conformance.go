@@ -59,6 +59,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"NextSessionID", testNextSessionID},
 		{"Due", testDue},
 		{"DueLimitAndPrecision", testDueLimit},
+		{"DuePerGuild", testDuePerGuild},
 		{"Post", testPost},
 		{"Overlay", testOverlay},
 		{"OverlayTopics", testOverlayTopics},
@@ -803,6 +804,32 @@ func testDue(t *testing.T, s quiz.Store) {
 	view(t, s, func(tx quiz.Tx) error {
 		ds, err := tx.DueUntil(ms(1<<40), 100)
 		list(t, "DueUntil after DeleteDue", ds, err, []quiz.Due{want[0], want[2], want[3], want[4], want[5], want[7]})
+		return nil
+	})
+}
+
+func testDuePerGuild(t *testing.T, s quiz.Store) {
+	base := t0.Truncate(time.Millisecond)
+	d := func(sec int, g quiz.GuildID, sid quiz.SessionID) quiz.Due {
+		return quiz.Due{At: base.Add(time.Duration(sec) * time.Second), Guild: g, Session: sid}
+	}
+	// Guild 1's backlog comes first; guilds 2 and 3 are due later.
+	all := []quiz.Due{d(0, 1, 1), d(1, 1, 2), d(2, 1, 3), d(3, 1, 4), d(4, 2, 1), d(5, 1, 5), d(6, 3, 1), d(7, 2, 2), d(99, 3, 2)}
+	update(t, s, func(tx quiz.Tx) error {
+		for _, e := range all {
+			if err := tx.PutDue(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx quiz.Tx) error {
+		ds, err := tx.DueUntilPerGuild(base.Add(10*time.Second), 2, 100)
+		list(t, "DueUntilPerGuild(per guild 2)", ds, err, []quiz.Due{d(0, 1, 1), d(1, 1, 2), d(4, 2, 1), d(6, 3, 1), d(7, 2, 2)})
+		ds, err = tx.DueUntilPerGuild(base.Add(10*time.Second), 1, 2)
+		list(t, "DueUntilPerGuild(per guild 1, max 2)", ds, err, []quiz.Due{d(0, 1, 1), d(4, 2, 1)})
+		ds, err = tx.DueUntilPerGuild(base.Add(10*time.Second), 0, 2)
+		list(t, "DueUntilPerGuild(per guild 0)", ds, err, nil)
 		return nil
 	})
 }

@@ -556,6 +556,25 @@ func (tx *memTx) DueUntil(t time.Time, n int) ([]quiz.Due, error) {
 	return out, nil
 }
 
+func (tx *memTx) DueUntilPerGuild(t time.Time, perGuild, n int) ([]quiz.Due, error) {
+	all, err := tx.DueUntil(t, math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	var out []quiz.Due
+	taken := map[quiz.GuildID]int{}
+	for _, d := range all {
+		if len(out) >= n {
+			break
+		}
+		if taken[d.Guild] < perGuild {
+			taken[d.Guild]++
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // Daily posts.
 
 func checkDay(d quiz.Day) error {
