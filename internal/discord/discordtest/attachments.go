@@ -83,23 +83,25 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 	w.Write(a.data)
 }
 
-// recordUploads keeps the file parts of a multipart request and returns how many there were.
-func (s *Server) recordUploads(method, path, ct string, body []byte) (files int) {
+// recordUploads keeps the file parts of a multipart request and returns how many there were
+// and the size of the largest.
+func (s *Server) recordUploads(method, path, ct string, body []byte) (files, largest int) {
 	_, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err != nil {
-			return files
+			return files, largest
 		}
 		if p.FileName() == "" {
 			continue
 		}
 		files++
 		data, _ := io.ReadAll(p)
+		largest = max(largest, len(data))
 		s.mu.Lock()
 		s.uploads = append(s.uploads, Upload{Method: method, Path: path, Name: p.FileName(), Data: data})
 		s.mu.Unlock()

@@ -122,6 +122,7 @@ type restReq struct {
 	body      []byte
 	multipart bool
 	files     int // file parts of a multipart body: they make a message non-empty
+	largest   int // bytes of the largest file part
 	auth      string
 	hasAuth   bool
 	route     *route
@@ -177,7 +178,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	_, rq.hasAuth = r.Header["Authorization"]
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
 		rq.multipart = true
-		rq.files = s.recordUploads(r.Method, r.URL.Path, ct, body)
+		rq.files, rq.largest = s.recordUploads(r.Method, r.URL.Path, ct, body)
 		body = payloadJSON(ct, body)
 	}
 	rq.body = body
@@ -311,6 +312,9 @@ func (s *Server) handle(rq *restReq, schemaErr error, hdr http.Header) reply {
 		s.violate("openapi: %s %s: %s", rq.method, rq.route.pattern, short)
 		s.logLine(map[string]any{"openapi_error": truncate(schemaErr.Error(), 8000)})
 		rep = formError([]string{"openapi: " + short})
+	} else if rq.largest > s.cfg.uploadLimit {
+		s.violate("rest: %s %s: a %d-byte file is over the %d-byte attachment_size_limit", rq.method, rq.route.pattern, rq.largest, s.cfg.uploadLimit)
+		rep = errReply(http.StatusRequestEntityTooLarge, 40005, "Request entity too large")
 	} else {
 		rep = rq.route.handle(s, rq)
 		if rep.status < 300 {
