@@ -18,13 +18,15 @@ type ExportedFile struct {
 }
 
 // ExportBank writes the server's effective bank (enabled questions) as topic files ("" = every
-// topic). Moderators only. Returns ENOTFOUND for an unknown topic.
+// topic). Moderators only. Returns ENOTFOUND for an unknown topic, ERATELIMIT when the
+// moderator or the server exports too often.
 func (m *Moderation) ExportBank(ctx context.Context, a Actor, topic string) ([]ExportedFile, error) {
-	if err := m.allow(a, ActExport); err != nil {
-		return nil, err
-	}
 	var files []ExportedFile
 	err := m.store.View(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
+		// Counted once the actor is known to moderate, so members cannot spend the server's.
+		if err := m.allow(a, ActExport); err != nil {
+			return err
+		}
 		b, err := m.bankFor(tx, g)
 		if err != nil {
 			return err
@@ -175,9 +177,15 @@ func parseImport(codec BankCodec, name string, data []byte) (Topic, []Question, 
 
 // PreviewImport validates one topic file exactly like `bot check` and returns what importing
 // it would add, change and disable. The file's topic becomes exactly the file's questions.
-// Moderators only. Returns EINVALID for a file that does not validate or moves a question to
-// another topic.
+// Moderators only. Returns EINVALID for a file that does not validate, moves a question to
+// another topic or would take the server past its quotas; ERATELIMIT when the moderator or the
+// server previews too often.
 func (m *Moderation) PreviewImport(ctx context.Context, a Actor, name string, data []byte) (ImportPlan, error) {
+	// Checked before parsing, the costly part, and only for moderators, so members cannot
+	// spend the server's tokens.
+	if err := m.CheckModerator(ctx, a); err != nil {
+		return ImportPlan{}, err
+	}
 	if err := m.allow(a, ActImport); err != nil {
 		return ImportPlan{}, err
 	}
