@@ -28,7 +28,7 @@ const (
 	DefaultHistoryQuota  = 20
 	DefaultOpenReports   = 5
 	DefaultPreviews      = 3
-	DefaultPreviewBytes  = 32 << 20
+	DefaultPreviewBytes  = 16 << 20
 )
 
 // withDefaults fills in zero fields.
