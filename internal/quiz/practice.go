@@ -40,6 +40,11 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 		return Asked{}, err
 	}
 	r.Topic = strings.ToLower(strings.TrimSpace(r.Topic))
+	// Build the server's bank, if its cached merge is stale, in a read: inside the Batch below
+	// it would hold the store's single writer while it reads the server's whole overlay.
+	if _, err := p.state(ctx, a.Guild); err != nil {
+		return Asked{}, err
+	}
 	now := p.now()
 	var out Asked
 	// Batch: many members ask at once when a server is busy, and coalescing their commits
