@@ -412,6 +412,11 @@ func (p *Practice) Report(ctx context.Context, a Actor, sid SessionID, reason st
 	if err := p.allow(a, ActReport); err != nil {
 		return err
 	}
+	// Counted in a read: the server's reports are many, and the writer is shared. Two reports
+	// at once may pass together; the rate limit bounds that.
+	if err := p.store.View(ctx, func(tx Tx) error { return p.checkOpenReports(tx, a) }); err != nil {
+		return err
+	}
 	return p.store.Update(ctx, func(tx Tx) error {
 		sess, ok, err := tx.Session(a.Guild, sid)
 		if err != nil {
@@ -419,9 +424,6 @@ func (p *Practice) Report(ctx context.Context, a Actor, sid SessionID, reason st
 		}
 		if !ok {
 			return Errorf(ENOTFOUND, "This question session no longer exists.")
-		}
-		if err := p.checkOpenReports(tx, a); err != nil {
-			return err
 		}
 		id, err := tx.NextReportID(a.Guild)
 		if err != nil {
