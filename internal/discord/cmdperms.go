@@ -68,11 +68,17 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
-	if len(e.Permissions) == 0 {
-		delete(g, e.ID)
-		return
+	// Copy on write: overrides hands the map to checks running without the lock.
+	ng := make(map[string][]*discordgo.ApplicationCommandPermissions, len(g)+1)
+	for k, v := range g {
+		ng[k] = v
 	}
-	g[e.ID] = e.Permissions
+	if len(e.Permissions) == 0 {
+		delete(ng, e.ID)
+	} else {
+		ng[e.ID] = e.Permissions
+	}
+	c.guilds[e.GuildID] = ng
 }
 
 // overrides returns a server's overrides, reading them from Discord the first time. When they
