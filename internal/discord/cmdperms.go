@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -68,17 +69,14 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
-	// Copy on write: overrides hands the map to checks running without the lock.
-	ng := make(map[string][]*discordgo.ApplicationCommandPermissions, len(g)+1)
-	for k, v := range g {
-		ng[k] = v
-	}
+	// Copy on write: a check in flight reads the map overrides returned, without the lock.
+	g = maps.Clone(g)
 	if len(e.Permissions) == 0 {
-		delete(ng, e.ID)
+		delete(g, e.ID)
 	} else {
-		ng[e.ID] = e.Permissions
+		g[e.ID] = e.Permissions
 	}
-	c.guilds[e.GuildID] = ng
+	c.guilds[e.GuildID] = g
 }
 
 // overrides returns a server's overrides, reading them from Discord the first time. When they
