@@ -10,15 +10,15 @@ import (
 	"github.com/interviewbot/interviewbot/internal/quiz/quiztest"
 )
 
-// TestPreviewMemoryBounded: 40 moderators in 40 servers each preview a 1 MiB topic file and
+// TestPreviewMemoryBounded: 16 moderators in 16 servers each preview a 1 MiB topic file and
 // never confirm. Pending previews are bounded by Quotas.PreviewBytes, so the heap they hold
-// stays near that bound instead of growing with every preview (unbounded, these 40 held
-// 43.5 MiB: about 1.1 times each file, until the previews expired after 15 minutes).
+// stays near that bound instead of growing with every preview (unbounded, 40 such previews
+// held 43.5 MiB: about 1.1 times each file, until they expired after 15 minutes).
 func TestPreviewMemoryBounded(t *testing.T) {
 	if testing.Short() {
-		t.Skip("generates and parses 40 MiB of YAML")
+		t.Skip("generates and parses 16 MiB of YAML")
 	}
-	fsys := generated(t, 10000) // 50 files of about 1 MiB
+	fsys := generatedFiles(t, 16, 200) // 16 files of about 1 MiB
 	var files [][]byte
 	var names []string
 	for name, f := range fsys {
@@ -30,7 +30,7 @@ func TestPreviewMemoryBounded(t *testing.T) {
 	}
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 	app := quiz.New(quiztest.NewMemStore(), shipped, quiz.Options{Now: func() time.Time { return now }, Codec: Codec{},
-		Quotas: quiz.Quotas{PreviewBytes: 8 << 20}})
+		Quotas: quiz.Quotas{PreviewBytes: 4 << 20}})
 	heap := func() uint64 {
 		runtime.GC()
 		var m runtime.MemStats
@@ -39,7 +39,7 @@ func TestPreviewMemoryBounded(t *testing.T) {
 	}
 	before := heap()
 	total := 0
-	for i := range 40 {
+	for i := range len(files) {
 		a := quiz.Actor{Guild: quiz.GuildID(i + 1), User: 1, Manager: true}
 		if _, err := app.Moderation.PreviewImport(context.Background(), a, names[i], files[i]); err != nil {
 			t.Fatal(err)
@@ -47,9 +47,9 @@ func TestPreviewMemoryBounded(t *testing.T) {
 		total += len(files[i])
 	}
 	held := int64(heap()) - int64(before)
-	t.Logf("40 previews of %d MiB of files in all: %.1f MiB held with an 8 MiB bound", total>>20, float64(held)/(1<<20))
-	if held > 20<<20 {
-		t.Errorf("pending previews hold %.1f MiB; want them bounded near 8 MiB of files", float64(held)/(1<<20))
+	t.Logf("%d previews of %d MiB of files in all: %.1f MiB held with a 4 MiB bound", len(files), total>>20, float64(held)/(1<<20))
+	if held > 8<<20 {
+		t.Errorf("pending previews hold %.1f MiB; want them bounded near 4 MiB of files", float64(held)/(1<<20))
 	}
 	runtime.KeepAlive(app)
 	runtime.KeepAlive(files)
