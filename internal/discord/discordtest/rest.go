@@ -122,7 +122,7 @@ type restReq struct {
 	body      []byte
 	multipart bool
 	files     int // file parts of a multipart body: they make a message non-empty
-	largest   int // bytes of the largest file part
+	uploads   []Upload
 	auth      string
 	hasAuth   bool
 	route     *route
@@ -178,7 +178,8 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	_, rq.hasAuth = r.Header["Authorization"]
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
 		rq.multipart = true
-		rq.files, rq.largest = s.recordUploads(r.Method, r.URL.Path, ct, body)
+		rq.uploads = s.recordUploads(r.Method, r.URL.Path, ct, body)
+		rq.files = len(rq.uploads)
 		body = payloadJSON(ct, body)
 	}
 	rq.body = body
@@ -312,11 +313,12 @@ func (s *Server) handle(rq *restReq, schemaErr error, hdr http.Header) reply {
 		s.violate("openapi: %s %s: %s", rq.method, rq.route.pattern, short)
 		s.logLine(map[string]any{"openapi_error": truncate(schemaErr.Error(), 8000)})
 		rep = formError([]string{"openapi: " + short})
-	} else if rq.largest > s.cfg.uploadLimit {
-		s.violate("rest: %s %s: a %d-byte file is over the %d-byte attachment_size_limit", rq.method, rq.route.pattern, rq.largest, s.cfg.uploadLimit)
-		rep = errReply(http.StatusRequestEntityTooLarge, 40005, "Request entity too large")
+	} else if big, ok := s.oversized(rq); ok {
+		rep = big
 	} else {
+		s.cur = rq // the files a handler's message gets (attachUploads)
 		rep = rq.route.handle(s, rq)
+		s.cur = nil
 		if rep.status < 300 {
 			var lost bool
 			if rep, lost = s.injectAfter(rq, rep); lost {
