@@ -144,7 +144,7 @@ func newDiscordBot(cfg Config, log *slog.Logger, d *quiz.App, m *ops.Metrics, o 
 	return discord.New(uc, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
 		Logger: log, Observer: obs, Parser: bank.Codec{}, Chart: chart.Drawer{}, GlobalRate: rate, DeferAfter: o.deferAfter,
-		ConnectBackoff: o.connectBackoff, After: o.identifyAfter,
+		ConnectBackoff: o.connectBackoff, After: o.identifyAfter, UploadLimit: cfg.UploadLimit,
 	})
 }
 

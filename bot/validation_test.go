@@ -81,7 +81,7 @@ func formValues(q quiz.Question, l quiz.Lang) map[string]string {
 // changes. Duplicate ids are refused on every path too.
 func TestOneValidatorEverywhere(t *testing.T) {
 	e := newEnv(t)
-	e.start()
+	e.startEnv([]string{"RATE_LIMITS", "import=1000/1s:1000/1s"}) // it imports more often than moderators may
 	v := &validator{t: t, e: e, base: validQuestion("limits", "limits-base")}
 	// The edit target: a question of the server's own, so an import of its topic touches nothing else.
 	if got := v.bankCmd(sub("add", opt("topic", "limits"), e.fake.Attach("file", "limits.yaml", v.file(v.base)))); !strings.Contains(got, "Added limits-base") {

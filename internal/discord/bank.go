@@ -397,22 +397,8 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
 	if err != nil {
 		return err
 	}
-	l := b.members.Lang(ctx, r.actor)
-	// A message carries at most 10 attachments: send the rest as follow-ups.
-	for start := 0; start < len(files); start += 10 {
-		var fs []*discordgo.File
-		for _, f := range files[start:min(len(files), start+10)] {
-			fs = append(fs, &discordgo.File{Name: f.Name, ContentType: "application/yaml", Reader: strings.NewReader(string(f.Data))})
-		}
-		content := ""
-		if start == 0 {
-			content = l.Msg("bank.exported", quiz.Counted{N: len(files), Unit: "unit.topic_file"})
-		}
-		if err := r.reply(ctx, message{Content: content, Files: fs, Ephemeral: true}); err != nil {
-			return err
-		}
-	}
-	return nil
+	intro := b.members.Lang(ctx, r.actor).Msg("bank.exported", quiz.Counted{N: len(files), Unit: "unit.topic_file"})
+	return b.sendUploads(ctx, r, intro, exportUploads(files))
 }
 
 func (b *Bot) bankImport(ctx context.Context, r *responder, o opts) error {

@@ -445,8 +445,8 @@ func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
 		return err
 	}
 	name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
-	return r.reply(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("privacy.export"), Ephemeral: true,
-		Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
+	l := b.members.Lang(ctx, r.actor)
+	return b.sendUploads(ctx, r, l.Msg("privacy.export"), []upload{{name, "application/json", data}})
 }
 
 // confirmDelete asks before /privacy delete erases anything; the button does it.
