@@ -95,6 +95,9 @@ type Bot struct {
 	obs  Observer
 	opts Options
 	lim  *limiter
+	ix   *ixClient // requests addressed by an interaction's token (ixclient.go)
+	// sessionMsgs gathers posted questions' message ids, written together (sessionmsgs.go).
+	sessionMsgs sessionMsgs
 	// done is closed when the bot's lifetime (Open's ctx) ends: it cancels background work,
 	// which outlives the handler that started it.
 	done chan struct{}
@@ -166,6 +169,10 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	s.ShouldReconnectOnError = true
 	b := &Bot{s: s, q: q, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
 		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms(), readyCh: make(chan struct{})}
+	b.ix = newIXClient(s.Client, s.UserAgent, func(route string, wait time.Duration) {
+		b.obs.RateLimited(route)
+		b.log.Warn("discord: rate limited", "route", route, "retry_after", wait.String())
+	})
 	b.watchPermissions()
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ApplicationCommandPermissionsUpdate) {
 		if e.GuildApplicationCommandPermissions != nil {

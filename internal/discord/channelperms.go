@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/interviewbot/interviewbot/internal/quiz"
@@ -110,24 +111,46 @@ func (b *Bot) channelPerms(channelID string) (perms int64, guildID string, ok bo
 }
 
 // blocked remembers the channels that answered the bot's post or edit with 403 or 404, so it
-// does not try them again (each refusal counts toward Discord's ban) until something changes.
+// does not try them again (each refusal counts toward Discord's ban) until something changes,
+// or for at most blockedTTL: a change the gateway did not report (a re-IDENTIFY loses events)
+// then costs one refused request an hour. It keeps at most maxBlocked channels, dropping the
+// oldest block first.
 type blocked struct {
-	mu sync.Mutex
-	m  map[string]blockedChannel // channel id ->
+	mu  sync.Mutex
+	m   map[string]blockedChannel // channel id ->
+	now func() time.Time          // tests; default time.Now
 }
+
+const (
+	blockedTTL = time.Hour
+	maxBlocked = 10000
+)
 
 type blockedChannel struct {
 	guild string
 	err   error
+	at    time.Time
+}
+
+func (bl *blocked) clock() time.Time {
+	if bl.now != nil {
+		return bl.now()
+	}
+	return time.Now()
 }
 
 func (bl *blocked) get(channelID string) error {
 	bl.mu.Lock()
 	defer bl.mu.Unlock()
-	if c, ok := bl.m[channelID]; ok {
-		return c.err
+	c, ok := bl.m[channelID]
+	if !ok {
+		return nil
 	}
-	return nil
+	if bl.clock().Sub(c.at) >= blockedTTL {
+		delete(bl.m, channelID)
+		return nil
+	}
+	return c.err
 }
 
 func (bl *blocked) set(channelID, guildID string, err error) {
@@ -136,7 +159,21 @@ func (bl *blocked) set(channelID, guildID string, err error) {
 	if bl.m == nil {
 		bl.m = map[string]blockedChannel{}
 	}
-	bl.m[channelID] = blockedChannel{guild: guildID, err: err}
+	now := bl.clock()
+	if _, ok := bl.m[channelID]; !ok && len(bl.m) >= maxBlocked {
+		oldest, at := "", now
+		for id, c := range bl.m {
+			if now.Sub(c.at) >= blockedTTL {
+				delete(bl.m, id)
+			} else if !c.at.After(at) {
+				oldest, at = id, c.at
+			}
+		}
+		if len(bl.m) >= maxBlocked {
+			delete(bl.m, oldest)
+		}
+	}
+	bl.m[channelID] = blockedChannel{guild: guildID, err: err, at: now}
 }
 
 // clear forgets the blocks of a channel, or of every channel of a guild.

@@ -96,14 +96,14 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 	}
 	if posted != nil && r.deliveredPublic() {
 		// The message id is what the answered count and the reveal need.
-		return b.q.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(posted.ChannelID)), quiz.MessageID(parseSnowflake(posted.ID)))
+		return b.recordSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(posted.ChannelID)), quiz.MessageID(parseSnowflake(posted.ID)))
 	}
 	if r.deliveredPublic() {
 		// Deferred first (a slow moment): read the message back, after the handler.
 		b.background(ctx, func(ctx context.Context) {
 			ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 			defer cancel()
-			msg, err := b.s.InteractionResponse(r.i, discordgo.WithContext(ctx))
+			msg, err := r.original(ctx)
 			if err != nil {
 				b.log.Warn("could not read back a posted question", "session_id", asked.Session.ID, "err", r.redact(err))
 				return
