@@ -147,7 +147,7 @@ func fanout(b *testing.B, servers, fakeLimit, botRate int) {
 		bt := e.start(hooks{globalRate: botRate}, "LOG_LEVEL", "warn")
 		for i := range servers {
 			a := quiz.Actor{Guild: quiz.GuildID(parseSnowflake(guild(i))), User: 1, Manager: true}
-			_, err := bt.app.svc.SetupDaily(e.ctx, a, quiz.DailyRequest{Channel: quiz.ChannelID(parseSnowflake(channel(i))), At: "09:00", TZ: "UTC"})
+			_, err := bt.app.domain.Daily.Setup(e.ctx, a, quiz.DailyRequest{Channel: quiz.ChannelID(parseSnowflake(channel(i))), At: "09:00", TZ: "UTC"})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -315,11 +315,14 @@ func TestTokensNeverLogged(t *testing.T) {
 		tokens = append(tokens, ix.Token)
 		return ix
 	}
-	// Callbacks that fail: discordgo's errors quote the URL, which holds the token.
+	// Callbacks that fail: discordgo's errors quote the URL, which holds the token. One at a
+	// time (settle), so that each fault meets the interaction it was meant for.
 	e.fake.FailNext("POST /interactions/*/*/callback", 500, 1)
 	send(e.fake.Slash(guildA, channelA, ada, "streak"))
+	e.settle(b)
 	e.fake.FailNext("POST /interactions/*/*/callback", 0, 1) // hang up: a network error
 	send(e.fake.Slash(guildA, channelA, ada, "leaderboard"))
+	e.settle(b)
 	// A public question whose reveal post (sent with the bot token) is refused.
 	ask := send(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp")))
 	e.wait(ask)

@@ -143,7 +143,7 @@ func TestBadDatabaseIsLeftUntouched(t *testing.T) {
 	}{
 		{"corrupt", corrupt, boltstore.ErrNotDatabase, "bot: boltstore: open " + corrupt + ": not an interviewbot database: "},
 		{"foreign", foreign, boltstore.ErrNotDatabase, "bot: boltstore: open " + foreign + ": not an interviewbot database: a bbolt file without a meta bucket (another application's?)\n"},
-		{"newer", newer, boltstore.ErrTooNew, "bot: boltstore: open " + newer + ": database schema is newer than this program: schema v99, this program knows up to v1\n"},
+		{"newer", newer, boltstore.ErrTooNew, "bot: boltstore: open " + newer + ": database schema is newer than this program: schema v99, this program knows up to v2\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := mustRead(t, c.path)

@@ -65,7 +65,7 @@ func TestReconnectsMidFlow(t *testing.T) {
 
 // slowQuiz blocks Ask until release is closed, to force the bot to defer.
 type slowQuiz struct {
-	discord.Quiz
+	discord.Practice
 	entered chan struct{}
 	release chan struct{}
 }
@@ -73,13 +73,13 @@ type slowQuiz struct {
 func (s slowQuiz) Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error) {
 	close(s.entered)
 	<-s.release
-	return s.Quiz.Ask(ctx, a, r)
+	return s.Practice.Ask(ctx, a, r)
 }
 
 func TestSlowHandlerDefers(t *testing.T) {
 	e := newEnv(t)
 	sq := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
-	e.start(hooks{deferAfter: 200_000_000, wrapQuiz: func(q discord.Quiz) discord.Quiz { sq.Quiz = q; return sq }})
+	e.start(hooks{deferAfter: 200_000_000, wrapUseCases: func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }})
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "go"))
 	<-sq.entered
 	r := e.wait(ask) // the deferral arrives while Ask is still blocked
@@ -101,7 +101,7 @@ func TestSlowHandlerDefers(t *testing.T) {
 func TestSlowPrivateStaysPrivate(t *testing.T) {
 	e := newEnv(t)
 	sq := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
-	e.start(hooks{deferAfter: 200_000_000, wrapQuiz: func(q discord.Quiz) discord.Quiz { sq.Quiz = q; return sq }})
+	e.start(hooks{deferAfter: 200_000_000, wrapUseCases: func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }})
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "go"), opt("private", true))
 	<-sq.entered
 	if r := e.wait(ask); r.Type != 5 || r.Flags&64 == 0 {
@@ -114,7 +114,7 @@ func TestSlowPrivateStaysPrivate(t *testing.T) {
 
 	sq2 := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
 	e2 := newEnv(t)
-	e2.start(hooks{deferAfter: 200_000_000, wrapQuiz: func(q discord.Quiz) discord.Quiz { sq2.Quiz = q; return sq2 }})
+	e2.start(hooks{deferAfter: 200_000_000, wrapUseCases: func(uc discord.UseCases) discord.UseCases { sq2.Practice = uc.Practice; uc.Practice = sq2; return uc }})
 	bad := e2.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "no-such-topic"))
 	<-sq2.entered
 	if r := e2.wait(bad); r.Type != 5 || r.Flags&64 != 0 {
@@ -136,7 +136,7 @@ func TestSlowPrivateStaysPrivate(t *testing.T) {
 
 // slowNextQuiz blocks Next until release is closed.
 type slowNextQuiz struct {
-	discord.Quiz
+	discord.Practice
 	entered chan struct{}
 	release chan struct{}
 }
@@ -144,7 +144,7 @@ type slowNextQuiz struct {
 func (s slowNextQuiz) Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID, r quiz.AskRequest) (quiz.Asked, error) {
 	close(s.entered)
 	<-s.release
-	return s.Quiz.Next(ctx, a, sid, r)
+	return s.Practice.Next(ctx, a, sid, r)
 }
 
 // TestSlowNextStaysPublic: the asker's Next on a public question, when slow, defers publicly
@@ -152,7 +152,7 @@ func (s slowNextQuiz) Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID
 func TestSlowNextStaysPublic(t *testing.T) {
 	e := newEnv(t)
 	sq := slowNextQuiz{entered: make(chan struct{}), release: make(chan struct{})}
-	e.start(hooks{deferAfter: 200_000_000, wrapQuiz: func(q discord.Quiz) discord.Quiz { sq.Quiz = q; return sq }})
+	e.start(hooks{deferAfter: 200_000_000, wrapUseCases: func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }})
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "os"))
 	r := e.wait(ask)
 	q, _ := ask.Original()

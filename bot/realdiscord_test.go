@@ -105,9 +105,9 @@ func TestCloseKeepsTheDailyRoleLine(t *testing.T) {
 }
 
 // noExport is a domain with nothing to export: /bank export's handler then has nothing to send.
-type noExport struct{ discord.Quiz }
+type noExport struct{ discord.Bank }
 
-func (noExport) ExportBank(context.Context, quiz.Actor, quiz.BankCodec, string) ([]quiz.ExportedFile, error) {
+func (noExport) ExportBank(context.Context, quiz.Actor, string) ([]quiz.ExportedFile, error) {
 	return nil, nil
 }
 
@@ -116,7 +116,7 @@ func (noExport) ExportBank(context.Context, quiz.Actor, quiz.BankCodec, string) 
 // one may take; the fake fails the test on it).
 func TestFallbackAcknowledgement(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{wrapQuiz: func(q discord.Quiz) discord.Quiz { return noExport{q} }})
+	e.start(hooks{wrapUseCases: func(uc discord.UseCases) discord.UseCases { uc.Bank = noExport{uc.Bank}; return uc }})
 	ix := e.fake.Slash(guildA, channelA, mod, "bank", sub("export"))
 	r := e.wait(ix)
 	if r.Type != 4 || r.Flags&64 == 0 {
@@ -630,7 +630,7 @@ func TestRESTRateIsShared(t *testing.T) {
 	for _, gc := range guilds {
 		g, ch, _ := strings.Cut(gc, "/")
 		a := quiz.Actor{Guild: quiz.GuildID(mustID(t, g)), User: 1, Manager: true}
-		if _, err := b.app.svc.SetupDaily(e.ctx, a, quiz.DailyRequest{Channel: quiz.ChannelID(mustID(t, ch)), At: "09:00", TZ: "UTC"}); err != nil {
+		if _, err := b.app.domain.Daily.Setup(e.ctx, a, quiz.DailyRequest{Channel: quiz.ChannelID(mustID(t, ch)), At: "09:00", TZ: "UTC"}); err != nil {
 			t.Fatal(err)
 		}
 	}

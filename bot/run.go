@@ -21,6 +21,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/boltstore"
 	"github.com/interviewbot/interviewbot/internal/console"
 	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/fsrs"
 	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 	"github.com/interviewbot/interviewbot/internal/schedule"
@@ -45,8 +46,8 @@ type hooks struct {
 	deferAfter time.Duration
 	// interactionDone is called after each interaction is logged and counted.
 	interactionDone func()
-	// wrapQuiz lets a test slow down or observe the domain under the Discord adapter.
-	wrapQuiz func(discord.Quiz) discord.Quiz
+	// wrapUseCases lets a test slow down or observe the domain under the Discord adapter.
+	wrapUseCases func(discord.UseCases) discord.UseCases
 	// started is called once the bot serves, with the running app.
 	started func(*app)
 	// connectBackoff overrides the wait before each new attempt to reach Discord at start-up.
@@ -248,7 +249,9 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	if err != nil {
 		return err
 	}
-	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log})
+	// One FSRS scheduler for grading and for the v2 migration's rebuild of SM-2 cards.
+	sched := fsrs.New()
+	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched})
 	if err != nil {
 		return err
 	}
@@ -258,15 +261,21 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 		}
 	}()
 	m := ops.NewMetrics()
-	svc := quiz.NewService(m.Store(st), b, quiz.Options{
-		Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
-	})
+	// The use cases get their collaborators once, here: the bank codec, and the publisher
+	// (none for the console, which posts nothing; the Discord bot otherwise, see serveDiscord).
+	newDomain := func(pub quiz.Publisher) *quiz.App {
+		return quiz.New(m.Store(st), b, quiz.Options{
+			Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
+			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched,
+		})
+	}
 	if cfg.Token == "" {
 		log.Debug("no DISCORD_TOKEN: starting the local console", "db", cfg.DBPath, "questions", b.Len())
 		actor := quiz.Actor{Guild: 0, User: 1, Name: localName(), Locale: cfg.Locale}
-		return console.New(svc, actor, stdin, stdout, log).Run(ctx)
+		d := newDomain(nil)
+		return console.New(d.Practice, d.Members, actor, stdin, stdout, log).Run(ctx)
 	}
-	return serveDiscord(ctx, cfg, ln, log, svc, st, m, h)
+	return serveDiscord(ctx, cfg, ln, log, newDomain, st, m, h)
 }
 
 // bankError makes the file names in a bank error relative to where the command runs, by

@@ -10,15 +10,28 @@ import (
 
 	"github.com/interviewbot/interviewbot/internal/bank"
 	"github.com/interviewbot/interviewbot/internal/boltstore"
+	"github.com/interviewbot/interviewbot/internal/console"
 	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/ops"
 	"github.com/interviewbot/interviewbot/internal/quiz"
 	"github.com/interviewbot/interviewbot/internal/schedule"
 )
 
+// Each adapter's interfaces, as the domain's use cases satisfy them.
+var (
+	_ discord.Practice   = (*quiz.Practice)(nil)
+	_ discord.Members    = (*quiz.Members)(nil)
+	_ discord.Daily      = (*quiz.DailyPosts)(nil)
+	_ discord.Moderation = (*quiz.Moderation)(nil)
+	_ discord.Bank       = (*quiz.Moderation)(nil)
+	_ console.Practice   = (*quiz.Practice)(nil)
+	_ console.Members    = (*quiz.Members)(nil)
+	_ quiz.Publisher     = (*discord.Bot)(nil)
+)
+
 // app is the running bot; tests reach it through hooks.started.
 type app struct {
-	svc     *quiz.Service
+	domain  *quiz.App
 	bot     *discord.Bot
 	store   *boltstore.Store
 	metrics *ops.Metrics
@@ -29,10 +42,17 @@ type app struct {
 // serveDiscord connects to Discord and serves until ctx ends, then shuts down in order: stop
 // the scheduler, stop taking interactions and finish those in flight, close the gateway. The
 // caller closes the database last.
-func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, svc *quiz.Service, st *boltstore.Store, m *ops.Metrics, h hooks) error {
-	var q discord.Quiz = svc
-	if h.wrapQuiz != nil {
-		q = h.wrapQuiz(q)
+//
+// The bot is both the use cases' publisher and their consumer, and each wants the other at
+// construction. pub breaks the cycle: the use cases are built with it (newDomain), the bot with
+// the use cases, then pub is pointed at the bot, once, before the bot opens and before the
+// scheduler starts; nothing posts before that, and the goroutines that post start after it.
+func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, newDomain func(quiz.Publisher) *quiz.App, st *boltstore.Store, m *ops.Metrics, h hooks) error {
+	pub := &botPublisher{}
+	d := newDomain(pub)
+	uc := discord.UseCases{Practice: d.Practice, Members: d.Members, Daily: d.Daily, Moderation: d.Moderation, Bank: d.Moderation}
+	if h.wrapUseCases != nil {
+		uc = h.wrapUseCases(uc)
 	}
 	var obs discord.Observer = m
 	if h.interactionDone != nil {
@@ -42,15 +62,16 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	if h.globalRate != 0 {
 		rate = h.globalRate
 	}
-	b, err := discord.New(q, discord.Options{
+	b, err := discord.New(uc, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
-		Logger: log, Observer: obs, Codec: bank.Codec{}, GlobalRate: rate, DeferAfter: h.deferAfter,
+		Logger: log, Observer: obs, Parser: bank.Codec{}, GlobalRate: rate, DeferAfter: h.deferAfter,
 		ConnectBackoff: h.connectBackoff, After: h.identifyAfter,
 	})
 	if err != nil {
 		return err
 	}
-	a := &app{svc: svc, bot: b, store: st, metrics: m}
+	pub.Publisher = b
+	a := &app{domain: d, bot: b, store: st, metrics: m}
 	var wg sync.WaitGroup
 	if ln != nil {
 		a.httpURL = "http://" + ln.Addr().String()
@@ -86,13 +107,18 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 
 	tasks := []schedule.Task{
 		{Name: "daily-post", Every: cfg.Tick, Run: func(ctx context.Context) error {
-			rep, err := svc.RunDaily(ctx, b, 64)
+			rep, err := d.Daily.RunDaily(ctx, 64)
 			m.Daily(rep)
 			return err
 		}},
 		{Name: "reveal-due", Every: cfg.Tick, Run: func(ctx context.Context) error {
-			n, err := svc.RunDue(ctx, b)
+			n, err := d.Daily.RunDue(ctx)
 			m.Reveals(n)
+			return err
+		}},
+		// Sessions past their reveal and a week's grace, in small transactions (issue 12).
+		{Name: "prune", Every: time.Hour, Run: func(ctx context.Context) error {
+			_, err := d.Daily.Prune(ctx, h.clock.Now())
 			return err
 		}},
 	}
@@ -124,6 +150,10 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	sched.Wait()
 	return b.Close()
 }
+
+// botPublisher is the Discord bot as the use cases' Publisher; serveDiscord sets it once the
+// bot exists (see there).
+type botPublisher struct{ quiz.Publisher }
 
 // notifyingObserver tells a test when each interaction has been counted.
 type notifyingObserver struct {

@@ -259,12 +259,12 @@ func benchAnswerer(b *testing.B, members int, now time.Time, wrap func(*Store) q
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = st.Close() })
-	svc := quiz.NewService(wrap(st), benchBank(b), quiz.Options{Now: func() time.Time { return now }})
+	practice := quiz.New(wrap(st), benchBank(b), quiz.Options{Now: func() time.Time { return now }}).Practice
 	sessions := make([][]quiz.SessionID, members)
 	for m := range members {
 		a := quiz.Actor{Guild: 1, User: quiz.UserID(1000 + m)}
 		for range min(b.N/members+1, 50) {
-			asked, err := svc.Ask(ctx, a, quiz.AskRequest{})
+			asked, err := practice.Ask(ctx, a, quiz.AskRequest{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -281,7 +281,7 @@ func benchAnswerer(b *testing.B, members int, now time.Time, wrap func(*Store) q
 				a := quiz.Actor{Guild: 1, User: quiz.UserID(1000 + m)}
 				for ; next.Add(1) <= int64(n); counts[m]++ {
 					sid := sessions[m][counts[m]%len(sessions[m])]
-					if _, err := svc.Answer(ctx, a, sid, answerText); err != nil {
+					if _, err := practice.Answer(ctx, a, sid, answerText); err != nil {
 						b.Error(err)
 						return
 					}
@@ -317,7 +317,7 @@ func BenchmarkAskWithHistory(b *testing.B) {
 	err = st.Update(ctx, func(tx quiz.Tx) error {
 		for i := range 10000 {
 			c := quiz.Card{QuestionID: fmt.Sprintf("q%05d", i), Topic: "t", Asked: 1, LastAsked: now.Add(-time.Duration(i) * time.Minute)}
-			c = c.Schedule(quiz.Good, c.LastAsked)
+			c = quiz.SM2{}.Review(c, quiz.Good, c.LastAsked, 0)
 			if err := tx.PutCard(1, 1, c); err != nil {
 				return err
 			}
@@ -327,11 +327,11 @@ func BenchmarkAskWithHistory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := quiz.NewService(st, bank, quiz.Options{Now: func() time.Time { return now }})
+	practice := quiz.New(st, bank, quiz.Options{Now: func() time.Time { return now }}).Practice
 	a := quiz.Actor{Guild: 1, User: 1}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := svc.Ask(ctx, a, quiz.AskRequest{}); err != nil {
+		if _, err := practice.Ask(ctx, a, quiz.AskRequest{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -28,6 +28,10 @@ var (
 	bucketKeyOverlayTopics = []byte("overlay_topics")
 	bucketKeyHistory       = []byte("history")
 	bucketKeyReports       = []byte("reports")
+	bucketKeyMocks         = []byte("mocks")
+	bucketKeyMockIndex     = []byte("mock_index")
+	bucketKeyAwards        = []byte("awards")
+	bucketKeyRecaps        = []byte("recaps")
 
 	// Key in guilds/<guild id>/config.
 	bucketKeyGuild = []byte("guild")
@@ -39,10 +43,12 @@ var appName = []byte("interviewbot")
 // topBuckets are the buckets at the root, created by migration 1.
 var topBuckets = [][]byte{bucketKeyMeta, bucketKeyDue, bucketKeyGuilds}
 
-// guildBuckets are the buckets every guilds/<guild id> bucket holds, all created with it.
+// guildBuckets are the buckets every guilds/<guild id> bucket holds, all created with it (and
+// the ones added later, by schema v2, on the guild's first write since).
 var guildBuckets = [][]byte{
 	bucketKeyConfig, bucketKeyMembers, bucketKeyCards, bucketKeyAttempts, bucketKeySessions,
 	bucketKeyPosts, bucketKeyOverlay, bucketKeyOverlayTopics, bucketKeyHistory, bucketKeyReports,
+	bucketKeyMocks, bucketKeyMockIndex, bucketKeyAwards, bucketKeyRecaps,
 }
 
 // getBucket returns the bucket at the path keys, or nil if any level is missing.

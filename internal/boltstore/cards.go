@@ -6,7 +6,7 @@ import (
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
-// Cards: guilds/<guild>/cards/<user>/<question id> = binary card (codec.go). One bucket per
+// Cards: guilds/<guild>/cards/<user>/<question id> = binary card (codec.go, version 2). One bucket per
 // member, so Cards is one bucket walk and DeleteMember one DeleteBucket.
 
 func (t *boltTx) Card(g quiz.GuildID, u quiz.UserID, questionID string) (quiz.Card, bool, error) {
@@ -41,11 +41,15 @@ func (t *boltTx) putCard(g quiz.GuildID, u quiz.UserID, c quiz.Card) error {
 	if err != nil {
 		return err
 	}
+	data, err := encodeCard(c)
+	if err != nil {
+		return err
+	}
 	b, err := cards.CreateBucketIfNotExists(u64(uint64(u)))
 	if err != nil {
 		return err
 	}
-	return b.Put(key, encodeCard(c))
+	return b.Put(key, data)
 }
 
 func (t *boltTx) Cards(g quiz.GuildID, u quiz.UserID) ([]quiz.Card, error) {

@@ -101,25 +101,40 @@ func encodeJSON(v any) ([]byte, error) { return json.Marshal(v) }
 func decodeJSON(data []byte, v any) error { return json.Unmarshal(data, v) }
 
 // Cards use a compact binary encoding: a member can hold 10,000 of them, and a Card in JSON is
-// about 230 bytes against about 40 here. The question id is the key, so it is not repeated.
+// about 300 bytes against about 60 here. The question id is the key, so it is not repeated.
+// Version 2 (schema v2) is written; version 1 is still read.
 //
-//	version    byte = 1
-//	asked      varint
-//	last_asked varint unix seconds, uvarint nanoseconds
-//	reps       varint
-//	lapses     varint
-//	ease       8 bytes, IEEE 754 binary64, big-endian
-//	interval   varint
-//	due        varint unix seconds, uvarint nanoseconds
-//	last_grade uvarint length, bytes
+//	version     byte = 2                          version 1 (schema v1):
+//	topic       string                            (absent: v1 lost the topic)
+//	asked       varint                            asked
+//	last_asked  time                              last_asked
+//	reps        varint                            reps
+//	lapses      varint                            lapses
+//	ease        8 bytes, IEEE 754 binary64, BE    ease
+//	interval    varint                            interval
+//	due         time                              due
+//	last_grade  grade byte                        last_grade string
+//	stability   8 bytes, IEEE 754 binary64, BE    (absent)
+//	difficulty  8 bytes, IEEE 754 binary64, BE    (absent)
+//	state       byte (quiz.CardState)             (absent)
+//	last_review time                              (absent)
 //
-// Times come back in UTC; the zero time round-trips (it is unix second -62135596800).
-// A new field means a new version byte and a migration, or a decoder that accepts both.
-const cardCodecV1 = 1
+// A string is a uvarint length and its bytes; a time is varint unix seconds and uvarint
+// nanoseconds, in UTC (the zero time round-trips: it is unix second -62135596800); a grade
+// byte is 0 for none, then again, hard, good, easy as 1-4.
+const (
+	cardCodecV1 = 1
+	cardCodecV2 = 2
+)
 
-func encodeCard(c quiz.Card) []byte {
-	b := make([]byte, 0, 48)
-	b = append(b, cardCodecV1)
+func encodeCard(c quiz.Card) ([]byte, error) {
+	grade, err := gradeByte(c.LastGrade)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, 64+len(c.Topic))
+	b = append(b, cardCodecV2)
+	b = appendString(b, c.Topic)
 	b = binary.AppendVarint(b, int64(c.Asked))
 	b = appendTime(b, c.LastAsked)
 	b = binary.AppendVarint(b, int64(c.Reps))
@@ -127,8 +142,11 @@ func encodeCard(c quiz.Card) []byte {
 	b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.Ease))
 	b = binary.AppendVarint(b, int64(c.Interval))
 	b = appendTime(b, c.Due)
-	b = binary.AppendUvarint(b, uint64(len(c.LastGrade)))
-	return append(b, c.LastGrade...)
+	b = append(b, grade)
+	b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.Stability))
+	b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.Difficulty))
+	b = append(b, byte(c.State))
+	return appendTime(b, c.LastReview), nil
 }
 
 func appendTime(b []byte, t time.Time) []byte {
@@ -136,16 +154,44 @@ func appendTime(b []byte, t time.Time) []byte {
 	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
 }
 
-// decodeCard decodes a card stored under question id id. It copies what it keeps.
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// grades are the grade bytes 1-4; 0 is no grade.
+var grades = []quiz.Grade{"", quiz.Again, quiz.Hard, quiz.Good, quiz.Easy}
+
+func gradeByte(g quiz.Grade) (byte, error) {
+	for i, x := range grades {
+		if x == g {
+			return byte(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown grade %q", g)
+}
+
+func (r *cardReader) grade() quiz.Grade {
+	v := r.byte()
+	if int(v) >= len(grades) {
+		r.fail(fmt.Errorf("unknown grade byte %d", v))
+		return ""
+	}
+	return grades[v]
+}
+
+// decodeCard decodes a card (version 1 or 2) stored under question id id. It copies what it
+// keeps.
 func decodeCard(id string, data []byte) (quiz.Card, error) {
 	r := cardReader{b: data}
-	if v := r.byte(); v != cardCodecV1 {
-		if r.err != nil {
-			return quiz.Card{}, fmt.Errorf("card %q: %w", id, r.err)
-		}
+	v := r.byte()
+	if r.err == nil && v != cardCodecV1 && v != cardCodecV2 {
 		return quiz.Card{}, fmt.Errorf("card %q: unknown encoding version %d", id, v)
 	}
 	c := quiz.Card{QuestionID: id}
+	if v == cardCodecV2 {
+		c.Topic = r.bytes()
+	}
 	c.Asked = r.int()
 	c.LastAsked = r.time()
 	c.Reps = r.int()
@@ -153,14 +199,27 @@ func decodeCard(id string, data []byte) (quiz.Card, error) {
 	c.Ease = math.Float64frombits(r.u64())
 	c.Interval = r.int()
 	c.Due = r.time()
-	c.LastGrade = quiz.Grade(r.bytes())
-	if r.err == nil && len(r.b) > 0 {
-		r.err = fmt.Errorf("%d trailing bytes", len(r.b))
+	if v == cardCodecV1 {
+		c.LastGrade = quiz.Grade(r.bytes())
+	} else {
+		c.LastGrade = r.grade()
+		c.Stability = math.Float64frombits(r.u64())
+		c.Difficulty = math.Float64frombits(r.u64())
+		c.State = quiz.CardState(r.byte())
+		c.LastReview = r.time()
 	}
+	r.end()
 	if r.err != nil {
 		return quiz.Card{}, fmt.Errorf("card %q: %w", id, r.err)
 	}
 	return c, nil
+}
+
+// end fails on trailing bytes.
+func (r *cardReader) end() {
+	if r.err == nil && len(r.b) > 0 {
+		r.err = fmt.Errorf("%d trailing bytes", len(r.b))
+	}
 }
 
 var errTruncated = errors.New("truncated")

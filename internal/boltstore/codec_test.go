@@ -2,8 +2,10 @@ package boltstore
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,18 +14,56 @@ import (
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
+func mustCard(t testing.TB, c quiz.Card) []byte {
+	t.Helper()
+	b, err := encodeCard(c)
+	if err != nil {
+		t.Fatalf("encodeCard(%+v): %v", c, err)
+	}
+	return b
+}
+
+// encodeCardV1 is schema v1's card encoder, as released: the migration test and the decoder's
+// v1 path read what it wrote.
+func encodeCardV1(c quiz.Card) []byte {
+	b := []byte{cardCodecV1}
+	b = binary.AppendVarint(b, int64(c.Asked))
+	b = appendTime(b, c.LastAsked)
+	b = binary.AppendVarint(b, int64(c.Reps))
+	b = binary.AppendVarint(b, int64(c.Lapses))
+	b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.Ease))
+	b = binary.AppendVarint(b, int64(c.Interval))
+	b = appendTime(b, c.Due)
+	b = binary.AppendUvarint(b, uint64(len(c.LastGrade)))
+	return append(b, c.LastGrade...)
+}
+
+// checkTruncations checks that every truncation of b and b with a trailing byte fail to decode.
+func checkTruncations(t *testing.T, what string, b []byte, decode func([]byte) error) {
+	t.Helper()
+	for n := range len(b) {
+		if err := decode(b[:n]); err == nil {
+			t.Errorf("%s: decoding %d of %d bytes succeeded", what, n, len(b))
+		}
+	}
+	if err := decode(append(slices.Clone(b), 0)); err == nil {
+		t.Errorf("%s: decoding with a trailing byte succeeded", what)
+	}
+}
+
 func TestCardCodec(t *testing.T) {
 	zone := time.FixedZone("x", -7*3600)
 	for _, c := range []quiz.Card{
 		{QuestionID: "a"},
-		{QuestionID: "tcp-handshake", Asked: 5, LastAsked: time.Date(2025, 3, 30, 9, 15, 0, 123456789, zone),
-			Reps: 2, Lapses: 1, Ease: 2.36, Interval: 6, Due: time.Date(2025, 4, 5, 9, 15, 0, 0, time.UTC), LastGrade: quiz.Hard},
-		{QuestionID: "extremes", Asked: math.MaxInt, Reps: math.MinInt, Lapses: -1, Ease: math.Inf(1), Interval: math.MaxInt32,
+		{QuestionID: "tcp-handshake", Topic: "tcp", Asked: 5, LastAsked: time.Date(2025, 3, 30, 9, 15, 0, 123456789, zone),
+			Reps: 2, Lapses: 1, Ease: 2.36, Interval: 6, Due: time.Date(2025, 4, 5, 9, 15, 0, 0, time.UTC), LastGrade: quiz.Hard,
+			Stability: 10.739, Difficulty: 5.273, State: quiz.CardReview, LastReview: time.Date(2025, 3, 30, 9, 15, 0, 0, time.UTC)},
+		{QuestionID: "extremes", Topic: "系统设计", Asked: math.MaxInt, Reps: math.MinInt, Lapses: -1, Ease: math.Inf(1), Interval: math.MaxInt32,
 			LastAsked: time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), Due: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
-			LastGrade: "some-future-grade"},
+			LastGrade: quiz.Easy, Stability: math.MaxFloat64, Difficulty: -0, State: quiz.CardRelearning},
 		{QuestionID: "pre-1970", LastAsked: time.Date(1969, 7, 20, 20, 17, 0, 500, time.UTC), Due: time.Unix(-1, 0)},
 	} {
-		b := encodeCard(c)
+		b := mustCard(t, c)
 		got, err := decodeCard(c.QuestionID, b)
 		if err != nil {
 			t.Fatalf("decodeCard(encodeCard(%+v)): %v", c, err)
@@ -31,50 +71,151 @@ func TestCardCodec(t *testing.T) {
 		if d := cmp.Diff(got, c); d != "" {
 			t.Errorf("card round trip (-got +want):\n%s", d)
 		}
-		if got.LastAsked.Location() != time.UTC || got.Due.Location() != time.UTC {
-			t.Errorf("decoded times are not UTC: %v, %v", got.LastAsked, got.Due)
+		if got.LastAsked.Location() != time.UTC || got.Due.Location() != time.UTC || got.LastReview.Location() != time.UTC {
+			t.Errorf("decoded times are not UTC: %v, %v, %v", got.LastAsked, got.Due, got.LastReview)
 		}
 		// Every truncation and any trailing byte is an error, never a panic.
-		for n := range len(b) {
-			if _, err := decodeCard("x", b[:n]); err == nil {
-				t.Errorf("decodeCard of %d of %d bytes succeeded", n, len(b))
-			}
-		}
-		if _, err := decodeCard("x", append(slices.Clone(b), 0)); err == nil {
-			t.Errorf("decodeCard with a trailing byte succeeded")
-		}
+		checkTruncations(t, "card "+c.QuestionID, b, func(b []byte) error { _, err := decodeCard("x", b); return err })
 	}
-	zero := encodeCard(quiz.Card{QuestionID: "a"})
-	if got, _ := decodeCard("a", zero); !got.Due.IsZero() || !got.LastAsked.IsZero() {
-		t.Errorf("zero times came back as %v, %v", got.Due, got.LastAsked)
+	zero := mustCard(t, quiz.Card{QuestionID: "a"})
+	if got, _ := decodeCard("a", zero); !got.Due.IsZero() || !got.LastAsked.IsZero() || !got.LastReview.IsZero() {
+		t.Errorf("zero times came back as %v, %v, %v", got.Due, got.LastAsked, got.LastReview)
 	}
-	full := encodeCard(quiz.Card{QuestionID: "q", Asked: 12, LastAsked: time.Now(), Reps: 4, Ease: 2.5,
-		Interval: 30, Due: time.Now().Add(30 * 24 * time.Hour), LastGrade: quiz.Good})
+	now := time.Now()
+	full := mustCard(t, quiz.Card{QuestionID: "q", Topic: "system-design", Asked: 12, LastAsked: now, Reps: 4, Ease: 2.5,
+		Interval: 30, Due: now.Add(30 * 24 * time.Hour), LastGrade: quiz.Good,
+		Stability: 31.2, Difficulty: 5.1, State: quiz.CardReview, LastReview: now})
 	t.Logf("encoded card: %d bytes", len(full))
-	if len(full) > 48 {
+	if len(full) > 96 {
 		t.Errorf("a typical card encodes to %d bytes; want it compact", len(full))
 	}
-	if _, err := decodeCard("a", []byte{2}); err == nil {
+	if _, err := decodeCard("a", []byte{3}); err == nil {
 		t.Errorf("decodeCard accepted an unknown version")
+	}
+	if _, err := encodeCard(quiz.Card{QuestionID: "a", LastGrade: "meh"}); err == nil {
+		t.Errorf("encodeCard accepted an unknown grade")
+	}
+}
+
+// TestCardCodecV1 reads cards as schema v1 wrote them: no topic and no memory state.
+func TestCardCodecV1(t *testing.T) {
+	c := quiz.Card{QuestionID: "tcp-handshake", Asked: 5, LastAsked: time.Date(2025, 3, 30, 9, 15, 0, 123456789, time.UTC),
+		Reps: 2, Lapses: 1, Ease: 2.36, Interval: 6, Due: time.Date(2025, 4, 5, 9, 15, 0, 0, time.UTC), LastGrade: quiz.Hard}
+	b := encodeCardV1(c)
+	got, err := decodeCard(c.QuestionID, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(got, c); d != "" {
+		t.Errorf("v1 card (-got +want):\n%s", d)
+	}
+	checkTruncations(t, "v1 card", b, func(b []byte) error { _, err := decodeCard("x", b); return err })
+}
+
+func TestSessionCodec(t *testing.T) {
+	for _, s := range []quiz.Session{
+		{Guild: 1, ID: 1, OpenedAt: time.Unix(0, 0).UTC()},
+		{Guild: 1 << 60, ID: 1 << 50, QuestionID: "tcp-handshake", Topic: "tcp", Channel: 1 << 62, Message: 1<<63 + 1, OpenedBy: 77,
+			OpenedAt: time.Date(2025, 3, 30, 9, 15, 0, 123456789, time.UTC), RevealAt: time.Date(2025, 3, 30, 9, 25, 0, 1, time.UTC),
+			Private: true, Daily: quiz.Date(2025, 3, 30), Lang: quiz.Chinese, State: quiz.SessionRevealed, Answers: 12,
+			RevealMessage: 99, RevealTries: 3},
+		{Guild: 2, ID: 3, State: quiz.SessionOpen, Daily: quiz.Date(1, 1, 1)},
+	} {
+		b, err := encodeSession(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeSession(s.Guild, s.ID, b)
+		if err != nil {
+			t.Fatalf("decodeSession: %v", err)
+		}
+		if d := cmp.Diff(got, s); d != "" {
+			t.Errorf("session round trip (-got +want):\n%s", d)
+		}
+		checkTruncations(t, "session", b, func(b []byte) error { _, err := decodeSession(1, 1, b); return err })
+		// Schema v1's JSON still reads.
+		j, _ := encodeJSON(s)
+		if got, err := decodeSession(s.Guild, s.ID, j); err != nil || cmp.Diff(got, s) != "" {
+			t.Errorf("JSON session: %v, %s", err, cmp.Diff(got, s))
+		}
+	}
+	if _, err := encodeSession(quiz.Session{State: "limbo"}); err == nil {
+		t.Error("encodeSession accepted an unknown state")
+	}
+	typical, _ := encodeSession(quiz.Session{Guild: 1234567890123456789, ID: 123456, QuestionID: "tcp-handshake", Topic: "tcp",
+		Channel: 1234567890123456789, Message: 1234567890123456789, OpenedBy: 1234567890123456789, OpenedAt: time.Now(),
+		RevealAt: time.Now(), Lang: quiz.English, State: quiz.SessionRevealed, Answers: 3, RevealMessage: 1234567890123456789})
+	j, _ := encodeJSON(quiz.Session{Guild: 1234567890123456789, ID: 123456, QuestionID: "tcp-handshake", Topic: "tcp",
+		Channel: 1234567890123456789, Message: 1234567890123456789, OpenedBy: 1234567890123456789, OpenedAt: time.Now(),
+		RevealAt: time.Now(), Lang: quiz.English, State: quiz.SessionRevealed, Answers: 3, RevealMessage: 1234567890123456789})
+	t.Logf("a typical session: %d bytes binary, %d as JSON", len(typical), len(j))
+}
+
+func TestAttemptCodec(t *testing.T) {
+	for _, a := range []quiz.Attempt{
+		{Guild: 1, User: 2, Session: 3},
+		{Guild: 1 << 60, User: 1 << 61, Session: 1 << 40, QuestionID: "tcp-handshake", Text: "SYN, SYN-ACK, ACK.\n三次握手",
+			AnsweredAt: time.Date(2025, 3, 30, 9, 15, 0, 123456789, time.UTC), RevealedAt: time.Date(2025, 3, 30, 9, 16, 0, 0, time.UTC),
+			Grade: quiz.Good, GradedAt: time.Date(2025, 3, 30, 9, 17, 0, 0, time.UTC), Hints: 2, Covered: []int{0, 2, 300},
+			Suggested: quiz.Hard, Mock: 1 << 33},
+	} {
+		b, err := encodeAttempt(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeAttempt(a.Guild, a.User, a.Session, b)
+		if err != nil {
+			t.Fatalf("decodeAttempt: %v", err)
+		}
+		if d := cmp.Diff(got, a); d != "" {
+			t.Errorf("attempt round trip (-got +want):\n%s", d)
+		}
+		checkTruncations(t, "attempt", b, func(b []byte) error { _, err := decodeAttempt(1, 1, 1, b); return err })
+		j, _ := encodeJSON(a)
+		if got, err := decodeAttempt(a.Guild, a.User, a.Session, j); err != nil || cmp.Diff(got, a) != "" {
+			t.Errorf("JSON attempt: %v, %s", err, cmp.Diff(got, a))
+		}
+	}
+	for _, bad := range []quiz.Attempt{{Grade: "meh"}, {Suggested: "meh"}} {
+		if _, err := encodeAttempt(bad); err == nil {
+			t.Errorf("encodeAttempt(%+v) accepted an unknown grade", bad)
+		}
+	}
+	text := strings.Repeat("x", 200)
+	a := quiz.Attempt{Guild: 1234567890123456789, User: 1234567890123456789, Session: 123456, QuestionID: "tcp-handshake",
+		Text: text, AnsweredAt: time.Now(), RevealedAt: time.Now(), Grade: quiz.Good, GradedAt: time.Now(), Hints: 1,
+		Covered: []int{0, 1, 2}, Suggested: quiz.Good}
+	b, _ := encodeAttempt(a)
+	j, _ := encodeJSON(a)
+	t.Logf("an attempt with a 200-character answer: %d bytes binary, %d as JSON", len(b), len(j))
+	if len(b) > len(text)+64 {
+		t.Errorf("attempt encodes to %d bytes, %d more than its text", len(b), len(b)-len(text))
 	}
 }
 
 func FuzzDecodeCard(f *testing.F) {
-	f.Add(encodeCard(quiz.Card{QuestionID: "a"}))
-	f.Add(encodeCard(quiz.Card{QuestionID: "a", Asked: 3, LastAsked: time.Now(), Ease: 2.5, LastGrade: quiz.Easy}))
+	f.Add(encodeCardV1(quiz.Card{QuestionID: "a"}))
+	f.Add(encodeCardV1(quiz.Card{QuestionID: "a", Asked: 3, LastAsked: time.Now(), Ease: 2.5, LastGrade: quiz.Easy}))
+	f.Add(mustCard(f, quiz.Card{QuestionID: "a", Topic: "t", Asked: 3, LastAsked: time.Now(), Ease: 2.5, LastGrade: quiz.Easy,
+		Stability: 3, Difficulty: 5, State: quiz.CardReview, LastReview: time.Now()}))
 	f.Add([]byte{1, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := decodeCard("q", b)
 		if err != nil {
 			return
 		}
-		// Whatever decodes re-encodes to something that decodes the same.
-		c2, err := decodeCard("q", encodeCard(c))
+		// Whatever decodes re-encodes (as v2) to something that decodes the same.
+		enc, err := encodeCard(c)
+		if err != nil {
+			return // a v1 card with a grade v2 cannot hold
+		}
+		c2, err := decodeCard("q", enc)
 		if err != nil {
 			t.Fatalf("re-decode: %v", err)
 		}
-		if !c.LastAsked.Equal(c2.LastAsked) || !c.Due.Equal(c2.Due) || c.Asked != c2.Asked ||
-			c.LastGrade != c2.LastGrade || math.Float64bits(c.Ease) != math.Float64bits(c2.Ease) {
+		if !c.LastAsked.Equal(c2.LastAsked) || !c.Due.Equal(c2.Due) || c.Asked != c2.Asked || c.Topic != c2.Topic ||
+			c.LastGrade != c2.LastGrade || math.Float64bits(c.Ease) != math.Float64bits(c2.Ease) ||
+			math.Float64bits(c.Stability) != math.Float64bits(c2.Stability) || c.State != c2.State || !c.LastReview.Equal(c2.LastReview) {
 			t.Fatalf("round trip changed %+v to %+v", c, c2)
 		}
 	})

@@ -1,7 +1,7 @@
 // Package boltstore implements quiz.Store in a single bbolt file. It is the only package that
 // imports bbolt.
 //
-// # Layout (schema version 1)
+// # Layout (schema version 2)
 //
 // Update this tree, migrations.go and the migration tests in the same change as any layout
 // change. *Italics* are variable keys; ‖ is concatenation; integers are big-endian so that
@@ -12,29 +12,45 @@
 //	├──due             ╘══*reveal_at unix-ms u64 ‖ guild u64 ‖ session u64* : ∅
 //	│                                                (range scan from the first key up to now)
 //	└──guilds
-//	   ╘══*guild id u64*                             (all ten buckets made on the guild's first write)
+//	   ╘══*guild id u64*                             (all buckets made on the guild's first write;
+//	      │                                           v2's four on its first write under v2)
 //	      ├──config          guild : JSON quiz.Guild (the key exists iff the guild is configured)
 //	      ├──members         ╘══*user id u64* : JSON quiz.Member
 //	      ├──cards           ╘══*user id u64*        (one bucket per member; DeleteBucket on delete)
-//	      │                     ╘══*question id* : binary quiz.Card (codec.go)
-//	      ├──attempts        ╘══*user id u64 ‖ session id u64* : JSON quiz.Attempt
-//	      │                                          (a member's attempts are one prefix scan)
-//	      ├──sessions        ╘══*session id u64* : JSON quiz.Session   (ids: NextSequence)
+//	      │                     ╘══*question id* : binary quiz.Card v2 (codec.go: topic, SM-2
+//	      │                                        history, FSRS stability/difficulty/state/last review)
+//	      ├──attempts        ╘══*user id u64 ‖ session id u64* : binary quiz.Attempt
+//	      │                                          (codec_records.go; a member's attempts are one
+//	      │                                           prefix scan; kept until /privacy delete)
+//	      ├──sessions        ╘══*session id u64* : binary quiz.Session (codec_records.go; ids:
+//	      │                                          NextSequence, growing with time; pruned 7 days
+//	      │                                          after their reveal by quiz's Prune)
 //	      ├──posts           ╘══*day "2006-01-02"* : JSON quiz.Post
 //	      ├──overlay         ╘══*question id* : JSON quiz.OverlayEntry
 //	      ├──overlay_topics  ╘══*topic slug* : JSON quiz.TopicOverlay
 //	      ├──history         ╘══*question id ‖ 0x00 ‖ version u32* : JSON quiz.HistoryEntry
 //	      │                                          (one question's changes are one prefix scan)
-//	      └──reports         ╘══*report id u64* : JSON quiz.Report     (ids: NextSequence)
+//	      ├──reports         ╘══*report id u64* : JSON quiz.Report     (ids: NextSequence)
+//	      ├──mocks           ╘══*mock id u64* : JSON quiz.Mock          (ids: NextSequence)
+//	      ├──mock_index      ╘══*user id u64 ‖ created unix-ms u64 ‖ mock id u64* : ∅
+//	      │                                          (candidate and interviewer; newest last)
+//	      ├──awards          ╘══*month "2006-01"* : JSON quiz.Award
+//	      └──recaps          ╘══*week's first day "2006-01-02"* : JSON quiz.Recap
 //
 // Choices:
 //   - Days are "2006-01-02" strings (readable with `bbolt keys`, and they sort for years 1-9999,
-//     the only years accepted).
-//   - Due.At is kept in milliseconds (truncated); times before 1970 are rejected.
+//     the only years accepted); months are "2006-01".
+//   - Due.At and mock_index times are kept in milliseconds (truncated); times before 1970 are
+//     rejected there.
 //   - Question ids, slugs and history ids must be non-empty and, for history, NUL-free.
-//   - Values are JSON with the quiz types' tags: add fields compatibly (old readers ignore
-//     unknown fields, new readers get zero values); anything else needs a migration. Cards are
-//     binary (about 40 bytes instead of 230: a member can have 10,000), with a version byte.
+//   - Configuration-like values are JSON with the quiz types' tags: add fields compatibly (old
+//     readers ignore unknown fields, new readers get zero values); anything else needs a
+//     migration. Cards, sessions and attempts, the bulk of the file, are binary with a version
+//     byte: a card is about 60 bytes instead of 300, an attempt about 50 bytes plus its text.
+//     Session and attempt readers also accept schema v1's JSON (a value starting with '{').
+//   - Schema v2 (migrateV2) re-encoded sessions and attempts and rebuilt every card's review
+//     state with FSRS from the member's graded attempts (quiz.RebuildCard), which is why Open
+//     takes Options.Scheduler.
 //   - There is no version bucket at the root (unlike containerd's v1): meta/schema_version and
 //     the migration list carry the version, and the file is ours only if meta/app says so.
 //

@@ -50,7 +50,8 @@ func (t *boltTx) Members(g quiz.GuildID, fn func(quiz.Member) bool) error {
 	return nil
 }
 
-// DeleteMember deletes the member, their cards bucket and their attempts (a prefix of keys).
+// DeleteMember deletes the member, their cards bucket, their attempts (a prefix of keys) and
+// the mocks they were the candidate of; in mocks they interviewed, Interviewer becomes 0.
 func (t *boltTx) DeleteMember(g quiz.GuildID, u quiz.UserID) error {
 	if err := t.deleteMember(g, u); err != nil {
 		return fmt.Errorf("boltstore: delete member %d/%d: %w", g, u, err)
@@ -72,6 +73,9 @@ func (t *boltTx) deleteMember(g quiz.GuildID, u quiz.UserID) error {
 		if err := b.DeleteBucket(key); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 			return err
 		}
+	}
+	if err := t.deleteMemberMocks(g, u); err != nil {
+		return err
 	}
 	if b := t.guildBucket(g, bucketKeyAttempts); b != nil {
 		// Collect first: deleting under a cursor can skip keys.

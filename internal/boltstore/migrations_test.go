@@ -21,7 +21,7 @@ func TestMigrationsOrdered(t *testing.T) {
 	if err := checkMigrations(migrations); err != nil {
 		t.Fatal(err)
 	}
-	noop := func(*bolt.Tx) error { return nil }
+	noop := func(*bolt.Tx, migrateEnv) error { return nil }
 	for name, list := range map[string][]migration{
 		"empty":    nil,
 		"gap":      {{1, "a", noop}, {3, "c", noop}},
@@ -82,8 +82,8 @@ func TestMigration1(t *testing.T) {
 				t.Fatal(err)
 			}
 			app, version, buckets := rawState(t, path)
-			if app != "interviewbot" || version != 1 {
-				t.Errorf("meta: app %q, schema_version %d; want interviewbot, 1", app, version)
+			if app != "interviewbot" || version != 2 {
+				t.Errorf("meta: app %q, schema_version %d; want interviewbot, 2", app, version)
 			}
 			if want := []string{"due", "guilds", "meta"}; !slices.Equal(buckets, want) {
 				t.Errorf("root buckets %v; want %v", buckets, want)
@@ -112,19 +112,19 @@ func TestMigrationRunner(t *testing.T) {
 	}
 
 	var ran []uint64
-	v2 := migration{2, "add meta/test", func(tx *bolt.Tx) error {
-		ran = append(ran, 2)
+	v2 := migration{3, "add meta/test", func(tx *bolt.Tx, _ migrateEnv) error {
+		ran = append(ran, 3)
 		return tx.Bucket(bucketKeyMeta).Put([]byte("test"), []byte("v2"))
 	}}
-	v3 := migration{3, "rename meta/test", func(tx *bolt.Tx) error {
-		ran = append(ran, 3)
+	v3 := migration{4, "rename meta/test", func(tx *bolt.Tx, _ migrateEnv) error {
+		ran = append(ran, 4)
 		meta := tx.Bucket(bucketKeyMeta)
 		if v := meta.Get([]byte("test")); string(v) != "v2" {
 			return errors.New("v3 ran before v2")
 		}
 		return errors.Join(meta.Delete([]byte("test")), meta.Put([]byte("test3"), []byte("v3")))
 	}}
-	boom := migration{4, "fail", func(tx *bolt.Tx) error {
+	boom := migration{5, "fail", func(tx *bolt.Tx, _ migrateEnv) error {
 		_ = tx.Bucket(bucketKeyMeta).Put([]byte("test4"), []byte("half-done"))
 		return errors.New("boom")
 	}}
@@ -141,20 +141,20 @@ func TestMigrationRunner(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ran, []uint64{2, 3}) {
-		t.Errorf("migrations ran: %v; want [2 3]", ran)
+	if !slices.Equal(ran, []uint64{3, 4}) {
+		t.Errorf("migrations ran: %v; want [3 4]", ran)
 	}
-	if _, v, _ := rawState(t, path); v != 3 {
-		t.Errorf("schema_version = %d; want 3", v)
+	if _, v, _ := rawState(t, path); v != 4 {
+		t.Errorf("schema_version = %d; want 4", v)
 	}
-	if !strings.Contains(logs.String(), "schema_version=2") || !strings.Contains(logs.String(), "quiz.db.pre-v3.bak") {
+	if !strings.Contains(logs.String(), "schema_version=3") || !strings.Contains(logs.String(), "quiz.db.pre-v4.bak") {
 		t.Errorf("logs lack the migrations:\n%s", logs.String())
 	}
 	// One backup per migration, each holding the state before it.
 	for _, c := range []struct {
 		name    string
 		version uint64
-	}{{"quiz.db.pre-v2.bak", 1}, {"quiz.db.pre-v3.bak", 2}} {
+	}{{"quiz.db.pre-v3.bak", 2}, {"quiz.db.pre-v4.bak", 3}} {
 		p := filepath.Join(dir, c.name)
 		if _, v, _ := rawState(t, p); v != c.version {
 			t.Errorf("%s: schema_version %d; want %d", c.name, v, c.version)
@@ -184,19 +184,19 @@ func TestMigrationRunner(t *testing.T) {
 
 	// A failing migration: Open fails, the file is untouched, the backup was taken.
 	_, err = open(path, Options{}, append(slices.Clone(migrations), v2, v3, boom))
-	if err == nil || !strings.Contains(err.Error(), "migrate to v4 (fail): boom") {
+	if err == nil || !strings.Contains(err.Error(), "migrate to v5 (fail): boom") {
 		t.Errorf("open with a failing migration = %v; want it to name the migration", err)
 	}
 	if hashFile(t, path) != h {
 		t.Errorf("a failed migration changed the file")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "quiz.db.pre-v4.bak")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "quiz.db.pre-v5.bak")); err != nil {
 		t.Errorf("no backup before the failed migration: %v", err)
 	}
 
 	// The current code refuses the migrated file.
 	if _, err := Open(path, Options{}); !errors.Is(err, ErrTooNew) {
-		t.Errorf("Open of a v3 file with v1 code = %v; want ErrTooNew", err)
+		t.Errorf("Open of a v4 file with v2 code = %v; want ErrTooNew", err)
 	}
 
 	// ReadOnly does not migrate.

@@ -45,6 +45,10 @@ type Options struct {
 	Logger *slog.Logger
 	// NoSync skips fsync on commit. Benchmarks only: a crash can then corrupt the file.
 	NoSync bool
+	// Scheduler rebuilds cards' review state when a file is migrated to schema v2 (bot/ gives
+	// internal/fsrs, as to quiz.Options). A migration that has graded cards to rebuild fails
+	// without one; new and current files need none.
+	Scheduler quiz.Scheduler
 
 	// openFile replaces os.OpenFile, so tests can deny access the way a read-only folder or
 	// mount does even where permissions are not enforced (root).
@@ -148,7 +152,7 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 		_ = db.Close()
 		return nil, openError(path, err, opts.Timeout)
 	}
-	if err := s.migrate(st, list); err != nil {
+	if err := s.migrate(st, list, migrateEnv{sched: opts.Scheduler}); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}

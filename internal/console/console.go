@@ -16,30 +16,35 @@ import (
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
-// Quiz is what the console needs from the domain.
-type Quiz interface {
+// Practice is the practice the console offers: questions, answers, grades and the topics.
+type Practice interface {
 	Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error)
 	Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID, r quiz.AskRequest) (quiz.Asked, error)
 	Answer(ctx context.Context, a quiz.Actor, sid quiz.SessionID, text string) (quiz.Answered, error)
 	Reveal(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.Answered, error)
 	Grade(ctx context.Context, a quiz.Actor, sid quiz.SessionID, g quiz.Grade) (quiz.Graded, error)
+	Topics(ctx context.Context, g quiz.GuildID) ([]quiz.Topic, map[string]int, error)
+}
+
+// Members is the local member's own records: streak, leaderboard, settings and privacy.
+type Members interface {
+	Lang(ctx context.Context, a quiz.Actor) quiz.Lang
 	Streak(ctx context.Context, a quiz.Actor, u quiz.UserID) (quiz.StreakView, error)
 	Leaderboard(ctx context.Context, a quiz.Actor, b quiz.Board, n int) ([]quiz.Entry, quiz.Lang, error)
 	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
 	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
 	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)
 	DeleteMember(ctx context.Context, a quiz.Actor) error
-	Topics(ctx context.Context, g quiz.GuildID) ([]quiz.Topic, map[string]int, error)
-	Lang(ctx context.Context, a quiz.Actor) quiz.Lang
 }
 
 // Console is one interactive session for one local member.
 type Console struct {
-	q     Quiz
-	actor quiz.Actor
-	in    *bufio.Scanner
-	out   io.Writer
-	log   *slog.Logger
+	practice Practice
+	members  Members
+	actor    quiz.Actor
+	in       *bufio.Scanner
+	out      io.Writer
+	log      *slog.Logger
 
 	session quiz.SessionID // the question on screen
 	stage   stage
@@ -54,10 +59,10 @@ const (
 )
 
 // New returns a console for actor reading in and writing out.
-func New(q Quiz, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
+func New(p Practice, m Members, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	return &Console{q: q, actor: actor, in: sc, out: out, log: log}
+	return &Console{practice: p, members: m, actor: actor, in: sc, out: out, log: log}
 }
 
 // Run reads commands until end of input, /quit, or ctx is done. It returns nil at end of input.
@@ -106,7 +111,7 @@ func (c *Console) prompt() {
 	}
 }
 
-func (c *Console) lang() quiz.Lang { return c.q.Lang(context.Background(), c.actor) }
+func (c *Console) lang() quiz.Lang { return c.members.Lang(context.Background(), c.actor) }
 
 func buttons(l quiz.Lang, names ...string) string {
 	parts := make([]string, len(names))
@@ -192,7 +197,7 @@ func (c *Console) button(ctx context.Context, label string) error {
 	case c.stage == asked && is("Answer"):
 		return c.answer(ctx)
 	case c.stage == asked && is("Reveal"):
-		res, err := c.q.Reveal(ctx, c.actor, c.session)
+		res, err := c.practice.Reveal(ctx, c.actor, c.session)
 		if err != nil {
 			return err
 		}
@@ -210,7 +215,7 @@ func (c *Console) button(ctx context.Context, label string) error {
 }
 
 func (c *Console) ask(ctx context.Context, r quiz.AskRequest) error {
-	asked, err := c.q.Ask(ctx, c.actor, r)
+	asked, err := c.practice.Ask(ctx, c.actor, r)
 	if err != nil {
 		return err
 	}
@@ -219,7 +224,7 @@ func (c *Console) ask(ctx context.Context, r quiz.AskRequest) error {
 }
 
 func (c *Console) next(ctx context.Context) error {
-	asked, err := c.q.Next(ctx, c.actor, c.session, quiz.AskRequest{})
+	asked, err := c.practice.Next(ctx, c.actor, c.session, quiz.AskRequest{})
 	if err != nil {
 		return err
 	}
@@ -239,7 +244,7 @@ func (c *Console) answer(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	res, err := c.q.Answer(ctx, c.actor, c.session, text)
+	res, err := c.practice.Answer(ctx, c.actor, c.session, text)
 	if err != nil {
 		return err
 	}
@@ -271,7 +276,7 @@ func (c *Console) showReference(res quiz.Answered) {
 }
 
 func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
-	res, err := c.q.Grade(ctx, c.actor, c.session, g)
+	res, err := c.practice.Grade(ctx, c.actor, c.session, g)
 	if err != nil {
 		return err
 	}
@@ -281,7 +286,7 @@ func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
 }
 
 func (c *Console) topics(ctx context.Context) error {
-	ts, counts, err := c.q.Topics(ctx, c.actor.Guild)
+	ts, counts, err := c.practice.Topics(ctx, c.actor.Guild)
 	if err != nil {
 		return err
 	}
@@ -293,7 +298,7 @@ func (c *Console) topics(ctx context.Context) error {
 }
 
 func (c *Console) streak(ctx context.Context) error {
-	v, err := c.q.Streak(ctx, c.actor, c.actor.User)
+	v, err := c.members.Streak(ctx, c.actor, c.actor.User)
 	if err != nil {
 		return err
 	}
@@ -307,7 +312,7 @@ func (c *Console) streak(ctx context.Context) error {
 }
 
 func (c *Console) leaderboard(ctx context.Context, b quiz.Board) error {
-	entries, _, err := c.q.Leaderboard(ctx, c.actor, b, 10)
+	entries, _, err := c.members.Leaderboard(ctx, c.actor, b, 10)
 	if err != nil {
 		return err
 	}
@@ -327,7 +332,7 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 	val := strings.Join(args[1:], " ")
 	switch args[0] {
 	case "timezone":
-		z, err := c.q.SetTimezone(ctx, c.actor, val)
+		z, err := c.members.SetTimezone(ctx, c.actor, val)
 		if err != nil {
 			return err
 		}
@@ -336,7 +341,7 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 		}
 		c.printf("Your days are now counted in %s.\n", z)
 	case "language":
-		l, err := c.q.SetLanguage(ctx, c.actor, val)
+		l, err := c.members.SetLanguage(ctx, c.actor, val)
 		if err != nil {
 			return err
 		}
@@ -353,7 +358,7 @@ func (c *Console) settings(ctx context.Context, args []string) error {
 func (c *Console) privacy(ctx context.Context, args []string) error {
 	switch strings.Join(args, " ") {
 	case "export":
-		e, err := c.q.ExportMember(ctx, c.actor)
+		e, err := c.members.ExportMember(ctx, c.actor)
 		if err != nil {
 			return err
 		}
@@ -367,7 +372,7 @@ func (c *Console) privacy(ctx context.Context, args []string) error {
 			c.printf("Nothing was deleted.\n")
 			return nil
 		}
-		if err := c.q.DeleteMember(ctx, c.actor); err != nil {
+		if err := c.members.DeleteMember(ctx, c.actor); err != nil {
 			return err
 		}
 		c.session, c.stage = 0, idle

@@ -15,7 +15,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden transcript")
 
-func testService(t *testing.T) *quiz.Service {
+func testApp(t *testing.T) *quiz.App {
 	t.Helper()
 	topics := []quiz.Topic{{Slug: "tcp", Title: quiz.Text{EN: "TCP", ZH: "TCP 协议"}}, {Slug: "redis", Title: quiz.Text{EN: "Redis", ZH: "Redis"}}}
 	var qs []quiz.Question
@@ -32,7 +32,7 @@ func testService(t *testing.T) *quiz.Service {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	return quiz.NewService(quiztest.NewMemStore(), b, quiz.Options{Now: func() time.Time { return now }, Intn: func(int) int { return 0 }})
+	return quiz.New(quiztest.NewMemStore(), b, quiz.Options{Now: func() time.Time { return now }, Intn: func(int) int { return 0 }})
 }
 
 // TestTranscript plays a scripted session through the console and compares the whole output
@@ -65,7 +65,8 @@ func TestTranscript(t *testing.T) {
 		"/unknown",
 	}, "\n") + "\n"
 	var out strings.Builder
-	c := New(testService(t), quiz.Actor{Guild: 0, User: 1, Name: "tester", Locale: "en_US.UTF-8"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	app := testApp(t)
+	c := New(app.Practice, app.Members, quiz.Actor{Guild: 0, User: 1, Name: "tester", Locale: "en_US.UTF-8"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
@@ -87,9 +88,9 @@ func TestTranscript(t *testing.T) {
 // session cleanly: the form was shown, nothing was answered or recorded, and Run returns nil.
 func TestEndOfInputMidModal(t *testing.T) {
 	var out strings.Builder
-	svc := testService(t)
+	app := testApp(t)
 	me := quiz.Actor{User: 1}
-	c := New(svc, me, strings.NewReader("/interview tcp\nanswer\n"), &out, slog.New(slog.DiscardHandler))
+	c := New(app.Practice, app.Members, me, strings.NewReader("/interview tcp\nanswer\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
@@ -100,7 +101,7 @@ func TestEndOfInputMidModal(t *testing.T) {
 	if strings.Contains(got, "Reference answer") || strings.Contains(got, "Streak:") {
 		t.Errorf("output = %q; an answer was taken from nothing", got)
 	}
-	v, err := svc.Streak(context.Background(), me, me.User)
+	v, err := app.Members.Streak(context.Background(), me, me.User)
 	if err != nil || v.Member.Answered != 0 || v.Status.LastDay != 0 {
 		t.Errorf("after end of input mid-form: streak %+v, %v; want nothing recorded", v, err)
 	}
@@ -108,7 +109,8 @@ func TestEndOfInputMidModal(t *testing.T) {
 
 func TestQuit(t *testing.T) {
 	var out strings.Builder
-	c := New(testService(t), quiz.Actor{User: 1}, strings.NewReader("/quit\n/interview tcp\n"), &out, slog.New(slog.DiscardHandler))
+	app := testApp(t)
+	c := New(app.Practice, app.Members, quiz.Actor{User: 1}, strings.NewReader("/quit\n/interview tcp\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil || strings.Contains(out.String(), "Explain") {
 		t.Fatalf("after /quit the console went on: %q, %v", out.String(), err)
 	}

@@ -11,26 +11,6 @@ import (
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
-// Moderation is what /bank and the Report button need from the domain.
-type Moderation interface {
-	CheckModerator(ctx context.Context, a quiz.Actor) error
-	SetModeratorRole(ctx context.Context, a quiz.Actor, role quiz.RoleID) error
-	MatchQuestionIDs(ctx context.Context, a quiz.Actor, prefix string, max int) ([]string, error)
-	Report(ctx context.Context, a quiz.Actor, sid quiz.SessionID, reason string) error
-	Reports(ctx context.Context, a quiz.Actor) ([]quiz.Report, error)
-	ResolveReport(ctx context.Context, a quiz.Actor, id quiz.ReportID, note string) error
-	BankQuestions(ctx context.Context, a quiz.Actor, topic string) ([]quiz.QuestionInfo, error)
-	BankQuestion(ctx context.Context, a quiz.Actor, id string) (quiz.QuestionInfo, error)
-	AddQuestion(ctx context.Context, a quiz.Actor, q quiz.Question) error
-	EditQuestion(ctx context.Context, a quiz.Actor, q quiz.Question, version int) error
-	SetDisabled(ctx context.Context, a quiz.Actor, id string, disabled bool) error
-	RemoveQuestion(ctx context.Context, a quiz.Actor, id string) error
-	QuestionHistory(ctx context.Context, a quiz.Actor, id string) ([]quiz.HistoryEntry, error)
-	ExportBank(ctx context.Context, a quiz.Actor, codec quiz.BankCodec, topic string) ([]quiz.ExportedFile, error)
-	PreviewImport(ctx context.Context, a quiz.Actor, codec quiz.BankCodec, name string, data []byte) (quiz.ImportPlan, error)
-	ApplyImport(ctx context.Context, a quiz.Actor, id uint64) (quiz.ImportPlan, error)
-}
-
 const (
 	maxAttachment = 1 << 20 // bank files, as for `bot check`
 	pageSize      = 15
@@ -47,11 +27,11 @@ func (b *Bot) bankPage(ctx context.Context, r *responder, c customID) error {
 }
 
 func (b *Bot) bankShow(ctx context.Context, r *responder, o opts) error {
-	in, err := b.q.BankQuestion(ctx, r.actor, o.str("id"))
+	in, err := b.bank.BankQuestion(ctx, r.actor, o.str("id"))
 	if err != nil {
 		return err
 	}
-	l := b.q.Lang(ctx, r.actor)
+	l := b.members.Lang(ctx, r.actor)
 	// The question and its reference answer share one message's 6000 characters of embeds.
 	qe := questionEmbed(in.Question, l, quiz.Session{}, -1)
 	embeds := append([]*discordgo.MessageEmbed{qe}, referenceEmbedsWithin(in.Question, l, "", maxEmbedTotal-embedsSize([]*discordgo.MessageEmbed{qe}))...)
@@ -71,7 +51,7 @@ func (b *Bot) bankEnable(ctx context.Context, r *responder, o opts) error {
 }
 
 func (b *Bot) setDisabled(ctx context.Context, r *responder, id string, disabled bool) error {
-	if err := b.q.SetDisabled(ctx, r.actor, id, disabled); err != nil {
+	if err := b.bank.SetDisabled(ctx, r.actor, id, disabled); err != nil {
 		return err
 	}
 	state := "enabled"
@@ -82,14 +62,14 @@ func (b *Bot) setDisabled(ctx context.Context, r *responder, id string, disabled
 }
 
 func (b *Bot) bankRemove(ctx context.Context, r *responder, o opts) error {
-	if err := b.q.RemoveQuestion(ctx, r.actor, o.str("id")); err != nil {
+	if err := b.bank.RemoveQuestion(ctx, r.actor, o.str("id")); err != nil {
 		return err
 	}
 	return r.reply(ctx, message{Content: fmt.Sprintf("%s was removed.", o.str("id")), Ephemeral: true})
 }
 
 func (b *Bot) bankHistory(ctx context.Context, r *responder, o opts) error {
-	hs, err := b.q.QuestionHistory(ctx, r.actor, o.str("id"))
+	hs, err := b.bank.QuestionHistory(ctx, r.actor, o.str("id"))
 	if err != nil {
 		return err
 	}
@@ -108,7 +88,7 @@ func (b *Bot) bankReports(ctx context.Context, r *responder, _ opts) error {
 }
 
 func (b *Bot) resolveReport(ctx context.Context, r *responder, c customID) error {
-	if err := b.q.ResolveReport(ctx, r.actor, quiz.ReportID(c.ID), "resolved from Discord"); err != nil {
+	if err := b.mods.ResolveReport(ctx, r.actor, quiz.ReportID(c.ID), "resolved from Discord"); err != nil {
 		return err
 	}
 	return b.reportsMessage(ctx, r, true)
@@ -116,7 +96,7 @@ func (b *Bot) resolveReport(ctx context.Context, r *responder, c customID) error
 
 // listPage shows one page of the bank: as a reply, or as an update of the page before.
 func (b *Bot) listPage(ctx context.Context, r *responder, topic string, page int, update bool) error {
-	infos, err := b.q.BankQuestions(ctx, r.actor, topic)
+	infos, err := b.bank.BankQuestions(ctx, r.actor, topic)
 	if err != nil {
 		return err
 	}
@@ -164,7 +144,7 @@ func cmpOr(s, def string) string {
 // reportsMessage lists the open reports with Resolve buttons: as a reply, or as an update of
 // the list before.
 func (b *Bot) reportsMessage(ctx context.Context, r *responder, update bool) error {
-	reports, err := b.q.Reports(ctx, r.actor)
+	reports, err := b.mods.Reports(ctx, r.actor)
 	if err != nil {
 		return err
 	}
@@ -203,7 +183,7 @@ func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
 		if err != nil {
 			return err
 		}
-		t, qs, err := b.opts.Codec.Parse(name, data)
+		t, qs, err := b.opts.Parser.Parse(name, data)
 		if err != nil {
 			if quiz.ErrorCode(err) == quiz.EINTERNAL {
 				return quiz.Errorf(quiz.EINVALID, "%s does not validate:\n%s", name, truncate(err.Error(), 1800))
@@ -213,7 +193,7 @@ func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
 		if len(qs) != 1 || t.Slug != topic {
 			return quiz.Errorf(quiz.EINVALID, "For /bank add, attach %s.yaml with exactly one question (use /bank import for more).", topic)
 		}
-		if err := b.q.AddQuestion(ctx, r.actor, qs[0]); err != nil {
+		if err := b.bank.AddQuestion(ctx, r.actor, qs[0]); err != nil {
 			return err
 		}
 		return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s.", qs[0].ID, topic), Ephemeral: true})
@@ -226,7 +206,7 @@ func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
 	if !quiz.ValidQuestionID(qid) {
 		return quiz.Errorf(quiz.EINVALID, "The id must use a-z, 0-9 and - only, up to 64 characters: give it with the id option (or attach a file).")
 	}
-	first := b.q.Lang(ctx, r.actor)
+	first := b.members.Lang(ctx, r.actor)
 	id := b.drafts.put(draft{q: quiz.Question{ID: qid, Topic: topic, Level: level, Tags: []string{topic}}, first: first, guild: r.actor.Guild, user: r.actor.User})
 	return r.modal(ctx, questionModal(customID{Action: actAdd1, ID: id}, "New question · step 1 of 2", first, nil))
 }
@@ -275,7 +255,7 @@ func (b *Bot) addSecondLanguage(ctx context.Context, r *responder, c customID) e
 	if err := requireSummary(dr.q, other(dr.first)); err != nil {
 		return err
 	}
-	if err := b.q.AddQuestion(ctx, r.actor, dr.q); err != nil {
+	if err := b.bank.AddQuestion(ctx, r.actor, dr.q); err != nil {
 		return err
 	}
 	b.drafts.drop(c.ID)
@@ -284,7 +264,7 @@ func (b *Bot) addSecondLanguage(ctx context.Context, r *responder, c customID) e
 
 // bankEdit opens the edit form of one language, prefilled.
 func (b *Bot) bankEdit(ctx context.Context, r *responder, o opts) error {
-	in, err := b.q.BankQuestion(ctx, r.actor, o.str("id"))
+	in, err := b.bank.BankQuestion(ctx, r.actor, o.str("id"))
 	if err != nil {
 		return err
 	}
@@ -299,7 +279,7 @@ func (b *Bot) bankEdit(ctx context.Context, r *responder, o opts) error {
 // saveEdit saves the edit form over the version it was opened on.
 func (b *Bot) saveEdit(ctx context.Context, r *responder, c customID) error {
 	lang, id, _ := strings.Cut(c.Arg, "/")
-	in, err := b.q.BankQuestion(ctx, r.actor, id)
+	in, err := b.bank.BankQuestion(ctx, r.actor, id)
 	if err != nil {
 		return err
 	}
@@ -308,7 +288,7 @@ func (b *Bot) saveEdit(ctx context.Context, r *responder, c customID) error {
 	if err := requireSummary(q, quiz.Lang(lang)); err != nil {
 		return err
 	}
-	if err := b.q.EditQuestion(ctx, r.actor, q, int(c.ID)); err != nil {
+	if err := b.bank.EditQuestion(ctx, r.actor, q, int(c.ID)); err != nil {
 		return err
 	}
 	return r.reply(ctx, message{Content: fmt.Sprintf("Saved %s (%s). The previous version is kept: /bank history id:%s.", id, lang, id), Ephemeral: true})
@@ -386,7 +366,7 @@ func setLang(q *quiz.Question, l quiz.Lang, v map[string]string) {
 }
 
 func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
-	files, err := b.q.ExportBank(ctx, r.actor, b.opts.Codec, o.str("topic"))
+	files, err := b.bank.ExportBank(ctx, r.actor, o.str("topic"))
 	if err != nil {
 		return err
 	}
@@ -412,7 +392,7 @@ func (b *Bot) bankImport(ctx context.Context, r *responder, o opts) error {
 	if err != nil {
 		return err
 	}
-	plan, err := b.q.PreviewImport(ctx, r.actor, b.opts.Codec, name, data)
+	plan, err := b.bank.PreviewImport(ctx, r.actor, name, data)
 	if err != nil {
 		return err
 	}
@@ -427,7 +407,7 @@ func (b *Bot) bankImport(ctx context.Context, r *responder, o opts) error {
 }
 
 func (b *Bot) applyImport(ctx context.Context, r *responder, c customID) error {
-	plan, err := b.q.ApplyImport(ctx, r.actor, c.ID)
+	plan, err := b.bank.ApplyImport(ctx, r.actor, c.ID)
 	if err != nil {
 		return err
 	}

@@ -13,36 +13,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/interviewbot/interviewbot/internal/quiz"
 )
-
-// Quiz is what the Discord front end needs from the domain.
-type Quiz interface {
-	Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error)
-	Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID, r quiz.AskRequest) (quiz.Asked, error)
-	Answer(ctx context.Context, a quiz.Actor, sid quiz.SessionID, text string) (quiz.Answered, error)
-	Reveal(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.Answered, error)
-	Grade(ctx context.Context, a quiz.Actor, sid quiz.SessionID, g quiz.Grade) (quiz.Graded, error)
-	Session(ctx context.Context, g quiz.GuildID, sid quiz.SessionID) (quiz.Session, quiz.Question, error)
-	SetSessionMessage(ctx context.Context, g quiz.GuildID, sid quiz.SessionID, ch quiz.ChannelID, msg quiz.MessageID) error
-	CloseSession(ctx context.Context, a quiz.Actor, sid quiz.SessionID, pub quiz.Publisher) error
-	Streak(ctx context.Context, a quiz.Actor, u quiz.UserID) (quiz.StreakView, error)
-	Leaderboard(ctx context.Context, a quiz.Actor, b quiz.Board, n int) ([]quiz.Entry, quiz.Lang, error)
-	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
-	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
-	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)
-	DeleteMember(ctx context.Context, a quiz.Actor) error
-	MatchTopics(ctx context.Context, g quiz.GuildID, prefix string, max int) ([]quiz.Topic, error)
-	Lang(ctx context.Context, a quiz.Actor) quiz.Lang
-
-	SetupDaily(ctx context.Context, a quiz.Actor, r quiz.DailyRequest) (quiz.Daily, error)
-	ShowDaily(ctx context.Context, a quiz.Actor) (quiz.DailyStatus, error)
-	PauseDaily(ctx context.Context, a quiz.Actor, pause bool) (quiz.Daily, error)
-	SkipDaily(ctx context.Context, a quiz.Actor) (quiz.Day, error)
-	PostDailyNow(ctx context.Context, a quiz.Actor, pub quiz.Publisher) (quiz.Post, error)
-
-	Moderation
-}
 
 // Observer receives what the bot measures; bot/ turns it into metrics. All methods must be cheap.
 type Observer interface {
@@ -75,8 +46,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// CloseTimeout bounds the wait for in-flight interactions at shutdown.
 	CloseTimeout time.Duration
-	// Codec reads and writes bank files for /bank import and export.
-	Codec quiz.BankCodec
+	// Parser reads the file attached to /bank add. (Import and export go through the
+	// domain, which has its own codec.)
+	Parser FileParser
 	// ConnectBackoff is the wait before connection attempt attempt+1 at start-up (attempt
 	// counts from 1); default 1 s doubling to at most 1 min.
 	ConnectBackoff func(attempt int) time.Duration
@@ -89,13 +61,17 @@ type Options struct {
 
 // Bot is a connected Discord bot.
 type Bot struct {
-	s    *discordgo.Session
-	q    Quiz
-	log  *slog.Logger
-	obs  Observer
-	opts Options
-	lim  *limiter
-	ix   *ixClient // requests addressed by an interaction's token (ixclient.go)
+	s        *discordgo.Session
+	practice Practice
+	members  Members
+	daily    Daily
+	mods     Moderation
+	bank     Bank
+	log      *slog.Logger
+	obs      Observer
+	opts     Options
+	lim      *limiter
+	ix       *ixClient // requests addressed by an interaction's token (ixclient.go)
 	// sessionMsgs gathers posted questions' message ids, written together (sessionmsgs.go).
 	sessionMsgs sessionMsgs
 	// done is closed when the bot's lifetime (Open's ctx) ends: it cancels background work,
@@ -118,7 +94,10 @@ type Bot struct {
 }
 
 // New prepares a bot; Open connects it.
-func New(q Quiz, opts Options) (*Bot, error) {
+func New(uc UseCases, opts Options) (*Bot, error) {
+	if uc.Practice == nil || uc.Members == nil || uc.Daily == nil || uc.Moderation == nil || uc.Bank == nil {
+		return nil, errors.New("discord: New needs every use case")
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -167,7 +146,7 @@ func New(q Quiz, opts Options) (*Bot, error) {
 	// discordgo logs request URLs holding interaction tokens at higher levels.
 	s.LogLevel = discordgo.LogError
 	s.ShouldReconnectOnError = true
-	b := &Bot{s: s, q: q, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
+	b := &Bot{s: s, practice: uc.Practice, members: uc.Members, daily: uc.Daily, mods: uc.Moderation, bank: uc.Bank, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
 		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms(), readyCh: make(chan struct{})}
 	b.ix = newIXClient(s.Client, s.UserAgent, func(route string, wait time.Duration) {
 		b.obs.RateLimited(route)

@@ -119,7 +119,7 @@ func TestCountEditsBounded(t *testing.T) {
 
 // recordingQuiz records SetSessionMessage calls; nothing else is used.
 type recordingQuiz struct {
-	Quiz
+	Practice
 	mu    sync.Mutex
 	calls []quiz.SessionID
 }
@@ -141,7 +141,7 @@ func (q *recordingQuiz) n() int {
 // delay (Close waits for them); past the cap a caller writes its own at once.
 func TestSessionMessagesGathered(t *testing.T) {
 	q := &recordingQuiz{}
-	b := &Bot{q: q, log: slog.New(slog.DiscardHandler), done: make(chan struct{})}
+	b := &Bot{practice: q, log: slog.New(slog.DiscardHandler), done: make(chan struct{})}
 	ctx := context.Background()
 	for i := range 3 {
 		if err := b.recordSessionMessage(ctx, 1, quiz.SessionID(i), 2, 3); err != nil {

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,19 +19,44 @@ const (
 
 var testAsker = discordtest.User{ID: "300000000000000001", Username: "ada", Locale: "en-US", Permissions: "0"}
 
-// slowClose delays CloseSession so the click is deferred before it is answered.
+// slowClose delays Close so the click is deferred before it is answered.
 type slowClose struct {
-	Quiz
+	Practice
 	delay time.Duration
 }
 
-func (q slowClose) CloseSession(ctx context.Context, a quiz.Actor, sid quiz.SessionID, pub quiz.Publisher) error {
+func (q slowClose) Close(ctx context.Context, a quiz.Actor, r quiz.CloseRequest) (quiz.Session, quiz.Question, error) {
 	time.Sleep(q.delay)
-	return q.Quiz.CloseSession(ctx, a, sid, pub)
+	return q.Practice.Close(ctx, a, r)
 }
 
+// countingStore counts the transactions the use cases run.
+type countingStore struct {
+	quiz.Store
+	n atomic.Int64
+}
+
+func (s *countingStore) View(ctx context.Context, fn func(quiz.Tx) error) error {
+	s.n.Add(1)
+	return s.Store.View(ctx, fn)
+}
+
+func (s *countingStore) Update(ctx context.Context, fn func(quiz.Tx) error) error {
+	s.n.Add(1)
+	return s.Store.Update(ctx, fn)
+}
+
+func (s *countingStore) Batch(ctx context.Context, fn func(quiz.Tx) error) error {
+	s.n.Add(1)
+	return s.Store.Batch(ctx, fn)
+}
+
+// latePublisher is the Bot, as the use cases' publisher: it is set once the Bot exists, before
+// it opens (as bot/ does).
+type latePublisher struct{ quiz.Publisher }
+
 // startTestBot runs a Bot on a one-question bank against the fake.
-func startTestBot(t *testing.T, wrap func(Quiz) Quiz, deferAfter time.Duration) (*Bot, *discordtest.Server, context.Context) {
+func startTestBot(t *testing.T, wrap func(UseCases) UseCases, deferAfter time.Duration) (*Bot, *discordtest.Server, context.Context, *countingStore) {
 	t.Helper()
 	fake := discordtest.New(t)
 	fake.AddGuild(discordtest.Guild{ID: testGuild, Name: "A", Channels: []discordtest.Channel{{ID: testChannel, Name: "general"}}})
@@ -43,14 +69,18 @@ func startTestBot(t *testing.T, wrap func(Quiz) Quiz, deferAfter time.Duration) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var q Quiz = quiz.NewService(quiztest.NewMemStore(), bank, quiz.Options{})
+	st := &countingStore{Store: quiztest.NewMemStore()}
+	pub := &latePublisher{}
+	app := quiz.New(st, bank, quiz.Options{Publisher: pub})
+	uc := UseCases{Practice: app.Practice, Members: app.Members, Daily: app.Daily, Moderation: app.Moderation, Bank: app.Moderation}
 	if wrap != nil {
-		q = wrap(q)
+		uc = wrap(uc)
 	}
-	b, err := New(q, Options{Token: "test-token", APIURL: fake.URL(), DeferAfter: deferAfter})
+	b, err := New(uc, Options{Token: "test-token", APIURL: fake.URL(), DeferAfter: deferAfter})
 	if err != nil {
 		t.Fatal(err)
 	}
+	pub.Publisher = b
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
 	if err := b.Open(ctx, ctx); err != nil {
@@ -60,7 +90,7 @@ func startTestBot(t *testing.T, wrap func(Quiz) Quiz, deferAfter time.Duration) 
 	if err := fake.WaitReady(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return b, fake, ctx
+	return b, fake, ctx, st
 }
 
 // settle waits until the bot has finished every interaction and background edit.
@@ -75,15 +105,15 @@ func (b *Bot) settle() {
 func TestCloseEditsQuestionOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
-		wrap       func(Quiz) Quiz
+		wrap       func(UseCases) UseCases
 		deferAfter time.Duration
 		patches    int // PATCH requests the click may send
 	}{
 		{name: "answered at once"},
-		{name: "deferred", wrap: func(q Quiz) Quiz { return slowClose{q, 300 * time.Millisecond} }, deferAfter: 50 * time.Millisecond, patches: 1},
+		{name: "deferred", wrap: func(uc UseCases) UseCases { uc.Practice = slowClose{uc.Practice, 300 * time.Millisecond}; return uc }, deferAfter: 50 * time.Millisecond, patches: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b, fake, ctx := startTestBot(t, tc.wrap, tc.deferAfter)
+			b, fake, ctx, st := startTestBot(t, tc.wrap, tc.deferAfter)
 			ask := fake.Slash(testGuild, testChannel, testAsker, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "tcp"})
 			if _, err := ask.Wait(ctx); err != nil {
 				t.Fatal(err)
@@ -96,6 +126,7 @@ func TestCloseEditsQuestionOnce(t *testing.T) {
 			closeID := customID{Action: actClose, ID: sessionOf(t, question)}.String()
 			before, _ := fake.Message(question.ID)
 			requests := len(fake.Requests())
+			txs := st.n.Load()
 
 			click := fake.Click(testGuild, testChannel, testAsker, question.ID, closeID)
 			if _, err := click.Wait(ctx); err != nil {
@@ -103,6 +134,10 @@ func TestCloseEditsQuestionOnce(t *testing.T) {
 			}
 			b.settle()
 
+			// One transaction claims the reveal, one records it; the handler reads nothing more.
+			if got := st.n.Load() - txs; got != 2 {
+				t.Errorf("Close ran %d store transactions; want 2", got)
+			}
 			after, _ := fake.Message(question.ID)
 			if got := after.Edits - before.Edits; got != 1 {
 				t.Errorf("Close edited the question message %d times; want 1", got)

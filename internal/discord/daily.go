@@ -33,7 +33,7 @@ func (b *Bot) setupDaily(ctx context.Context, r *responder, o opts) error {
 				"Create a role members can take (for example \"daily-question\"), make it mentionable, and choose it. Nothing was saved.")
 		}
 		warning := b.rolePingWarning(r.i.GuildID, req.Role, perms)
-		d, err := b.q.SetupDaily(ctx, r.actor, req)
+		d, err := b.daily.Setup(ctx, r.actor, req)
 		if err != nil {
 			return err
 		}
@@ -41,7 +41,7 @@ func (b *Bot) setupDaily(ctx context.Context, r *responder, o opts) error {
 		m.Content = warning
 		return r.reply(ctx, m)
 	}
-	d, err := b.q.SetupDaily(ctx, r.actor, req)
+	d, err := b.daily.Setup(ctx, r.actor, req)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (b *Bot) rolePingWarning(guildID string, role quiz.RoleID, perms int64) str
 }
 
 func (b *Bot) showDaily(ctx context.Context, r *responder, _ opts) error {
-	st, err := b.q.ShowDaily(ctx, r.actor)
+	st, err := b.daily.Show(ctx, r.actor)
 	if err != nil {
 		return err
 	}
@@ -81,14 +81,14 @@ func (b *Bot) resumeDaily(ctx context.Context, r *responder, _ opts) error {
 
 // setPaused pauses or resumes the daily post and shows the schedule.
 func (b *Bot) setPaused(ctx context.Context, r *responder, pause bool) error {
-	if _, err := b.q.PauseDaily(ctx, r.actor, pause); err != nil {
+	if _, err := b.daily.Pause(ctx, r.actor, pause); err != nil {
 		return err
 	}
 	return b.showDaily(ctx, r, nil)
 }
 
 func (b *Bot) skipDaily(ctx context.Context, r *responder, _ opts) error {
-	day, err := b.q.SkipDaily(ctx, r.actor)
+	day, err := b.daily.Skip(ctx, r.actor)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (b *Bot) skipDaily(ctx context.Context, r *responder, _ opts) error {
 }
 
 func (b *Bot) postDailyNow(ctx context.Context, r *responder, _ opts) error {
-	p, err := b.q.PostDailyNow(ctx, r.actor, b)
+	p, err := b.daily.PostNow(ctx, r.actor)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,5 @@
 // Package discord serves the practice use cases on Discord: slash commands with autocomplete,
-// buttons and forms (modals), and the channel posts the service orders (it implements
+// buttons and forms (modals), and the channel posts the use cases order (it implements
 // quiz.Publisher). It is the only package that imports discordgo.
 //
 // # Layers
@@ -12,7 +12,9 @@
 //   - respond.go: the responder, which sends an interaction's one initial response (deferring
 //     on its own when the handler is slow) and turns later replies into edits or follow-ups.
 //   - commands.go, commands_bank.go, actions.go: the tables.
-//   - handlers.go, daily.go, bank.go: the handlers. They call the domain (Quiz) and answer with a
+//   - usecases.go: the domain as the handlers see it, one small interface per group (Practice,
+//     Members, Daily, Moderation, Bank), given to New as UseCases.
+//   - handlers.go, daily.go, bank.go: the handlers. They call the use cases and answer with a
 //     message built by render.go (pure functions, no I/O).
 //   - publish.go: channel posts and the coalesced edits of a question's answered count.
 //

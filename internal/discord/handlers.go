@@ -21,11 +21,11 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 	var cs []*discordgo.ApplicationCommandOptionChoice
 	switch f.Name {
 	case "topic":
-		topics, err := b.q.MatchTopics(ctx, r.actor.Guild, typed, maxAutocomplete)
+		topics, err := b.practice.MatchTopics(ctx, r.actor.Guild, typed, maxAutocomplete)
 		if err != nil {
 			return err
 		}
-		l := b.q.Lang(ctx, r.actor)
+		l := b.members.Lang(ctx, r.actor)
 		for _, t := range topics {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: truncate(t.Slug+" · "+t.Title.In(l), maxChoiceName), Value: t.Slug})
 		}
@@ -34,7 +34,7 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: z, Value: z})
 		}
 	case "id":
-		ids, err := b.q.MatchQuestionIDs(ctx, r.actor, typed, maxAutocomplete)
+		ids, err := b.bank.MatchQuestionIDs(ctx, r.actor, typed, maxAutocomplete)
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (b *Bot) review(ctx context.Context, r *responder, _ opts) error {
 func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error {
 	req.Channel = quiz.ChannelID(parseSnowflake(r.i.ChannelID))
 	missing := b.privateHere(r, &req)
-	asked, err := b.q.Ask(ctx, r.actor, req)
+	asked, err := b.practice.Ask(ctx, r.actor, req)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 				b.log.Warn("could not read back a posted question", "session_id", asked.Session.ID, "err", r.redact(err))
 				return
 			}
-			err = b.q.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(msg.ChannelID)), quiz.MessageID(parseSnowflake(msg.ID)))
+			err = b.practice.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(msg.ChannelID)), quiz.MessageID(parseSnowflake(msg.ID)))
 			if err != nil {
 				b.log.Error("could not record a posted question", "session_id", asked.Session.ID, "err", err)
 			}
@@ -123,7 +123,7 @@ func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Sessi
 	if sess.Message != 0 || sess.Private || !r.messagePublic() {
 		return
 	}
-	err := b.q.SetSessionMessage(ctx, r.actor.Guild, sess.ID, quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID)))
+	err := b.practice.SetSessionMessage(ctx, r.actor.Guild, sess.ID, quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID)))
 	if err != nil {
 		b.log.Warn("could not record a question's message", "session_id", sess.ID, "err", err)
 	}
@@ -132,11 +132,11 @@ func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Sessi
 // openAnswer opens the answer form.
 func (b *Bot) openAnswer(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
+	sess, q, err := b.practice.Session(ctx, r.actor.Guild, sid)
 	if err != nil {
 		return err
 	}
-	if err := r.modal(ctx, answerModal(q, b.q.Lang(ctx, r.actor), sid)); err != nil {
+	if err := r.modal(ctx, answerModal(q, b.members.Lang(ctx, r.actor), sid)); err != nil {
 		return err
 	}
 	b.rememberMessage(ctx, r, sess)
@@ -146,7 +146,7 @@ func (b *Bot) openAnswer(ctx context.Context, r *responder, c customID) error {
 // submitAnswer records an answer and shows the reference answer privately.
 func (b *Bot) submitAnswer(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	res, err := b.q.Answer(ctx, r.actor, sid, formValues(r)["answer"])
+	res, err := b.practice.Answer(ctx, r.actor, sid, formValues(r)["answer"])
 	if err != nil {
 		return err
 	}
@@ -161,21 +161,18 @@ func (b *Bot) submitAnswer(ctx context.Context, r *responder, c customID) error 
 
 // reveal shows the reference answer to the clicker, privately.
 func (b *Bot) reveal(ctx context.Context, r *responder, c customID) error {
-	sid := quiz.SessionID(c.ID)
-	if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
-		b.rememberMessage(ctx, r, sess)
-	}
-	res, err := b.q.Reveal(ctx, r.actor, sid)
+	res, err := b.practice.Reveal(ctx, r.actor, quiz.SessionID(c.ID))
 	if err != nil {
 		return err
 	}
+	b.rememberMessage(ctx, r, res.Session)
 	return r.reply(ctx, answeredMessage(res, false))
 }
 
 // next asks another question on the same topic.
 func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	sess, _, err := b.q.Session(ctx, r.actor.Guild, sid)
+	sess, _, err := b.practice.Session(ctx, r.actor.Guild, sid)
 	if err != nil {
 		return err
 	}
@@ -185,33 +182,23 @@ func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 		r.setDefer(deferPublic)
 	}
 	missing := b.privateHere(r, &req)
-	asked, err := b.q.Next(ctx, r.actor, sid, req)
+	asked, err := b.practice.Next(ctx, r.actor, sid, req)
 	if err != nil {
 		return err
 	}
 	return b.showAsked(ctx, r, asked, missing)
 }
 
-// closeQuestion reveals a public question now and updates it to its final state. The click's
-// own response is the one edit of the question message: the reveal it posts queues none.
+// closeQuestion reveals a public question now and updates it to its final state, in one call
+// of the domain, which also records the message the button is on if the session lacks it. The
+// click's own response is the one edit of the question message: the reveal it posts is marked
+// Closed, so PostReveal queues no edit of its own.
 func (b *Bot) closeQuestion(ctx context.Context, r *responder, c customID) error {
-	sid := quiz.SessionID(c.ID)
-	if sess, _, err := b.q.Session(ctx, r.actor.Guild, sid); err == nil {
-		b.rememberMessage(ctx, r, sess)
+	req := quiz.CloseRequest{Session: quiz.SessionID(c.ID)}
+	if r.messagePublic() {
+		req.Channel, req.Message = quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID))
 	}
-	pub := &clickPublisher{Bot: b}
-	if err := b.q.CloseSession(ctx, r.actor, sid, pub); err != nil {
-		return err
-	}
-	err := b.showClosed(ctx, r, sid)
-	if err != nil && pub.revealed {
-		b.scheduleCountEdit(ctx, r.actor.Guild, sid) // the question still shows Close: fix it later
-	}
-	return err
-}
-
-func (b *Bot) showClosed(ctx context.Context, r *responder, sid quiz.SessionID) error {
-	sess, q, err := b.q.Session(ctx, r.actor.Guild, sid)
+	sess, q, err := b.practice.Close(ctx, r.actor, req)
 	if err != nil {
 		return err
 	}
@@ -221,13 +208,17 @@ func (b *Bot) showClosed(ctx context.Context, r *responder, sid quiz.SessionID) 
 		// "Answer privately…" line).
 		m.Content = r.i.Message.Content
 	}
-	return r.updateMessage(ctx, m)
+	if err := r.updateMessage(ctx, m); err != nil {
+		b.scheduleCountEdit(ctx, r.actor.Guild, sess.ID) // the question still shows Close: fix it later
+		return err
+	}
+	return nil
 }
 
 // grade records a self-grade and replaces the grade buttons with the next review date.
 func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 	g, _ := quiz.ParseGrade(c.Arg)
-	res, err := b.q.Grade(ctx, r.actor, quiz.SessionID(c.ID), g)
+	res, err := b.practice.Grade(ctx, r.actor, quiz.SessionID(c.ID), g)
 	if err != nil {
 		return err
 	}
@@ -239,22 +230,22 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 // openReport opens the form for reporting a wrong question.
 func (b *Bot) openReport(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	if _, _, err := b.q.Session(ctx, r.actor.Guild, sid); err != nil {
+	if _, _, err := b.practice.Session(ctx, r.actor.Guild, sid); err != nil {
 		return err
 	}
-	return r.modal(ctx, reportModal(b.q.Lang(ctx, r.actor), sid))
+	return r.modal(ctx, reportModal(b.members.Lang(ctx, r.actor), sid))
 }
 
 func (b *Bot) sendReport(ctx context.Context, r *responder, c customID) error {
-	if err := b.q.Report(ctx, r.actor, quiz.SessionID(c.ID), formValues(r)["reason"]); err != nil {
+	if err := b.practice.Report(ctx, r.actor, quiz.SessionID(c.ID), formValues(r)["reason"]); err != nil {
 		return err
 	}
-	return r.reply(ctx, message{Content: tr(b.q.Lang(ctx, r.actor), "Thanks: the moderators will see your report with /bank reports.", "谢谢！管理员会在 /bank reports 中看到你的报告。"), Ephemeral: true})
+	return r.reply(ctx, message{Content: tr(b.members.Lang(ctx, r.actor), "Thanks: the moderators will see your report with /bank reports.", "谢谢！管理员会在 /bank reports 中看到你的报告。"), Ephemeral: true})
 }
 
 // fullAnswer shows the whole reference answer of a publicly revealed question, privately.
 func (b *Bot) fullAnswer(ctx context.Context, r *responder, c customID) error {
-	sess, q, err := b.q.Session(ctx, r.actor.Guild, quiz.SessionID(c.ID))
+	sess, q, err := b.practice.Session(ctx, r.actor.Guild, quiz.SessionID(c.ID))
 	if err != nil {
 		return err
 	}
@@ -262,7 +253,7 @@ func (b *Bot) fullAnswer(ctx context.Context, r *responder, c customID) error {
 	if sess.Private || sess.State != quiz.SessionRevealed {
 		return quiz.Errorf(quiz.EFORBIDDEN, "This answer has not been revealed yet.")
 	}
-	return r.reply(ctx, message{Embeds: referenceEmbeds(q, b.q.Lang(ctx, r.actor), ""), Ephemeral: true})
+	return r.reply(ctx, message{Embeds: referenceEmbeds(q, b.members.Lang(ctx, r.actor), ""), Ephemeral: true})
 }
 
 // formValues collects a submitted form's text inputs by custom ID.
@@ -289,7 +280,7 @@ func (b *Bot) streak(ctx context.Context, r *responder, o opts) error {
 		who = quiz.UserID(id)
 		name = resolvedName(r.i.ApplicationCommandData().Resolved, fmt.Sprint(id))
 	}
-	v, err := b.q.Streak(ctx, r.actor, who)
+	v, err := b.members.Streak(ctx, r.actor, who)
 	if err != nil {
 		return err
 	}
@@ -319,7 +310,7 @@ func (b *Bot) leaderboard(ctx context.Context, r *responder, o opts) error {
 	if o.str("board") == "month" {
 		board = quiz.BoardMonth
 	}
-	entries, lang, err := b.q.Leaderboard(ctx, r.actor, board, 10)
+	entries, lang, err := b.members.Leaderboard(ctx, r.actor, board, 10)
 	if err != nil {
 		return err
 	}
@@ -327,11 +318,11 @@ func (b *Bot) leaderboard(ctx context.Context, r *responder, o opts) error {
 }
 
 func (b *Bot) setTimezone(ctx context.Context, r *responder, o opts) error {
-	z, err := b.q.SetTimezone(ctx, r.actor, o.str("zone"))
+	z, err := b.members.SetTimezone(ctx, r.actor, o.str("zone"))
 	if err != nil {
 		return err
 	}
-	l := b.q.Lang(ctx, r.actor)
+	l := b.members.Lang(ctx, r.actor)
 	if z == "" {
 		z = tr(l, "the server's time zone", "服务器的时区")
 	}
@@ -339,18 +330,18 @@ func (b *Bot) setTimezone(ctx context.Context, r *responder, o opts) error {
 }
 
 func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
-	l, err := b.q.SetLanguage(ctx, r.actor, o.str("language"))
+	l, err := b.members.SetLanguage(ctx, r.actor, o.str("language"))
 	if err != nil {
 		return err
 	}
-	now := b.q.Lang(ctx, r.actor)
+	now := b.members.Lang(ctx, r.actor)
 	name := map[quiz.Lang]string{quiz.English: tr(now, "English", "英文"), quiz.Chinese: tr(now, "Chinese", "中文"), "": tr(now, "your Discord language", "你的 Discord 语言")}[l]
 	return r.reply(ctx, message{Content: fmt.Sprintf(tr(now, "Questions will be shown in %s.", "题目将以%s显示。"), name), Ephemeral: true})
 }
 
 func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {
 	role := quiz.RoleID(o.id("role"))
-	if err := b.q.SetModeratorRole(ctx, r.actor, role); err != nil {
+	if err := b.mods.SetModeratorRole(ctx, r.actor, role); err != nil {
 		return err
 	}
 	return r.reply(ctx, message{Content: b.moderatorRoleNote(ctx, r.i.GuildID, role), Ephemeral: true})
@@ -409,7 +400,7 @@ func (b *Bot) botName() string {
 }
 
 func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
-	e, err := b.q.ExportMember(ctx, r.actor)
+	e, err := b.members.ExportMember(ctx, r.actor)
 	if err != nil {
 		return err
 	}
@@ -432,7 +423,7 @@ func (b *Bot) confirmDelete(ctx context.Context, r *responder, _ opts) error {
 
 // forget erases the member's data in this server, confirmed by the button.
 func (b *Bot) forget(ctx context.Context, r *responder, _ customID) error {
-	if err := b.q.DeleteMember(ctx, r.actor); err != nil {
+	if err := b.members.DeleteMember(ctx, r.actor); err != nil {
 		return err
 	}
 	return r.updateMessage(ctx, message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})

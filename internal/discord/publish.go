@@ -84,30 +84,18 @@ func (b *Bot) PostQuestion(ctx context.Context, p quiz.QuestionPost) (quiz.Messa
 	return b.post(ctx, p.Channel, send, p.Nonce)
 }
 
-// PostReveal posts a reference answer under its question.
+// PostReveal posts a reference answer under its question, and then updates the question
+// (without its Close button, with the final count), unless a Close click asked for the reveal:
+// the click's response updates the question itself, so it is edited once.
 func (b *Bot) PostReveal(ctx context.Context, p quiz.RevealPost) (quiz.MessageID, error) {
 	id, err := b.post(ctx, p.Channel, revealMessage(p), p.Nonce)
 	if err != nil {
 		return 0, err
 	}
-	if p.ReplyTo != 0 {
-		// The question stays, without its Close button, and shows the final count.
+	if p.ReplyTo != 0 && !p.Closed {
 		b.scheduleCountEdit(ctx, p.Guild, p.Session.ID)
 	}
 	return id, nil
-}
-
-// clickPublisher publishes for a Close click, whose response updates the question message
-// itself: its reveal queues no edit of that message, so the click edits it once.
-type clickPublisher struct {
-	*Bot
-	revealed bool // the reveal was posted
-}
-
-func (p *clickPublisher) PostReveal(ctx context.Context, post quiz.RevealPost) (quiz.MessageID, error) {
-	id, err := p.post(ctx, post.Channel, revealMessage(post), post.Nonce)
-	p.revealed = p.revealed || err == nil
-	return id, err
 }
 
 // Notify sends a member a direct message, best effort.
@@ -181,7 +169,7 @@ func (b *Bot) scheduleCountEdit(ctx context.Context, g quiz.GuildID, sid quiz.Se
 func (b *Bot) editQuestion(ctx context.Context, g quiz.GuildID, sid quiz.SessionID) {
 	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 	defer cancel()
-	sess, q, err := b.q.Session(ctx, g, sid)
+	sess, q, err := b.practice.Session(ctx, g, sid)
 	if err != nil || sess.Message == 0 {
 		return
 	}

@@ -61,7 +61,7 @@ func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate
 	if err != nil {
 		b.errorReply(ctx, r, err)
 	} else if !r.answered() {
-		if err := r.fallback(ctx, b.q.Lang(ctx, r.actor)); err != nil {
+		if err := r.fallback(ctx, b.members.Lang(ctx, r.actor)); err != nil {
 			b.log.Warn("could not acknowledge an interaction", "interaction_id", r.i.ID, "err", r.redact(err))
 		}
 	}
@@ -97,7 +97,7 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 				// The service checks again inside every change. Whom Discord lets use the
 				// command (Integrations overrides included) moderates.
 				r.actor.Moderator = !r.actor.Manager && b.mayUse(ctx, i, c.def.Name)
-				if err := b.q.CheckModerator(ctx, r.actor); err != nil {
+				if err := b.mods.CheckModerator(ctx, r.actor); err != nil {
 					return err
 				}
 			}
@@ -114,7 +114,7 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 			}
 			if a.moderators {
 				// A moderator's button or form: a forged click is refused before anything else.
-				if err := b.q.CheckModerator(ctx, r.actor); err != nil {
+				if err := b.mods.CheckModerator(ctx, r.actor); err != nil {
 					return err
 				}
 			}
@@ -169,7 +169,7 @@ func (b *Bot) errorReply(ctx context.Context, r *responder, err error) {
 		_ = r.choices(ctx, nil)
 		return
 	}
-	msg := quiz.ErrorMessageIn(err, b.q.Lang(ctx, r.actor))
+	msg := quiz.ErrorMessageIn(err, b.members.Lang(ctx, r.actor))
 	if rerr := r.reply(ctx, message{Content: "⚠️ " + truncate(msg, maxContent-3), Ephemeral: true}); rerr != nil {
 		b.log.Warn("could not send the error reply", "interaction_id", r.i.ID, "err", r.redact(rerr))
 	}

@@ -43,7 +43,7 @@ func (b *Bot) recordSessionMessage(ctx context.Context, g quiz.GuildID, sid quiz
 	sm.mu.Lock()
 	if len(sm.pending) >= maxPendingSessionMsgs {
 		sm.mu.Unlock()
-		return b.q.SetSessionMessage(ctx, g, sid, ch, msg)
+		return b.practice.SetSessionMessage(ctx, g, sid, ch, msg)
 	}
 	sm.pending = append(sm.pending, sessionMsg{g, sid, ch, msg})
 	if sm.scheduled {
@@ -78,7 +78,7 @@ func (b *Bot) flushSessionMessages(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, m := range batch {
 		wg.Go(func() {
-			if err := b.q.SetSessionMessage(ctx, m.g, m.sid, m.ch, m.msg); err != nil {
+			if err := b.practice.SetSessionMessage(ctx, m.g, m.sid, m.ch, m.msg); err != nil {
 				b.log.Error("could not record a posted question", "guild_id", m.g, "session_id", m.sid, "err", err)
 			}
 		})

@@ -33,7 +33,16 @@ func (s *Scheduler) forgetting(elapsedDays, stability float64) float64 {
 	return math.Pow(x, s.params.Decay)
 }
 
-var _ quiz.Scheduler = (*Scheduler)(nil)
+var (
+	_ quiz.Scheduler       = (*Scheduler)(nil)
+	_ quiz.ForgettingCurve = (*Scheduler)(nil)
+)
+
+// Forgetting is the probability of recall elapsedDays after a review that left the card with
+// stability days: what Retrievability computes for a graded card.
+func (s *Scheduler) Forgetting(elapsedDays, stability float64) float64 {
+	return s.forgetting(elapsedDays, stability)
+}
 
 // New returns a Scheduler with FSRS's default weights.
 func New() *Scheduler {

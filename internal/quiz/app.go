@@ -30,6 +30,9 @@ type Options struct {
 	// Codec reads and writes bank files for /bank export and import. Without one they fail
 	// with an internal error.
 	Codec BankCodec
+	// Scheduler schedules reviews after grading (bot/ gives internal/fsrs). Without one the
+	// use cases fall back to SM2.
+	Scheduler Scheduler
 }
 
 // App holds the use cases, grouped by who needs them. They share one store, bank, clock and
@@ -53,6 +56,7 @@ type core struct {
 	now   func() time.Time
 	log   *slog.Logger
 	intn  func(int) int
+	sched Scheduler
 	opts  Options
 
 	zones *sync.Map // zone name -> *time.Location
@@ -81,7 +85,10 @@ func newCore(store Store, bank *Bank, opts Options) *core {
 	if opts.Codec == nil {
 		opts.Codec = noCodec{}
 	}
-	return &core{store: store, bank: bank, now: opts.Now, log: opts.Logger, intn: opts.Intn, opts: opts,
+	if opts.Scheduler == nil {
+		opts.Scheduler = SM2{}
+	}
+	return &core{store: store, bank: bank, now: opts.Now, log: opts.Logger, intn: opts.Intn, sched: opts.Scheduler, opts: opts,
 		zones: &sync.Map{}, banks: &sync.Map{}}
 }
 

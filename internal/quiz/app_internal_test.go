@@ -6,7 +6,7 @@ import (
 )
 
 // TestTypesStaySmall: no type of the package offers more than 15 methods, so each adapter's
-// interface names a few; Service is the one exception, until the adapters move off it.
+// interface names a few.
 func TestTypesStaySmall(t *testing.T) {
 	for _, v := range []any{(*App)(nil), (*Practice)(nil), (*Members)(nil), (*DailyPosts)(nil), (*Moderation)(nil),
 		(*GuildTx)(nil), (*MemberTx)(nil), (*SessionTx)(nil), (*DailyTx)(nil), (*BankTx)(nil), (*ReportTx)(nil),

@@ -11,14 +11,14 @@ import (
 // gradeAgain asks a question of topic, answers it and grades it Again (due in 10 minutes).
 func gradeAgain(t *testing.T, e *env, a quiz.Actor, topic string) quiz.Question {
 	t.Helper()
-	asked, err := e.svc.Ask(ctx, a, quiz.AskRequest{Topic: topic})
+	asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: topic})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Answer(ctx, a, asked.Session.ID, "x"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, a, asked.Session.ID, "x"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Grade(ctx, a, asked.Session.ID, quiz.Again); err != nil {
+	if _, err := e.app.Practice.Grade(ctx, a, asked.Session.ID, quiz.Again); err != nil {
 		t.Fatal(err)
 	}
 	return asked.Question
@@ -34,20 +34,20 @@ func TestReviewTopicAndCount(t *testing.T) {
 	second := gradeAgain(t, e, a, "tcp")
 	e.clock.Add(time.Minute)
 	gradeAgain(t, e, a, "http")
-	if _, err := e.svc.Ask(ctx, a, quiz.AskRequest{Topic: "http"}); err != nil { // the last question is not http's card
+	if _, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: "http"}); err != nil { // the last question is not http's card
 		t.Fatal(err)
 	}
 	e.clock.Add(time.Hour)
-	r, err := e.svc.Ask(ctx, a, quiz.AskRequest{Review: true, Topic: "tcp"})
+	r, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Review: true, Topic: "tcp"})
 	if err != nil || r.Question.ID != first.ID || r.Due != 1 {
 		t.Fatalf("/review tcp = %s (%d more due), %v; want %s, the most overdue, with 1 more", r.Question.ID, r.Due, err, first.ID)
 	}
-	r, err = e.svc.Ask(ctx, a, quiz.AskRequest{Review: true, Topic: "tcp"})
+	r, err = e.app.Practice.Ask(ctx, a, quiz.AskRequest{Review: true, Topic: "tcp"})
 	if err != nil || r.Question.ID != second.ID || r.Due != 0 {
 		t.Fatalf("/review tcp again = %s (%d more due), %v; want %s and none after", r.Question.ID, r.Due, err, second.ID)
 	}
 	// http has one due card, but it is the question just asked: nothing else is due there.
-	if _, err := e.svc.Ask(ctx, a, quiz.AskRequest{Review: true, Topic: "http"}); err != nil {
+	if _, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Review: true, Topic: "http"}); err != nil {
 		t.Fatalf("/review http = %v; want its due card", err)
 	}
 }
@@ -57,20 +57,20 @@ func TestReviewTopicAndCount(t *testing.T) {
 func TestAskRecordsTheCardAndName(t *testing.T) {
 	e := newEnv(t, testBank(t, 1, "tcp", "http"))
 	a := member(1)
-	asked, err := e.svc.Ask(ctx, a, quiz.AskRequest{Topic: "tcp"})
+	asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: "tcp"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Add(time.Minute)
 	nameless := a
 	nameless.Name = ""
-	if _, err := e.svc.Ask(ctx, nameless, quiz.AskRequest{Topic: "http"}); err != nil {
+	if _, err := e.app.Practice.Ask(ctx, nameless, quiz.AskRequest{Topic: "http"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Answer(ctx, nameless, asked.Session.ID, "x"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, nameless, asked.Session.ID, "x"); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := e.svc.ExportMember(ctx, a)
+	ex, err := e.app.Members.ExportMember(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,11 +91,11 @@ func TestAskRecordsTheCardAndName(t *testing.T) {
 // message names the topic, or the bank.
 func TestAskNothingElseNamesTheScope(t *testing.T) {
 	e := newEnv(t, testBank(t, 1, "tcp"))
-	if _, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Topic: "tcp"}); err != nil {
+	if _, err := e.app.Practice.Ask(ctx, member(1), quiz.AskRequest{Topic: "tcp"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ topic, want string }{{"tcp", "in tcp"}, {"", "in the bank"}} {
-		_, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Topic: tc.topic})
+		_, err := e.app.Practice.Ask(ctx, member(1), quiz.AskRequest{Topic: tc.topic})
 		if quiz.ErrorCode(err) != quiz.ENOTFOUND || !strings.Contains(quiz.ErrorMessage(err), tc.want) {
 			t.Errorf("Ask(%q) with nothing else = %v; want not found, %q", tc.topic, err, tc.want)
 		}

@@ -12,7 +12,7 @@ import (
 func dailyAt(t *testing.T, e *env, g quiz.GuildID, at string, reveal time.Duration) {
 	t.Helper()
 	a := quiz.Actor{Guild: g, User: 99, Manager: true}
-	if _, err := e.svc.SetupDaily(ctx, a, quiz.DailyRequest{Channel: 77, At: at, TZ: "UTC", RevealAfter: reveal}); err != nil {
+	if _, err := e.app.Daily.Setup(ctx, a, quiz.DailyRequest{Channel: 77, At: at, TZ: "UTC", RevealAfter: reveal}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -32,9 +32,9 @@ func post(t *testing.T, e *env, g quiz.GuildID, day quiz.Day) quiz.Post {
 	return p
 }
 
-func runDaily(t *testing.T, e *env, pub *publisher, want quiz.DailyReport) {
+func runDaily(t *testing.T, e *env, want quiz.DailyReport) {
 	t.Helper()
-	rep, err := e.svc.RunDaily(ctx, pub, 4)
+	rep, err := e.app.Daily.RunDaily(ctx, 4)
 	if err != nil || rep != want {
 		t.Fatalf("RunDaily at %v = %+v, %v; want %+v", e.clock.Now(), rep, err, want)
 	}
@@ -47,7 +47,8 @@ func TestDailyLateYesterdayWithinGrace(t *testing.T) {
 	dailyAt(t, e, 10, "23:30", 0)
 	e.clock.Set(time.Date(2026, 3, 3, 0, 30, 0, 0, time.UTC))
 	pub := &publisher{}
-	runDaily(t, e, pub, quiz.DailyReport{Posted: 1})
+	e.use(pub)
+	runDaily(t, e, quiz.DailyReport{Posted: 1})
 	if yesterday := quiz.Date(2026, 3, 2); pub.posts[0].Day != yesterday || post(t, e, 10, yesterday).State != quiz.PostSent {
 		t.Errorf("posted day %s; want %s, sent", pub.posts[0].Day, yesterday)
 	}
@@ -62,7 +63,8 @@ func TestDailyGraceBoundary(t *testing.T) {
 	dailyAt(t, e, 11, "08:59", 0)
 	e.clock.Set(time.Date(2026, 3, 2, 11, 0, 0, 0, time.UTC))
 	pub := &publisher{}
-	runDaily(t, e, pub, quiz.DailyReport{Posted: 1, Skipped: 1})
+	e.use(pub)
+	runDaily(t, e, quiz.DailyReport{Posted: 1, Skipped: 1})
 	today := quiz.Date(2026, 3, 2)
 	if p := post(t, e, 10, today); p.State != quiz.PostSent {
 		t.Errorf("2 h late: %s; want sent", p.State)
@@ -78,24 +80,25 @@ func TestDailySkippedThenPostedNow(t *testing.T) {
 	e := newEnv(t, testBank(t, 5, "tcp"))
 	e.clock.Set(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 	dailyAt(t, e, 10, "09:00", 0)
-	if _, err := e.svc.SkipDaily(ctx, mod); err != nil {
+	if _, err := e.app.Daily.Skip(ctx, mod); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Set(time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC))
 	pub := &publisher{}
-	runDaily(t, e, pub, quiz.DailyReport{Skipped: 1})
+	e.use(pub)
+	runDaily(t, e, quiz.DailyReport{Skipped: 1})
 	today := quiz.Date(2026, 3, 2)
 	if p := post(t, e, 10, today); p.State != quiz.PostSkipped || p.Note != "skipped by a moderator" {
 		t.Errorf("skipped post = %s %q; want skipped by a moderator", p.State, p.Note)
 	}
-	p, err := e.svc.PostDailyNow(ctx, mod, pub)
+	p, err := e.app.Daily.PostNow(ctx, mod)
 	if err != nil || p.State != quiz.PostSent || len(pub.posts) != 1 {
 		t.Fatalf("/daily now after a skip = %+v, %v (%d posts); want it posted", p, err, len(pub.posts))
 	}
-	if _, err := e.svc.PostDailyNow(ctx, mod, pub); quiz.ErrorCode(err) != quiz.ECONFLICT || len(pub.posts) != 1 {
+	if _, err := e.app.Daily.PostNow(ctx, mod); quiz.ErrorCode(err) != quiz.ECONFLICT || len(pub.posts) != 1 {
 		t.Errorf("second /daily now = %v (%d posts); want a conflict and no post", err, len(pub.posts))
 	}
-	runDaily(t, e, pub, quiz.DailyReport{}) // today is settled
+	runDaily(t, e, quiz.DailyReport{}) // today is settled
 	if len(pub.posts) != 1 {
 		t.Errorf("%d posts after a later run; want 1", len(pub.posts))
 	}
@@ -110,17 +113,18 @@ func TestDailyRetryAfterFailureNewNonce(t *testing.T) {
 	dailyAt(t, e, 10, "09:00", 0)
 	e.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	pub := &publisher{fail: quiz.Errorf(quiz.EFORBIDDEN, "The bot may not post there."), failN: 1}
-	runDaily(t, e, pub, quiz.DailyReport{Failed: 1})
+	e.use(pub)
+	runDaily(t, e, quiz.DailyReport{Failed: 1})
 	today := quiz.Date(2026, 3, 2)
 	first := post(t, e, 10, today)
 	if first.State != quiz.PostFailed || first.Attempt != 0 || len(pub.notified) != 1 || !strings.HasPrefix(pub.notified[0], "10/99: ") {
 		t.Fatalf("after the failure: %+v, notified %q; want failed, attempt 0, the moderator told", first, pub.notified)
 	}
-	runDaily(t, e, pub, quiz.DailyReport{}) // paused: nothing to do
-	if _, err := e.svc.PauseDaily(ctx, mod, false); err != nil {
+	runDaily(t, e, quiz.DailyReport{}) // paused: nothing to do
+	if _, err := e.app.Daily.Pause(ctx, mod, false); err != nil {
 		t.Fatal(err)
 	}
-	runDaily(t, e, pub, quiz.DailyReport{Posted: 1})
+	runDaily(t, e, quiz.DailyReport{Posted: 1})
 	second := post(t, e, 10, today)
 	if second.State != quiz.PostSent || second.Attempt != 1 || second.Nonce == first.Nonce || pub.posts[0].Nonce != second.Nonce {
 		t.Errorf("retry = %+v (first nonce %q); want sent, attempt 1, a new nonce", second, first.Nonce)
@@ -140,7 +144,8 @@ func TestDailyLegacyScheduleSpeaksEnglish(t *testing.T) {
 	}
 	e.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	pub := &publisher{}
-	runDaily(t, e, pub, quiz.DailyReport{Posted: 1})
+	e.use(pub)
+	runDaily(t, e, quiz.DailyReport{Posted: 1})
 	if pub.posts[0].Lang != quiz.English || pub.posts[0].Session.Lang != quiz.English {
 		t.Errorf("legacy schedule posted in %q; want en", pub.posts[0].Lang)
 	}
@@ -162,7 +167,8 @@ func TestDailyRevealTime(t *testing.T) {
 		dailyAt(t, e, 10, "09:00", tc.reveal)
 		e.clock.Set(time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)) // a late run: counted from 09:00
 		pub := &publisher{}
-		runDaily(t, e, pub, quiz.DailyReport{Posted: 1})
+		e.use(pub)
+		runDaily(t, e, quiz.DailyReport{Posted: 1})
 		if got := pub.posts[0].Session.RevealAt; !got.Equal(tc.want) {
 			t.Errorf("reveal_after %v: reveal at %v; want %v", tc.reveal, got, tc.want)
 		}

@@ -17,7 +17,7 @@ func setupDaily(t *testing.T, e *env, a quiz.Actor, at, tz string) {
 	if e.clock.Now().After(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		e.clock.Set(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	}
-	if _, err := e.svc.SetupDaily(ctx, a, quiz.DailyRequest{Channel: 77, At: at, TZ: tz}); err != nil {
+	if _, err := e.app.Daily.Setup(ctx, a, quiz.DailyRequest{Channel: 77, At: at, TZ: tz}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -50,13 +50,14 @@ func TestDailyExactlyOnceAcrossAYear(t *testing.T) {
 		setupDaily(t, e, quiz.Actor{Guild: s.g, User: 1, Manager: true}, s.at, s.tz)
 	}
 	pub := &publisher{}
+	e.use(pub)
 	posted := map[quiz.GuildID]map[quiz.Day]time.Time{}
 	end := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	const tick = 10 * time.Minute
 	for now := start; now.Before(end); now = now.Add(tick) {
 		e.clock.Set(now)
 		before := len(pub.posts)
-		if _, err := e.svc.RunDaily(ctx, pub, 4); err != nil {
+		if _, err := e.app.Daily.RunDaily(ctx, 4); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range pub.posts[before:] {
@@ -100,10 +101,11 @@ func TestDailyNoRepeatUntilExhausted(t *testing.T) {
 	e := newEnv(t, testBank(t, 5, "tcp"))
 	setupDaily(t, e, mod, "09:00", "UTC")
 	pub := &publisher{}
+	e.use(pub)
 	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	seen := map[string]bool{}
 	for day := range 5 {
-		if _, err := e.svc.RunDaily(ctx, pub, 1); err != nil {
+		if _, err := e.app.Daily.RunDaily(ctx, 1); err != nil {
 			t.Fatal(err)
 		}
 		id := pub.posts[len(pub.posts)-1].Question.ID
@@ -113,7 +115,7 @@ func TestDailyNoRepeatUntilExhausted(t *testing.T) {
 		seen[id] = true
 		e.clock.Add(24 * time.Hour)
 	}
-	e.svc.RunDaily(ctx, pub, 1)
+	e.app.Daily.RunDaily(ctx, 1)
 	if len(pub.posts) != 6 || pub.posts[5].Question.ID == pub.posts[4].Question.ID {
 		t.Fatalf("the sixth day repeated the fifth day's question")
 	}
@@ -127,22 +129,23 @@ func TestDailyCrashBetweenClaimAndRecord(t *testing.T) {
 	setupDaily(t, e, mod, "09:00", "UTC")
 	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	pub := &lossyPublisher{}
+	e.use(pub)
 	pub.loseNext = true
-	rep, _ := e.svc.RunDaily(ctx, pub, 1)
+	rep, _ := e.app.Daily.RunDaily(ctx, 1)
 	if rep.Posted != 0 {
 		t.Fatalf("report %+v; the lost answer must not count as posted", rep)
 	}
 	e.clock.Add(time.Minute)
-	rep, _ = e.svc.RunDaily(ctx, pub, 1)
+	rep, _ = e.app.Daily.RunDaily(ctx, 1)
 	if rep.Posted != 1 || pub.created != 1 || pub.sends != 2 {
 		t.Fatalf("after retry: report %+v, messages created %d, sends %d; want 1 message from 2 sends", rep, pub.created, pub.sends)
 	}
 	e.clock.Add(time.Hour)
-	e.svc.RunDaily(ctx, pub, 1)
+	e.app.Daily.RunDaily(ctx, 1)
 	if pub.sends != 2 {
 		t.Fatalf("a recorded post was sent again")
 	}
-	st, _ := e.svc.ShowDaily(ctx, mod)
+	st, _ := e.app.Daily.Show(ctx, mod)
 	if st.Last == nil || st.Last.State != quiz.PostSent || st.Last.Message == 0 {
 		t.Fatalf("last post = %+v", st.Last)
 	}
@@ -189,13 +192,14 @@ func TestDailyGrace(t *testing.T) {
 			e := newEnv(t, testBank(t, 5, "tcp"))
 			setupDaily(t, e, mod, "09:00", "Europe/Berlin")
 			pub := &publisher{}
+			e.use(pub)
 			e.clock.Set(time.Date(2026, 6, 1, 7, 0, 0, 0, time.UTC).Add(tt.downtime)) // 09:00 CEST = 07:00 UTC
-			rep, err := e.svc.RunDaily(ctx, pub, 1)
+			rep, err := e.app.Daily.RunDaily(ctx, 1)
 			if err != nil || len(pub.posts) != tt.posts {
 				t.Fatalf("after %s down: %d posts (%+v, %v); want %d", tt.downtime, len(pub.posts), rep, err, tt.posts)
 			}
 			e.clock.Add(time.Hour)
-			e.svc.RunDaily(ctx, pub, 1)
+			e.app.Daily.RunDaily(ctx, 1)
 			if len(pub.posts) != tt.posts {
 				t.Fatalf("a later run changed the count to %d", len(pub.posts))
 			}
@@ -208,16 +212,17 @@ func TestDailyDeletedChannelPausesAndTells(t *testing.T) {
 	setupDaily(t, e, mod, "09:00", "UTC")
 	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	pub := &publisher{fail: quiz.Errorf(quiz.ENOTFOUND, "Channel <#77> no longer exists."), failN: 100}
-	rep, _ := e.svc.RunDaily(ctx, pub, 1)
+	e.use(pub)
+	rep, _ := e.app.Daily.RunDaily(ctx, 1)
 	if rep.Failed != 1 || len(pub.notified) != 1 {
 		t.Fatalf("report %+v, notified %v; want one failure and one message to the moderator", rep, pub.notified)
 	}
-	st, _ := e.svc.ShowDaily(ctx, mod)
+	st, _ := e.app.Daily.Show(ctx, mod)
 	if !st.Daily.Paused || st.Daily.PauseReason == "" {
 		t.Fatalf("schedule after a deleted channel = %+v; want paused with a reason", st.Daily)
 	}
 	e.clock.Add(24 * time.Hour)
-	rep, _ = e.svc.RunDaily(ctx, pub, 1)
+	rep, _ = e.app.Daily.RunDaily(ctx, 1)
 	if rep.Failed+rep.Posted != 0 || len(pub.notified) != 1 {
 		t.Fatalf("a paused schedule kept trying: %+v", rep)
 	}
@@ -231,11 +236,11 @@ func TestDailyValidation(t *testing.T) {
 		"bad topic": {Channel: 1, At: "09:00", TZ: "UTC", Topics: "tcp, nope"},
 		"bad days":  {Channel: 1, At: "09:00", TZ: "UTC", Days: "funday"},
 	} {
-		if _, err := e.svc.SetupDaily(ctx, mod, r); quiz.ErrorCode(err) == "" || quiz.ErrorCode(err) == quiz.EINTERNAL {
+		if _, err := e.app.Daily.Setup(ctx, mod, r); quiz.ErrorCode(err) == "" || quiz.ErrorCode(err) == quiz.EINTERNAL {
 			t.Errorf("%s: SetupDaily = %v; want a clear error", name, err)
 		}
 	}
-	if _, err := e.svc.SetupDaily(ctx, member(1), quiz.DailyRequest{Channel: 1, At: "09:00", TZ: "UTC"}); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+	if _, err := e.app.Daily.Setup(ctx, member(1), quiz.DailyRequest{Channel: 1, At: "09:00", TZ: "UTC"}); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Errorf("a member without rights: %v; want EFORBIDDEN", err)
 	}
 }
@@ -243,17 +248,18 @@ func TestDailyValidation(t *testing.T) {
 func TestDailyWeekdaysAndSkip(t *testing.T) {
 	e := newEnv(t, testBank(t, 20, "tcp"))
 	e.clock.Set(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	if _, err := e.svc.SetupDaily(ctx, mod, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC", Days: "weekdays"}); err != nil {
+	if _, err := e.app.Daily.Setup(ctx, mod, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC", Days: "weekdays"}); err != nil {
 		t.Fatal(err)
 	}
 	pub := &publisher{}
+	e.use(pub)
 	e.clock.Set(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // a Monday
-	if _, err := e.svc.SkipDaily(ctx, mod); err != nil {
+	if _, err := e.app.Daily.Skip(ctx, mod); err != nil {
 		t.Fatal(err)
 	}
 	for range 14 * 24 {
 		e.clock.Add(time.Hour)
-		e.svc.RunDaily(ctx, pub, 1)
+		e.app.Daily.RunDaily(ctx, 1)
 	}
 	// Two weeks of weekdays is 10, minus the skipped Monday.
 	if len(pub.posts) != 9 {
@@ -270,18 +276,19 @@ func TestDailyRevealAfter(t *testing.T) {
 	e := newEnv(t, testBank(t, 5, "tcp"))
 	setupDaily(t, e, mod, "09:00", "UTC")
 	pub := &publisher{}
+	e.use(pub)
 	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	e.svc.RunDaily(ctx, pub, 1)
+	e.app.Daily.RunDaily(ctx, 1)
 	sess := pub.posts[0].Session
-	if _, err := e.svc.Answer(ctx, member(1), sess.ID, "x"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, member(1), sess.ID, "x"); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Add(11 * time.Hour)
-	if n, _ := e.svc.RunDue(ctx, pub); n != 0 {
+	if n, _ := e.app.Daily.RunDue(ctx); n != 0 {
 		t.Fatal("revealed before 12 hours")
 	}
 	e.clock.Add(time.Hour)
-	if n, _ := e.svc.RunDue(ctx, pub); n != 1 || pub.reveals[0].Answers != 1 {
+	if n, _ := e.app.Daily.RunDue(ctx); n != 1 || pub.reveals[0].Answers != 1 {
 		t.Fatalf("reveal after 12 h: %d, %+v", n, pub.reveals)
 	}
 }
@@ -291,19 +298,20 @@ func TestDailyNow(t *testing.T) {
 	setupDaily(t, e, mod, "18:00", "UTC")
 	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	pub := &publisher{}
-	p, err := e.svc.PostDailyNow(ctx, mod, pub)
+	e.use(pub)
+	p, err := e.app.Daily.PostNow(ctx, mod)
 	if err != nil || p.State != quiz.PostSent || len(pub.posts) != 1 {
 		t.Fatalf("PostDailyNow = %+v, %v; %d posts", p, err, len(pub.posts))
 	}
-	if _, err := e.svc.PostDailyNow(ctx, mod, pub); quiz.ErrorCode(err) != quiz.ECONFLICT {
+	if _, err := e.app.Daily.PostNow(ctx, mod); quiz.ErrorCode(err) != quiz.ECONFLICT {
 		t.Fatalf("second PostDailyNow = %v; want ECONFLICT", err)
 	}
 	e.clock.Set(time.Date(2026, 3, 1, 18, 5, 0, 0, time.UTC))
-	e.svc.RunDaily(ctx, pub, 1)
+	e.app.Daily.RunDaily(ctx, 1)
 	if len(pub.posts) != 1 {
 		t.Fatalf("the scheduled post went out after /daily now: %d posts", len(pub.posts))
 	}
-	if _, err := e.svc.PostDailyNow(ctx, member(1), pub); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+	if _, err := e.app.Daily.PostNow(ctx, member(1)); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Fatalf("a member's PostDailyNow = %v", err)
 	}
 }
@@ -315,16 +323,17 @@ func TestDailyClaimedNotSent(t *testing.T) {
 	setupDaily(t, e, mod, "09:00", "UTC")
 	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	pub := &publisher{fail: errors.New("dial tcp: connection refused"), failN: 1}
-	if rep, _ := e.svc.RunDaily(ctx, pub, 1); rep.Posted != 0 {
+	e.use(pub)
+	if rep, _ := e.app.Daily.RunDaily(ctx, 1); rep.Posted != 0 {
 		t.Fatalf("posted despite the failure")
 	}
-	st, _ := e.svc.ShowDaily(ctx, mod)
+	st, _ := e.app.Daily.Show(ctx, mod)
 	if st.Last == nil || st.Last.State != quiz.PostClaimed {
 		t.Fatalf("after a failed send the post is %+v; want claimed", st.Last)
 	}
 	e.clock.Add(time.Minute)
-	e.svc.RunDaily(ctx, pub, 1)
-	e.svc.RunDaily(ctx, pub, 1)
+	e.app.Daily.RunDaily(ctx, 1)
+	e.app.Daily.RunDaily(ctx, 1)
 	if len(pub.posts) != 1 {
 		t.Fatalf("%d posts; want 1", len(pub.posts))
 	}
@@ -337,22 +346,23 @@ func TestDailyFailedThenResumed(t *testing.T) {
 	setupDaily(t, e, mod, "09:00", "UTC")
 	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	pub := &publisher{fail: quiz.Errorf(quiz.EFORBIDDEN, "no permission"), failN: 1}
-	e.svc.RunDaily(ctx, pub, 1)
-	st, _ := e.svc.ShowDaily(ctx, mod)
+	e.use(pub)
+	e.app.Daily.RunDaily(ctx, 1)
+	st, _ := e.app.Daily.Show(ctx, mod)
 	if !st.Daily.Paused || st.Last.State != quiz.PostFailed {
 		t.Fatalf("after a 403: %+v", st)
 	}
 	firstNonce := st.Last.Nonce
 	e.clock.Add(30 * time.Minute)
-	e.svc.RunDaily(ctx, pub, 1)
+	e.app.Daily.RunDaily(ctx, 1)
 	if len(pub.posts) != 0 {
 		t.Fatal("a paused schedule posted")
 	}
-	if _, err := e.svc.PauseDaily(ctx, mod, false); err != nil {
+	if _, err := e.app.Daily.Pause(ctx, mod, false); err != nil {
 		t.Fatal(err)
 	}
-	e.svc.RunDaily(ctx, pub, 1)
-	e.svc.RunDaily(ctx, pub, 1)
+	e.app.Daily.RunDaily(ctx, 1)
+	e.app.Daily.RunDaily(ctx, 1)
 	if len(pub.posts) != 1 || pub.posts[0].Nonce == firstNonce {
 		t.Fatalf("after resume: %d posts (nonce reused: %v)", len(pub.posts), len(pub.posts) > 0 && pub.posts[0].Nonce == firstNonce)
 	}
@@ -363,13 +373,14 @@ func TestDailySkipAfterTodaysPost(t *testing.T) {
 	setupDaily(t, e, mod, "09:00", "UTC")
 	e.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	pub := &publisher{}
-	e.svc.RunDaily(ctx, pub, 1)
+	e.use(pub)
+	e.app.Daily.RunDaily(ctx, 1)
 	e.clock.Set(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
-	day, err := e.svc.SkipDaily(ctx, mod)
+	day, err := e.app.Daily.Skip(ctx, mod)
 	if err != nil || day.String() != "2026-03-03" {
 		t.Fatalf("SkipDaily after today's post = %s, %v; want tomorrow", day, err)
 	}
-	st, _ := e.svc.ShowDaily(ctx, mod)
+	st, _ := e.app.Daily.Show(ctx, mod)
 	if got := st.Next.UTC().Format(time.DateTime); got != "2026-03-04 09:00:00" {
 		t.Fatalf("next post after the skip = %s", got)
 	}
@@ -378,11 +389,11 @@ func TestDailySkipAfterTodaysPost(t *testing.T) {
 func TestDailyNoFalseSkipBeforeSetup(t *testing.T) {
 	e := newEnv(t, testBank(t, 5, "tcp"))
 	e.clock.Set(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // yesterday's 20:00 is before setup
-	if _, err := e.svc.SetupDaily(ctx, mod, quiz.DailyRequest{Channel: 77, At: "20:00", TZ: "UTC"}); err != nil {
+	if _, err := e.app.Daily.Setup(ctx, mod, quiz.DailyRequest{Channel: 77, At: "20:00", TZ: "UTC"}); err != nil {
 		t.Fatal(err)
 	}
-	e.svc.RunDaily(ctx, &publisher{}, 1)
-	st, _ := e.svc.ShowDaily(ctx, mod)
+	e.app.Daily.RunDaily(ctx, 1)
+	st, _ := e.app.Daily.Show(ctx, mod)
 	if st.Last != nil {
 		t.Fatalf("a day before setup was recorded: %+v", st.Last)
 	}
@@ -395,12 +406,13 @@ func TestDailySetupAgainAfterFailure(t *testing.T) {
 	setupDaily(t, e, mod, "09:00", "UTC")
 	e.clock.Set(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	pub := &publisher{fail: quiz.Errorf(quiz.ENOTFOUND, "gone"), failN: 1}
-	e.svc.RunDaily(ctx, pub, 1)
+	e.use(pub)
+	e.app.Daily.RunDaily(ctx, 1)
 	e.clock.Add(20 * time.Minute)
-	if _, err := e.svc.SetupDaily(ctx, mod, quiz.DailyRequest{Channel: 78, At: "09:00", TZ: "UTC"}); err != nil {
+	if _, err := e.app.Daily.Setup(ctx, mod, quiz.DailyRequest{Channel: 78, At: "09:00", TZ: "UTC"}); err != nil {
 		t.Fatal(err)
 	}
-	e.svc.RunDaily(ctx, pub, 1)
+	e.app.Daily.RunDaily(ctx, 1)
 	if len(pub.posts) != 1 || pub.posts[0].Channel != 78 {
 		t.Fatalf("after setting up again: %d posts", len(pub.posts))
 	}

@@ -8,7 +8,8 @@
 //   - Session: one asking of one question in one place (a channel message, an ephemeral reply,
 //     the console). Buttons refer to a session by its id.
 //   - Answer: what a member wrote for a session.
-//   - Card: a member's spaced-review state for one question (SM-2).
+//   - Card: a member's spaced-review state for one question, scheduled by a Scheduler (FSRS in
+//     the bot, SM2 when none is given).
 //   - Day: a civil date in some time zone; streaks and daily posts count Days, not 24h spans.
 //   - Streak: a member's run of consecutive answering days, with freezes.
 //

@@ -53,19 +53,34 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type env struct {
-	svc   *quiz.Service
+	app   *quiz.App
 	store quiz.Store
 	clock *clock
 	bank  *quiz.Bank
+	out   *forwarder // app's publisher
 }
 
 func newEnv(t testing.TB, b *quiz.Bank) *env {
 	c := &clock{t: time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)}
 	st := quiztest.NewMemStore()
 	i := 0
-	svc := quiz.NewService(st, b, quiz.Options{Now: c.Now, Intn: func(n int) int { i++; return i % n }})
-	return &env{svc: svc, store: st, clock: c, bank: b}
+	out := &forwarder{Publisher: &publisher{}}
+	app := quiz.New(st, b, quiz.Options{Now: c.Now, Intn: func(n int) int { i++; return i % n }, Publisher: out})
+	return &env{app: app, store: st, clock: c, bank: b, out: out}
 }
+
+// use makes p the publisher of e's use cases (a fresh *publisher until then). Call it before
+// the use cases post, not while they do.
+func (e *env) use(p quiz.Publisher) { e.out.Publisher = p }
+
+// close is Practice.Close of session sid, with its error only.
+func (e *env) close(a quiz.Actor, sid quiz.SessionID) error {
+	_, _, err := e.app.Practice.Close(ctx, a, quiz.CloseRequest{Session: sid})
+	return err
+}
+
+// forwarder is the publisher given to quiz.New, forwarding to the one a test chose.
+type forwarder struct{ quiz.Publisher }
 
 var ctx = context.Background()
 

@@ -14,6 +14,7 @@ type (
 	RoleID    uint64
 	SessionID uint64
 	ReportID  uint64
+	MockID    uint64
 )
 
 func (id GuildID) String() string   { return strconv.FormatUint(uint64(id), 10) }
@@ -23,6 +24,7 @@ func (id MessageID) String() string { return strconv.FormatUint(uint64(id), 10) 
 func (id RoleID) String() string    { return strconv.FormatUint(uint64(id), 10) }
 func (id SessionID) String() string { return strconv.FormatUint(uint64(id), 10) }
 func (id ReportID) String() string  { return strconv.FormatUint(uint64(id), 10) }
+func (id MockID) String() string    { return strconv.FormatUint(uint64(id), 10) }
 
 // ParseID parses a decimal snowflake or sequence number.
 func ParseID(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) }

@@ -12,33 +12,33 @@ import (
 func TestViewerLanguage(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	zhViewer, enMember := member(1), member(2) // both with en-US clients
-	if _, err := e.svc.SetLanguage(ctx, zhViewer, "zh"); err != nil {
+	if _, err := e.app.Members.SetLanguage(ctx, zhViewer, "zh"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.SetLanguage(ctx, enMember, "en"); err != nil {
+	if _, err := e.app.Members.SetLanguage(ctx, enMember, "en"); err != nil {
 		t.Fatal(err)
 	}
 	answerOnce(t, e, enMember)
 	answerOnce(t, e, zhViewer)
 
-	if v, err := e.svc.Streak(ctx, zhViewer, enMember.User); err != nil || v.Lang != quiz.Chinese || v.Member.User != enMember.User {
+	if v, err := e.app.Members.Streak(ctx, zhViewer, enMember.User); err != nil || v.Lang != quiz.Chinese || v.Member.User != enMember.User {
 		t.Errorf("the zh viewer's /streak of an en member = %s for user %d, %v; want zh", v.Lang, v.Member.User, err)
 	}
-	if v, err := e.svc.Streak(ctx, enMember, zhViewer.User); err != nil || v.Lang != quiz.English {
+	if v, err := e.app.Members.Streak(ctx, enMember, zhViewer.User); err != nil || v.Lang != quiz.English {
 		t.Errorf("the en viewer's /streak of a zh member = %s, %v; want en", v.Lang, err)
 	}
-	if v, err := e.svc.Streak(ctx, zhViewer, zhViewer.User); err != nil || v.Lang != quiz.Chinese || v.Status.Current != 1 {
+	if v, err := e.app.Members.Streak(ctx, zhViewer, zhViewer.User); err != nil || v.Lang != quiz.Chinese || v.Status.Current != 1 {
 		t.Errorf("the zh member's own /streak = %s, current %d, %v; want zh, 1", v.Lang, v.Status.Current, err)
 	}
 	for _, board := range []quiz.Board{quiz.BoardStreak, quiz.BoardMonth} {
-		if _, lang, err := e.svc.Leaderboard(ctx, zhViewer, board, 10); err != nil || lang != quiz.Chinese {
+		if _, lang, err := e.app.Members.Leaderboard(ctx, zhViewer, board, 10); err != nil || lang != quiz.Chinese {
 			t.Errorf("%s board for the zh viewer: %s, %v; want zh", board, lang, err)
 		}
-		if _, lang, err := e.svc.Leaderboard(ctx, enMember, board, 10); err != nil || lang != quiz.English {
+		if _, lang, err := e.app.Members.Leaderboard(ctx, enMember, board, 10); err != nil || lang != quiz.English {
 			t.Errorf("%s board for the en viewer: %s, %v; want en", board, lang, err)
 		}
 		zhClient := quiz.Actor{Guild: 10, User: 50, Locale: "zh-CN"} // no member record yet
-		if _, lang, err := e.svc.Leaderboard(ctx, zhClient, board, 10); err != nil || lang != quiz.Chinese {
+		if _, lang, err := e.app.Members.Leaderboard(ctx, zhClient, board, 10); err != nil || lang != quiz.Chinese {
 			t.Errorf("%s board for a zh-CN client never seen: %s, %v; want zh", board, lang, err)
 		}
 	}
@@ -53,10 +53,10 @@ func TestLeaderboardRanks(t *testing.T) {
 	}
 	e.clock.Add(24 * time.Hour)
 	answerOnce(t, e, member(2))
-	if _, err := e.svc.SetLanguage(ctx, member(9), "en"); err != nil { // a member with no answers
+	if _, err := e.app.Members.SetLanguage(ctx, member(9), "en"); err != nil { // a member with no answers
 		t.Fatal(err)
 	}
-	got, _, err := e.svc.Leaderboard(ctx, member(9), quiz.BoardStreak, 10)
+	got, _, err := e.app.Members.Leaderboard(ctx, member(9), quiz.BoardStreak, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,23 +69,23 @@ func TestLeaderboardRanks(t *testing.T) {
 			t.Errorf("streak board line %d = %+v; want %+v", i, got[i], want[i])
 		}
 	}
-	if top, _, _ := e.svc.Leaderboard(ctx, member(9), quiz.BoardStreak, 2); len(top) != 2 || top[1].User != 1 {
+	if top, _, _ := e.app.Members.Leaderboard(ctx, member(9), quiz.BoardStreak, 2); len(top) != 2 || top[1].User != 1 {
 		t.Errorf("top 2 = %+v; want users 2 and 1", top)
 	}
 	// Next month the month board starts empty; streaks carry on.
 	e.clock.Set(time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC))
-	if month, _, _ := e.svc.Leaderboard(ctx, member(9), quiz.BoardMonth, 10); len(month) != 0 {
+	if month, _, _ := e.app.Members.Leaderboard(ctx, member(9), quiz.BoardMonth, 10); len(month) != 0 {
 		t.Errorf("month board in a new month = %+v; want empty", month)
 	}
 }
 
 func answerOnce(t *testing.T, e *env, a quiz.Actor) {
 	t.Helper()
-	s, err := e.svc.Ask(ctx, a, quiz.AskRequest{})
+	s, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Answer(ctx, a, s.Session.ID, "x"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, a, s.Session.ID, "x"); err != nil {
 		t.Fatal(err)
 	}
 }

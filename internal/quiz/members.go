@@ -3,7 +3,9 @@ package quiz
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -144,6 +146,45 @@ func (ms *Members) SetLanguage(ctx context.Context, a Actor, lang string) (Lang,
 	return l, ms.updateMember(ctx, a, func(m *Member) { m.Lang = l })
 }
 
+// SetRetention sets the recall the actor's reviews are scheduled for: a share from
+// MinRetention to MaxRetention, written 0.9, 90 or 90%; "default" (or "") restores
+// DefaultRetention. It returns the retention now in force.
+// Returns EINVALID for anything else.
+func (ms *Members) SetRetention(ctx context.Context, a Actor, value string) (float64, error) {
+	r, err := ParseRetention(value)
+	if err != nil {
+		return 0, err
+	}
+	if err := ms.updateMember(ctx, a, func(m *Member) { m.Retention = r }); err != nil {
+		return 0, err
+	}
+	return cmp.Or(r, DefaultRetention), nil
+}
+
+// ParseRetention reads a target recall: "0.9", "90" or "90%" within MinRetention..MaxRetention,
+// or "default"/"" for 0 (DefaultRetention).
+func ParseRetention(value string) (float64, error) {
+	v := strings.ToLower(strings.TrimSpace(value))
+	if v == "" || v == "default" || v == "reset" {
+		return 0, nil
+	}
+	pct := strings.HasSuffix(v, "%")
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(v, "%")), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, Errorf(EINVALID, "Retention %s is not a number: give a share from %.2f to %.2f (e.g. 0.9 or 90%%), or default.",
+			quote(value), MinRetention, MaxRetention)
+	}
+	if pct || f > 1 {
+		f /= 100
+	}
+	f = math.Round(f*1000) / 1000
+	if f < MinRetention || f > MaxRetention {
+		return 0, Errorf(EINVALID, "Retention must be from %d%% to %d%% (you gave %s): higher means more reviews, lower means forgetting more. The default is %d%%.",
+			int(MinRetention*100), int(MaxRetention*100), quote(value), int(DefaultRetention*100))
+	}
+	return f, nil
+}
+
 func (ms *Members) updateMember(ctx context.Context, a Actor, fn func(*Member)) error {
 	return ms.store.Update(ctx, func(tx Tx) error {
 		m, _, err := tx.Member(a.Guild, a.User)
@@ -205,7 +246,30 @@ func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
 	return out, err
 }
 
-// DeleteMember erases the actor's data in their server: settings, streak, answers, reviews.
+// DeleteMember erases the actor's data in their server: settings, streak, answers, reviews,
+// mock interviews; their reports stay for moderators, without their name or words (Erased).
 func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
-	return ms.store.Update(ctx, func(tx Tx) error { return tx.DeleteMember(a.Guild, a.User) })
+	return ms.store.Update(ctx, func(tx Tx) error {
+		if err := tx.DeleteMember(a.Guild, a.User); err != nil {
+			return err
+		}
+		reports, err := tx.Reports(a.Guild)
+		if err != nil {
+			return err
+		}
+		for _, r := range reports {
+			if r.By == a.User {
+				if err := tx.PutReport(a.Guild, eraseReport(r)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// eraseReport is r without its reporter and their words.
+func eraseReport(r Report) Report {
+	r.By, r.Reason, r.Erased = 0, "", true
+	return r
 }

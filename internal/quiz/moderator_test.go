@@ -12,13 +12,13 @@ import (
 func TestPlatformGrantedModerator(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	granted := quiz.Actor{Guild: 10, User: 5, Moderator: true}
-	if err := e.svc.CheckModerator(ctx, granted); err != nil {
+	if err := e.app.Moderation.CheckModerator(ctx, granted); err != nil {
 		t.Errorf("CheckModerator(granted) = %v; want nil", err)
 	}
-	if err := e.svc.SetModeratorRole(ctx, granted, 7); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+	if err := e.app.Moderation.SetModeratorRole(ctx, granted, 7); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Errorf("SetModeratorRole(granted) = %v; want EFORBIDDEN", err)
 	}
-	if err := e.svc.CheckModerator(ctx, quiz.Actor{Guild: 10, User: 6}); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+	if err := e.app.Moderation.CheckModerator(ctx, quiz.Actor{Guild: 10, User: 6}); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Errorf("CheckModerator(member) = %v; want EFORBIDDEN", err)
 	}
 }

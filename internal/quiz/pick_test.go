@@ -39,7 +39,7 @@ func history(b *Bank, attempts int, now time.Time, r *rand.Rand) []Card {
 		c.Asked++
 		at := now.Add(-time.Duration(attempts-i) * time.Hour)
 		c.LastAsked = at
-		c = c.Schedule(Grades[r.IntN(4)], at)
+		c = SM2{}.Review(c, Grades[r.IntN(4)], at, 0)
 		byID[q.ID] = c
 	}
 	cards := make([]Card, 0, len(byID))

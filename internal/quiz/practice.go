@@ -15,7 +15,13 @@ type AskRequest struct {
 	Channel ChannelID // where the question will be shown; 0 = nowhere public (console, DM)
 	Private bool      // ephemeral: no public reveal
 	Review  bool      // only questions due for review
+	// Weak asks from the member's weakest topic (see TopicProgress.Weaker). Topic "weak" means
+	// the same when the bank has no topic of that name.
+	Weak bool
 }
+
+// TopicWeak is the Topic an adapter may send for /interview weak.
+const TopicWeak = "weak"
 
 // Asked is a question given to a member.
 type Asked struct {
@@ -46,6 +52,10 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 		cards, err := tx.Cards(a.Guild, a.User)
 		if err != nil {
 			return err
+		}
+		r := r
+		if weakRequest(b, r) {
+			r.Topic, r.Weak = weakestTopic(b, cards, now, p.sched), false
 		}
 		q, due, err := chooseQuestion(b, r, cards, m.LastQuestion, now, p.intn)
 		if err != nil {
@@ -95,6 +105,9 @@ type Answered struct {
 	Counted bool
 	// First is true for the member's first answer to this session.
 	First bool
+	// Intervals says, for each grade, when the question would come back if graded so now:
+	// for the grade buttons ("Good · 4d").
+	Intervals map[Grade]time.Duration
 }
 
 // attempt is what answering or revealing a session reads: the session with its question and
@@ -153,11 +166,13 @@ func (p *Practice) Answer(ctx context.Context, a Actor, sid SessionID, text stri
 		if err := tx.PutMember(m); err != nil {
 			return err
 		}
-		if err := touchCard(tx, a, v.q, now); err != nil {
+		c, err := touchCard(tx, a, v.q, now)
+		if err != nil {
 			return err
 		}
 		out = Answered{Session: v.sess, Question: v.q, Lang: a.lang(m), Streak: m.Streak.At(DayOf(now, loc)),
-			Counted: m.Streak.LastDay != v.m.Streak.LastDay, First: first}
+			Counted: m.Streak.LastDay != v.m.Streak.LastDay, First: first,
+			Intervals: p.sched.Intervals(c, now, m.RetentionOrDefault())}
 		return nil
 	})
 	return out, err
@@ -174,13 +189,14 @@ func memberIn(tx Tx, gid GuildID, u UserID) (Guild, Member, error) {
 }
 
 // touchCard makes sure the member has a card for q (a member may answer a question someone
-// else asked in a channel).
-func touchCard(tx MemberTx, a Actor, q Question, now time.Time) error {
-	_, found, err := tx.Card(a.Guild, a.User, q.ID)
+// else asked in a channel), and returns it.
+func touchCard(tx MemberTx, a Actor, q Question, now time.Time) (Card, error) {
+	c, found, err := tx.Card(a.Guild, a.User, q.ID)
 	if err != nil || found {
-		return err
+		return c, err
 	}
-	return tx.PutCard(a.Guild, a.User, Card{QuestionID: q.ID, Topic: q.Topic, Asked: 1, LastAsked: now})
+	c = Card{QuestionID: q.ID, Topic: q.Topic, Asked: 1, LastAsked: now}
+	return c, tx.PutCard(a.Guild, a.User, c)
 }
 
 // loadSession returns a session with its question and server.
@@ -235,10 +251,12 @@ func (p *Practice) Reveal(ctx context.Context, a Actor, sid SessionID) (Answered
 				return err
 			}
 		}
-		if err := touchCard(tx, a, v.q, now); err != nil {
+		c, err := touchCard(tx, a, v.q, now)
+		if err != nil {
 			return err
 		}
-		out = Answered{Session: v.sess, Question: v.q, Lang: a.lang(v.m), Streak: v.m.Streak.At(DayOf(now, p.memberZone(v.m, v.g)))}
+		out = Answered{Session: v.sess, Question: v.q, Lang: a.lang(v.m), Streak: v.m.Streak.At(DayOf(now, p.memberZone(v.m, v.g))),
+			Intervals: p.sched.Intervals(c, now, v.m.RetentionOrDefault())}
 		return nil
 	})
 	return out, err
@@ -248,6 +266,8 @@ func (p *Practice) Reveal(ctx context.Context, a Actor, sid SessionID) (Answered
 type Graded struct {
 	Card Card
 	Lang Lang
+	// Suggested is the grade the checklist suggested (Check), "" if the member did not check.
+	Suggested Grade
 }
 
 // Grade records the actor's self-assessment for a session they answered or revealed, and
@@ -280,7 +300,7 @@ func (p *Practice) Grade(ctx context.Context, a Actor, sid SessionID, grade Grad
 				return err
 			}
 		}
-		c = c.Schedule(grade, now)
+		c = p.sched.Review(c, grade, now, m.RetentionOrDefault())
 		at.Grade, at.GradedAt = grade, now
 		if err := tx.PutCard(a.Guild, a.User, c); err != nil {
 			return err
@@ -288,7 +308,7 @@ func (p *Practice) Grade(ctx context.Context, a Actor, sid SessionID, grade Grad
 		if err := tx.PutAttempt(at); err != nil {
 			return err
 		}
-		out = Graded{Card: c, Lang: a.lang(m)}
+		out = Graded{Card: c, Lang: a.lang(m), Suggested: at.Suggested}
 		return nil
 	})
 	return out, err
@@ -407,4 +427,33 @@ func (p *Practice) MatchTopics(ctx context.Context, g GuildID, prefix string, ma
 		return nil, err
 	}
 	return b.MatchTopics(prefix, max), nil
+}
+
+// Intervals returns, for each grade, when the question of session sid would come back if the
+// actor graded it now, for labelling the grade buttons ("Good · 4d").
+// Returns ENOTFOUND for an unknown session.
+func (p *Practice) Intervals(ctx context.Context, a Actor, sid SessionID) (map[Grade]time.Duration, error) {
+	now := p.now()
+	var out map[Grade]time.Duration
+	err := p.store.View(ctx, func(tx Tx) error {
+		sess, ok, err := tx.Session(a.Guild, sid)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(ENOTFOUND, "This question session no longer exists. Ask for a new question.")
+		}
+		m, _, err := tx.Member(a.Guild, a.User)
+		if err != nil {
+			return err
+		}
+		c, _, err := tx.Card(a.Guild, a.User, sess.QuestionID)
+		if err != nil {
+			return err
+		}
+		c.QuestionID = sess.QuestionID
+		out = p.sched.Intervals(c, now, m.RetentionOrDefault())
+		return nil
+	})
+	return out, err
 }

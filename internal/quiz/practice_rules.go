@@ -134,10 +134,11 @@ func ValidateAnswer(text string) (string, error) {
 }
 
 // answeredAttempt is the attempt at after a's answer text to session sid at now; an earlier
-// reveal and grade are kept.
+// reveal, grade, hints and checklist are kept.
 func answeredAttempt(at Attempt, a Actor, sid SessionID, questionID, text string, now time.Time) Attempt {
 	return Attempt{Guild: a.Guild, User: a.User, Session: sid, QuestionID: questionID, Text: text,
-		AnsweredAt: now, RevealedAt: at.RevealedAt, Grade: at.Grade, GradedAt: at.GradedAt}
+		AnsweredAt: now, RevealedAt: at.RevealedAt, Grade: at.Grade, GradedAt: at.GradedAt,
+		Hints: at.Hints, Covered: at.Covered, Suggested: at.Suggested, Mock: at.Mock}
 }
 
 // applyAnswer is what an answer at now does to member m, whose days are counted in loc. Only

@@ -26,30 +26,30 @@ func card(t *testing.T, e *env, u quiz.UserID, id string) (quiz.Card, bool) {
 // else asked gets a card for it, so it comes back for review; an existing card is kept as is.
 func TestAnsweringOthersQuestionMakesACard(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
-	asked, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	asked, err := e.app.Practice.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := asked.Question.ID
-	if _, err := e.svc.Answer(ctx, member(2), asked.Session.ID, "x"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, member(2), asked.Session.ID, "x"); err != nil {
 		t.Fatal(err)
 	}
 	if c, ok := card(t, e, 2, id); !ok || c.Asked != 1 || c.Topic != "tcp" || !c.LastAsked.Equal(e.clock.Now()) {
 		t.Errorf("the answering member's card = %+v, %v; want asked once, tcp, now", c, ok)
 	}
-	r, err := e.svc.Reveal(ctx, member(3), asked.Session.ID)
+	r, err := e.app.Practice.Reveal(ctx, member(3), asked.Session.ID)
 	if err != nil || r.Question.ID != id {
 		t.Fatalf("Reveal = %s, %v; want %s", r.Question.ID, err, id)
 	}
 	if c, ok := card(t, e, 3, id); !ok || c.Asked != 1 {
 		t.Errorf("the revealing member's card = %+v, %v; want one", c, ok)
 	}
-	if _, err := e.svc.Grade(ctx, member(3), asked.Session.ID, quiz.Good); err != nil {
+	if _, err := e.app.Practice.Grade(ctx, member(3), asked.Session.ID, quiz.Good); err != nil {
 		t.Errorf("Grade after Reveal = %v; want it allowed", err)
 	}
 	// The asker's card counts their ask; answering their own question does not reset it.
 	e.clock.Add(time.Hour)
-	if _, err := e.svc.Answer(ctx, member(1), asked.Session.ID, "y"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, member(1), asked.Session.ID, "y"); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := card(t, e, 1, id); c.Asked != 1 || c.LastAsked.Equal(e.clock.Now()) {
@@ -61,7 +61,7 @@ func TestAnsweringOthersQuestionMakesACard(t *testing.T) {
 // so /review <topic> finds it.
 func TestGradeFillsALegacyCardsTopic(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
-	asked, err := e.svc.Ask(ctx, member(1), quiz.AskRequest{})
+	asked, err := e.app.Practice.Ask(ctx, member(1), quiz.AskRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,10 +72,10 @@ func TestGradeFillsALegacyCardsTopic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Answer(ctx, member(1), asked.Session.ID, "x"); err != nil {
+	if _, err := e.app.Practice.Answer(ctx, member(1), asked.Session.ID, "x"); err != nil {
 		t.Fatal(err)
 	}
-	g, err := e.svc.Grade(ctx, member(1), asked.Session.ID, quiz.Again)
+	g, err := e.app.Practice.Grade(ctx, member(1), asked.Session.ID, quiz.Again)
 	if err != nil || g.Card.Topic != "tcp" {
 		t.Fatalf("Grade of a legacy card: topic %q, %v; want tcp", g.Card.Topic, err)
 	}
@@ -85,15 +85,15 @@ func TestGradeFillsALegacyCardsTopic(t *testing.T) {
 // the one known.
 func TestSettingsKeepTheName(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
-	if _, err := e.svc.SetTimezone(ctx, member(1), "Europe/Paris"); err != nil {
+	if _, err := e.app.Members.SetTimezone(ctx, member(1), "Europe/Paris"); err != nil {
 		t.Fatal(err)
 	}
 	nameless := member(1)
 	nameless.Name = ""
-	if _, err := e.svc.SetLanguage(ctx, nameless, "zh"); err != nil {
+	if _, err := e.app.Members.SetLanguage(ctx, nameless, "zh"); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := e.svc.ExportMember(ctx, nameless)
+	ex, err := e.app.Members.ExportMember(ctx, nameless)
 	if err != nil || ex.Member == nil || ex.Member.Name != "user1" || ex.Member.TZ != "Europe/Paris" || ex.Member.Lang != quiz.Chinese {
 		t.Errorf("member = %+v, %v; want user1, Europe/Paris, zh", ex.Member, err)
 	}
@@ -103,7 +103,7 @@ func TestSettingsKeepTheName(t *testing.T) {
 // (JSON [], not null) and no member record.
 func TestExportOfNobody(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
-	ex, err := e.svc.ExportMember(ctx, member(7))
+	ex, err := e.app.Members.ExportMember(ctx, member(7))
 	if err != nil || ex.Member != nil || ex.Cards == nil || ex.Attempts == nil || len(ex.Cards)+len(ex.Attempts) != 0 {
 		t.Errorf("export of nobody = %+v, %v; want empty, non-nil lists", ex, err)
 	}
@@ -137,10 +137,11 @@ func TestDailyCyclesThroughTheBank(t *testing.T) {
 	e.clock.Set(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 	dailyAt(t, e, 10, "09:00", 0)
 	pub := &publisher{}
+	e.use(pub)
 	var ids []string
 	for day := range 4 {
 		e.clock.Set(time.Date(2026, 3, 2+day, 9, 0, 0, 0, time.UTC))
-		runDaily(t, e, pub, quiz.DailyReport{Posted: 1})
+		runDaily(t, e, quiz.DailyReport{Posted: 1})
 		ids = append(ids, pub.posts[day].Question.ID)
 	}
 	if ids[0] == ids[1] || ids[2] != ids[0] || ids[3] != ids[1] {

@@ -51,15 +51,23 @@ func (g Grade) quality() float64 {
 	return 5
 }
 
-// Schedule returns the card after grading at now, using SM-2 (Wozniak, 1990) with the common
-// Hard/Easy interval modifiers: Again resets the run and comes back in 10 minutes; Hard grows the
-// interval by 1.2; Easy adds a 1.3 bonus.
-func (c Card) Schedule(g Grade, now time.Time) Card {
+// SM2 is the Scheduler used when Options gives none: SM-2 (Wozniak, 1990) with the common
+// Hard/Easy interval modifiers, the bot's scheduler before FSRS. bot/ wires FSRS
+// (internal/fsrs); SM2 keeps tools and adapter tests that build the use cases without one
+// working with the schedule they were written against. It ignores retention.
+type SM2 struct{}
+
+var _ Scheduler = SM2{}
+
+// Review returns the card after grading at now: Again resets the run and comes back in 10
+// minutes; Hard grows the interval by 1.2; Easy adds a 1.3 bonus.
+func (SM2) Review(c Card, g Grade, now time.Time, _ float64) Card {
 	if c.Ease == 0 {
 		c.Ease = initialEase
 	}
 	q := g.quality()
 	c.LastGrade = g
+	c.LastReview = now
 	if g == Again {
 		if c.Reps > 0 {
 			c.Lapses++
@@ -96,6 +104,33 @@ func (c Card) Schedule(g Grade, now time.Time) Card {
 	c.Ease = math.Max(minEase, c.Ease+0.1-(5-q)*(0.08+(5-q)*0.02))
 	c.Due = now.Add(time.Duration(c.Interval) * 24 * time.Hour)
 	return c
+}
+
+// Intervals returns how long after now each grade would schedule the card.
+func (s SM2) Intervals(c Card, now time.Time, retention float64) map[Grade]time.Duration {
+	out := make(map[Grade]time.Duration, len(Grades))
+	for _, g := range Grades {
+		out[g] = s.Review(c, g, now, retention).Due.Sub(now)
+	}
+	return out
+}
+
+// Retrievability models SM-2's interval as the time for recall to fall to 90%:
+// R = 0.9^(elapsed/interval), counted from the last review (Due − Interval for old cards).
+func (SM2) Retrievability(c Card, now time.Time) float64 {
+	if c.Due.IsZero() {
+		return 0
+	}
+	ivl := time.Duration(max(c.Interval, 0)) * 24 * time.Hour
+	last := c.LastReview
+	if last.IsZero() {
+		last = c.Due.Add(-ivl)
+	}
+	if ivl <= 0 {
+		ivl = againDelay
+	}
+	elapsed := max(0, now.Sub(last))
+	return math.Pow(0.9, float64(elapsed)/float64(ivl))
 }
 
 // IsDue reports whether a graded card is due at now. Never-graded cards are not due.

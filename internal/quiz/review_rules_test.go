@@ -38,7 +38,7 @@ func TestScheduleSM2(t *testing.T) {
 		{"lowest ease, good: grows by a day", quiz.Card{Reps: 2, Interval: 1, Ease: 1.3}, quiz.Good, 1.3, 2, 0, 2 * day},
 		{"ease floor", quiz.Card{Reps: 2, Interval: 5, Ease: 1.35}, quiz.Hard, 1.3, 6, 0, 6 * day},
 	} {
-		c := tc.card.Schedule(tc.g, now)
+		c := quiz.SM2{}.Review(tc.card, tc.g, now, quiz.DefaultRetention)
 		if math.Abs(c.Ease-tc.ease) > 1e-9 || c.Interval != tc.interval || c.Lapses != tc.lapses || !c.Due.Equal(now.Add(tc.due)) || c.LastGrade != tc.g {
 			t.Errorf("%s: ease %.4f interval %d lapses %d due +%v grade %s; want %.4f, %d, %d, +%v",
 				tc.name, c.Ease, c.Interval, c.Lapses, c.Due.Sub(now), c.LastGrade, tc.ease, tc.interval, tc.lapses, tc.due)
@@ -55,17 +55,18 @@ func TestRevealGraceBoundary(t *testing.T) {
 	}{{quiz.DefaultGrace, 1}, {quiz.DefaultGrace + time.Second, 0}} {
 		e := newEnv(t, testBank(t, 3, "tcp"))
 		pub := &publisher{}
-		s, _ := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
-		e.svc.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
+		e.use(pub)
+		s, _ := e.app.Practice.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+		e.app.Practice.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
 		e.clock.Add(quiz.DefaultRevealAfter + tc.late)
-		if n, err := e.svc.RunDue(ctx, pub); n != tc.posted || err != nil {
+		if n, err := e.app.Daily.RunDue(ctx); n != tc.posted || err != nil {
 			t.Errorf("reveal %v late: posted %d, %v; want %d", tc.late, n, err, tc.posted)
 		}
 		if q := queued(t, e); q != 0 {
 			t.Errorf("reveal %v late: %d due entries left; want none", tc.late, q)
 		}
 		if tc.posted == 0 {
-			if err := e.svc.CloseSession(ctx, member(1), s.Session.ID, pub); err != nil || len(pub.reveals) != 1 {
+			if err := e.close(member(1), s.Session.ID); err != nil || len(pub.reveals) != 1 {
 				t.Errorf("Close after a skipped reveal = %v (%d reveals); want it posted", err, len(pub.reveals))
 			}
 		}
@@ -77,17 +78,18 @@ func TestRevealGraceBoundary(t *testing.T) {
 func TestRevealRetryIsScheduled(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	pub := &publisher{fail: errors.New("503"), failN: 1}
-	s, _ := e.svc.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
-	e.svc.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
+	e.use(pub)
+	s, _ := e.app.Practice.Ask(ctx, member(1), quiz.AskRequest{Channel: 55})
+	e.app.Practice.SetSessionMessage(ctx, 10, s.Session.ID, 55, 900)
 	e.clock.Add(quiz.DefaultRevealAfter)
-	if n, _ := e.svc.RunDue(ctx, pub); n != 0 || queued(t, e) != 1 {
+	if n, _ := e.app.Daily.RunDue(ctx); n != 0 || queued(t, e) != 1 {
 		t.Fatalf("after a transient failure: posted %d, %d queued; want 0 and 1", n, queued(t, e))
 	}
-	if n, _ := e.svc.RunDue(ctx, pub); n != 0 || len(pub.reveals) != 0 {
+	if n, _ := e.app.Daily.RunDue(ctx); n != 0 || len(pub.reveals) != 0 {
 		t.Fatalf("the retry ran at once (%d posted); want it a minute later", n)
 	}
 	e.clock.Add(time.Minute)
-	if n, _ := e.svc.RunDue(ctx, pub); n != 1 || queued(t, e) != 0 {
+	if n, _ := e.app.Daily.RunDue(ctx); n != 1 || queued(t, e) != 0 {
 		t.Fatalf("retry: posted %d, %d queued; want 1 and none", n, queued(t, e))
 	}
 }

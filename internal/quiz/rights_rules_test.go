@@ -26,7 +26,7 @@ func TestModeratorRights(t *testing.T) {
 
 	check := func(when string, a quiz.Actor, want string) {
 		t.Helper()
-		if got := quiz.ErrorCode(e.svc.CheckModerator(ctx, a)); got != want && !(want == "" && got == "") {
+		if got := quiz.ErrorCode(e.app.Moderation.CheckModerator(ctx, a)); got != want && !(want == "" && got == "") {
 			t.Errorf("%s: CheckModerator(user %d, roles %v, manager %v) = %q; want %q", when, a.User, a.Roles, a.Manager, got, want)
 		}
 	}
@@ -36,10 +36,10 @@ func TestModeratorRights(t *testing.T) {
 	check("before any role", plain, quiz.EFORBIDDEN)
 	check("in a DM", quiz.Actor{User: 1, Manager: true}, quiz.EINVALID)
 
-	if err := e.svc.SetModeratorRole(ctx, withRole, role); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+	if err := e.app.Moderation.SetModeratorRole(ctx, withRole, role); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Fatalf("a member without Manage Server set the moderator role: %v", err)
 	}
-	if err := e.svc.SetModeratorRole(ctx, manager, role); err != nil {
+	if err := e.app.Moderation.SetModeratorRole(ctx, manager, role); err != nil {
 		t.Fatal(err)
 	}
 	check("with the role set", manager, ok)
@@ -49,21 +49,21 @@ func TestModeratorRights(t *testing.T) {
 	check("the role in another server", elsewhere, quiz.EFORBIDDEN)
 
 	// A role moderator may use the moderator commands, not only pass the check.
-	if _, err := e.svc.SetupDaily(ctx, withRole, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC"}); err != nil {
+	if _, err := e.app.Daily.Setup(ctx, withRole, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC"}); err != nil {
 		t.Errorf("SetupDaily by a role moderator: %v", err)
 	}
-	if _, err := e.svc.SetupDaily(ctx, otherRole, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC"}); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+	if _, err := e.app.Daily.Setup(ctx, otherRole, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC"}); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Errorf("SetupDaily by a member without the role = %v; want forbidden", err)
 	}
-	if _, err := e.svc.PauseDaily(ctx, plain, true); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+	if _, err := e.app.Daily.Pause(ctx, plain, true); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Errorf("PauseDaily by a member = %v; want forbidden", err)
 	}
-	if _, err := e.svc.PostDailyNow(ctx, otherRole, &publisher{}); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
+	if _, err := e.app.Daily.PostNow(ctx, otherRole); quiz.ErrorCode(err) != quiz.EFORBIDDEN {
 		t.Errorf("PostDailyNow by a member = %v; want forbidden", err)
 	}
 
 	// Clearing the role (0) leaves only Manage Server.
-	if err := e.svc.SetModeratorRole(ctx, manager, 0); err != nil {
+	if err := e.app.Moderation.SetModeratorRole(ctx, manager, 0); err != nil {
 		t.Fatal(err)
 	}
 	check("after clearing the role", withRole, quiz.EFORBIDDEN)
@@ -123,12 +123,12 @@ func TestSetupDailyValidates(t *testing.T) {
 		{"bad days", req(func(r *quiz.DailyRequest) { r.Days = "someday" }), quiz.EINVALID},
 		{"unknown topic", req(func(r *quiz.DailyRequest) { r.Topics = "tcp,nope" }), quiz.ENOTFOUND},
 	} {
-		_, err := e.svc.SetupDaily(ctx, mod, tc.r)
+		_, err := e.app.Daily.Setup(ctx, mod, tc.r)
 		if got := quiz.ErrorCode(err); err == nil && tc.want != "" || err != nil && got != tc.want {
 			t.Errorf("%s: SetupDaily = %v; want code %q", tc.name, err, tc.want)
 		}
 	}
-	d, err := e.svc.SetupDaily(ctx, mod, req(func(r *quiz.DailyRequest) { r.Topics = "TCP, http,tcp"; r.At = "7:05pm" }))
+	d, err := e.app.Daily.Setup(ctx, mod, req(func(r *quiz.DailyRequest) { r.Topics = "TCP, http,tcp"; r.At = "7:05pm" }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestSetupDailyValidates(t *testing.T) {
 		t.Errorf("SetupDaily = topics %q at %q tz %q; want [tcp http] at 19:05 in Europe/Paris", d.Topics, d.At, d.TZ)
 	}
 	// The server had no zone: it takes the schedule's; a later schedule does not change it.
-	if _, err := e.svc.SetupDaily(ctx, mod, req(func(r *quiz.DailyRequest) { r.TZ = "Asia/Tokyo" })); err != nil {
+	if _, err := e.app.Daily.Setup(ctx, mod, req(func(r *quiz.DailyRequest) { r.TZ = "Asia/Tokyo" })); err != nil {
 		t.Fatal(err)
 	}
 	var g quiz.Guild
@@ -151,14 +151,14 @@ func TestSetupDailyValidates(t *testing.T) {
 func TestSetupDailyLanguage(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	zhClient := quiz.Actor{Guild: 10, User: 5, Manager: true, Locale: "zh-CN"}
-	d, err := e.svc.SetupDaily(ctx, zhClient, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC"})
+	d, err := e.app.Daily.Setup(ctx, zhClient, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC"})
 	if err != nil || d.Lang != quiz.Chinese {
 		t.Fatalf("SetupDaily from a zh-CN client: lang %q, %v; want zh", d.Lang, err)
 	}
-	if _, err := e.svc.SetLanguage(ctx, zhClient, "en"); err != nil {
+	if _, err := e.app.Members.SetLanguage(ctx, zhClient, "en"); err != nil {
 		t.Fatal(err)
 	}
-	d, err = e.svc.SetupDaily(ctx, zhClient, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC"})
+	d, err = e.app.Daily.Setup(ctx, zhClient, quiz.DailyRequest{Channel: 77, At: "09:00", TZ: "UTC"})
 	if err != nil || d.Lang != quiz.English {
 		t.Errorf("SetupDaily by a zh-CN client who chose English: lang %q, %v; want en", d.Lang, err)
 	}
@@ -171,13 +171,13 @@ func TestShowDailyNext(t *testing.T) {
 	// Monday 2026-03-02, 12:00 UTC.
 	setup := func(at, days string) {
 		t.Helper()
-		if _, err := e.svc.SetupDaily(ctx, mod, quiz.DailyRequest{Channel: 77, At: at, TZ: "UTC", Days: days}); err != nil {
+		if _, err := e.app.Daily.Setup(ctx, mod, quiz.DailyRequest{Channel: 77, At: at, TZ: "UTC", Days: days}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	next := func() time.Time {
 		t.Helper()
-		st, err := e.svc.ShowDaily(ctx, mod)
+		st, err := e.app.Daily.Show(ctx, mod)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func TestShowDailyNext(t *testing.T) {
 	}
 	utc := func(d, hh, mm int) time.Time { return time.Date(2026, 3, d, hh, mm, 0, 0, time.UTC) }
 
-	if _, err := e.svc.ShowDaily(ctx, mod); quiz.ErrorCode(err) != quiz.ENOTFOUND {
+	if _, err := e.app.Daily.Show(ctx, mod); quiz.ErrorCode(err) != quiz.ENOTFOUND {
 		t.Errorf("ShowDaily before setup = %v; want not found", err)
 	}
 	setup("13:00", "")
@@ -205,14 +205,14 @@ func TestShowDailyNext(t *testing.T) {
 		t.Errorf("Fridays only, on a Monday: next = %v; want Friday", got)
 	}
 	setup("13:00", "")
-	day, err := e.svc.SkipDaily(ctx, mod)
+	day, err := e.app.Daily.Skip(ctx, mod)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := next(); day != quiz.DayOf(utc(2, 0, 0), time.UTC) || !got.Equal(utc(3, 13, 0)) {
 		t.Errorf("after skipping %s: next = %v; want tomorrow", day, got)
 	}
-	if _, err := e.svc.PauseDaily(ctx, mod, true); err != nil {
+	if _, err := e.app.Daily.Pause(ctx, mod, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := next(); !got.IsZero() {

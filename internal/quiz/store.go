@@ -26,6 +26,8 @@ type Tx interface {
 	DailyTx
 	BankTx
 	ReportTx
+	MockTx
+	AwardTx
 }
 
 // GuildTx reads and writes servers' configuration.
@@ -68,6 +70,14 @@ type SessionTx interface {
 	DeleteDue(Due) error
 	// DueUntil returns up to max entries with At <= t, earliest first, across all guilds.
 	DueUntil(t time.Time, max int) ([]Due, error)
+
+	// SessionGuilds returns the guilds that hold at least one session, in id order.
+	SessionGuilds() ([]GuildID, error)
+	// Sessions calls fn for g's sessions with id >= from, in id order (oldest first), until fn
+	// returns false. fn must not write through tx.
+	Sessions(g GuildID, from SessionID, fn func(Session) bool) error
+	// DeleteSession removes a session (not its due entry). Deleting an absent one is no error.
+	DeleteSession(g GuildID, s SessionID) error
 }
 
 // DailyTx reads and writes the record of daily posts.
@@ -99,6 +109,28 @@ type ReportTx interface {
 	Reports(g GuildID) ([]Report, error)
 }
 
+// MockTx reads and writes mock interviews, indexed by participant.
+type MockTx interface {
+	// NextMockID returns a new mock id, unique within g.
+	NextMockID(g GuildID) (MockID, error)
+	Mock(g GuildID, id MockID) (Mock, bool, error)
+	// PutMock stores m and indexes it under its candidate and, for a pair, its interviewer
+	// (an index entry of a participant who left the mock is removed).
+	PutMock(Mock) error
+	// MemberMocks returns up to max of u's mocks (as candidate or interviewer), newest
+	// (by CreatedAt, then id) first.
+	MemberMocks(g GuildID, u UserID, max int) ([]Mock, error)
+}
+
+// AwardTx reads and writes the monthly champion award and the weekly recap, each sent at
+// most once (claimed, then recorded).
+type AwardTx interface {
+	Award(g GuildID, month string) (Award, bool, error) // month "2006-01"
+	PutAward(g GuildID, a Award) error
+	Recap(g GuildID, week Day) (Recap, bool, error) // week: its first day
+	PutRecap(g GuildID, r Recap) error
+}
+
 // Guild is a server's configuration.
 type Guild struct {
 	ID          GuildID       `json:"id"`
@@ -107,6 +139,10 @@ type Guild struct {
 	RevealAfter time.Duration `json:"reveal_after,omitempty"` // for /interview sessions; 0 = default
 	BankRev     uint64        `json:"bank_rev,omitempty"`     // bumped on every overlay change
 	Daily       Daily         `json:"daily,omitzero"`
+	// ChampionRole is given each month to the member with the most answers; 0 = off.
+	ChampionRole RoleID `json:"champion_role,omitempty"`
+	// Recap turns on the weekly recap post in the daily channel.
+	Recap bool `json:"recap,omitempty"`
 }
 
 // Daily is a server's daily-post schedule.
@@ -140,11 +176,22 @@ type Member struct {
 	MonthAnswers int       `json:"month_answers,omitempty"`
 	LastQuestion string    `json:"last_question,omitempty"`
 	LastSeen     time.Time `json:"last_seen,omitzero"`
+	// Retention is the recall FSRS schedules reviews for (MinRetention..MaxRetention); 0 =
+	// DefaultRetention.
+	Retention float64 `json:"retention,omitempty"`
+}
+
+// RetentionOrDefault is m's target recall.
+func (m Member) RetentionOrDefault() float64 {
+	if m.Retention == 0 {
+		return DefaultRetention
+	}
+	return m.Retention
 }
 
 // Card is a member's spaced-review state for one question. Stability, Difficulty, State and
 // LastReview are FSRS's memory model (see Scheduler); Ease is the SM-2 factor of cards
-// graded before FSRS, kept only as history.
+// graded before FSRS (or by the SM2 fallback), kept as history. Reps counts reviews.
 type Card struct {
 	QuestionID string    `json:"question_id"`
 	Topic      string    `json:"topic"`        // the question's topic when last asked
@@ -173,6 +220,10 @@ type Attempt struct {
 	RevealedAt time.Time `json:"revealed_at,omitzero"`
 	Grade      Grade     `json:"grade,omitempty"`
 	GradedAt   time.Time `json:"graded_at,omitzero"`
+	Hints      int       `json:"hints,omitempty"`     // key points shown as hints before answering
+	Covered    []int     `json:"covered,omitempty"`   // key points (indexes) the member says they covered
+	Suggested  Grade     `json:"suggested,omitempty"` // SuggestGrade's grade from the checklist
+	Mock       MockID    `json:"mock,omitempty"`      // the mock interview it was part of; 0 = none
 }
 
 // SessionState is where a session is in its life.
@@ -275,4 +326,6 @@ type Report struct {
 	ResolvedBy UserID    `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 	Resolution string    `json:"resolution,omitempty"`
+	// Erased is set when the reporter deleted their data: By is then 0 and Reason "".
+	Erased bool `json:"erased,omitempty"`
 }

@@ -177,29 +177,29 @@ func TestDayAt(t *testing.T) {
 func TestSchedule(t *testing.T) {
 	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
 	c := Card{QuestionID: "q"}
-	c = c.Schedule(Good, now)
+	c = SM2{}.Review(c, Good, now, 0)
 	if c.Interval != 1 || !c.Due.Equal(now.Add(24*time.Hour)) {
 		t.Fatalf("first Good: interval %d due %v", c.Interval, c.Due)
 	}
-	c = c.Schedule(Good, c.Due)
+	c = SM2{}.Review(c, Good, c.Due, 0)
 	if c.Interval != 6 {
 		t.Fatalf("second Good: interval %d; want 6", c.Interval)
 	}
-	c = c.Schedule(Good, c.Due)
+	c = SM2{}.Review(c, Good, c.Due, 0)
 	if c.Interval != 15 { // 6 * 2.5 (ease stays 2.5 on Good)
 		t.Fatalf("third Good: interval %d; want 15", c.Interval)
 	}
-	lapsed := c.Schedule(Again, c.Due)
+	lapsed := SM2{}.Review(c, Again, c.Due, 0)
 	if lapsed.Reps != 0 || lapsed.Lapses != 1 || !lapsed.Due.Equal(c.Due.Add(10*time.Minute)) || lapsed.Ease >= c.Ease {
 		t.Fatalf("Again: %+v", lapsed)
 	}
-	hard := c.Schedule(Hard, c.Due)
-	easy := c.Schedule(Easy, c.Due)
+	hard := SM2{}.Review(c, Hard, c.Due, 0)
+	easy := SM2{}.Review(c, Easy, c.Due, 0)
 	if !(hard.Interval < 15*2 && hard.Interval > 15 && easy.Interval > 15*2) {
 		t.Fatalf("Hard %d, Easy %d after interval 15", hard.Interval, easy.Interval)
 	}
 	for range 50 {
-		c = c.Schedule(Hard, c.Due)
+		c = SM2{}.Review(c, Hard, c.Due, 0)
 	}
 	if c.Ease < minEase {
 		t.Fatalf("ease %v below the minimum", c.Ease)

@@ -35,6 +35,10 @@ import (
 //   - Every write method fails inside View.
 //   - Sequences: a rolled-back Update may or may not advance them; the suite only requires
 //     ids to stay unique and increasing among committed transactions, and logs which it saw.
+//   - A Mock needs a non-zero ID and a CreatedAt from 1970 on (it keys the member index); an
+//     Award's Month must be "YYYY-MM"; a Recap's Week must lie in years 1-9999.
+//   - DeleteMember deletes the mocks the member was the candidate of and sets Interviewer to 0
+//     in those they interviewed.
 func TestStore(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 	tests := []struct {
 		name string
@@ -69,6 +73,12 @@ func TestStore(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"CopySafety", testCopySafety},
 		{"BatchConcurrent", testBatchConcurrent},
 		{"CancelledContext", testCancelledContext},
+		{"SessionsScanAndDelete", testSessionsScan},
+		{"Mock", testMock},
+		{"MemberMocks", testMemberMocks},
+		{"DeleteMemberMocks", testDeleteMemberMocks},
+		{"AwardAndRecap", testAwardRecap},
+		{"CopySafetyV2", testCopySafetyV2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
@@ -108,6 +118,8 @@ func fullGuild(id quiz.GuildID) quiz.Guild {
 			SetAt:       at(1).In(zone8),
 			Lang:        quiz.Chinese,
 		},
+		ChampionRole: 1 << 61,
+		Recap:        true,
 	}
 }
 
@@ -130,6 +142,7 @@ func fullMember(g quiz.GuildID, u quiz.UserID) quiz.Member {
 		MonthAnswers: 11,
 		LastQuestion: "tcp-handshake",
 		LastSeen:     at(2).In(zone8),
+		Retention:    0.85,
 	}
 }
 
@@ -144,6 +157,11 @@ func fullCard(id string) quiz.Card {
 		Interval:   6,
 		Due:        at(6 * 24 * 60),
 		LastGrade:  quiz.Hard,
+		Topic:      "tcp",
+		Stability:  6.25,
+		Difficulty: 6.5,
+		State:      quiz.CardRelearning,
+		LastReview: at(6),
 	}
 }
 
@@ -158,6 +176,10 @@ func fullAttempt(g quiz.GuildID, u quiz.UserID, s quiz.SessionID) quiz.Attempt {
 		RevealedAt: at(5),
 		Grade:      quiz.Good,
 		GradedAt:   at(6).In(zone8),
+		Hints:      2,
+		Covered:    []int{0, 2},
+		Suggested:  quiz.Hard,
+		Mock:       1 << 40,
 	}
 }
 
@@ -1033,6 +1055,11 @@ func testInvalidInput(t *testing.T, s quiz.Store) {
 			{"AddHistory(version 2^32)", tx.AddHistory(1, quiz.HistoryEntry{QuestionID: "a", Version: 1 << 32})},
 			{"PutPost(year 10000)", tx.PutPost(quiz.Post{Guild: 1, Day: quiz.Date(10000, 1, 1)})},
 			{"PutPost(year 0)", tx.PutPost(quiz.Post{Guild: 1, Day: -719163})}, // 0000-12-31
+			{"PutMock(zero id)", tx.PutMock(quiz.Mock{Guild: 1, Candidate: 10, CreatedAt: at(1)})},
+			{"PutMock(1969)", tx.PutMock(quiz.Mock{Guild: 1, ID: 1, Candidate: 10, CreatedAt: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)})},
+			{"PutAward(bad month)", tx.PutAward(1, quiz.Award{Month: "2025-3"})},
+			{"PutAward(no month)", tx.PutAward(1, quiz.Award{})},
+			{"PutRecap(year 10000)", tx.PutRecap(1, quiz.Recap{Week: quiz.Date(10000, 1, 1)})},
 		} {
 			if c.err == nil {
 				t.Errorf("%s succeeded; want an error", c.name)
@@ -1047,6 +1074,8 @@ func testInvalidInput(t *testing.T, s quiz.Store) {
 		list(t, "Cards after invalid PutCard", cs, err, nil)
 		ps, err := tx.Posts(1)
 		list(t, "Posts after invalid PutPost", ps, err, nil)
+		ms, err := tx.MemberMocks(1, 10, 10)
+		list(t, "MemberMocks after invalid PutMock", ms, err, nil)
 		return nil
 	})
 }
@@ -1349,6 +1378,11 @@ func testViewIsReadOnly(t *testing.T, s quiz.Store) {
 				{"AddHistory", tx.AddHistory(g, fullHistory("a", 9))},
 				{"NextReportID", second(tx.NextReportID(g))},
 				{"PutReport", tx.PutReport(g, fullReport(7))},
+				{"DeleteSession", tx.DeleteSession(g, sid)},
+				{"NextMockID", second(tx.NextMockID(g))},
+				{"PutMock", tx.PutMock(fullMock(g, 1, 10, 11))},
+				{"PutAward", tx.PutAward(g, fullAward("2025-03"))},
+				{"PutRecap", tx.PutRecap(g, fullRecap(quiz.Date(2025, 3, 24)))},
 			} {
 				if c.err == nil {
 					t.Errorf("%s(guild %d) inside View succeeded; want an error", c.name, g)
@@ -1522,6 +1556,281 @@ func testCancelledContext(t *testing.T, s quiz.Store) {
 	view(t, s, func(tx quiz.Tx) error {
 		m, ok, err := tx.Member(1, 1)
 		get(t, "Member written with a cancelled ctx", m, ok, err, nil)
+		return nil
+	})
+}
+
+func fullMock(g quiz.GuildID, id quiz.MockID, candidate, interviewer quiz.UserID) quiz.Mock {
+	return quiz.Mock{
+		Guild: g, ID: id, Mode: quiz.MockPair, Candidate: candidate, Interviewer: interviewer,
+		Topic: "tcp", Minutes: 30, Deadline: at(40), Thread: 1 << 62, State: quiz.MockFinished,
+		Steps: []quiz.MockStep{{
+			QuestionID: "tcp-handshake", Level: quiz.Mid, Answer: "SYN, SYN-ACK, ACK",
+			FollowUps: []string{"Why not two?"}, FollowUpAnswers: []string{"Old duplicates."},
+			Hints: 1, Covered: []int{0, 1}, Grade: quiz.Good, StartedAt: at(11), AnsweredAt: at(12).In(zone8),
+		}, {QuestionID: "tcp-close", StartedAt: at(13)}},
+		Verdict: "hire", Lang: quiz.Chinese, CreatedAt: at(10), FinishedAt: at(39),
+	}
+}
+
+func fullAward(month string) quiz.Award {
+	return quiz.Award{Month: month, State: quiz.AwardGiven, Winner: 10, Answers: 42, Previous: 11, Role: 1 << 61,
+		Message: 1 << 62, ClaimedAt: at(20), UpdatedAt: at(21).In(zone8)}
+}
+
+func fullRecap(week quiz.Day) quiz.Recap {
+	return quiz.Recap{Week: week, State: quiz.RecapSent, Message: 1 << 62, ClaimedAt: at(22), SentAt: at(23)}
+}
+
+func collectSessions(tx quiz.Tx, g quiz.GuildID, from quiz.SessionID, limit int) ([]quiz.Session, error) {
+	var out []quiz.Session
+	err := tx.Sessions(g, from, func(s quiz.Session) bool {
+		out = append(out, s)
+		return len(out) < limit
+	})
+	return out, err
+}
+
+func testSessionsScan(t *testing.T, s quiz.Store) {
+	view(t, s, func(tx quiz.Tx) error {
+		gs, err := tx.SessionGuilds()
+		list(t, "SessionGuilds of an empty store", gs, err, nil)
+		ss, err := collectSessions(tx, 1, 0, 100)
+		list(t, "Sessions of an empty store", ss, err, nil)
+		return nil
+	})
+	var want []quiz.Session
+	update(t, s, func(tx quiz.Tx) error {
+		for i := len(orderedSessions) - 1; i >= 0; i-- {
+			v := fullSession(orderedGuilds[1], orderedSessions[i])
+			if err := tx.PutSession(v); err != nil {
+				return err
+			}
+		}
+		for _, id := range orderedSessions {
+			want = append(want, fullSession(orderedGuilds[1], id))
+		}
+		// A guild with configuration but no session, and others with sessions.
+		return errors.Join(tx.PutGuild(fullGuild(orderedGuilds[0])), tx.PutSession(fullSession(orderedGuilds[4], 1)),
+			tx.PutSession(fullSession(orderedGuilds[2], 3)))
+	})
+	g := orderedGuilds[1]
+	view(t, s, func(tx quiz.Tx) error {
+		gs, err := tx.SessionGuilds()
+		list(t, "SessionGuilds", gs, err, []quiz.GuildID{orderedGuilds[1], orderedGuilds[2], orderedGuilds[4]})
+		ss, err := collectSessions(tx, g, 0, 100)
+		list(t, "Sessions(from 0)", ss, err, want)
+		ss, err = collectSessions(tx, g, 11, 100)
+		list(t, "Sessions(from 11)", ss, err, want[3:])
+		ss, err = collectSessions(tx, g, 255, 2)
+		list(t, "Sessions(from 255, stop after 2)", ss, err, want[3:5])
+		ss, err = collectSessions(tx, g, 1<<48+1, 100)
+		list(t, "Sessions(past the last)", ss, err, nil)
+		ss, err = collectSessions(tx, 3, 0, 100)
+		list(t, "Sessions(unknown guild)", ss, err, nil)
+		return nil
+	})
+	update(t, s, func(tx quiz.Tx) error {
+		return errors.Join(tx.DeleteSession(g, 10), tx.DeleteSession(g, 10), tx.DeleteSession(g, 12345), tx.DeleteSession(77, 1),
+			tx.DeleteSession(orderedGuilds[4], 1))
+	})
+	view(t, s, func(tx quiz.Tx) error {
+		v, ok, err := tx.Session(g, 10)
+		get(t, "Session after DeleteSession", v, ok, err, nil)
+		ss, err := collectSessions(tx, g, 0, 100)
+		list(t, "Sessions after DeleteSession", ss, err, append(append([]quiz.Session(nil), want[:2]...), want[3:]...))
+		gs, err := tx.SessionGuilds()
+		list(t, "SessionGuilds after deleting a guild's only session", gs, err, []quiz.GuildID{orderedGuilds[1], orderedGuilds[2]})
+		return nil
+	})
+}
+
+func testMock(t *testing.T, s quiz.Store) {
+	var want quiz.Mock
+	update(t, s, func(tx quiz.Tx) error {
+		id, err := tx.NextMockID(1)
+		if err != nil {
+			return err
+		}
+		id2, err := tx.NextMockID(1)
+		if err != nil {
+			return err
+		}
+		if id == 0 || id2 <= id {
+			t.Errorf("NextMockID gave %d then %d; want increasing non-zero ids", id, id2)
+		}
+		m, ok, err := tx.Mock(1, id)
+		get(t, "Mock before Put", m, ok, err, nil)
+		want = fullMock(1, id, 10, 11)
+		return tx.PutMock(want)
+	})
+	view(t, s, func(tx quiz.Tx) error {
+		m, ok, err := tx.Mock(1, want.ID)
+		get(t, "Mock", m, ok, err, &want)
+		m, ok, err = tx.Mock(2, want.ID)
+		get(t, "Mock(other guild)", m, ok, err, nil)
+		return nil
+	})
+	want.State, want.Steps, want.Verdict = quiz.MockRunning, want.Steps[:1], ""
+	update(t, s, func(tx quiz.Tx) error { return tx.PutMock(want) })
+	view(t, s, func(tx quiz.Tx) error {
+		m, ok, err := tx.Mock(1, want.ID)
+		get(t, "Mock after replacing", m, ok, err, &want)
+		return nil
+	})
+}
+
+func testMemberMocks(t *testing.T, s quiz.Store) {
+	// Mocks of user 10 created in an order that differs from their ids, one with 10 as
+	// interviewer, others of other users.
+	mk := func(id quiz.MockID, candidate, interviewer quiz.UserID, minutes int) quiz.Mock {
+		m := fullMock(1, id, candidate, interviewer)
+		m.CreatedAt = at(minutes)
+		return m
+	}
+	mocks := []quiz.Mock{
+		mk(1, 10, 0, 5), mk(2, 10, 11, 3), mk(3, 11, 10, 4), mk(4, 12, 13, 6), mk(5, 10, 0, 7), mk(6, 256, 0, 8),
+	}
+	update(t, s, func(tx quiz.Tx) error {
+		for _, m := range mocks {
+			if err := tx.PutMock(m); err != nil {
+				return err
+			}
+		}
+		return tx.PutMock(mk(1, 10, 0, 5)) // putting again keeps one index entry
+	})
+	view(t, s, func(tx quiz.Tx) error {
+		ms, err := tx.MemberMocks(1, 10, 10)
+		list(t, "MemberMocks(10)", ms, err, []quiz.Mock{mocks[4], mocks[0], mocks[2], mocks[1]})
+		ms, err = tx.MemberMocks(1, 10, 2)
+		list(t, "MemberMocks(10, max 2)", ms, err, []quiz.Mock{mocks[4], mocks[0]})
+		ms, err = tx.MemberMocks(1, 11, 10)
+		list(t, "MemberMocks(11)", ms, err, []quiz.Mock{mocks[2], mocks[1]})
+		ms, err = tx.MemberMocks(1, 256, 10)
+		list(t, "MemberMocks(256)", ms, err, []quiz.Mock{mocks[5]})
+		ms, err = tx.MemberMocks(1, 10, 0)
+		list(t, "MemberMocks(max 0)", ms, err, nil)
+		ms, err = tx.MemberMocks(2, 10, 10)
+		list(t, "MemberMocks(other guild)", ms, err, nil)
+		return nil
+	})
+	// The interviewer changes: the index follows.
+	moved := mocks[1]
+	moved.Interviewer = 12
+	update(t, s, func(tx quiz.Tx) error { return tx.PutMock(moved) })
+	view(t, s, func(tx quiz.Tx) error {
+		ms, err := tx.MemberMocks(1, 11, 10)
+		list(t, "MemberMocks(11) after the interviewer changed", ms, err, []quiz.Mock{mocks[2]})
+		ms, err = tx.MemberMocks(1, 12, 10)
+		list(t, "MemberMocks(12) after the interviewer changed", ms, err, []quiz.Mock{mocks[3], moved})
+		return nil
+	})
+}
+
+func testDeleteMemberMocks(t *testing.T, s quiz.Store) {
+	own, interviewed, other := fullMock(1, 1, 10, 11), fullMock(1, 2, 11, 10), fullMock(1, 3, 11, 12)
+	update(t, s, func(tx quiz.Tx) error {
+		return errors.Join(tx.PutMock(own), tx.PutMock(interviewed), tx.PutMock(other), tx.PutMock(fullMock(2, 1, 10, 0)))
+	})
+	update(t, s, func(tx quiz.Tx) error { return tx.DeleteMember(1, 10) })
+	interviewed.Interviewer = 0
+	view(t, s, func(tx quiz.Tx) error {
+		m, ok, err := tx.Mock(1, own.ID)
+		get(t, "the deleted member's own mock", m, ok, err, nil)
+		m, ok, err = tx.Mock(1, interviewed.ID)
+		get(t, "a mock the deleted member interviewed", m, ok, err, &interviewed)
+		ms, err := tx.MemberMocks(1, 10, 10)
+		list(t, "MemberMocks of the deleted member", ms, err, nil)
+		ms, err = tx.MemberMocks(1, 11, 10)
+		list(t, "MemberMocks(11)", ms, err, []quiz.Mock{other, interviewed})
+		ms, err = tx.MemberMocks(2, 10, 10)
+		list(t, "MemberMocks in another guild", ms, err, []quiz.Mock{fullMock(2, 1, 10, 0)})
+		return nil
+	})
+}
+
+func testAwardRecap(t *testing.T, s quiz.Store) {
+	week := quiz.Date(2025, 3, 24)
+	view(t, s, func(tx quiz.Tx) error {
+		a, ok, err := tx.Award(1, "2025-03")
+		get(t, "Award before Put", a, ok, err, nil)
+		r, ok, err := tx.Recap(1, week)
+		get(t, "Recap before Put", r, ok, err, nil)
+		return nil
+	})
+	update(t, s, func(tx quiz.Tx) error {
+		return errors.Join(tx.PutAward(1, fullAward("2025-03")), tx.PutAward(1, fullAward("2025-04")),
+			tx.PutRecap(1, fullRecap(week)), tx.PutRecap(1, fullRecap(week+7)))
+	})
+	want := fullAward("2025-03")
+	wantR := fullRecap(week)
+	view(t, s, func(tx quiz.Tx) error {
+		a, ok, err := tx.Award(1, "2025-03")
+		get(t, "Award(2025-03)", a, ok, err, &want)
+		a, ok, err = tx.Award(2, "2025-03")
+		get(t, "Award(other guild)", a, ok, err, nil)
+		a, ok, err = tx.Award(1, "2025-05")
+		get(t, "Award(2025-05)", a, ok, err, nil)
+		r, ok, err := tx.Recap(1, week)
+		get(t, "Recap", r, ok, err, &wantR)
+		r, ok, err = tx.Recap(1, week+1)
+		get(t, "Recap(another day)", r, ok, err, nil)
+		return nil
+	})
+	want.State, want.Message = quiz.AwardAnnounced, 5
+	wantR.State = quiz.RecapClaimed
+	update(t, s, func(tx quiz.Tx) error { return errors.Join(tx.PutAward(1, want), tx.PutRecap(1, wantR)) })
+	view(t, s, func(tx quiz.Tx) error {
+		a, ok, err := tx.Award(1, "2025-03")
+		get(t, "Award after replacing", a, ok, err, &want)
+		r, ok, err := tx.Recap(1, week)
+		get(t, "Recap after replacing", r, ok, err, &wantR)
+		return nil
+	})
+}
+
+// testCopySafetyV2 covers the slices schema v2 added: an attempt's Covered and a mock's steps.
+func testCopySafetyV2(t *testing.T, s quiz.Store) {
+	a, m := fullAttempt(1, 10, 1), fullMock(1, 1, 10, 11)
+	wantA, wantM := fullAttempt(1, 10, 1), fullMock(1, 1, 10, 11)
+	scribble := func(a *quiz.Attempt, m *quiz.Mock) {
+		a.Covered[0] = 99
+		m.Steps[0].Covered[0] = 99
+		m.Steps[0].FollowUps[0] = "changed"
+		m.Steps[0].FollowUpAnswers[0] = "changed"
+		m.Steps[1].QuestionID = "changed"
+	}
+	check := func(tx quiz.Tx, when string) {
+		got, ok, err := tx.Attempt(1, 10, 1)
+		get(t, "Attempt "+when, got, ok, err, &wantA)
+		as, err := tx.Attempts(1, 10)
+		list(t, "Attempts "+when, as, err, []quiz.Attempt{wantA})
+		gm, ok, err := tx.Mock(1, 1)
+		get(t, "Mock "+when, gm, ok, err, &wantM)
+		ms, err := tx.MemberMocks(1, 10, 10)
+		list(t, "MemberMocks "+when, ms, err, []quiz.Mock{wantM})
+	}
+	update(t, s, func(tx quiz.Tx) error {
+		if err := errors.Join(tx.PutAttempt(a), tx.PutMock(m)); err != nil {
+			return err
+		}
+		scribble(&a, &m)
+		check(tx, "after changing the Put values, same tx")
+		return nil
+	})
+	view(t, s, func(tx quiz.Tx) error {
+		got, _, err1 := tx.Attempt(1, 10, 1)
+		gm, _, err2 := tx.Mock(1, 1)
+		if err := errors.Join(err1, err2); err != nil {
+			return err
+		}
+		scribble(&got, &gm)
+		as, _ := tx.Attempts(1, 10)
+		ms, _ := tx.MemberMocks(1, 10, 10)
+		if len(as) == 1 && len(ms) == 1 {
+			scribble(&as[0], &ms[0])
+		}
+		check(tx, "after changing returned values")
 		return nil
 	})
 }

@@ -139,6 +139,10 @@ type memGuild struct {
 	history    map[historyKey]quiz.HistoryEntry
 	reportSeq  uint64
 	reports    map[quiz.ReportID]quiz.Report
+	mockSeq    uint64
+	mocks      map[quiz.MockID]quiz.Mock
+	awards     map[string]quiz.Award
+	recaps     map[quiz.Day]quiz.Recap
 }
 
 func newMemGuild() *memGuild {
@@ -152,6 +156,9 @@ func newMemGuild() *memGuild {
 		topics:   map[string]quiz.TopicOverlay{},
 		history:  map[historyKey]quiz.HistoryEntry{},
 		reports:  map[quiz.ReportID]quiz.Report{},
+		mocks:    map[quiz.MockID]quiz.Mock{},
+		awards:   map[string]quiz.Award{},
+		recaps:   map[quiz.Day]quiz.Recap{},
 	}
 }
 
@@ -169,6 +176,9 @@ func (g *memGuild) clone() *memGuild {
 	c.topics = maps.Clone(g.topics)
 	c.history = maps.Clone(g.history)
 	c.reports = maps.Clone(g.reports)
+	c.mocks = maps.Clone(g.mocks)
+	c.awards = maps.Clone(g.awards)
+	c.recaps = maps.Clone(g.recaps)
 	return &c
 }
 
@@ -333,6 +343,15 @@ func (tx *memTx) DeleteMember(g quiz.GuildID, u quiz.UserID) error {
 			delete(st.attempts, k)
 		}
 	}
+	for id, m := range st.mocks {
+		switch {
+		case m.Candidate == u:
+			delete(st.mocks, id)
+		case m.Interviewer == u:
+			m.Interviewer = 0
+			st.mocks[id] = m
+		}
+	}
 	return nil
 }
 
@@ -382,7 +401,7 @@ func (tx *memTx) Attempt(g quiz.GuildID, u quiz.UserID, s quiz.SessionID) (quiz.
 		return quiz.Attempt{}, false, err
 	}
 	a, ok := st.attempts[attemptKey{u, s}]
-	return a, ok, nil
+	return cloneAttempt(a), ok, nil
 }
 
 func (tx *memTx) PutAttempt(a quiz.Attempt) error {
@@ -390,7 +409,7 @@ func (tx *memTx) PutAttempt(a quiz.Attempt) error {
 	if err != nil {
 		return err
 	}
-	st.attempts[attemptKey{a.User, a.Session}] = a
+	st.attempts[attemptKey{a.User, a.Session}] = cloneAttempt(a)
 	return nil
 }
 
@@ -402,7 +421,7 @@ func (tx *memTx) Attempts(g quiz.GuildID, u quiz.UserID) ([]quiz.Attempt, error)
 	var out []quiz.Attempt
 	for k, a := range st.attempts {
 		if k.user == u {
-			out = append(out, a)
+			out = append(out, cloneAttempt(a))
 		}
 	}
 	slices.SortFunc(out, func(a, b quiz.Attempt) int { return cmp.Compare(a.Session, b.Session) })
@@ -435,6 +454,48 @@ func (tx *memTx) PutSession(s quiz.Session) error {
 		return err
 	}
 	st.sessions[s.ID] = s
+	return nil
+}
+
+func (tx *memTx) SessionGuilds() ([]quiz.GuildID, error) {
+	if err := tx.check(false); err != nil {
+		return nil, err
+	}
+	var out []quiz.GuildID
+	for g, st := range tx.st.guilds {
+		if len(st.sessions) > 0 {
+			out = append(out, g)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func (tx *memTx) Sessions(g quiz.GuildID, from quiz.SessionID, fn func(quiz.Session) bool) error {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(st.sessions)) {
+		if id >= from && !fn(st.sessions[id]) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (tx *memTx) DeleteSession(g quiz.GuildID, s quiz.SessionID) error {
+	if err := tx.check(true); err != nil {
+		return err
+	}
+	if tx.st.guilds[g] == nil {
+		return nil
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	delete(st.sessions, s)
 	return nil
 }
 
@@ -673,7 +734,23 @@ func (tx *memTx) Reports(g quiz.GuildID) ([]quiz.Report, error) {
 	return out, nil
 }
 
-// Deep copies. Card, Attempt, Session, Post and Report hold no references.
+// Deep copies. Card, Session, Post, Report, Award and Recap hold no references.
+
+func cloneAttempt(a quiz.Attempt) quiz.Attempt {
+	a.Covered = slices.Clone(a.Covered)
+	return a
+}
+
+func cloneMock(m quiz.Mock) quiz.Mock {
+	m.Steps = slices.Clone(m.Steps)
+	for i := range m.Steps {
+		st := &m.Steps[i]
+		st.FollowUps = slices.Clone(st.FollowUps)
+		st.FollowUpAnswers = slices.Clone(st.FollowUpAnswers)
+		st.Covered = slices.Clone(st.Covered)
+	}
+	return m
+}
 
 func cloneGuild(g quiz.Guild) quiz.Guild {
 	g.ModRoles = slices.Clone(g.ModRoles)
@@ -710,4 +787,104 @@ func cloneTopic(t quiz.TopicOverlay) quiz.TopicOverlay {
 func cloneHistory(h quiz.HistoryEntry) quiz.HistoryEntry {
 	h.Previous = cloneQuestion(h.Previous)
 	return h
+}
+
+// Mocks.
+
+func (tx *memTx) NextMockID(g quiz.GuildID) (quiz.MockID, error) {
+	st, err := tx.write(g)
+	if err != nil {
+		return 0, err
+	}
+	st.mockSeq++
+	return quiz.MockID(st.mockSeq), nil
+}
+
+func (tx *memTx) Mock(g quiz.GuildID, id quiz.MockID) (quiz.Mock, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Mock{}, false, err
+	}
+	m, ok := st.mocks[id]
+	return cloneMock(m), ok, nil
+}
+
+func (tx *memTx) PutMock(m quiz.Mock) error {
+	switch {
+	case m.ID == 0:
+		return errors.New("quiztest: put mock: zero id")
+	case m.CreatedAt.UnixMilli() < 0:
+		return fmt.Errorf("quiztest: put mock: created %v is before 1970", m.CreatedAt)
+	}
+	st, err := tx.write(m.Guild)
+	if err != nil {
+		return err
+	}
+	st.mocks[m.ID] = cloneMock(m)
+	return nil
+}
+
+func (tx *memTx) MemberMocks(g quiz.GuildID, u quiz.UserID, n int) ([]quiz.Mock, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil || n <= 0 {
+		return nil, err
+	}
+	var out []quiz.Mock
+	for _, m := range st.mocks {
+		if m.Candidate == u || (m.Interviewer == u && u != 0) {
+			out = append(out, cloneMock(m))
+		}
+	}
+	// The index key is created unix-ms ‖ id: newest first by that.
+	slices.SortFunc(out, func(a, b quiz.Mock) int {
+		return cmp.Or(cmp.Compare(b.CreatedAt.UnixMilli(), a.CreatedAt.UnixMilli()), cmp.Compare(b.ID, a.ID))
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+// Awards and recaps.
+
+func (tx *memTx) Award(g quiz.GuildID, month string) (quiz.Award, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Award{}, false, err
+	}
+	a, ok := st.awards[month]
+	return a, ok, nil
+}
+
+func (tx *memTx) PutAward(g quiz.GuildID, a quiz.Award) error {
+	if _, err := time.Parse("2006-01", a.Month); err != nil {
+		return fmt.Errorf("quiztest: put award: month %q: %w", a.Month, err)
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	st.awards[a.Month] = a
+	return nil
+}
+
+func (tx *memTx) Recap(g quiz.GuildID, week quiz.Day) (quiz.Recap, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.Recap{}, false, err
+	}
+	r, ok := st.recaps[week]
+	return r, ok, nil
+}
+
+func (tx *memTx) PutRecap(g quiz.GuildID, r quiz.Recap) error {
+	if y, _, _ := r.Week.Civil(); y < 1 || y > 9999 {
+		return fmt.Errorf("quiztest: put recap: week %d is outside years 1-9999", int32(r.Week))
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	st.recaps[r.Week] = r
+	return nil
 }

@@ -1,0 +1,86 @@
+package discord
+
+import (
+	"context"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
+)
+
+// The domain as the handlers use it: one small interface per group of use cases, each naming
+// only the methods this package calls. bot/ passes quiz.App's use cases, which also carry the
+// publisher (this Bot) and the bank codec, so no call here hands either over.
+
+// Practice is what the question buttons, /interview and /review need.
+type Practice interface {
+	Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error)
+	Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID, r quiz.AskRequest) (quiz.Asked, error)
+	Answer(ctx context.Context, a quiz.Actor, sid quiz.SessionID, text string) (quiz.Answered, error)
+	Reveal(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.Answered, error)
+	Grade(ctx context.Context, a quiz.Actor, sid quiz.SessionID, g quiz.Grade) (quiz.Graded, error)
+	// Close reveals a public question now and returns the session and question to show.
+	Close(ctx context.Context, a quiz.Actor, r quiz.CloseRequest) (quiz.Session, quiz.Question, error)
+	Session(ctx context.Context, g quiz.GuildID, sid quiz.SessionID) (quiz.Session, quiz.Question, error)
+	SetSessionMessage(ctx context.Context, g quiz.GuildID, sid quiz.SessionID, ch quiz.ChannelID, msg quiz.MessageID) error
+	Report(ctx context.Context, a quiz.Actor, sid quiz.SessionID, reason string) error
+	MatchTopics(ctx context.Context, g quiz.GuildID, prefix string, max int) ([]quiz.Topic, error)
+}
+
+// Members is what /streak, /leaderboard, /settings and /privacy need, and the language every
+// reply is written in.
+type Members interface {
+	Lang(ctx context.Context, a quiz.Actor) quiz.Lang
+	Streak(ctx context.Context, a quiz.Actor, u quiz.UserID) (quiz.StreakView, error)
+	Leaderboard(ctx context.Context, a quiz.Actor, b quiz.Board, n int) ([]quiz.Entry, quiz.Lang, error)
+	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
+	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
+	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)
+	DeleteMember(ctx context.Context, a quiz.Actor) error
+}
+
+// Daily is what /daily needs.
+type Daily interface {
+	Setup(ctx context.Context, a quiz.Actor, r quiz.DailyRequest) (quiz.Daily, error)
+	Show(ctx context.Context, a quiz.Actor) (quiz.DailyStatus, error)
+	Pause(ctx context.Context, a quiz.Actor, pause bool) (quiz.Daily, error)
+	Skip(ctx context.Context, a quiz.Actor) (quiz.Day, error)
+	PostNow(ctx context.Context, a quiz.Actor) (quiz.Post, error)
+}
+
+// Moderation is who may moderate (the router's check before a moderator command, /settings
+// moderator-role) and the reports members file.
+type Moderation interface {
+	CheckModerator(ctx context.Context, a quiz.Actor) error
+	SetModeratorRole(ctx context.Context, a quiz.Actor, role quiz.RoleID) error
+	Reports(ctx context.Context, a quiz.Actor) ([]quiz.Report, error)
+	ResolveReport(ctx context.Context, a quiz.Actor, id quiz.ReportID, note string) error
+}
+
+// Bank is what /bank needs to show and change a server's questions.
+type Bank interface {
+	BankQuestions(ctx context.Context, a quiz.Actor, topic string) ([]quiz.QuestionInfo, error)
+	BankQuestion(ctx context.Context, a quiz.Actor, id string) (quiz.QuestionInfo, error)
+	MatchQuestionIDs(ctx context.Context, a quiz.Actor, prefix string, max int) ([]string, error)
+	AddQuestion(ctx context.Context, a quiz.Actor, q quiz.Question) error
+	EditQuestion(ctx context.Context, a quiz.Actor, q quiz.Question, version int) error
+	SetDisabled(ctx context.Context, a quiz.Actor, id string, disabled bool) error
+	RemoveQuestion(ctx context.Context, a quiz.Actor, id string) error
+	QuestionHistory(ctx context.Context, a quiz.Actor, id string) ([]quiz.HistoryEntry, error)
+	ExportBank(ctx context.Context, a quiz.Actor, topic string) ([]quiz.ExportedFile, error)
+	PreviewImport(ctx context.Context, a quiz.Actor, name string, data []byte) (quiz.ImportPlan, error)
+	ApplyImport(ctx context.Context, a quiz.Actor, id uint64) (quiz.ImportPlan, error)
+}
+
+// FileParser reads a bank file attached to /bank add (bank.Codec).
+type FileParser interface {
+	Parse(name string, data []byte) (quiz.Topic, []quiz.Question, error)
+}
+
+// UseCases are the domain's use cases the Bot serves; New needs every one. Moderation and Bank
+// are both *quiz.Moderation in production.
+type UseCases struct {
+	Practice   Practice
+	Members    Members
+	Daily      Daily
+	Moderation Moderation
+	Bank       Bank
+}
