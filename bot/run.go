@@ -54,6 +54,9 @@ type hooks struct {
 	connectBackoff func(attempt int) time.Duration
 	// identifyAfter overrides the wait for a shard's turn to IDENTIFY (default time.After).
 	identifyAfter func(time.Duration) <-chan time.Time
+	// noSync opens the database without fsync (the latency benchmark separates the disk's
+	// cost from the bot's own).
+	noSync bool
 }
 
 // run is the whole program; main only supplies the process's context, arguments and streams,
@@ -251,7 +254,7 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	}
 	// One FSRS scheduler for grading and for the v2 migration's rebuild of SM-2 cards.
 	sched := fsrs.New()
-	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched})
+	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched, NoSync: h.noSync})
 	if err != nil {
 		return err
 	}
