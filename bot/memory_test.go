@@ -17,17 +17,19 @@ import (
 )
 
 // BenchmarkHeapGrowth serves 100,000 interactions after a warm-up of 10,000, as fast as the
-// bot answers them (32 in flight): autocompletes of /interview's topic and /streak replies,
-// from 500 members, through the fake Discord (request validation off, as the fake's own cost
-// is not the subject). It reports the growth of the live heap after GC ("heap-growth-MB",
-// failing at 1 MB or more) and of the process's resident memory ("rss-growth-MB", the fake
-// included, both measured after GC with free memory returned to the system; the resident
-// memory every 10,000 interactions is logged). Each interaction's token used to stay in discordgo's rate limiter for good
-// (about 450 bytes per interaction, discordgo issue #1333): 45 MB over such a run.
+// bot answers them (32 in flight): autocompletes of /interview's topic, /streak replies and
+// public /interview questions (a session written, its message id recorded), from 500
+// members, through the fake Discord (request validation off: the fake's own cost is not the
+// subject). It reports the growth of the live heap after GC ("heap-growth-MB", failing at
+// 1 MB or more) and of the process's resident memory ("rss-growth-MB", the fake included,
+// both measured after GC with free memory returned to the system; the resident memory every
+// 10,000 interactions is logged). Each interaction's token used to stay in discordgo's rate
+// limiter for good (about 450 bytes per interaction, discordgo issue #1333): 45 MB over such
+// a run.
 //
 // The fake forgets finished interactions and the harness drops the bot's log lines every
-// 10,000 interactions, so that only the bot's own memory can grow. It takes about a minute,
-// hence a benchmark: go test -run XXX -bench HeapGrowth ./bot
+// 10,000 interactions, so that only the bot's own memory can grow. It takes a minute or two,
+// hence a benchmark: go test -run XXX -bench HeapGrowth -benchtime 1x ./bot
 func BenchmarkHeapGrowth(b *testing.B) {
 	const (
 		warmup   = 10_000
@@ -58,10 +60,13 @@ func BenchmarkHeapGrowth(b *testing.B) {
 				sem <- struct{}{}
 				u := discordtest.User{ID: fmt.Sprintf("3%017d", i%500+1), Username: "m", Permissions: "0"}
 				var ix *discordtest.Interaction
-				if i%2 == 0 {
+				switch i % 3 {
+				case 0:
 					ix = fake.Autocomplete(guildA, channelA, u, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "t", Focused: true})
-				} else {
+				case 1:
 					ix = fake.Slash(guildA, channelA, u, "streak")
+				default:
+					ix = fake.Slash(guildA, channelA, u, "interview", opt("topic", "tcp"))
 				}
 				wg.Go(func() {
 					defer func() { <-sem }()

@@ -27,7 +27,10 @@ import (
 // every deferred reply. Discord exempts these routes from the global limit and limits each
 // token on its own, so ixClient sends them straight through the bot's HTTP transport, honours
 // each route's 429 (and an exhausted bucket's reset) for as long as the route is in use, and
-// forgets the route afterwards.
+// forgets the route afterwards. The requests left to discordgo (posts, edits and deletes of
+// channel messages, channel and command-permission reads) have buckets named by a channel or
+// server id, never a token or message id: they grow with the servers the bot is in, not with
+// its uptime.
 //
 // The bodies are what discordgo sends (its structs marshalled with encoding/json, and
 // discordgo.MultipartBodyWithJSON for files), and errors are discordgo's types: a
