@@ -72,8 +72,6 @@ type Bot struct {
 	opts     Options
 	lim      *limiter
 	ix       *ixClient // requests addressed by an interaction's token (ixclient.go)
-	// sessionMsgs gathers posted questions' message ids, written together (sessionmsgs.go).
-	sessionMsgs sessionMsgs
 	// done is closed when the bot's lifetime (Open's ctx) ends: it cancels background work,
 	// which outlives the handler that started it.
 	done chan struct{}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -114,53 +113,5 @@ func TestCountEditsBounded(t *testing.T) {
 	b.scheduleCountEdit(context.Background(), 1, 0)
 	if !b.edits[editKey{1, 0}].dirty || len(b.edits) != maxPendingEdits {
 		t.Errorf("a second edit of a pending session: dirty %v, %d pending", b.edits[editKey{1, 0}].dirty, len(b.edits))
-	}
-}
-
-// recordingQuiz records SetSessionMessage calls; nothing else is used.
-type recordingQuiz struct {
-	Practice
-	mu    sync.Mutex
-	calls []quiz.SessionID
-}
-
-func (q *recordingQuiz) SetSessionMessage(_ context.Context, _ quiz.GuildID, sid quiz.SessionID, _ quiz.ChannelID, _ quiz.MessageID) error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.calls = append(q.calls, sid)
-	return nil
-}
-
-func (q *recordingQuiz) n() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.calls)
-}
-
-// TestSessionMessagesGathered: posted questions' message ids are written together after a short
-// delay (Close waits for them); past the cap a caller writes its own at once.
-func TestSessionMessagesGathered(t *testing.T) {
-	q := &recordingQuiz{}
-	b := &Bot{practice: q, log: slog.New(slog.DiscardHandler), done: make(chan struct{})}
-	ctx := context.Background()
-	for i := range 3 {
-		if err := b.recordSessionMessage(ctx, 1, quiz.SessionID(i), 2, 3); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := q.n(); n != 0 {
-		t.Errorf("%d written before the delay; want 0", n)
-	}
-	b.bg.Wait()
-	if n := q.n(); n != 3 {
-		t.Errorf("%d written after the delay; want 3", n)
-	}
-	b.sessionMsgs.pending = make([]sessionMsg, maxPendingSessionMsgs)
-	b.sessionMsgs.scheduled = true
-	if err := b.recordSessionMessage(ctx, 1, 99, 2, 3); err != nil {
-		t.Fatal(err)
-	}
-	if n := q.n(); n != 4 {
-		t.Errorf("past the cap: %d written; want the caller's own at once (4)", n)
 	}
 }

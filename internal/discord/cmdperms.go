@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -114,11 +115,14 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
+	// Copied, not changed in place: overrides hands the map to readers outside mu.
+	g = maps.Clone(g)
 	if len(e.Permissions) == 0 {
 		delete(g, e.ID)
-		return
+	} else {
+		g[e.ID] = e.Permissions
 	}
-	g[e.ID] = e.Permissions
+	c.guilds[e.GuildID] = guildOverrides{ov: g, read: c.guilds[e.GuildID].read}
 }
 
 // overrides returns a server's overrides, reading them from Discord the first time. When they

@@ -96,7 +96,7 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 	}
 	if posted != nil && r.deliveredPublic() {
 		// The message id is what the answered count and the reveal need.
-		return b.recordSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(posted.ChannelID)), quiz.MessageID(parseSnowflake(posted.ID)))
+		return b.practice.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(posted.ChannelID)), quiz.MessageID(parseSnowflake(posted.ID)))
 	}
 	if r.deliveredPublic() {
 		// Deferred first (a slow moment): read the message back, after the handler.
