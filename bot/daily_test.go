@@ -12,6 +12,7 @@ import (
 // 429; the reveal after reveal_after; and a deleted channel pausing the schedule and telling
 // the moderator.
 func TestDailyPostEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start(hooks{})
 	// A member without Manage Server is refused, whatever their client shows.

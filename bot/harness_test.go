@@ -70,6 +70,12 @@ type env struct {
 	ctx   context.Context
 }
 
+// newEnv makes a fake Discord with servers A and B, a database path and a manual clock.
+//
+// Each env has its own fake, file and clock, so the end-to-end tests that only use their own
+// env run in parallel (t.Parallel): most of their time is waiting on the loopback network and
+// on discordgo's one-second pause when it closes the gateway, which overlaps. Tests that time
+// things, set process-wide state (the standard logger) or run subprocesses stay sequential.
 func newEnv(t *testing.T, opts ...discordtest.Option) *env {
 	t.Helper()
 	fake := discordtest.New(t, opts...)
@@ -96,6 +102,9 @@ func (e *env) start(h hooks, extraEnv ...string) *bot {
 	getenv := func(k string) string { return vars[k] }
 	if h.clock == nil {
 		h.clock = e.clock
+	}
+	if h.bank == nil {
+		h.bank = shippedBank(e.t)
 	}
 	h.noScheduler = true
 	started := make(chan *app, 1)

@@ -13,6 +13,7 @@ import (
 // a member's answer in a modal (with @everyone in it), the private reference answer, grading,
 // the public answered count, the streak, and the streak surviving a restart.
 func TestInterviewFlow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start(hooks{})
 
@@ -160,6 +161,7 @@ func TestAutocompleteAndUnknownTopic(t *testing.T) {
 }
 
 func TestPrivateSessionAndReview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start(hooks{})
 	r := e.wait(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "redis"), opt("private", true)))

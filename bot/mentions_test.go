@@ -126,6 +126,7 @@ func TestMentionAudit(t *testing.T) {
 // daily post with its role) and checks all of them; the same audit runs after every other
 // end-to-end test.
 func TestEveryMessageSetsAllowedMentions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start(hooks{})
 	e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "08:30"),

@@ -13,6 +13,7 @@ import (
 // import that changes nothing, a real import, history, a report filed and resolved, a
 // moderator role, and server B's bank untouched throughout.
 func TestModerationEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start(hooks{})
 	slash := func(g string, u discordtest.User, opts ...discordtest.Opt) discordtest.Message {

@@ -54,6 +54,7 @@ func TestCommandsRegisteredForServersOnly(t *testing.T) {
 // TestStreakTitleHasNoMention: mentions do not render in embed titles, so /streak member:bob
 // names bob in the title without <@id> and mentions him in the description.
 func TestStreakTitleHasNoMention(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start(hooks{})
 	m := e.final(e.fake.Slash(guildA, channelA, ada, "streak", discordtest.Opt{Name: "member", Type: 6, Value: bob.ID}))
@@ -75,6 +76,7 @@ func TestStreakTitleHasNoMention(t *testing.T) {
 // TestCloseKeepsTheDailyRoleLine: Close on a daily post updates the message (type 7), which
 // replaces its content too; the role line and "Answer privately…" stay.
 func TestCloseKeepsTheDailyRoleLine(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.SetRole(guildA, discordtest.Role{ID: learnersRole, Name: "learners", Mentionable: true})
 	e.start(hooks{})
@@ -151,6 +153,7 @@ func limitQuestion(topic string) quiz.Question {
 // in Chinese: /bank show (the question and its reference answer in one message), the reference
 // answer after an answer and after Reveal, the grade update, the public reveal and Full answer.
 func TestEmbedTotalsAtTheLimits(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start(hooks{})
 	q := limitQuestion("limits")
@@ -279,6 +282,7 @@ func eventually(t *testing.T, cond func() bool) {
 // it back, which the bot learns from the gateway. A member with neither sees nothing, and a
 // forged click of theirs is refused with nothing changed.
 func TestModeratorsAsDiscordDecides(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, discordtest.WithCommandPermissions())
 	e.fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", OwnerID: ownerID,
 		Channels: []discordtest.Channel{{ID: channelA, Name: "general"}},
@@ -404,6 +408,7 @@ func (e *env) denyBot(guild, channel string, deny int64) {
 // app_permissions say so), /interview answers privately and names the permission, instead of a
 // public question whose count edits and reveal would fail.
 func TestInterviewWhereTheBotCannotPost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start(hooks{})
 	e.denyBot(guildA, channelA, discordtest.PermEmbedLinks|discordtest.PermReadMessageHistory)
@@ -425,6 +430,7 @@ func TestInterviewWhereTheBotCannotPost(t *testing.T) {
 // what the daily post needs, naming each permission, and @everyone as the role, saving nothing;
 // a role that will not ping is saved with a warning that says how to fix it.
 func TestDailySetupChecksTheChannelAndRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.SetRole(guildB, discordtest.Role{ID: "400000000000000032", Name: "staff"})
 	e.fake.SetRole(guildB, discordtest.Role{ID: learnersRole, Name: "learners", Mentionable: true})
@@ -464,6 +470,7 @@ func TestDailySetupChecksTheChannelAndRole(t *testing.T) {
 // Discord refuses (403) although the state did not show it, the bot stops after the first
 // refusal: the second reveal in that channel is not tried.
 func TestChannelThatRefusesTheBot(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start(hooks{})
 	if r := e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:00"), opt("timezone", "UTC")))); !strings.Contains(embedText(r.Embeds), "Daily question") {

@@ -69,6 +69,7 @@ func modalSession(t *testing.T, customID string) string {
 // the bot sees are computed by the fake as Discord computes them from the member's roles and
 // the server's owner; the Integrations grant is read by the bot as Discord's command permissions.
 func TestModeratorRights(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", OwnerID: ownerID,
 		Channels: []discordtest.Channel{{ID: channelA, Name: "general"}},

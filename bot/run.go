@@ -54,6 +54,9 @@ type hooks struct {
 	connectBackoff func(attempt int) time.Duration
 	// identifyAfter overrides the wait for a shard's turn to IDENTIFY (default time.After).
 	identifyAfter func(time.Duration) <-chan time.Time
+	// bank is the shipped question bank, already loaded: used unless QUESTIONS_DIR is set
+	// (the end-to-end tests load it once per process instead of at every start).
+	bank *quiz.Bank
 	// noSync opens the database without fsync (the latency benchmark separates the disk's
 	// cost from the bot's own).
 	noSync bool
@@ -248,9 +251,12 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	if ln != nil {
 		defer ln.Close() // closed by the HTTP server once it serves; here on an early return
 	}
-	b, err := loadBank(cfg)
-	if err != nil {
-		return err
+	b := h.bank
+	if b == nil || cfg.QuestionsDir != "" {
+		var err error
+		if b, err = loadBank(cfg); err != nil {
+			return err
+		}
 	}
 	// One FSRS scheduler for grading and for the v2 migration's rebuild of SM-2 cards.
 	sched := fsrs.New()

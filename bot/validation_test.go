@@ -80,6 +80,7 @@ func formValues(q quiz.Question, l quiz.Lang) map[string]string {
 // boundary every path accepts; one over, every path refuses, naming the field, and nothing
 // changes. Duplicate ids are refused on every path too.
 func TestOneValidatorEverywhere(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start(hooks{})
 	see := func(ix *discordtest.Interaction) string {
