@@ -115,7 +115,7 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
-	// Copied, not changed in place: overrides hands the map to readers outside mu.
+	// Copy on write: a check in flight reads the map overrides returned, without the lock.
 	g = maps.Clone(g)
 	if len(e.Permissions) == 0 {
 		delete(g, e.ID)
