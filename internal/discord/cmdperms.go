@@ -134,6 +134,15 @@ func (b *Bot) overrides(ctx context.Context, guildID string) map[string][]*disco
 		c.mu.Unlock()
 		return g
 	}
+	c.mu.Unlock()
+	return b.readOverrides(ctx, guildID)
+}
+
+// readOverrides reads a server's overrides from Discord, caches them and returns them (none
+// if they cannot be read).
+func (b *Bot) readOverrides(ctx context.Context, guildID string) map[string][]*discordgo.ApplicationCommandPermissions {
+	c := b.perms
+	c.mu.Lock()
 	gen := c.gen
 	c.mu.Unlock()
 	if err := b.lim.wait(ctx); err != nil {

@@ -396,7 +396,9 @@ func (b *Bot) moderatorRoleNote(ctx context.Context, guildID string, role quiz.R
 	if r, err := b.s.State.Role(guildID, role.String()); err == nil && r.Permissions&(permManageGuild|permAdministrator) != 0 {
 		return fmt.Sprintf("Members with %s can now moderate. The role has Manage Server, so Discord already shows them /bank and /daily.", mention)
 	}
-	ov := b.overrides(ctx, guildID)
+	// Read now, not from the cache: the admin may have just changed Integrations, and the
+	// update event can be handled after this interaction (events run concurrently).
+	ov := b.readOverrides(ctx, guildID)
 	var todo, denied []string
 	for _, name := range []string{"/bank", "/daily"} {
 		allow, ok := b.roleOverride(ov, name[1:], role.String())
