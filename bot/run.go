@@ -282,7 +282,7 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 		log.Debug("no DISCORD_TOKEN: starting the local console", "db", cfg.DBPath, "questions", b.Len())
 		actor := quiz.Actor{Guild: 0, User: 1, Name: localName(), Locale: cfg.Locale}
 		d := newDomain(nil)
-		return console.New(d.Practice, d.Members, actor, stdin, stdout, log).Run(ctx)
+		return console.New(d.Practice, d.Members, d.Mocks, actor, stdin, stdout, log).Run(ctx)
 	}
 	return serveDiscord(ctx, cfg, ln, log, newDomain, st, m, h)
 }
