@@ -132,6 +132,7 @@ func TestInterviewFlow(t *testing.T) {
 }
 
 func TestAutocompleteAndUnknownTopic(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start(hooks{})
 	r := e.wait(e.fake.Autocomplete(guildA, channelA, ada, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "tc", Focused: true}))

@@ -27,6 +27,7 @@ const learnersRole = "400000000000000031" // a mentionable role of server A
 // current fields (contexts [0] = guild, integration_types [0] = guild install), not the
 // deprecated dm_permission.
 func TestCommandsRegisteredForServersOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start(hooks{})
 	cmds := e.fake.Commands("")
@@ -117,6 +118,7 @@ func (noExport) ExportBank(context.Context, quiz.Actor, string) ([]quiz.Exported
 // with a type Discord accepts for a command (not 6, which only a button or a form opened from
 // one may take; the fake fails the test on it).
 func TestFallbackAcknowledgement(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start(hooks{wrapUseCases: func(uc discord.UseCases) discord.UseCases { uc.Bank = noExport{uc.Bank}; return uc }})
 	ix := e.fake.Slash(guildA, channelA, mod, "bank", sub("export"))
