@@ -142,6 +142,12 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 			_, err := d.Daily.Prune(ctx, h.clock.Now())
 			return err
 		}},
+		// Rewrites the file without deleted data (bbolt keeps it in freed pages); members'
+		// erasures also compact it, sooner (serve).
+		{Name: "compact", Every: cfg.CompactEvery, Run: func(ctx context.Context) error {
+			_, err := st.Compact(ctx)
+			return err
+		}},
 	}
 	a.runOnce = func(ctx context.Context) {
 		for _, t := range tasks {

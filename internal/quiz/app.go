@@ -37,6 +37,10 @@ type Options struct {
 	// Without one, the Publisher is used if it implements Announcer; else they fail (and are
 	// retried) with an internal error.
 	Announcer Announcer
+	// AfterErase, if set, is called after a member's erasure (Members.DeleteMember) commits,
+	// so that the store can scrub the erased bytes (bbolt keeps them in freed pages). It must
+	// return at once.
+	AfterErase func()
 }
 
 // App holds the use cases, grouped by who needs them. They share one store, bank, clock and

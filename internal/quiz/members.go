@@ -288,8 +288,9 @@ func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
 
 // DeleteMember erases the actor's data in their server: settings, streak, answers, reviews,
 // mock interviews; their reports stay for moderators, without their name or words (Erased).
+// Options.AfterErase is called once it is committed.
 func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
-	return ms.store.Update(ctx, func(tx Tx) error {
+	err := ms.store.Update(ctx, func(tx Tx) error {
 		if err := tx.DeleteMember(a.Guild, a.User); err != nil {
 			return err
 		}
@@ -306,6 +307,10 @@ func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
 		}
 		return nil
 	})
+	if err == nil && ms.opts.AfterErase != nil {
+		ms.opts.AfterErase()
+	}
+	return err
 }
 
 // eraseReport is r without its reporter and their words.
