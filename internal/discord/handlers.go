@@ -453,8 +453,9 @@ func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
 		return err
 	}
 	name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
-	return r.reply(ctx, message{Content: "All the data this bot keeps about you in this server:", Ephemeral: true,
-		Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
+	l := b.members.Lang(ctx, r.actor)
+	return b.sendUploads(ctx, r, tr(l, "All the data this bot keeps about you in this server:", "本机器人在本服务器保存的关于你的全部数据："),
+		[]upload{{name, "application/json", data}})
 }
 
 // confirmDelete asks before /privacy delete erases anything; the button does it.
