@@ -132,7 +132,7 @@ func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Sessi
 // openAnswer opens the answer form.
 func (b *Bot) openAnswer(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	sess, q, err := b.practice.Session(ctx, r.actor.Guild, sid)
+	sess, q, err := b.practice.SessionFor(ctx, r.actor, sid)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (b *Bot) reveal(ctx context.Context, r *responder, c customID) error {
 // next asks another question on the same topic.
 func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	sess, _, err := b.practice.Session(ctx, r.actor.Guild, sid)
+	sess, _, err := b.practice.SessionFor(ctx, r.actor, sid)
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 // openReport opens the form for reporting a wrong question.
 func (b *Bot) openReport(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	if _, _, err := b.practice.Session(ctx, r.actor.Guild, sid); err != nil {
+	if _, _, err := b.practice.SessionFor(ctx, r.actor, sid); err != nil {
 		return err
 	}
 	return r.modal(ctx, reportModal(b.members.Lang(ctx, r.actor), sid))
@@ -245,7 +245,7 @@ func (b *Bot) sendReport(ctx context.Context, r *responder, c customID) error {
 
 // fullAnswer shows the whole reference answer of a publicly revealed question, privately.
 func (b *Bot) fullAnswer(ctx context.Context, r *responder, c customID) error {
-	sess, q, err := b.practice.Session(ctx, r.actor.Guild, quiz.SessionID(c.ID))
+	sess, q, err := b.practice.SessionFor(ctx, r.actor, quiz.SessionID(c.ID))
 	if err != nil {
 		return err
 	}

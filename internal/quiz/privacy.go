@@ -1,0 +1,147 @@
+package quiz
+
+import (
+	"context"
+	"time"
+)
+
+// Export is everything the bot stores that names one member in one server: their settings and
+// streak, cards, attempts (with their answers), the reports they filed (with their words), the
+// sessions they opened and their mock interviews.
+type Export struct {
+	Guild      GuildID   `json:"guild"`
+	User       UserID    `json:"user"`
+	ExportedAt time.Time `json:"exported_at"`
+	Member     *Member   `json:"member"`
+	Cards      []Card    `json:"cards"`
+	Attempts   []Attempt `json:"attempts"`
+	Reports    []Report  `json:"reports"`
+	Sessions   []Session `json:"sessions"`
+	Mocks      []Mock    `json:"mocks"`
+}
+
+// allMocks is more mocks than a member can have: MemberMocks wants a bound.
+const allMocks = 1 << 30
+
+// ExportMember returns all of the actor's data in their server.
+func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
+	out := Export{Guild: a.Guild, User: a.User, ExportedAt: ms.now()}
+	err := ms.store.View(ctx, func(tx Tx) error {
+		m, ok, err := tx.Member(a.Guild, a.User)
+		if err != nil {
+			return err
+		}
+		if ok {
+			out.Member = &m
+		}
+		if out.Cards, err = tx.Cards(a.Guild, a.User); err != nil {
+			return err
+		}
+		if out.Attempts, err = tx.Attempts(a.Guild, a.User); err != nil {
+			return err
+		}
+		if out.Reports, err = memberReports(tx, a); err != nil {
+			return err
+		}
+		if out.Sessions, err = openedBy(tx, a); err != nil {
+			return err
+		}
+		out.Mocks, err = tx.MemberMocks(a.Guild, a.User, allMocks)
+		return err
+	})
+	// Empty lists rather than null, so the file reads the same whatever the member did.
+	out.Cards = nonNil(out.Cards)
+	out.Attempts = nonNil(out.Attempts)
+	out.Reports = nonNil(out.Reports)
+	out.Sessions = nonNil(out.Sessions)
+	out.Mocks = nonNil(out.Mocks)
+	return out, err
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// memberReports returns the reports a filed or resolved.
+func memberReports(tx ReportTx, a Actor) ([]Report, error) {
+	all, err := tx.Reports(a.Guild)
+	var out []Report
+	for _, r := range all {
+		if r.By == a.User || r.ResolvedBy == a.User {
+			out = append(out, r)
+		}
+	}
+	return out, err
+}
+
+// openedBy returns the sessions a opened, oldest first.
+func openedBy(tx SessionTx, a Actor) ([]Session, error) {
+	var out []Session
+	err := tx.Sessions(a.Guild, 0, func(s Session) bool {
+		if s.OpenedBy == a.User {
+			out = append(out, s)
+		}
+		return true
+	})
+	return out, err
+}
+
+// DeleteMember erases the actor's data in their server: settings, streak, answers, reviews and
+// mock interviews go; what stays for the server loses their name and words: their reports
+// (Erased), the sessions they opened, the reports they resolved and the daily schedule they set.
+func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
+	return ms.store.Update(ctx, func(tx Tx) error {
+		if err := tx.DeleteMember(a.Guild, a.User); err != nil {
+			return err
+		}
+		if err := eraseReports(tx, a); err != nil {
+			return err
+		}
+		sessions, err := openedBy(tx, a)
+		if err != nil {
+			return err
+		}
+		for _, s := range sessions {
+			s.OpenedBy = 0
+			if err := tx.PutSession(s); err != nil {
+				return err
+			}
+		}
+		g, ok, err := tx.Guild(a.Guild)
+		if err != nil || !ok || g.Daily.SetBy != a.User {
+			return err
+		}
+		g.Daily.SetBy = 0
+		return tx.PutGuild(g)
+	})
+}
+
+// eraseReports removes a's name and words from the reports they filed, and their name from
+// those they resolved.
+func eraseReports(tx ReportTx, a Actor) error {
+	reports, err := memberReports(tx, a)
+	if err != nil {
+		return err
+	}
+	for _, r := range reports {
+		if r.By == a.User {
+			r = eraseReport(r)
+		}
+		if r.ResolvedBy == a.User {
+			r.ResolvedBy = 0
+		}
+		if err := tx.PutReport(a.Guild, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eraseReport is r without its reporter and their words.
+func eraseReport(r Report) Report {
+	r.By, r.Reason, r.Erased = 0, "", true
+	return r
+}
