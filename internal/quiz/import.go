@@ -2,6 +2,8 @@ package quiz
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"slices"
@@ -69,7 +71,6 @@ type ImportPlan struct {
 // imports holds previews waiting for a moderator's confirmation.
 type imports struct {
 	mu    sync.Mutex
-	next  uint64
 	plans map[uint64]ImportPlan
 }
 
@@ -87,10 +88,23 @@ func (im *imports) put(plan ImportPlan, now time.Time) ImportPlan {
 			delete(im.plans, id)
 		}
 	}
-	im.next++
-	plan.ID = im.next
+	plan.ID = im.newID()
 	im.plans[plan.ID] = plan
 	return plan
+}
+
+// newID returns an unused random plan id. Plan ids travel in custom ids a client can forge:
+// a counter would let one server guess (and try to confirm or cancel) another's import.
+// Call with im.mu held.
+func (im *imports) newID() uint64 {
+	for {
+		var b [8]byte
+		_, _ = rand.Read(b[:])                    // crypto/rand.Read never fails (Go 1.24+)
+		id := binary.BigEndian.Uint64(b[:]) >> 11 // 53 bits: exact in JSON numbers and custom ids alike
+		if _, taken := im.plans[id]; id != 0 && !taken {
+			return id
+		}
+	}
 }
 
 // take removes plan id and returns it if a may apply it. Only the moderator who previewed it
@@ -212,6 +226,10 @@ func planImport(plan *ImportPlan, name string, qs []Question, infos []QuestionIn
 // Returns ENOTFOUND for an expired preview, EFORBIDDEN for another member, ECONFLICT when the
 // bank changed.
 func (m *Moderation) ApplyImport(ctx context.Context, a Actor, id uint64) (ImportPlan, error) {
+	// Rights first: a click that may not apply the plan must not use it up either.
+	if err := m.store.View(ctx, m.asModerator(a, func(Tx, Guild) error { return nil })); err != nil {
+		return ImportPlan{}, err
+	}
 	plan, err := m.imports.take(id, a, m.now())
 	if err != nil {
 		return ImportPlan{}, err
