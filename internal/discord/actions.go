@@ -41,6 +41,10 @@ type action struct {
 	// moderatorsMayMore marks a button that lets moderators do more than others (Close on
 	// another member's question): the router works out whether the clicker is one.
 	moderatorsMayMore bool
+	// ownReply marks a button that rewrites the message it is on, which must then be the
+	// clicker's own private reply: a forged click on any other message (a public question, a
+	// daily post) would otherwise replace it.
+	ownReply bool
 	// commands are those whose Discord permissions make a moderator here; /bank if empty.
 	commands []string
 	run      func(b *Bot, ctx context.Context, r *responder, c customID) error
@@ -61,15 +65,15 @@ var actions = map[string]action{
 	actReveal:     {run: (*Bot).reveal},
 	actNext:       {run: (*Bot).next},
 	actClose:      {how: deferUpdate, moderatorsMayMore: true, commands: []string{"bank", "daily"}, run: (*Bot).closeQuestion},
-	actGrade:      {how: deferUpdate, arg: validGrade, run: (*Bot).grade},
+	actGrade:      {how: deferUpdate, ownReply: true, arg: validGrade, run: (*Bot).grade},
 	actReport:     {how: deferNever, run: (*Bot).openReport},
 	actReportSend: {form: true, run: (*Bot).sendReport},
 	actFull:       {run: (*Bot).fullAnswer},
-	actForget:     {how: deferUpdate, run: (*Bot).forget},
-	actPage:       {moderators: true, how: deferUpdate, run: (*Bot).bankPage},
-	actConfirm:    {moderators: true, how: deferUpdate, run: (*Bot).applyImport},
-	actCancel:     {moderators: true, how: deferUpdate, run: (*Bot).cancelImport},
-	actResolve:    {moderators: true, how: deferUpdate, run: (*Bot).resolveReport},
+	actForget:     {how: deferUpdate, ownReply: true, run: (*Bot).forget},
+	actPage:       {moderators: true, how: deferUpdate, ownReply: true, run: (*Bot).bankPage},
+	actConfirm:    {moderators: true, how: deferUpdate, ownReply: true, run: (*Bot).applyImport},
+	actCancel:     {moderators: true, how: deferUpdate, ownReply: true, run: (*Bot).cancelImport},
+	actResolve:    {moderators: true, how: deferUpdate, ownReply: true, run: (*Bot).resolveReport},
 	actAdd1:       {moderators: true, form: true, run: (*Bot).addFirstLanguage},
 	actAdd2Open:   {moderators: true, how: deferNever, run: (*Bot).openSecondLanguage},
 	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},

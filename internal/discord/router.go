@@ -118,6 +118,9 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 					return err
 				}
 			}
+			if a.ownReply && !ownReply(i) {
+				return quiz.Errorf(quiz.EFORBIDDEN, "This button belongs to someone else's message. Use the command yourself.")
+			}
 			return a.run(b, ctx, r, c)
 		}}, true
 	}
@@ -139,6 +142,21 @@ func componentRoute(i *discordgo.Interaction) (customID, action, bool) {
 		return customID{}, action{}, false
 	}
 	return c, actions[c.Action], true
+}
+
+// ownReply reports whether the message a button was clicked on is the clicker's own private
+// reply: ephemeral, and created in answer to an interaction of theirs (interaction_metadata,
+// which Discord sets and keeps through updates).
+func ownReply(i *discordgo.Interaction) bool {
+	m := i.Message
+	if m == nil || m.Flags&discordgo.MessageFlagsEphemeral == 0 || m.InteractionMetadata == nil || m.InteractionMetadata.User == nil {
+		return false
+	}
+	u := i.User
+	if i.Member != nil {
+		u = i.Member.User
+	}
+	return u != nil && u.ID != "" && m.InteractionMetadata.User.ID == u.ID
 }
 
 // finish logs and counts one served interaction.

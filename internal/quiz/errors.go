@@ -92,4 +92,6 @@ var zhErrors = map[string]string{
 	"Unknown grade %s: use again, hard, good or easy.":                                                   "未知评分 %s：请使用 again、hard、good 或 easy。",
 	"Answer this question (or reveal its answer) before grading it.":                                     "请先作答（或查看答案）再打分。",
 	"You already graded this question as %s.":                                                            "你已经给这道题打过分了（%s）。",
+	"This question is private to the member who asked it. Ask your own with /interview.":                 "这道题只属于出题的成员。用 /interview 出一道你自己的题吧。",
+	"This button belongs to someone else's message. Use the command yourself.":                           "这个按钮所在的消息不属于你。请自己使用该命令。",
 }

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
+)
+
+// TestForgedCustomIDsOnPrivateSessions: custom ids carry only ids, so a modified client can
+// send any. Another member's private session, forged into Reveal, Answer, Report and their
+// forms, is refused and nothing is recorded for the forger; the owner's own clicks still work.
+func TestForgedCustomIDsOnPrivateSessions(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	private := e.final(e.fake.Slash(guildA, channelA, bob, "interview", opt("topic", "tcp"), opt("private", true)))
+	ids := customIDs(t, private.Components)
+	if private.Flags&64 == 0 || ids["answer"] == "" || ids["reveal"] == "" || ids["report"] == "" {
+		t.Fatalf("bob's private question = flags %d, buttons %v", private.Flags, ids)
+	}
+	// ada forges bob's buttons onto her own public question, the one message she can click.
+	pub := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp")))
+	sid := strings.Split(ids["answer"], ":")[2]
+	forged := map[string]*discordtest.Interaction{
+		"Reveal":        e.fake.Click(guildA, channelA, ada, pub.ID, ids["reveal"]),
+		"Answer button": e.fake.Click(guildA, channelA, ada, pub.ID, ids["answer"]),
+		"Report button": e.fake.Click(guildA, channelA, ada, pub.ID, ids["report"]),
+		"Answer form":   e.fake.SubmitModalOnMessage(guildA, channelA, ada, pub.ID, "v1:submit:"+sid, map[string]string{"answer": "forged answer"}),
+		"Report form":   e.fake.SubmitModalOnMessage(guildA, channelA, ada, pub.ID, "v1:rsubmit:"+sid, map[string]string{"reason": "a forged report of bob's question"}),
+	}
+	for name, ix := range forged {
+		got := e.final(ix)
+		if r := e.wait(ix); r.Type == 9 || got.Flags&64 == 0 || !strings.Contains(got.Content, "private to the member who asked it") {
+			t.Errorf("forged %s on bob's private session = type %d %q; want a private refusal", name, r.Type, got.Content)
+		}
+		if strings.Contains(embedText(got.Embeds), "Reference answer") {
+			t.Errorf("forged %s showed bob's reference answer", name)
+		}
+	}
+	before := len(e.fake.Uploads())
+	e.final(e.fake.Slash(guildA, channelA, ada, "privacy", sub("export")))
+	ups := e.fake.Uploads()[before:]
+	if len(ups) != 1 {
+		t.Fatalf("ada's export = %d files; want one", len(ups))
+	}
+	data := string(ups[0].Data)
+	if strings.Contains(data, "forged") || strings.Contains(data, `"reports": [
+    {`) {
+		t.Errorf("ada's forged clicks left records:\n%s", data)
+	}
+	// bob's own Reveal works.
+	if got := e.final(e.fake.Click(guildA, channelA, bob, private.ID, ids["reveal"])); !strings.Contains(embedText(got.Embeds), "参考答案") {
+		t.Errorf("bob's own Reveal = %q %s", got.Content, embedText(got.Embeds))
+	}
+}
+
+// TestForgedClicksCannotRewriteOthersMessages: Grade, Forget, Cancel and the other buttons that
+// update the message they are on act only on the clicker's own private reply. Forged onto a
+// public question (or anyone else's message) they are refused and the message stays as it was.
+func TestForgedClicksCannotRewriteOthersMessages(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	pub := e.final(e.fake.Slash(guildA, channelA, bob, "interview", opt("topic", "tcp")))
+	before, _ := e.fake.Message(pub.ID)
+	if before.ID == "" || before.Flags&64 != 0 {
+		t.Fatalf("bob's public question = %+v", before)
+	}
+	// ada answers and has a grade button of her own; she needs the session id for the forgery.
+	sid := strings.Split(customIDs(t, pub.Components)["answer"], ":")[2]
+	answered := e.final(e.fake.SubmitModalOnMessage(guildA, channelA, ada, pub.ID, "v1:submit:"+sid, map[string]string{"answer": "SYN, SYN-ACK, ACK"}))
+	grade := customIDs(t, answered.Components)["grade:good"]
+	if grade == "" {
+		t.Fatalf("ada's answer reply has no Good button: %v", customIDs(t, answered.Components))
+	}
+	for _, c := range []struct {
+		who     discordtest.User
+		custom  string
+		message string
+	}{
+		{ada, grade, pub.ID},
+		{ada, "v1:forget:0", pub.ID},
+		{mod, "v1:cancel:1", pub.ID},
+		{mod, "v1:confirm:1", pub.ID},
+		{mod, "v1:page:1:tcp", pub.ID},
+		{mod, "v1:resolve:1", pub.ID},
+		// ada's own private reply, clicked by someone else (a forged message id).
+		{bob, grade, answered.ID},
+	} {
+		ix := e.fake.Click(guildA, channelA, c.who, c.message, c.custom)
+		r := e.wait(ix)
+		got := e.final(ix)
+		if r.Type == 6 || r.Type == 7 || got.Flags&64 == 0 {
+			t.Errorf("%s's forged %s on message %s = callback %d %q; want a private refusal", c.who.Username, c.custom, c.message, r.Type, got.Content)
+		}
+	}
+	after, _ := e.fake.Message(pub.ID)
+	if after.Content != before.Content || after.Edits != before.Edits || !slices.EqualFunc(after.Components, before.Components, func(a, b json.RawMessage) bool { return string(a) == string(b) }) {
+		t.Errorf("bob's public question was rewritten: before %+v\nafter %+v", before, after)
+	}
+	// ada's data survived the forged Forget, and her own Good button still grades.
+	if got := e.final(e.fake.Click(guildA, channelA, ada, answered.ID, grade)); !strings.Contains(got.Content, "Graded") {
+		t.Errorf("ada's own Good = %q; want Graded", got.Content)
+	}
+}
