@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
+	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
 // TestForgedCustomIDsOnPrivateSessions: custom ids carry only ids, so a modified client can
@@ -102,5 +103,37 @@ func TestForgedClicksCannotRewriteOthersMessages(t *testing.T) {
 	// ada's data survived the forged Forget, and her own Good button still grades.
 	if got := e.final(e.fake.Click(guildA, channelA, ada, answered.ID, grade)); !strings.Contains(got.Content, "Graded") {
 		t.Errorf("ada's own Good = %q; want Graded", got.Content)
+	}
+}
+
+// TestNoServerRefused: every command is registered for servers only, so an interaction without
+// a server id (or with "0") is forged; it is refused before any handler runs and stores
+// nothing under a server 0 that all such forgeries would share.
+func TestNoServerRefused(t *testing.T) {
+	e := newEnv(t)
+	b := e.start(hooks{})
+	for _, ix := range []*discordtest.Interaction{
+		e.fake.Slash("", "", ada, "settings", sub("timezone", opt("zone", "Asia/Tokyo"))),
+		e.fake.Slash("0", channelA, ada, "interview", opt("topic", "tcp")),
+		e.fake.Click("", "", ada, "", "v1:forget:0"),
+	} {
+		got := e.final(ix)
+		if got.Flags&64 == 0 || !strings.Contains(got.Content, "only in a server") {
+			t.Errorf("interaction without a server = %q (flags %d); want a private refusal", got.Content, got.Flags)
+		}
+	}
+	e.settle(b)
+	err := b.app.store.View(e.ctx, func(tx quiz.Tx) error {
+		if m, ok, err := tx.Member(0, quiz.UserID(mustID(t, ada.ID))); ok || err != nil {
+			t.Errorf("member stored under server 0: %+v, %v", m, err)
+		}
+		gs, err := tx.SessionGuilds()
+		if len(gs) != 0 {
+			t.Errorf("sessions stored under servers %v", gs)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -53,6 +53,14 @@ func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate
 		b.finish(r, errors.New("unknown"))
 		return
 	}
+	if r.actor.Guild == 0 || r.actor.User == 0 {
+		// Every command is for servers only, so Discord sends none without a server; a forged
+		// one (no guild id, or "0") must not act on a server 0 that every such forgery shares.
+		err := quiz.Errorf(quiz.EINVALID, "This command works only in a server.")
+		b.errorReply(ctx, r, err)
+		b.finish(r, err)
+		return
+	}
 	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
 		r.timer = time.AfterFunc(b.opts.DeferAfter, func() { r.autoDefer(ctx) })
 	}
