@@ -137,3 +137,36 @@ func TestNoServerRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestIDsFromAnotherServerRefused: channel and role options carry whatever id the client sent,
+// and the bot is in other servers too. /daily setup with server B's channel or role, and
+// /settings moderator-role with server B's role, are refused in server A and save nothing.
+func TestIDsFromAnotherServerRefused(t *testing.T) {
+	e := newEnv(t)
+	const roleA, roleB = "400000000000000041", "400000000000000042"
+	e.fake.SetRole(guildA, discordtest.Role{ID: roleA, Name: "daily-a", Mentionable: true})
+	e.fake.SetRole(guildB, discordtest.Role{ID: roleB, Name: "daily-b", Mentionable: true})
+	b := e.start(hooks{})
+	e.settle(b)
+	before := dbState(t, b.app)
+	setup := func(channel string, extra ...discordtest.Opt) discordtest.Message {
+		o := append([]discordtest.Opt{chanOpt("channel", channel), opt("time", "09:00"), opt("timezone", "UTC")}, extra...)
+		return e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", o...)))
+	}
+	if r := setup(channelB); !strings.Contains(r.Content, "is not a channel of this server") {
+		t.Errorf("/daily setup with server B's channel = %q; want a refusal", r.Content)
+	}
+	if r := setup(channelA, discordtestRole("role", roleB)); !strings.Contains(r.Content, "is not a role of this server") {
+		t.Errorf("/daily setup with server B's role = %q; want a refusal", r.Content)
+	}
+	if r := e.final(e.fake.Slash(guildA, channelA, mod, "settings", sub("moderator-role", discordtestRole("role", roleB)))); !strings.Contains(r.Content, "is not a role of this server") {
+		t.Errorf("/settings moderator-role with server B's role = %q; want a refusal", r.Content)
+	}
+	e.settle(b)
+	if diff := cmpLines(before, dbState(t, b.app)); diff != "" {
+		t.Errorf("refused settings changed the database:\n%s", diff)
+	}
+	if r := setup(channelA, discordtestRole("role", roleA)); !strings.Contains(embedText(r.Embeds), "Daily question") {
+		t.Errorf("/daily setup with server A's own channel and role = %q %s", r.Content, embedText(r.Embeds))
+	}
+}

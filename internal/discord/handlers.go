@@ -341,6 +341,9 @@ func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
 
 func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {
 	role := quiz.RoleID(o.id("role"))
+	if err := b.checkRole(ctx, r.i.GuildID, role); err != nil {
+		return err
+	}
 	if err := b.mods.SetModeratorRole(ctx, r.actor, role); err != nil {
 		return err
 	}

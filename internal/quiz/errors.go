@@ -94,4 +94,6 @@ var zhErrors = map[string]string{
 	"You already graded this question as %s.":                                                            "你已经给这道题打过分了（%s）。",
 	"This question is private to the member who asked it. Ask your own with /interview.":                 "这道题只属于出题的成员。用 /interview 出一道你自己的题吧。",
 	"This button belongs to someone else's message. Use the command yourself.":                           "这个按钮所在的消息不属于你。请自己使用该命令。",
+	"<#%d> is not a channel of this server. Choose one of this server's channels. Nothing was saved.":    "<#%d> 不是本服务器的频道。请选择本服务器的频道。没有保存任何更改。",
+	"<@&%d> is not a role of this server. Choose one of this server's roles. Nothing was saved.":         "<@&%d> 不是本服务器的身份组。请选择本服务器的身份组。没有保存任何更改。",
 }
