@@ -170,3 +170,21 @@ func TestIDsFromAnotherServerRefused(t *testing.T) {
 		t.Errorf("/daily setup with server A's own channel and role = %q %s", r.Content, embedText(r.Embeds))
 	}
 }
+
+// TestIDAutocompleteForModeratorsOnly: only the moderators' /bank commands have an id option,
+// but a forged client can ask for its autocomplete; a member gets no ids (which would list
+// disabled and unpublished questions), a moderator gets them.
+func TestIDAutocompleteForModeratorsOnly(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	ask := func(u discordtest.User) discordtest.Response {
+		return e.wait(e.fake.Autocomplete(guildA, channelA, u, "bank",
+			sub("disable", discordtest.Opt{Name: "id", Type: 3, Value: "tcp", Focused: true})))
+	}
+	if r := ask(ada); r.Type != 8 || len(r.Choices) != 0 {
+		t.Errorf("id autocomplete for a member = type %d, %d choices; want none", r.Type, len(r.Choices))
+	}
+	if r := ask(mod); r.Type != 8 || len(r.Choices) == 0 || !strings.HasPrefix(r.Choices[0].Value.(string), "tcp") {
+		t.Errorf("id autocomplete for a moderator = type %d %+v; want tcp ids", r.Type, r.Choices)
+	}
+}

@@ -34,6 +34,8 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: z, Value: z})
 		}
 	case "id":
+		// Only the moderators' /bank commands have an id option; the service checks the right.
+		r.actor.Moderator = !r.actor.Manager && b.mayUse(ctx, r.i, "bank")
 		ids, err := b.bank.MatchQuestionIDs(ctx, r.actor, typed, maxAutocomplete)
 		if err != nil {
 			return err

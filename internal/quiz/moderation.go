@@ -147,11 +147,13 @@ func (m *Moderation) questionIn(tx BankTx, g GuildID, id string) (QuestionInfo, 
 	return QuestionInfo{}, byID, Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(id))
 }
 
-// MatchQuestionIDs returns up to max question ids containing prefix, for autocomplete.
+// MatchQuestionIDs returns up to max question ids containing prefix, for autocomplete of the
+// moderators' /bank commands. Moderators only: the ids include disabled and unpublished
+// questions, and an autocomplete request can be sent for any command by a forged client.
 func (m *Moderation) MatchQuestionIDs(ctx context.Context, a Actor, prefix string, max int) ([]string, error) {
 	prefix = strings.ToLower(strings.TrimSpace(prefix))
 	var out []string
-	err := m.store.View(ctx, func(tx Tx) error {
+	err := m.store.View(ctx, m.asModerator(a, func(tx Tx, _ Guild) error {
 		infos, _, err := m.allQuestions(tx, a.Guild)
 		if err != nil {
 			return err
@@ -165,7 +167,7 @@ func (m *Moderation) MatchQuestionIDs(ctx context.Context, a Actor, prefix strin
 			}
 		}
 		return nil
-	})
+	}))
 	return out, err
 }
 
