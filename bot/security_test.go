@@ -188,3 +188,21 @@ func TestIDAutocompleteForModeratorsOnly(t *testing.T) {
 		t.Errorf("id autocomplete for a moderator = type %d %+v; want tcp ids", r.Type, r.Choices)
 	}
 }
+
+// TestReportReasonShownAsTyped: a report reason reaches the moderators' embed with its markdown
+// escaped, so a masked link or a fake heading shows as the text the member typed.
+func TestReportReasonShownAsTyped(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	q := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp")))
+	sid := strings.Split(customIDs(t, q.Components)["report"], ":")[2]
+	const reason = "# Urgent [see the fix](https://evil.example/steal) **now** ||x||"
+	if got := e.final(e.fake.SubmitModalOnMessage(guildA, channelA, ada, q.ID, "v1:rsubmit:"+sid, map[string]string{"reason": reason})); !strings.Contains(got.Content, "Thanks") {
+		t.Fatalf("report = %q", got.Content)
+	}
+	list := embedText(e.final(e.fake.Slash(guildA, channelA, mod, "bank", sub("reports"))).Embeds)
+	if strings.Contains(list, "](https") || strings.Contains(list, "**now**") || strings.Contains(list, "\n# Urgent") ||
+		!strings.Contains(list, `\[see the fix\]\(https\://evil\.example/steal\)`) {
+		t.Errorf("the moderators' report list shows the reason's markdown live:\n%s", list)
+	}
+}

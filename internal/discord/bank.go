@@ -155,7 +155,11 @@ func (b *Bot) reportsMessage(ctx context.Context, r *responder, update bool) err
 	}
 	for i, rep := range reports {
 		if i < 10 {
-			fmt.Fprintf(&s, "**#%d** `%s` by <@%d> <t:%d:R>\n> %s\n", rep.ID, rep.QuestionID, rep.By, rep.At.Unix(), truncate(strings.ReplaceAll(rep.Reason, "\n", " "), 300))
+			by, reason := fmt.Sprintf("<@%d>", rep.By), escapeMarkdown(strings.ReplaceAll(rep.Reason, "\n", " "), 300)
+			if rep.Erased {
+				by, reason = "a member who erased their data", "(erased)"
+			}
+			fmt.Fprintf(&s, "**#%d** `%s` by %s <t:%d:R>\n> %s\n", rep.ID, rep.QuestionID, by, rep.At.Unix(), reason)
 		}
 		if i < 5 {
 			rows = append(rows, button(discordgo.SuccessButton, fmt.Sprintf("Resolve #%d", rep.ID), customID{Action: actResolve, ID: uint64(rep.ID)}))

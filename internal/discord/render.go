@@ -323,7 +323,7 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 	}
 	title := l.T("Streak")
 	if name != "" {
-		title += " · " + name
+		title += " · " + escapeMarkdown(name, 200)
 	}
 	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())}, Ephemeral: true}
 }
@@ -346,3 +346,33 @@ func leaderboardMessage(entries []quiz.Entry, board quiz.Board, l quiz.Lang) mes
 }
 
 func relTime(t time.Time) string { return fmt.Sprintf("<t:%d:R>", t.Unix()) }
+
+// escapeMarkdown makes a member's text show as typed in a message or embed, in at most max
+// characters: every character Discord's markdown gives a meaning (emphasis, spoilers, quotes,
+// headings, lists, code, masked links, mentions, emoji, autolinked URLs) gets a backslash,
+// which Discord drops when it renders. Without it a report reason could carry a masked link
+// ([looks safe](https://evil)) or a fake heading into the moderators' view. The cut never
+// splits an escape from its character.
+func escapeMarkdown(s string, max int) string {
+	var b strings.Builder
+	n, total := 0, utf8.RuneCountInString(s)
+	for i, r := range []rune(s) {
+		w := 1
+		if strings.ContainsRune(markdownSpecials, r) {
+			w = 2
+		}
+		// Room for this character, and for "…" unless it is the last one.
+		if n+w > max || (i < total-1 && n+w > max-1) {
+			b.WriteString("…")
+			break
+		}
+		if w == 2 {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		n += w
+	}
+	return b.String()
+}
+
+const markdownSpecials = "\\*_~`|>#-[]()<:@!."
