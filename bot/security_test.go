@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
@@ -204,5 +207,33 @@ func TestReportReasonShownAsTyped(t *testing.T) {
 	if strings.Contains(list, "](https") || strings.Contains(list, "**now**") || strings.Contains(list, "\n# Urgent") ||
 		!strings.Contains(list, `\[see the fix\]\(https\://evil\.example/steal\)`) {
 		t.Errorf("the moderators' report list shows the reason's markdown live:\n%s", list)
+	}
+}
+
+// TestAttachmentFetchedOnlyFromDiscord: an attachment whose address is not Discord's (a forged
+// interaction pointing the bot at a service inside its network) is refused without a request;
+// the fake's own attachments (the configured API address) still import.
+func TestAttachmentFetchedOnlyFromDiscord(t *testing.T) {
+	var hits atomic.Int64
+	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		_, _ = w.Write([]byte("secret: internal metadata\n"))
+	}))
+	defer internal.Close()
+	e := newEnv(t)
+	e.start(hooks{})
+	file := []byte(strings.Replace(summaryBank, "topic: tcp", "topic: ourstack", 1))
+	file = []byte(strings.Replace(string(file), "id: tcp-summary-probe", "id: ourstack-probe", 1))
+	for _, u := range []string{internal.URL + "/latest/meta-data", "https://cdn.discordapp.com.evil.example/x/ourstack.yaml"} {
+		got := e.final(e.fake.Slash(guildA, channelA, mod, "bank", sub("import", e.fake.AttachForged("file", "ourstack.yaml", file, u))))
+		if !strings.Contains(got.Content, "address is not valid") {
+			t.Errorf("/bank import from %s = %q; want a refusal", u, got.Content)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the bot fetched a forged attachment address %d time(s)", n)
+	}
+	if got := e.final(e.fake.Slash(guildA, channelA, mod, "bank", sub("import", e.fake.Attach("file", "ourstack.yaml", file)))); !strings.Contains(got.Content, "Preview") {
+		t.Errorf("/bank import of a real attachment = %q; want a preview", got.Content)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -432,6 +434,12 @@ func (b *Bot) attachment(ctx context.Context, r *responder, id string) (string, 
 	if a.Size > maxAttachment {
 		return "", nil, quiz.Errorf(quiz.EINVALID, "%s is %d bytes; bank files may be at most 1 MiB.", a.Filename, a.Size)
 	}
+	if !b.attachmentHost(a.URL) {
+		// Discord always serves attachments from its CDN; any other address came from a forged
+		// interaction, and fetching it would make the bot a proxy into its own network.
+		b.log.Warn("refused an attachment outside Discord's CDN", "interaction_id", r.i.ID, "url", a.URL)
+		return "", nil, quiz.Errorf(quiz.EINVALID, "The attachment's address is not valid.")
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL, nil)
 	if err != nil {
 		return "", nil, quiz.Errorf(quiz.EINVALID, "The attachment's address is not valid.")
@@ -453,3 +461,21 @@ func (b *Bot) attachment(ctx context.Context, r *responder, id string) (string, 
 	}
 	return a.Filename, data, nil
 }
+
+// attachmentHosts are where Discord serves attachments (its CDN and media proxy).
+var attachmentHosts = []string{"cdn.discordapp.com", "media.discordapp.net"}
+
+// attachmentHost reports whether an attachment's url is Discord's: https on its CDN, or the
+// configured API address (DISCORD_API_URL, which a test's fake serves attachments from).
+func (b *Bot) attachmentHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil {
+		return false
+	}
+	if u.Scheme == "https" && slices.Contains(attachmentHosts, u.Hostname()) && (u.Port() == "" || u.Port() == "443") {
+		return true
+	}
+	api, err := url.Parse(b.opts.APIURL)
+	return err == nil && u.Scheme == api.Scheme && u.Host == api.Host
+}
+
