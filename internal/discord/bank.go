@@ -478,4 +478,3 @@ func (b *Bot) attachmentHost(raw string) bool {
 	api, err := url.Parse(b.opts.APIURL)
 	return err == nil && u.Scheme == api.Scheme && u.Host == api.Host
 }
-
