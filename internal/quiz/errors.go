@@ -96,4 +96,5 @@ var zhErrors = map[string]string{
 	"This button belongs to someone else's message. Use the command yourself.":                           "这个按钮所在的消息不属于你。请自己使用该命令。",
 	"<#%d> is not a channel of this server. Choose one of this server's channels. Nothing was saved.":    "<#%d> 不是本服务器的频道。请选择本服务器的频道。没有保存任何更改。",
 	"<@&%d> is not a role of this server. Choose one of this server's roles. Nothing was saved.":         "<@&%d> 不是本服务器的身份组。请选择本服务器的身份组。没有保存任何更改。",
+	"This button is not on this question's message.":                                                     "这个按钮不在这道题的消息上。",
 }

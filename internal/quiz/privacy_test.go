@@ -174,3 +174,27 @@ func TestPrivateSessionIsTheAskers(t *testing.T) {
 		t.Errorf("Answer to a public question by another member = %v", err)
 	}
 }
+
+// TestCloseOnlyOnTheQuestionsMessage: Close rewrites the message it is clicked on, so a Close
+// forged onto another public message (another question, a daily post) is refused.
+func TestCloseOnlyOnTheQuestionsMessage(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	a := member(1)
+	asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Channel: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Practice.SetSessionMessage(ctx, 10, asked.Session.ID, 5, 100); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = e.app.Practice.Close(ctx, a, quiz.CloseRequest{Session: asked.Session.ID, Channel: 5, Message: 200})
+	if quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Errorf("Close on another message = %v; want EINVALID", err)
+	}
+	if sess, _, _ := e.app.Practice.Session(ctx, 10, asked.Session.ID); sess.State != quiz.SessionOpen || sess.Message != 100 {
+		t.Errorf("after the forged Close: %+v; want still open on message 100", sess)
+	}
+	if _, _, err := e.app.Practice.Close(ctx, a, quiz.CloseRequest{Session: asked.Session.ID, Channel: 5, Message: 100}); err != nil {
+		t.Errorf("Close on the question's own message = %v", err)
+	}
+}
