@@ -80,7 +80,11 @@ func (b *Bot) bankHistory(ctx context.Context, r *responder, o opts) error {
 		s.WriteString("No changes in this server: it is the shipped text.")
 	}
 	for _, h := range hs {
-		fmt.Fprintf(&s, "v%d · %s · <@%d> · <t:%d:f>\n", h.Version, h.Action, h.By, h.At.Unix())
+		by := fmt.Sprintf("<@%d>", h.By)
+		if h.By == 0 {
+			by = "a member who erased their data"
+		}
+		fmt.Fprintf(&s, "v%d · %s · %s · <t:%d:f>\n", h.Version, h.Action, by, h.At.Unix())
 	}
 	return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{infoEmbed("History · "+o.str("id"), s.String())}, Ephemeral: true})
 }

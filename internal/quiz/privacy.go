@@ -6,8 +6,9 @@ import (
 )
 
 // Export is everything the bot stores that names one member in one server: their settings and
-// streak, cards, attempts (with their answers), the reports they filed (with their words), the
-// sessions they opened and their mock interviews.
+// streak, cards, attempts (with their answers), the reports they filed or resolved (with their
+// words), the sessions they opened, their mock interviews and, for a moderator, the changes
+// they made to the server's bank (without the question texts, which are the server's).
 type Export struct {
 	Guild      GuildID   `json:"guild"`
 	User       UserID    `json:"user"`
@@ -18,6 +19,8 @@ type Export struct {
 	Reports    []Report  `json:"reports"`
 	Sessions   []Session `json:"sessions"`
 	Mocks      []Mock    `json:"mocks"`
+	// BankChanges are the bank history entries the member made, Previous left out.
+	BankChanges []HistoryEntry `json:"bank_changes"`
 }
 
 // allMocks is more mocks than a member can have: MemberMocks wants a bound.
@@ -46,7 +49,13 @@ func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
 		if out.Sessions, err = openedBy(tx, a); err != nil {
 			return err
 		}
-		out.Mocks, err = tx.MemberMocks(a.Guild, a.User, allMocks)
+		if out.Mocks, err = tx.MemberMocks(a.Guild, a.User, allMocks); err != nil {
+			return err
+		}
+		_, out.BankChanges, err = bankChangesBy(tx, a)
+		for i := range out.BankChanges {
+			out.BankChanges[i].Previous = nil
+		}
 		return err
 	})
 	// Empty lists rather than null, so the file reads the same whatever the member did.
@@ -55,6 +64,7 @@ func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
 	out.Reports = nonNil(out.Reports)
 	out.Sessions = nonNil(out.Sessions)
 	out.Mocks = nonNil(out.Mocks)
+	out.BankChanges = nonNil(out.BankChanges)
 	return out, err
 }
 
@@ -89,15 +99,67 @@ func openedBy(tx SessionTx, a Actor) ([]Session, error) {
 	return out, err
 }
 
+// bankChangesBy returns the overlay entries a changed last and the history entries a made.
+// Every change writes both, so the overlay's question ids lead to all of a's history.
+func bankChangesBy(tx BankTx, a Actor) ([]OverlayEntry, []HistoryEntry, error) {
+	entries, err := tx.OverlayQuestions(a.Guild)
+	if err != nil {
+		return nil, nil, err
+	}
+	var last []OverlayEntry
+	var hist []HistoryEntry
+	for _, e := range entries {
+		if e.UpdatedBy == a.User {
+			last = append(last, e)
+		}
+		hs, err := tx.History(a.Guild, e.QuestionID)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, h := range hs {
+			if h.By == a.User {
+				hist = append(hist, h)
+			}
+		}
+	}
+	return last, hist, nil
+}
+
+// eraseBankChanges removes a's name from the bank's overlay and history: the changes stay
+// (they are the server's bank), by nobody.
+func eraseBankChanges(tx BankTx, a Actor) error {
+	last, hist, err := bankChangesBy(tx, a)
+	if err != nil {
+		return err
+	}
+	for _, e := range last {
+		e.UpdatedBy = 0
+		if err := tx.PutOverlayQuestion(a.Guild, e); err != nil {
+			return err
+		}
+	}
+	for _, h := range hist {
+		h.By = 0 // AddHistory replaces the entry of the same question and version
+		if err := tx.AddHistory(a.Guild, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // DeleteMember erases the actor's data in their server: settings, streak, answers, reviews and
 // mock interviews go; what stays for the server loses their name and words: their reports
-// (Erased), the sessions they opened, the reports they resolved and the daily schedule they set.
+// (Erased), the sessions they opened, the reports they resolved, the daily schedule they set
+// and the bank changes they made.
 func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
 	return ms.store.Update(ctx, func(tx Tx) error {
 		if err := tx.DeleteMember(a.Guild, a.User); err != nil {
 			return err
 		}
 		if err := eraseReports(tx, a); err != nil {
+			return err
+		}
+		if err := eraseBankChanges(tx, a); err != nil {
 			return err
 		}
 		sessions, err := openedBy(tx, a)

@@ -36,8 +36,16 @@ func TestPrivacyExportAndDeleteCoverEverythingNamingTheMember(t *testing.T) {
 	if err := e.app.Moderation.ResolveReport(ctx, a, 2, "fixed"); err != nil {
 		t.Fatal(err)
 	}
+	if err := e.app.Moderation.SetDisabled(ctx, a, private.Question.ID, true); err != nil {
+		t.Fatal(err)
+	}
 	err = e.store.Update(ctx, func(tx quiz.Tx) error {
-		return tx.PutGuild(quiz.Guild{ID: 10, Daily: quiz.Daily{Channel: 5, At: "09:00", SetBy: a.User}})
+		g, _, err := tx.Guild(10)
+		g.Daily = quiz.Daily{Channel: 5, At: "09:00", SetBy: a.User}
+		if err == nil {
+			err = tx.PutGuild(g)
+		}
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +64,9 @@ func TestPrivacyExportAndDeleteCoverEverythingNamingTheMember(t *testing.T) {
 	if len(ex.Sessions) != 2 || ex.Sessions[0].ID != public.Session.ID || ex.Sessions[1].ID != private.Session.ID {
 		t.Errorf("export sessions = %+v; want the two they opened", ex.Sessions)
 	}
+	if len(ex.BankChanges) != 1 || ex.BankChanges[0].Action != "disable" || ex.BankChanges[0].QuestionID != private.Question.ID {
+		t.Errorf("export bank changes = %+v; want the question they disabled", ex.BankChanges)
+	}
 	exb, _ := e.app.Members.ExportMember(ctx, b)
 	if len(exb.Sessions) != 0 || len(exb.Reports) != 1 || exb.Reports[0].By != b.User {
 		t.Errorf("b's export = sessions %+v, reports %+v; want only b's report", exb.Sessions, exb.Reports)
@@ -65,7 +76,7 @@ func TestPrivacyExportAndDeleteCoverEverythingNamingTheMember(t *testing.T) {
 		t.Fatal(err)
 	}
 	dump := storeDump(t, e)
-	for _, leak := range []string{reason, answer, `"by":1,`, `"resolved_by":1,`, `"opened_by":1,`, `"set_by":1,`, `"user":1,`} {
+	for _, leak := range []string{reason, answer, `"by":1,`, `"resolved_by":1,`, `"opened_by":1,`, `"set_by":1,`, `"user":1,`, `"updated_by":1,`} {
 		if strings.Contains(dump, leak) {
 			t.Errorf("after /privacy delete the store still holds %q:\n%s", leak, dump)
 		}
@@ -74,7 +85,7 @@ func TestPrivacyExportAndDeleteCoverEverythingNamingTheMember(t *testing.T) {
 		t.Errorf("b's report was erased too:\n%s", dump)
 	}
 	ex, _ = e.app.Members.ExportMember(ctx, a)
-	if ex.Member != nil || len(ex.Cards)+len(ex.Attempts)+len(ex.Reports)+len(ex.Sessions)+len(ex.Mocks) != 0 {
+	if ex.Member != nil || len(ex.Cards)+len(ex.Attempts)+len(ex.Reports)+len(ex.Sessions)+len(ex.Mocks)+len(ex.BankChanges) != 0 {
 		t.Errorf("export after the erase = %+v; want nothing", ex)
 	}
 }
@@ -98,6 +109,20 @@ func storeDump(t *testing.T, e *env) string {
 		rs, err := tx.Reports(10)
 		for _, r := range rs {
 			out = append(out, r)
+		}
+		if err != nil {
+			return err
+		}
+		entries, err := tx.OverlayQuestions(10)
+		for _, e := range entries {
+			out = append(out, e)
+			hs, err := tx.History(10, e.QuestionID)
+			if err != nil {
+				return err
+			}
+			for _, h := range hs {
+				out = append(out, h)
+			}
 		}
 		return err
 	})
