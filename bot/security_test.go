@@ -237,3 +237,60 @@ func TestAttachmentFetchedOnlyFromDiscord(t *testing.T) {
 		t.Errorf("/bank import of a real attachment = %q; want a preview", got.Content)
 	}
 }
+
+// TestPrivacyCoversReportsAndSessions: through Discord and the real store, /privacy export
+// holds the member's report with its words and the sessions they opened, and /privacy delete
+// leaves no record that names them or holds their words, while other members' stay.
+func TestPrivacyCoversReportsAndSessions(t *testing.T) {
+	e := newEnv(t)
+	b := e.start(hooks{})
+	const reason, other = "ada's report: the answer forgets TIME_WAIT", "bob's report: a typo in the prompt"
+	q := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp")))
+	sid := strings.Split(customIDs(t, q.Components)["report"], ":")[2]
+	e.final(e.fake.SubmitModalOnMessage(guildA, channelA, ada, q.ID, "v1:rsubmit:"+sid, map[string]string{"reason": reason}))
+	e.final(e.fake.SubmitModalOnMessage(guildA, channelA, bob, q.ID, "v1:rsubmit:"+sid, map[string]string{"reason": other}))
+	before := len(e.fake.Uploads())
+	e.final(e.fake.Slash(guildA, channelA, ada, "privacy", sub("export")))
+	ups := e.fake.Uploads()[before:]
+	if len(ups) != 1 {
+		t.Fatalf("export sent %d files", len(ups))
+	}
+	var ex quiz.Export
+	if err := json.Unmarshal(ups[0].Data, &ex); err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Reports) != 1 || ex.Reports[0].Reason != reason || len(ex.Sessions) != 1 || ex.Sessions[0].ID.String() != sid {
+		t.Errorf("ada's export: reports %+v, sessions %+v; want her report and her session", ex.Reports, ex.Sessions)
+	}
+
+	ask := e.fake.Slash(guildA, channelA, ada, "privacy", sub("delete"))
+	r := e.wait(ask)
+	msg, _ := ask.Original()
+	if done := e.final(e.fake.Click(guildA, channelA, ada, msg.ID, customIDs(t, r.Components)["forget"])); !strings.Contains(done.Content, "deleted") {
+		t.Fatalf("confirm = %q", done.Content)
+	}
+	e.settle(b)
+	adaID := quiz.UserID(mustID(t, ada.ID))
+	err := b.app.store.View(e.ctx, func(tx quiz.Tx) error {
+		g := quiz.GuildID(mustID(t, guildA))
+		rs, err := tx.Reports(g)
+		if len(rs) != 2 || rs[0].By != 0 || rs[0].Reason != "" || rs[1].Reason != other {
+			t.Errorf("reports after ada's delete: %+v", rs)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Sessions(g, 0, func(s quiz.Session) bool {
+			if s.OpenedBy == adaID {
+				t.Errorf("session %d still names ada", s.ID)
+			}
+			return true
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dump := strings.Join(dbState(t, b.app), "\n"); strings.Contains(dump, "TIME_WAIT") || !strings.Contains(dump, "a typo in the prompt") {
+		t.Errorf("after ada's delete the database holds her words, or lost bob's:\n%s", grepLines(dump, "report"))
+	}
+}
