@@ -100,8 +100,9 @@ func TestForgedClicksCannotRewriteOthersMessages(t *testing.T) {
 		}
 	}
 	after, _ := e.fake.Message(pub.ID)
-	if after.Content != before.Content || after.Edits != before.Edits || !slices.EqualFunc(after.Components, before.Components, func(a, b json.RawMessage) bool { return string(a) == string(b) }) {
-		t.Errorf("bob's public question was rewritten: before %+v\nafter %+v", before, after)
+	// (The answered count in the footer may have been edited meanwhile: that is the bot's own edit.)
+	if after.Content != before.Content || len(after.Embeds) != 1 || after.Embeds[0].Description != before.Embeds[0].Description || !slices.EqualFunc(after.Components, before.Components, func(a, b json.RawMessage) bool { return string(a) == string(b) }) {
+		t.Errorf("bob's public question was rewritten: before %q %s\nafter %q %s", before.Content, embedText(before.Embeds), after.Content, embedText(after.Embeds))
 	}
 	// ada's data survived the forged Forget, and her own Good button still grades.
 	if got := e.final(e.fake.Click(guildA, channelA, ada, answered.ID, grade)); !strings.Contains(got.Content, "Graded") {

@@ -414,22 +414,27 @@ func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
 		return err
 	}
 	name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
-	return r.reply(ctx, message{Content: "All the data this bot keeps about you in this server:", Ephemeral: true,
+	l := b.members.Lang(ctx, r.actor)
+	return r.reply(ctx, message{Content: tr(l, "All the data this bot keeps about you in this server: your settings and streak, answers, reviews, reports, the questions you asked and your mock interviews.",
+		"本机器人在此服务器保存的你的全部数据：设置和连续天数、回答、复习记录、报告、你发起的题目和模拟面试。"), Ephemeral: true,
 		Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
 }
 
 // confirmDelete asks before /privacy delete erases anything; the button does it.
 func (b *Bot) confirmDelete(ctx context.Context, r *responder, _ opts) error {
-	return r.reply(ctx, message{Content: "This erases your streak, answers and reviews in this server. It cannot be undone.", Ephemeral: true,
+	l := b.members.Lang(ctx, r.actor)
+	return r.reply(ctx, message{Content: tr(l, "This erases your settings, streak, answers, reviews and mock interviews in this server, and removes your name and words from your reports and the questions you asked. It cannot be undone.",
+		"这将删除你在此服务器的设置、连续天数、回答、复习记录和模拟面试，并从你的报告和你发起的题目中移除你的名字和文字。此操作无法撤销。"), Ephemeral: true,
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button(discordgo.DangerButton, "Delete my data", customID{Action: actForget}),
+			button(discordgo.DangerButton, tr(l, "Delete my data", "删除我的数据"), customID{Action: actForget}),
 		}}}})
 }
 
 // forget erases the member's data in this server, confirmed by the button.
 func (b *Bot) forget(ctx context.Context, r *responder, _ customID) error {
+	l := b.members.Lang(ctx, r.actor) // read before the erase takes the member's language setting
 	if err := b.members.DeleteMember(ctx, r.actor); err != nil {
 		return err
 	}
-	return r.updateMessage(ctx, message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	return r.updateMessage(ctx, message{Content: tr(l, "Your data in this server was deleted.", "你在此服务器的数据已删除。"), Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
