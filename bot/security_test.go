@@ -295,3 +295,22 @@ func TestPrivacyCoversReportsAndSessions(t *testing.T) {
 		t.Errorf("after ada's delete the database holds her words, or lost bob's:\n%s", grepLines(dump, "report"))
 	}
 }
+
+// TestStreakOfAnotherMemberHidesTheirZone: /streak member:X shows X's personal time zone to X
+// only; anyone else sees that X's days follow X's own zone, not which one.
+func TestStreakOfAnotherMemberHidesTheirZone(t *testing.T) {
+	e := newEnv(t)
+	e.start(hooks{})
+	e.final(e.fake.Slash(guildA, channelA, ada, "settings", sub("timezone", opt("zone", "Asia/Kathmandu"))))
+	own := embedText(e.final(e.fake.Slash(guildA, channelA, ada, "streak")).Embeds)
+	if !strings.Contains(own, "Asia/Kathmandu") {
+		t.Errorf("ada's own /streak = %s; want her zone", own)
+	}
+	member := discordtest.Opt{Name: "member", Type: 6, Value: ada.ID}
+	for _, viewer := range []discordtest.User{bob, mod} {
+		seen := embedText(e.final(e.fake.Slash(guildA, channelA, viewer, "streak", member)).Embeds)
+		if strings.Contains(seen, "Kathmandu") || !strings.Contains(seen, "<@"+ada.ID+">") {
+			t.Errorf("ada's /streak seen by %s = %s; want her streak without her zone", viewer.Username, seen)
+		}
+	}
+}
