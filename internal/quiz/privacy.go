@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -46,11 +47,17 @@ func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
 		if out.Reports, err = memberReports(tx, a); err != nil {
 			return err
 		}
+		for i, r := range out.Reports {
+			out.Reports[i] = ownPart(r, a.User)
+		}
 		if out.Sessions, err = openedBy(tx, a); err != nil {
 			return err
 		}
 		if out.Mocks, err = tx.MemberMocks(a.Guild, a.User, allMocks); err != nil {
 			return err
+		}
+		for i, m := range out.Mocks {
+			out.Mocks[i] = ownMockPart(m, a.User)
 		}
 		_, out.BankChanges, err = bankChangesBy(tx, a)
 		for i := range out.BankChanges {
@@ -85,6 +92,28 @@ func memberReports(tx ReportTx, a Actor) ([]Report, error) {
 		}
 	}
 	return out, err
+}
+
+// ownPart is what of report r belongs in u's export: all of it if u filed it; if u only
+// resolved it, not the reporter's name or words, which are the reporter's.
+func ownPart(r Report, u UserID) Report {
+	if r.By != u {
+		r.By, r.Reason = 0, ""
+	}
+	return r
+}
+
+// ownMockPart is what of mock m belongs in u's export: all of it for its candidate; for its
+// interviewer, not the candidate's answers (their questions, grades and the verdict stay).
+func ownMockPart(m Mock, u UserID) Mock {
+	if m.Candidate == u {
+		return m
+	}
+	m.Steps = slices.Clone(m.Steps)
+	for i := range m.Steps {
+		m.Steps[i].Answer, m.Steps[i].FollowUpAnswers = "", nil
+	}
+	return m
 }
 
 // openedBy returns the sessions a opened, oldest first.

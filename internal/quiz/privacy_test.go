@@ -58,8 +58,9 @@ func TestPrivacyExportAndDeleteCoverEverythingNamingTheMember(t *testing.T) {
 	if ex.Member == nil || len(ex.Cards) != 2 || len(ex.Attempts) != 1 || ex.Attempts[0].Text != answer {
 		t.Errorf("export: member %v, %d cards, attempts %+v", ex.Member, len(ex.Cards), ex.Attempts)
 	}
-	if len(ex.Reports) != 2 || ex.Reports[0].Reason != reason || ex.Reports[1].ResolvedBy != a.User {
-		t.Errorf("export reports = %+v; want theirs with its words and the one they resolved", ex.Reports)
+	if len(ex.Reports) != 2 || ex.Reports[0].Reason != reason || ex.Reports[1].ResolvedBy != a.User ||
+		ex.Reports[1].Reason != "" || ex.Reports[1].By != 0 {
+		t.Errorf("export reports = %+v; want theirs with its words, and the one they resolved without b's name or words", ex.Reports)
 	}
 	if len(ex.Sessions) != 2 || ex.Sessions[0].ID != public.Session.ID || ex.Sessions[1].ID != private.Session.ID {
 		t.Errorf("export sessions = %+v; want the two they opened", ex.Sessions)
@@ -221,5 +222,43 @@ func TestCloseOnlyOnTheQuestionsMessage(t *testing.T) {
 	}
 	if _, _, err := e.app.Practice.Close(ctx, a, quiz.CloseRequest{Session: asked.Session.ID, Channel: 5, Message: 100}); err != nil {
 		t.Errorf("Close on the question's own message = %v", err)
+	}
+}
+
+// TestExportOfAPairMock: a pair mock names both members; the candidate's export holds their
+// answers, the interviewer's holds the mock without them. Erasing the interviewer leaves the
+// candidate's mock without the interviewer's name.
+func TestExportOfAPairMock(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	candidate, interviewer := member(1), member(2)
+	mock := quiz.Mock{Guild: 10, Mode: quiz.MockPair, Candidate: candidate.User, Interviewer: interviewer.User, State: quiz.MockFinished,
+		Verdict: "solid on handshakes", CreatedAt: e.clock.Now(),
+		Steps: []quiz.MockStep{{QuestionID: "tcp-1", Answer: "the candidate's own words", FollowUps: []string{"why?"}, FollowUpAnswers: []string{"because"}}}}
+	err := e.store.Update(ctx, func(tx quiz.Tx) error {
+		id, err := tx.NextMockID(10)
+		mock.ID = id
+		if err == nil {
+			err = tx.PutMock(mock)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, _ := e.app.Members.ExportMember(ctx, candidate)
+	if len(mine.Mocks) != 1 || mine.Mocks[0].Steps[0].Answer != "the candidate's own words" {
+		t.Errorf("candidate's export mocks = %+v; want theirs with their answers", mine.Mocks)
+	}
+	theirs, _ := e.app.Members.ExportMember(ctx, interviewer)
+	if len(theirs.Mocks) != 1 || theirs.Mocks[0].Steps[0].Answer != "" || theirs.Mocks[0].Steps[0].FollowUpAnswers != nil ||
+		theirs.Mocks[0].Verdict != mock.Verdict || theirs.Mocks[0].Steps[0].FollowUps[0] != "why?" {
+		t.Errorf("interviewer's export mocks = %+v; want the mock without the candidate's answers", theirs.Mocks)
+	}
+	if err := e.app.Members.DeleteMember(ctx, interviewer); err != nil {
+		t.Fatal(err)
+	}
+	mine, _ = e.app.Members.ExportMember(ctx, candidate)
+	if len(mine.Mocks) != 1 || mine.Mocks[0].Interviewer != 0 || mine.Mocks[0].Steps[0].Answer == "" {
+		t.Errorf("candidate's mock after the interviewer's erase = %+v; want it kept, without the interviewer", mine.Mocks)
 	}
 }
