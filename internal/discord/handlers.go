@@ -122,13 +122,55 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 // rememberMessage records the public message a button was pressed on, when the session does
 // not know it yet (reading it back after posting failed).
 func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Session) {
-	if sess.Message != 0 || sess.Private || !r.messagePublic() {
+	if sess.Message != 0 || sess.Private || !r.messagePublic() || !carriesSession(r.i.Message, sess.ID) {
 		return
 	}
 	err := b.practice.SetSessionMessage(ctx, r.actor.Guild, sess.ID, quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID)))
 	if err != nil {
 		b.log.Warn("could not record a question's message", "session_id", sess.ID, "err", err)
 	}
+}
+
+// carriesSession reports whether message m has a button of session sid. Discord fills in the
+// clicked message itself, so its buttons are the bot's; the custom id clicked is the client's
+// word. A message is taken as a session's (to record it, or to close it) only if it carries it.
+func carriesSession(m *discordgo.Message, sid quiz.SessionID) bool {
+	if m == nil {
+		return false
+	}
+	for _, row := range m.Components {
+		var comps []discordgo.MessageComponent
+		switch r := row.(type) {
+		case *discordgo.ActionsRow:
+			comps = r.Components
+		case discordgo.ActionsRow:
+			comps = r.Components
+		}
+		for _, c := range comps {
+			var id string
+			switch bt := c.(type) {
+			case *discordgo.Button:
+				id = bt.CustomID
+			case discordgo.Button:
+				id = bt.CustomID
+			}
+			// Parsed by hand: parseCustomID reads the actions table, which refers to handlers.
+			parts := strings.SplitN(id, ":", 4)
+			if len(parts) >= 3 && parts[0] == customIDVersion && sessionAction(parts[1]) && parts[2] == sid.String() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sessionAction reports whether a custom id's action names a session by its id.
+func sessionAction(a string) bool {
+	switch a {
+	case actAnswer, actReveal, actNext, actClose, actReport, actFull:
+		return true
+	}
+	return false
 }
 
 // openAnswer opens the answer form.
@@ -197,6 +239,10 @@ func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 // Closed, so PostReveal queues no edit of its own.
 func (b *Bot) closeQuestion(ctx context.Context, r *responder, c customID) error {
 	req := quiz.CloseRequest{Session: quiz.SessionID(c.ID)}
+	if r.i.Message != nil && !carriesSession(r.i.Message, req.Session) {
+		// Close rewrites the message it is on: a forged one on another message must not.
+		return quiz.Errorf(quiz.EINVALID, "This button is not on this question's message.")
+	}
 	if r.messagePublic() {
 		req.Channel, req.Message = quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID))
 	}

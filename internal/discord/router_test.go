@@ -215,3 +215,37 @@ func TestMessageRewritingButtonsNeedTheirOwnReply(t *testing.T) {
 		}
 	}
 }
+
+// TestCarriesSession: a message is a session's only if one of its buttons names the session.
+func TestCarriesSession(t *testing.T) {
+	msg := func(ids ...string) *discordgo.Message {
+		var row discordgo.ActionsRow
+		for _, id := range ids {
+			row.Components = append(row.Components, discordgo.Button{Label: "x", CustomID: id})
+		}
+		raw, _ := json.Marshal(map[string]any{"id": "7", "channel_id": "200", "components": []any{row}})
+		var m discordgo.Message
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		return &m
+	}
+	for _, c := range []struct {
+		name string
+		m    *discordgo.Message
+		want bool
+	}{
+		{"its question", msg("v1:answer:12", "v1:reveal:12", "v1:close:12"), true},
+		{"its public reveal", msg("v1:full:12"), true},
+		{"another session's question", msg("v1:answer:13", "v1:close:13"), false},
+		{"an id that only starts the same", msg("v1:answer:123"), false},
+		{"another action with the same id", msg("v1:resolve:12", "v1:page:12:tcp"), false},
+		{"another version", msg("v2:answer:12"), false},
+		{"no buttons", msg(), false},
+		{"no message", nil, false},
+	} {
+		if got := carriesSession(c.m, 12); got != c.want {
+			t.Errorf("carriesSession(%s, 12) = %v; want %v", c.name, got, c.want)
+		}
+	}
+}
