@@ -95,9 +95,10 @@ Flags:
 	for _, w := range sum.Warnings {
 		fmt.Fprintln(stdout, "warning: "+w)
 	}
-	fmt.Fprintf(stdout, "%s: OK, %d questions in %d topics (languages: en, zh)", name, sum.Questions, len(sum.Topics))
+	fmt.Fprintf(stdout, "%s: OK, %s in %s (languages: en, zh)", name, quiz.Count(quiz.English, sum.Questions, "question", "questions", ""),
+		quiz.Count(quiz.English, len(sum.Topics), "topic", "topics", ""))
 	if n := len(sum.Warnings); n > 0 {
-		fmt.Fprintf(stdout, ", %d warning(s)", n)
+		fmt.Fprintf(stdout, ", %s", quiz.Count(quiz.English, n, "warning", "warnings", ""))
 	}
 	fmt.Fprintln(stdout)
 	slugs := make([]string, 0, len(sum.Topics))

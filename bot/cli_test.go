@@ -295,10 +295,10 @@ func TestCheckNamesPaths(t *testing.T) {
 
 	dir := filepath.Join(t.TempDir(), "questions")
 	os.Mkdir(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, "tcp.yaml"), []byte("topic: tcp\ntitle: {en: TCP}\nquestions: []\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "tcp.yaml"), []byte("topic: tcp\ntitle: {en: \"\"}\nquestions: []\n"), 0o644)
 	file := filepath.Join(dir, "tcp.yaml")
 	code, out, _ = runArgs(t, []string{"check", dir}, nil, "")
-	if code != 1 || !strings.Contains(out, file+":2: missing field \"zh\" in title\n") || !strings.HasPrefix(out, file+":") {
+	if code != 1 || !strings.Contains(out, file+":2: title.en must not be empty\n") || !strings.HasPrefix(out, file+":") {
 		t.Fatalf("check %s: exit %d\n%s", dir, code, out)
 	}
 	code, out, _ = runArgs(t, []string{"check", "-json", dir}, nil, "")

@@ -48,23 +48,23 @@ func TestStreakCoveredMissEndToEnd(t *testing.T) {
 		t.Helper()
 		return embedText(e.final(e.fake.Slash(guildA, channelA, ada, "streak")).Embeds)
 	}
-	if got := streak(); !strings.Contains(got, "**7** day(s) in a row") || !strings.Contains(got, "freezes 1/2") || !strings.Contains(got, "7 days in a row earned a freeze") {
+	if got := streak(); !strings.Contains(got, "**7** days in a row") || !strings.Contains(got, "freezes 1/2") || !strings.Contains(got, "7 days in a row earned a freeze") {
 		t.Fatalf("/streak after 7 days = %s", got)
 	}
 	// 2026-03-12 is missed; on 2026-03-13 the freeze covers it.
 	e.clock.Advance(48 * time.Hour)
 	got := streak()
-	if !strings.Contains(got, "**7** day(s) in a row") || strings.Contains(got, "broken") ||
-		!strings.Contains(got, "Today (2026-03-13): not answered yet; answering today uses 1 freeze(s).") {
+	if !strings.Contains(got, "**7** days in a row") || strings.Contains(got, "broken") ||
+		!strings.Contains(got, "Today (2026-03-13): not answered yet; answering today uses 1 freeze.") {
 		t.Fatalf("/streak the day after a covered miss = %s; want the streak intact and the freeze named", got)
 	}
 	e.answerPrivately(ada, "again")
-	if got := streak(); !strings.Contains(got, "**8** day(s) in a row") || !strings.Contains(got, "2026-03-12: missed, a freeze kept the streak at 7") || !strings.Contains(got, "freezes 0/2") {
+	if got := streak(); !strings.Contains(got, "**8** days in a row") || !strings.Contains(got, "2026-03-12: missed, a freeze kept the streak at 7") || !strings.Contains(got, "freezes 0/2") {
 		t.Fatalf("/streak after using the freeze = %s", got)
 	}
 	// Two more days missed with no freeze: broken.
 	e.clock.Advance(72 * time.Hour)
-	if got := streak(); !strings.Contains(got, "**0** day(s) in a row") || !strings.Contains(got, "the streak is broken, 2 day(s) were missed and 0 freeze(s) held") {
+	if got := streak(); !strings.Contains(got, "**0** days in a row") || !strings.Contains(got, "the streak is broken, 2 days were missed and 0 freezes held") {
 		t.Fatalf("/streak after an uncovered miss = %s; want broken", got)
 	}
 }
@@ -155,7 +155,7 @@ func TestLeaderboardEndToEnd(t *testing.T) {
 	}
 	month := e.final(e.fake.Slash(guildA, channelA, ada, "leaderboard", opt("board", "month")))
 	if got := embedText(month.Embeds); !strings.Contains(got, "answers this month") ||
-		!strings.Contains(got, "**1.** <@"+bob.ID+"> · 3 answer(s)") || !strings.Contains(got, "**2.** <@"+ada.ID+"> · 2 answer(s)") {
+		!strings.Contains(got, "**1.** <@"+bob.ID+"> · 3 answers") || !strings.Contains(got, "**2.** <@"+ada.ID+"> · 2 answers") {
 		t.Fatalf("/leaderboard board:month = %s", got)
 	}
 	if other := e.final(e.fake.Slash(guildB, channelB, ada, "leaderboard")); !strings.Contains(embedText(other.Embeds), "Nobody is on the board yet") {
@@ -275,25 +275,35 @@ func TestSettingsEndToEnd(t *testing.T) {
 	if st := embedText(e.final(e.fake.Slash(guildA, channelA, ada, "streak")).Embeds); !strings.Contains(st, "Today (2026-03-06): not answered yet") {
 		t.Fatalf("/streak at 00:30 in Tokyo = %s; want the next day", st)
 	}
-	if got := settings(ada, sub("timezone", opt("zone", "reset"))); got != "Your days are now counted in the server's time zone." {
-		t.Fatalf("/settings timezone reset = %q", got)
+	// Without a value the setting is shown and kept: resetting takes an explicit server.
+	if got := settings(ada, sub("timezone")); !strings.Contains(got, "Your days are counted in Asia/Tokyo, your own setting") || !strings.Contains(got, "`server`") {
+		t.Fatalf("/settings timezone with no value = %q; want the zone and how to change it", got)
+	}
+	if st := embedText(e.final(e.fake.Slash(guildA, channelA, ada, "streak")).Embeds); !strings.Contains(st, "Days end at midnight in Asia/Tokyo") {
+		t.Fatalf("/streak after /settings timezone with no value = %s; want the zone kept", st)
+	}
+	if got := settings(ada, sub("timezone", opt("zone", "server"))); got != "Your days are now counted in the server's zone, UTC." {
+		t.Fatalf("/settings timezone server = %q", got)
 	}
 	if st := embedText(e.final(e.fake.Slash(guildA, channelA, ada, "streak")).Embeds); !strings.Contains(st, "Days end at midnight in UTC") {
 		t.Fatalf("/streak after reset = %s", st)
 	}
 
 	// Language: ada (en-US) chooses Chinese, then back to her client's language.
-	if got := settings(ada, sub("language", opt("language", "zh"))); got != "题目将以中文显示。" {
+	if got := settings(ada, sub("language", opt("language", "zh"))); got != "题目以中文显示（你自己选择的）。用 `/设置 语言` 修改，或选择“自动（跟随客户端）”跟随你的 Discord 语言。" {
 		t.Fatalf("/settings language zh = %q", got)
+	}
+	if got := settings(ada, sub("language")); !strings.HasPrefix(got, "题目以中文显示（你自己选择的）") {
+		t.Fatalf("/settings language with no value = %q; want Chinese kept and shown", got)
 	}
 	ask := e.wait(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp"), opt("private", true)))
 	if !strings.Contains(embedText(ask.Embeds), "请") && !strings.Contains(embedText(ask.Embeds), "？") {
 		t.Fatalf("question after choosing zh = %s; want Chinese", embedText(ask.Embeds))
 	}
-	if got := settings(ada, sub("language", opt("language", "auto"))); got != "Questions will be shown in your Discord language." {
+	if got := settings(ada, sub("language", opt("language", "auto"))); !strings.HasPrefix(got, "Questions are shown in English, your Discord language.") {
 		t.Fatalf("/settings language auto = %q", got)
 	}
-	if got := settings(bob, sub("language", opt("language", "en"))); got != "Questions will be shown in English." {
+	if got := settings(bob, sub("language", opt("language", "en"))); !strings.HasPrefix(got, "Questions are shown in English, your own choice.") {
 		t.Fatalf("bob (zh-CN) /settings language en = %q", got)
 	}
 }

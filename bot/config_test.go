@@ -34,7 +34,7 @@ func TestConsoleFromPipe(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"── tcp ·", "Reference answer:", "Key points:", "Graded good", "Streak: 1 day(s)"} {
+	for _, want := range []string{"── tcp ·", "Reference answer:", "Key points:", "Graded good", "Streak: 1 day in a row"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}
@@ -209,9 +209,9 @@ func TestCheckCommand(t *testing.T) {
 		t.Fatalf("check -json: exit %d\n%s", code, out)
 	}
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "tcp.yaml"), []byte("topic: tcp\ntitle: {en: TCP}\nquestions: []\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "tcp.yaml"), []byte("topic: tcp\ntitle: {en: \"\"}\nquestions: []\n"), 0o644)
 	code, out, _ = runArgs(t, []string{"check", dir}, nil, "")
-	if code != 1 || !strings.Contains(out, "tcp.yaml:2: missing field \"zh\" in title") || !strings.Contains(out, "tcp.yaml:3: questions must not be empty") {
+	if code != 1 || !strings.Contains(out, "tcp.yaml:2: title.en must not be empty") || !strings.Contains(out, "tcp.yaml:3: questions must not be empty") {
 		t.Fatalf("check of a bad bank: exit %d\n%s", code, out)
 	}
 }

@@ -54,7 +54,7 @@ func TestReconnectsMidFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := e.final(e.fake.Slash(guildA, channelA, ada, "streak"))
-	if !strings.Contains(embedText(st.Embeds), "**1** day(s) in a row") {
+	if !strings.Contains(embedText(st.Embeds), "**1** day in a row") {
 		t.Fatalf("streak after reconnects = %s", embedText(st.Embeds))
 	}
 	// The commands were registered once, not again on every READY.

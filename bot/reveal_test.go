@@ -102,7 +102,7 @@ func TestImportWithoutSummaryWarns(t *testing.T) {
 	}
 	ix := e.fake.Slash(guildA, channelA, mod, "bank", sub("import", e.fake.Attach("file", "ourstack.yaml", []byte(old))))
 	preview := e.wait(ix)
-	if !strings.Contains(preview.Content, "1 question(s) have no summary") || !strings.Contains(preview.Content, "No summary: ourstack-probe") {
+	if !strings.Contains(preview.Content, "1 question has no summary") || !strings.Contains(preview.Content, "No summary: ourstack-probe") {
 		t.Fatalf("preview of an old-format file = %q; want a warning naming the question", preview.Content)
 	}
 	orig, _ := ix.Original()

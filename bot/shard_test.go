@@ -150,7 +150,7 @@ func TestShardsServeTheirGuilds(t *testing.T) {
 
 	// /streak reaches the process owning the guild, which has the answer.
 	stA := e.fake.Slash(guildA, channelA, ada, "streak")
-	if m := e.final(stA); !strings.Contains(embedText(m.Embeds), "**1** day(s) in a row") {
+	if m := e.final(stA); !strings.Contains(embedText(m.Embeds), "**1** day in a row") {
 		t.Fatalf("/streak in guild A = %s", embedText(m.Embeds))
 	}
 	stC := e.fake.Slash(guildC, channelC, bob, "streak")

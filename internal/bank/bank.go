@@ -336,9 +336,14 @@ func (p *parser) str(n *yaml.Node, what string) (string, bool) {
 	return n.Value, true
 }
 
+// text reads a {en, zh} mapping. Either language may be left out (a server's question may be
+// written in one); languages checks that a question's texts agree.
 func (p *parser) text(n *yaml.Node, what string, max int) quiz.Text {
 	var t quiz.Text
-	fields := p.mapping(n, what, []string{"en", "zh"}, []string{"en", "zh"})
+	fields := p.mapping(n, what, []string{"en", "zh"}, nil)
+	if fields != nil && len(fields) == 0 {
+		p.errorf(n.Line, "%s needs en, zh or both", what)
+	}
 	for _, ld := range []struct {
 		lang string
 		dst  *string
@@ -361,7 +366,10 @@ func (p *parser) text(n *yaml.Node, what string, max int) quiz.Text {
 
 func (p *parser) list(n *yaml.Node, what string, min, max, maxLen int) quiz.TextList {
 	var t quiz.TextList
-	fields := p.mapping(n, what, []string{"en", "zh"}, []string{"en", "zh"})
+	fields := p.mapping(n, what, []string{"en", "zh"}, nil)
+	if fields != nil && len(fields) == 0 {
+		p.errorf(n.Line, "%s needs en, zh or both", what)
+	}
 	counts := map[string]int{}
 	for _, ld := range []struct {
 		lang string
@@ -483,9 +491,59 @@ func (p *parser) questions(n *yaml.Node) {
 		if v := fields["follow_ups"]; v != nil {
 			q.FollowUps = p.list(v, what+".follow_ups", 0, quiz.MaxFollowUps, quiz.MaxFollowUpLen)
 		}
+		p.languages(qn, what, fields)
 		if !dupID {
 			p.file.Questions = append(p.file.Questions, q)
 		}
+	}
+}
+
+// languages checks that a question is whole in each language it is written in (those any of
+// question, answer and key_points has) and has nothing in the others, pointing at the field;
+// a question in one language loads with a warning, which the shipped bank may not have.
+func (p *parser) languages(qn *yaml.Node, what string, fields map[string]*yaml.Node) {
+	has := func(field, lang string) bool {
+		n := fields[field]
+		if n == nil || n.Kind != yaml.MappingNode {
+			return false
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == lang {
+				return true
+			}
+		}
+		return false
+	}
+	var langs []string
+	for _, l := range []string{"en", "zh"} {
+		if has("question", l) || has("answer", l) || has("key_points", l) {
+			langs = append(langs, l)
+		}
+	}
+	// An optional text (summary, follow_ups) given only in a language the question is not
+	// written in is named once, as that; not also as missing in the others.
+	inWritten := func(f string) bool {
+		return slices.ContainsFunc(langs, func(l string) bool { return has(f, l) }) || (f != "summary" && f != "follow_ups")
+	}
+	for _, l := range []string{"en", "zh"} {
+		written := slices.Contains(langs, l)
+		for _, f := range []string{"question", "summary", "answer", "key_points", "follow_ups"} {
+			n := fields[f]
+			if n == nil || n.Kind != yaml.MappingNode {
+				continue
+			}
+			switch {
+			case written && !has(f, l) && inWritten(f):
+				p.errorf(n.Line, "%s.%s.%s is missing: the question is written in %s, so each of its texts needs %s", what, f, l, l, l)
+			case !written && has(f, l):
+				p.errorf(n.Line, "%s.%s.%s: the question has no %s question, answer or key points; give those in %s too, or leave this out", what, f, l, l, l)
+			}
+		}
+	}
+	if len(langs) == 1 {
+		other := map[string]string{"en": "zh", "zh": "en"}[langs[0]]
+		p.warnf(qn.Line, "%s is written in %s only: members who read %s see the %s text, marked as such (fine for a server's own questions; the shipped bank needs both)",
+			what, langs[0], other, langs[0])
 	}
 }
 

@@ -32,14 +32,15 @@ type fileOut struct {
 	Questions []questionOut `yaml:"questions"`
 }
 
+// A language a server's question is not written in is left out, as it was imported.
 type textOut struct {
-	EN string `yaml:"en"`
-	ZH string `yaml:"zh"`
+	EN string `yaml:"en,omitempty"`
+	ZH string `yaml:"zh,omitempty"`
 }
 
 type listOut struct {
-	EN []string `yaml:"en"`
-	ZH []string `yaml:"zh"`
+	EN []string `yaml:"en,omitempty"`
+	ZH []string `yaml:"zh,omitempty"`
 }
 
 type questionOut struct {

@@ -1,10 +1,13 @@
 package console
 
 import (
+	"bufio"
 	"context"
 	"flag"
+	"io"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +20,18 @@ var update = flag.Bool("update", false, "rewrite the golden transcript")
 
 func testApp(t *testing.T) *quiz.App {
 	t.Helper()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	return quiz.New(quiztest.NewMemStore(), testBank(t, "tcp-handshake", "tcp-time-wait", "redis-persistence"),
+		quiz.Options{Now: func() time.Time { return now }, Intn: func(int) int { return 0 }})
+}
+
+// testBank has the questions ids (named topic-rest), in both languages; tcp-handshake's
+// answer is Markdown, as the bank is written.
+func testBank(t *testing.T, ids ...string) *quiz.Bank {
+	t.Helper()
 	topics := []quiz.Topic{{Slug: "tcp", Title: quiz.Text{EN: "TCP", ZH: "TCP 协议"}}, {Slug: "redis", Title: quiz.Text{EN: "Redis", ZH: "Redis"}}}
 	var qs []quiz.Question
-	for _, id := range []string{"tcp-handshake", "tcp-time-wait", "redis-persistence"} {
+	for _, id := range ids {
 		topic := strings.SplitN(id, "-", 2)[0]
 		qs = append(qs, quiz.Question{ID: id, Topic: topic, Level: quiz.Junior, Tags: []string{topic},
 			Prompt:    quiz.Text{EN: "Explain " + id + ".", ZH: "解释 " + id + "。"},
@@ -27,24 +39,28 @@ func testApp(t *testing.T) *quiz.App {
 			KeyPoints: quiz.TextList{EN: []string{"first", "second", "third"}, ZH: []string{"一", "二", "三"}},
 			FollowUps: quiz.TextList{EN: []string{"Why?"}, ZH: []string{"为什么？"}}})
 	}
+	if qs[0].ID == "tcp-handshake" {
+		qs[0].Answer.EN = "The **three-way** handshake:\n- `SYN`\n- SYN-ACK\n\n```\nclient -> server\n```"
+	}
 	b, err := quiz.NewBank(topics, qs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	return quiz.New(quiztest.NewMemStore(), b, quiz.Options{Now: func() time.Time { return now }, Intn: func(int) int { return 0 }})
+	return b
 }
 
 // TestTranscript plays a scripted session through the console and compares the whole output
 // with testdata/session.golden: the same commands and buttons as on Discord, typed.
 func TestTranscript(t *testing.T) {
 	script := strings.Join([]string{
-		"/help",
+		"/HELP",
 		"/topics",
-		"/interview tcp",
+		"/Interview TCP",
 		"answer",
+		strings.Repeat("x", quiz.MaxAnswerText+1),
+		"[Answer]",
 		"SYN, SYN-ACK, ACK — 三次握手",
-		"good",
+		"GOOD",
 		"/interview nosuch",
 		"hello",
 		"/interview redis",
@@ -52,10 +68,15 @@ func TestTranscript(t *testing.T) {
 		"again",
 		"/review",
 		"/streak",
+		"/streak bob",
 		"/leaderboard",
-		"/leaderboard month",
+		"/Leaderboard Month",
+		"/leaderboard foo",
+		"/settings",
 		"/settings timezone Mars/Base",
 		"/settings timezone Asia/Shanghai",
+		"/settings timezone",
+		"/settings language",
 		"/settings language zh",
 		"/interview tcp",
 		"作答",
@@ -113,5 +134,165 @@ func TestQuit(t *testing.T) {
 	c := New(app.Practice, app.Members, quiz.Actor{User: 1}, strings.NewReader("/quit\n/interview tcp\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil || strings.Contains(out.String(), "Explain") {
 		t.Fatalf("after /quit the console went on: %q, %v", out.String(), err)
+	}
+}
+
+// TestChineseSession runs a whole session, every command and its mistakes, once for a member
+// whose LANG is Chinese and once for one whose LANG is English. The Chinese run must not show
+// an English sentence, nor any English word the English run showed (other than command names,
+// their arguments and the bank's names): the words of every English string the session can
+// reach come from the English run itself, so a string added later without its Chinese is caught.
+func TestChineseSession(t *testing.T) {
+	script := strings.Join([]string{
+		"/help", "/topics", "/interview tcp", "作答", strings.Repeat("长", quiz.MaxAnswerText+1), "作答", "三次握手", "良好",
+		"/interview nosuch", "/interview tcp redis", "hello", "/interview redis", "看答案", "hello", "重来", "/review", "/review now",
+		"/streak", "/streak bob", "/leaderboard", "/leaderboard month", "/leaderboard foo",
+		"/settings", "/settings timezone", "/settings timezone Mars/Base", "/settings timezone Asia/Shanghai",
+		"/settings timezone", "/interview tcp", "下一题", "看答案", "良好", "/settings timezone server", "/settings language",
+		"/settings language klingon", "/settings colour blue", "/privacy", "/privacy delete", "no", "/privacy delete", "DELETE",
+		"/review", "/streak", "/unknown", "/quit",
+	}, "\n") + "\n"
+	run := func(locale string) string {
+		var out strings.Builder
+		app := testApp(t)
+		c := New(app.Practice, app.Members, quiz.Actor{User: 1, Name: "tester", Locale: locale}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+		if err := c.Run(context.Background()); err != nil {
+			t.Fatalf("Run(%s) = %v", locale, err)
+		}
+		return out.String()
+	}
+	en, zh := run("en_US.UTF-8"), run("zh_CN.UTF-8")
+	// What a member types or the bank names: commands and their arguments, ids, zones.
+	allowed := map[string]bool{}
+	for _, w := range strings.Fields("help interview topic topics review streak leaderboard month settings timezone language " +
+		"privacy export delete quit server auto en zh ZONE LANG DELETE UTC tcp TCP redis Redis tester nosuch foo bob now hello " +
+		"klingon colour blue unknown Ctrl JSON IANA") {
+		allowed[w] = true
+	}
+	englishWords := map[string]bool{}
+	for _, w := range words(en) {
+		if !allowed[w] {
+			englishWords[w] = true
+		}
+	}
+	if len(englishWords) < 100 {
+		t.Fatalf("the English run showed only %d words; the session did not run", len(englishWords))
+	}
+	sentence := regexp.MustCompile(`[A-Za-z]+(,? [A-Za-z]+){2,}`)
+	han := regexp.MustCompile(`\p{Han}`)
+	for i, line := range strings.Split(zh, "\n") {
+		var leaks []string
+		for _, w := range words(line) {
+			if englishWords[w] {
+				leaks = append(leaks, w)
+			}
+		}
+		if len(leaks) > 0 || (!han.MatchString(line) && sentence.MatchString(stripCommands(line))) {
+			t.Errorf("line %d of the Chinese session is English (%s): %q", i+1, strings.Join(leaks, " "), line)
+		}
+	}
+	if !strings.Contains(zh, "Asia/Shanghai") || !regexp.MustCompile(`下次复习：\d{4}-\d\d-\d\d \d\d:\d\d Asia/Shanghai`).MatchString(zh) {
+		t.Errorf("the Chinese session shows no review time in the member's zone:\n%s", zh[len(zh)-3000:])
+	}
+}
+
+var (
+	commandRe = regexp.MustCompile(`/[a-z]+( (timezone|language|month|export|delete|server|auto|ZONE|\[topic\]|\[month\]|en\|zh\|auto|en\|zh|\||tcp))*`)
+	tokenRe   = regexp.MustCompile(`\S*[-/_.@]\S*[A-Za-z]\S*|\S*[A-Za-z]\S*[-/_@]\S*`)
+	wordRe    = regexp.MustCompile(`[A-Za-z]{2,}`)
+)
+
+// stripCommands drops commands with their arguments, and identifiers such as tcp-handshake
+// or Asia/Shanghai, leaving the prose of a line.
+func stripCommands(line string) string {
+	return tokenRe.ReplaceAllString(commandRe.ReplaceAllString(line, ""), "")
+}
+
+// words returns the English words of text's prose.
+func words(text string) []string { return wordRe.FindAllString(stripCommands(text), -1) }
+
+// TestLeaveAtOnce: with input still open and nothing typed, cancelling the context (Ctrl-C)
+// or closing the input (Ctrl-D) ends Run at once with nil, without waiting for a line.
+func TestLeaveAtOnce(t *testing.T) {
+	for _, how := range []string{"interrupt", "end of input"} {
+		app := testApp(t)
+		in, typist := io.Pipe()
+		out, screen := io.Pipe()
+		ctx, cancel := context.WithCancel(context.Background())
+		c := New(app.Practice, app.Members, quiz.Actor{User: 1}, in, screen, slog.New(slog.DiscardHandler))
+		done := make(chan error, 1)
+		go func() { done <- c.Run(ctx); screen.Close() }()
+		banner := bufio.NewReader(out)
+		if _, err := banner.ReadString('>'); err != nil { // the first prompt: Run waits for a line
+			t.Fatal(err)
+		}
+		go io.Copy(io.Discard, banner)
+		if how == "interrupt" {
+			cancel()
+		} else {
+			typist.Close()
+		}
+		if err := <-done; err != nil {
+			t.Errorf("%s: Run = %v; want nil", how, err)
+		}
+		cancel()
+	}
+}
+
+// TestReviewSkipsQuestionsThatLeft: a card graded on a question that a later bank no longer
+// has is not "due" forever: /review says it was skipped, and gives the real next review.
+func TestReviewSkipsQuestionsThatLeft(t *testing.T) {
+	store := quiztest.NewMemStore()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	opts := quiz.Options{Now: func() time.Time { return now }, Intn: func(int) int { return 0 }}
+	before := quiz.New(store, testBank(t, "tcp-handshake", "tcp-time-wait"), opts)
+	var out strings.Builder
+	me := quiz.Actor{User: 1}
+	script := "/interview tcp\nreveal\nagain\n/interview tcp\nreveal\neasy\n"
+	if err := New(before.Practice, before.Members, me, strings.NewReader(script), &out, slog.New(slog.DiscardHandler)).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(24 * time.Hour) // the first card is due, the second not yet
+	after := quiz.New(store, testBank(t, "tcp-time-wait", "redis-persistence"), opts)
+	out.Reset()
+	if err := New(after.Practice, after.Members, me, strings.NewReader("/review\n"), &out, slog.New(slog.DiscardHandler)).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "Reviews skipped because their question left the bank: 1.") ||
+		!regexp.MustCompile(`next review is due 2026-03-(0[4-9]|[12]\d)`).MatchString(got) {
+		t.Errorf("/review after tcp-handshake left the bank:\n%s\nwant the skip said and a next review still ahead", got)
+	}
+}
+
+func TestPlain(t *testing.T) {
+	for in, want := range map[string]string{
+		"**bold** and __also__, *it* and `a*b` stay":    "bold and also, it and a*b stay",
+		"- one\n* two\n  - nested\n1. first":            "  • one\n  • two\n    • nested\n1. first",
+		"## Title\n> quoted":                            "Title\n│ quoted",
+		"see [the RFC](https://example.com/rfc) for it": "see the RFC (https://example.com/rfc) for it",
+		"```go\nx := **y**\n```\nafter":                 "    x := **y**\nafter",
+		"2 * 3 * 4 snake_case_name":                     "2 * 3 * 4 snake_case_name",
+	} {
+		if got := plain(in); got != want {
+			t.Errorf("plain(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+// TestHugeAnswerKept: a pasted answer far over the limit (longer than any line buffer) is
+// neither sent nor lost, and the session goes on: a shorter answer is then taken.
+func TestHugeAnswerKept(t *testing.T) {
+	huge := strings.Repeat("x", 2<<20)
+	var out strings.Builder
+	app := testApp(t)
+	script := "/interview tcp\nanswer\n" + huge + "\nanswer\nshort\n"
+	c := New(app.Practice, app.Members, quiz.Actor{User: 1}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.Contains(got, "Your answer is 2097152 characters; the limit is 4000. It is kept") ||
+		!strings.Contains(got, "Your kept answer, to shorten:\n"+huge+"\n") || !strings.Contains(got, "Reference answer") {
+		t.Errorf("a 2 MiB answer, then a short one: %d bytes of output without the limit said, the answer shown back, or the short answer taken", len(got))
 	}
 }

@@ -26,6 +26,7 @@ const (
 	actAdd1       = "add1"    // form: /bank add, first language; id = draft
 	actAdd2Open   = "add2"    // button: open the second-language form; id = draft
 	actAdd2       = "add2m"   // form: /bank add, second language; id = draft
+	actAddOne     = "add1s"   // button: save a /bank add draft in its first language only; id = draft
 	actEdit       = "edit"    // form: /bank edit; id = version, arg = lang/question id
 )
 
@@ -77,6 +78,7 @@ var actions = map[string]action{
 	actAdd1:       {moderators: true, form: true, run: (*Bot).addFirstLanguage},
 	actAdd2Open:   {moderators: true, how: deferNever, run: (*Bot).openSecondLanguage},
 	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},
+	actAddOne:     {moderators: true, run: (*Bot).addOneLanguage},
 	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
 }
 

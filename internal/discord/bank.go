@@ -117,9 +117,9 @@ func (b *Bot) listPage(ctx context.Context, r *responder, topic string, page int
 		case in.Source != "shipped":
 			mark = " · " + in.Source
 		}
-		fmt.Fprintf(&s, "`%s` %s%s\n", in.Question.ID, truncate(in.Question.Prompt.EN, 60), mark)
+		fmt.Fprintf(&s, "`%s` %s%s\n", in.Question.ID, truncate(in.Question.Prompt.In(quiz.English), 60), mark)
 	}
-	title := fmt.Sprintf("Bank · %s · page %d/%d · %d questions", cmpOr(topic, "all topics"), page+1, pages, len(infos))
+	title := fmt.Sprintf("Bank · %s · page %d/%d · %s", cmpOr(topic, "all topics"), page+1, pages, quiz.Count(quiz.English, len(infos), "question", "questions", ""))
 	m := message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, s.String())}, Ephemeral: true}
 	if pages > 1 {
 		prev := button(discordgo.SecondaryButton, "◀", customID{Action: actPage, ID: uint64(max(page-1, 0)), Arg: topic})
@@ -239,11 +239,28 @@ func (b *Bot) addFirstLanguage(ctx context.Context, r *responder, c customID) er
 		return err
 	}
 	b.drafts.update(c.ID, dr)
+	name := map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}
 	second := other(dr.first)
-	return r.reply(ctx, message{Content: fmt.Sprintf("Step 2 of 2: the same question in %s. Every question is bilingual.", map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[second]),
+	return r.reply(ctx, message{Content: fmt.Sprintf("Step 2 of 2, optional: the same question in %s. Saved in %s only, members who read %s see the %s text, marked as such.",
+		name[second], name[dr.first], name[second], name[dr.first]),
 		Ephemeral: true, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			button(discordgo.PrimaryButton, "Add the "+string(second)+" text", customID{Action: actAdd2Open, ID: c.ID}),
+			button(discordgo.SecondaryButton, "Save in "+name[dr.first]+" only", customID{Action: actAddOne, ID: c.ID}),
 		}}}})
+}
+
+// addOneLanguage adds the draft as written in its first language only.
+func (b *Bot) addOneLanguage(ctx context.Context, r *responder, c customID) error {
+	dr, err := b.drafts.get(c.ID, r.actor)
+	if err != nil {
+		return err
+	}
+	if err := b.bank.AddQuestion(ctx, r.actor, dr.q); err != nil {
+		return err
+	}
+	b.drafts.drop(c.ID)
+	return r.reply(ctx, message{Content: fmt.Sprintf("Added %s to %s, in %s only. Members can get it with /interview %s; add the other language any time with /bank edit.",
+		dr.q.ID, dr.q.Topic, map[quiz.Lang]string{quiz.English: "English", quiz.Chinese: "Chinese"}[dr.first], dr.q.Topic), Ephemeral: true})
 }
 
 // openSecondLanguage opens the second form of /bank add.
@@ -388,7 +405,7 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
 		}
 		content := ""
 		if start == 0 {
-			content = fmt.Sprintf("This server's bank: %d topic file(s) in the questions/ format. Edit and re-import with /bank import.", len(files))
+			content = fmt.Sprintf("This server's bank: %s in the questions/ format. Edit and re-import with /bank import.", quiz.Count(quiz.English, len(files), "topic file", "topic files", ""))
 		}
 		if err := r.reply(ctx, message{Content: content, Files: fs, Ephemeral: true}); err != nil {
 			return err

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -68,11 +69,14 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
+	// Copy on write: a check in flight reads the map overrides returned, without the lock.
+	g = maps.Clone(g)
 	if len(e.Permissions) == 0 {
 		delete(g, e.ID)
-		return
+	} else {
+		g[e.ID] = e.Permissions
 	}
-	g[e.ID] = e.Permissions
+	c.guilds[e.GuildID] = g
 }
 
 // overrides returns a server's overrides, reading them from Discord the first time. When they

@@ -77,12 +77,12 @@ var commandTable = []command{
 		Description: "Your time zone and language", DescriptionLocalizations: zh("你的时区和语言")},
 		subs: []subcommand{
 			{def: subcmd("timezone", "时区", "The zone your days are counted in", "按哪个时区计算你的每一天",
-				&discordgo.ApplicationCommandOption{Type: strOpt, Name: "zone", NameLocalizations: *zh("时区"), Description: "IANA zone, e.g. Europe/Berlin; reset to clear",
-					DescriptionLocalizations: *zh("IANA 时区，例如 Asia/Shanghai；reset 表示清除"), Required: true, Autocomplete: true}),
+				&discordgo.ApplicationCommandOption{Type: strOpt, Name: "zone", NameLocalizations: *zh("时区"), Description: "IANA zone, e.g. Europe/Berlin; server for the server's; empty shows yours",
+					DescriptionLocalizations: *zh("IANA 时区，例如 Asia/Shanghai；server 表示服务器的时区；留空查看当前设置"), Autocomplete: true}),
 				serve: serve{run: (*Bot).setTimezone}},
 			{def: subcmd("language", "语言", "The language questions are shown in", "题目显示的语言",
-				&discordgo.ApplicationCommandOption{Type: strOpt, Name: "language", NameLocalizations: *zh("语言"), Description: "English, Chinese, or your client's",
-					DescriptionLocalizations: *zh("英文、中文或跟随客户端"), Required: true,
+				&discordgo.ApplicationCommandOption{Type: strOpt, Name: "language", NameLocalizations: *zh("语言"), Description: "English, Chinese, or your client's; empty shows yours",
+					DescriptionLocalizations: *zh("英文、中文或跟随客户端；留空查看当前设置"),
 					Choices: []*discordgo.ApplicationCommandOptionChoice{
 						{Name: "English", Value: "en"}, {Name: "中文", Value: "zh"},
 						{Name: "Auto (client language)", NameLocalizations: *zh("自动（跟随客户端）"), Value: "auto"},

@@ -365,26 +365,61 @@ func (b *Bot) leaderboard(ctx context.Context, r *responder, o opts) error {
 	return r.reply(ctx, leaderboardMessage(entries, board, lang))
 }
 
+// setTimezone changes the member's zone, or with no value shows it and how to change it:
+// resetting takes an explicit server, so a command sent without its value never wipes a choice.
 func (b *Bot) setTimezone(ctx context.Context, r *responder, o opts) error {
-	z, err := b.members.SetTimezone(ctx, r.actor, o.str("zone"))
+	zone := strings.TrimSpace(o.str("zone"))
+	if zone == "" {
+		return b.showZone(ctx, r)
+	}
+	z, err := b.members.SetTimezone(ctx, r.actor, zone)
 	if err != nil {
 		return err
 	}
-	l := b.members.Lang(ctx, r.actor)
-	if z == "" {
-		z = tr(l, "the server's time zone", "服务器的时区")
+	s, err := b.members.Settings(ctx, r.actor)
+	if err != nil {
+		return err
 	}
-	return r.reply(ctx, message{Content: tr(l, "Your days are now counted in ", "你的每一天现在按此时区计算：") + z + tr(l, ".", "。"), Ephemeral: true})
+	l := s.Effective
+	if z == "" {
+		return r.reply(ctx, message{Content: fmt.Sprintf(tr(l, "Your days are now counted in the server's zone, %s.", "你的每一天现在按服务器的时区（%s）计算。"), s.ServerZone), Ephemeral: true})
+	}
+	return r.reply(ctx, message{Content: fmt.Sprintf(tr(l, "Your days are now counted in %s.", "你的每一天现在按 %s 时区计算。"), z), Ephemeral: true})
 }
 
-func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
-	l, err := b.members.SetLanguage(ctx, r.actor, o.str("language"))
+func (b *Bot) showZone(ctx context.Context, r *responder) error {
+	s, err := b.members.Settings(ctx, r.actor)
 	if err != nil {
 		return err
 	}
-	now := b.members.Lang(ctx, r.actor)
-	name := map[quiz.Lang]string{quiz.English: tr(now, "English", "英文"), quiz.Chinese: tr(now, "Chinese", "中文"), "": tr(now, "your Discord language", "你的 Discord 语言")}[l]
-	return r.reply(ctx, message{Content: fmt.Sprintf(tr(now, "Questions will be shown in %s.", "题目将以%s显示。"), name), Ephemeral: true})
+	l := s.Effective
+	if s.Zone == "" {
+		return r.reply(ctx, message{Content: fmt.Sprintf(tr(l, "Your days are counted in the server's zone, %s. Change it with `/settings timezone zone:` and an IANA zone such as Europe/Berlin.",
+			"你的每一天按服务器的时区（%s）计算。用 `/设置 时区` 加上 IANA 时区（例如 Asia/Shanghai）修改。"), s.ServerZone), Ephemeral: true})
+	}
+	return r.reply(ctx, message{Content: fmt.Sprintf(tr(l, "Your days are counted in %s, your own setting. Change it with `/settings timezone zone:` and another zone, or `server` to use the server's (%s).",
+		"你的每一天按 %s 计算（你自己设置的）。用 `/设置 时区` 加上其他时区修改，或填 `server` 改回服务器的时区（%s）。"), s.Zone, s.ServerZone), Ephemeral: true})
+}
+
+// setLanguage changes the member's language, or with no value shows it; auto resets it.
+func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
+	if v := strings.TrimSpace(o.str("language")); v != "" {
+		if _, err := b.members.SetLanguage(ctx, r.actor, v); err != nil {
+			return err
+		}
+	}
+	s, err := b.members.Settings(ctx, r.actor)
+	if err != nil {
+		return err
+	}
+	l := s.Effective
+	name := map[quiz.Lang]string{quiz.English: tr(l, "English", "英文"), quiz.Chinese: tr(l, "Chinese", "中文")}[l]
+	if s.Lang == "" {
+		return r.reply(ctx, message{Content: fmt.Sprintf(tr(l, "Questions are shown in %s, your Discord language. Change it with `/settings language`: English or 中文.",
+			"题目以%s显示，跟随你的 Discord 语言。用 `/设置 语言` 选择 English 或中文修改。"), name), Ephemeral: true})
+	}
+	return r.reply(ctx, message{Content: fmt.Sprintf(tr(l, "Questions are shown in %s, your own choice. Change it with `/settings language`, or choose Auto to follow your Discord language.",
+		"题目以%s显示（你自己选择的）。用 `/设置 语言` 修改，或选择“自动（跟随客户端）”跟随你的 Discord 语言。"), name), Ephemeral: true})
 }
 
 func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {

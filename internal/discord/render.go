@@ -63,6 +63,9 @@ func questionEmbed(q quiz.Question, l quiz.Lang, sess quiz.Session, answered int
 	if answered >= 0 {
 		footer = fmt.Sprintf("%s · %d %s", q.ID, answered, l.T("answered"))
 	}
+	if note := fallbackNote(q, l); note != "" {
+		footer += " · " + note
+	}
 	return &discordgo.MessageEmbed{
 		Title:       truncate(title, maxEmbedTitle),
 		Description: truncate(q.Prompt.In(l), maxEmbedDesc),
@@ -104,6 +107,19 @@ func questionMessage(q quiz.Question, l quiz.Lang, sess quiz.Session) message {
 		Components: questionButtons(l, sess, sess.State == quiz.SessionRevealed),
 		Ephemeral:  sess.Private,
 	}
+}
+
+// fallbackNote says that a server's question, written in one language, is shown in the other
+// because it has no text in l; "" when it is shown in l.
+func fallbackNote(q quiz.Question, l quiz.Lang) string {
+	shown, fallback := q.Prompt.Shown(l)
+	switch {
+	case !fallback:
+		return ""
+	case shown == quiz.Chinese:
+		return tr(l, "Shown in Chinese: this server's question has no English text.", "以中文显示：本服务器的这道题没有英文版本。")
+	}
+	return tr(l, "Shown in English: this server's question has no Chinese text.", "以英文显示：本服务器的这道题没有中文版本。")
 }
 
 // shortAnswer is the 30-second answer: the question's summary, or for questions imported
@@ -172,8 +188,11 @@ func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budg
 		fmt.Fprintf(&fu, "• %s\n", f)
 	}
 	lead := ""
+	if note := fallbackNote(q, l); note != "" {
+		lead = "*" + note + "*\n\n"
+	}
 	if s := strings.TrimSpace(q.Summary.In(l)); s != "" {
-		lead = fmt.Sprintf("**%s:** %s\n\n", l.T("In short"), s)
+		lead += fmt.Sprintf("**%s:** %s\n\n", l.T("In short"), s)
 	}
 	answer := strings.TrimSpace(q.Answer.In(l))
 	kpTitle, fuTitle := l.T("Key points"), l.T("Follow-up questions")
@@ -315,9 +334,15 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 	if zone == "" {
 		zone = tr(l, "their own time zone", "其本人设定的时区")
 	}
-	fmt.Fprintf(&b, tr(l, "**%d** day(s) in a row · best %d · %d answers · %d days active · freezes %d/%d\nDays end at midnight in %s.\n\n",
-		"连续 **%d** 天 · 最佳 %d · 回答 %d 次 · 活跃 %d 天 · 冻结卡 %d/%d\n每天在 %s 的午夜结束。\n\n"),
-		s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, zone)
+	if l == quiz.Chinese {
+		fmt.Fprintf(&b, "连续 **%d** 天 · 最佳 %d · 回答 %d 次 · 活跃 %d 天 · 冻结卡 %d/%d\n每天在 %s 的午夜结束。\n\n",
+			s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, zone)
+	} else {
+		fmt.Fprintf(&b, "**%d** %s in a row · best %d · %s · %s active · freezes %d/%d\nDays end at midnight in %s.\n\n",
+			s.Current, quiz.Plural(s.Current, "day", "days"), s.Best,
+			quiz.Count(l, v.Member.Answered, "answer", "answers", ""), quiz.Count(l, s.DaysActive, "day", "days", ""),
+			s.Freezes, quiz.MaxFreezes, zone)
+	}
 	for _, line := range quiz.ExplainStreakIn(s, l) {
 		b.WriteString(line + "\n")
 	}
@@ -331,16 +356,17 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 // leaderboardMessage lists the top members; mentions inside embeds never ping.
 func leaderboardMessage(entries []quiz.Entry, board quiz.Board, l quiz.Lang) message {
 	title := tr(l, "Leaderboard · current streaks", "排行榜 · 当前连续天数")
-	unit := tr(l, "day(s)", "天")
+	unit := func(n int) string { return quiz.Count(l, n, "day", "days", "天") }
 	if board == quiz.BoardMonth {
-		title, unit = tr(l, "Leaderboard · answers this month", "排行榜 · 本月作答"), tr(l, "answer(s)", "次")
+		title = tr(l, "Leaderboard · answers this month", "排行榜 · 本月作答")
+		unit = func(n int) string { return quiz.Count(l, n, "answer", "answers", "次") }
 	}
 	var b strings.Builder
 	if len(entries) == 0 {
 		b.WriteString(tr(l, "Nobody is on the board yet: answer a question with /interview to start.", "榜上还没有人：用 /interview 答一道题开始吧。"))
 	}
 	for _, e := range entries {
-		fmt.Fprintf(&b, "**%d.** <@%d> · %d %s\n", e.Rank, e.User, e.Value, unit)
+		fmt.Fprintf(&b, "**%d.** <@%d> · %s\n", e.Rank, e.User, unit(e.Value))
 	}
 	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())}}
 }
@@ -376,3 +402,9 @@ func escapeMarkdown(s string, max int) string {
 }
 
 const markdownSpecials = "\\*_~`|>#-[]()<:@!."
+
+// timestamp shows a moment as Discord timestamps, which each client shows in its own zone
+// and language: the date and time, then how far away it is.
+func timestamp(a quiz.At) string {
+	return fmt.Sprintf("<t:%d:f> (<t:%d:R>)", a.Time.Unix(), a.Time.Unix())
+}

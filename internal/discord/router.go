@@ -195,7 +195,7 @@ func (b *Bot) errorReply(ctx context.Context, r *responder, err error) {
 		_ = r.choices(ctx, nil)
 		return
 	}
-	msg := quiz.ErrorMessageIn(err, b.members.Lang(ctx, r.actor))
+	msg := quiz.ErrorMessageWith(err, b.members.Lang(ctx, r.actor), timestamp)
 	if rerr := r.reply(ctx, message{Content: "⚠️ " + truncate(msg, maxContent-3), Ephemeral: true}); rerr != nil {
 		b.log.Warn("could not send the error reply", "interaction_id", r.i.ID, "err", r.redact(rerr))
 	}

@@ -33,6 +33,7 @@ type Members interface {
 	Lang(ctx context.Context, a quiz.Actor) quiz.Lang
 	Streak(ctx context.Context, a quiz.Actor, u quiz.UserID) (quiz.StreakView, error)
 	Leaderboard(ctx context.Context, a quiz.Actor, b quiz.Board, n int) ([]quiz.Entry, quiz.Lang, error)
+	Settings(ctx context.Context, a quiz.Actor) (quiz.Settings, error)
 	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
 	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
 	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)

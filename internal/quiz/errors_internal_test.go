@@ -3,8 +3,10 @@ package quiz
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestChineseErrorsMatch: every translated message takes the same arguments as its English
@@ -42,5 +44,26 @@ func TestChineseErrorsMatch(t *testing.T) {
 	}
 	if got := ErrorMessageIn(e, English); got != e.Message {
 		t.Errorf("English = %q", got)
+	}
+}
+
+// TestMomentsInMessages: a moment in a message reads in the member's zone by default, and each
+// adapter can render it its own way (Discord: a timestamp), in either language.
+func TestMomentsInMessages(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
+	err = Errorf(ENOTFOUND, "Nothing is due for review. The next review is due %s.", At{due, shanghai})
+	if got, want := ErrorMessageIn(err, English), "Nothing is due for review. The next review is due 2026-03-02 21:00 Asia/Shanghai."; got != want {
+		t.Errorf("ErrorMessageIn = %q; want %q", got, want)
+	}
+	stamp := func(a At) string { return "<t:" + strconv.FormatInt(a.Time.Unix(), 10) + ">" }
+	if got, want := ErrorMessageWith(err, Chinese, stamp), "暂无到期的复习。下次复习时间：<t:1772456400>。"; got != want {
+		t.Errorf("ErrorMessageWith(zh, timestamp) = %q; want %q", got, want)
+	}
+	if got, want := ErrorMessageWith(err, English, stamp), "Nothing is due for review. The next review is due <t:1772456400>."; got != want {
+		t.Errorf("ErrorMessageWith(en, timestamp) = %q; want %q", got, want)
 	}
 }

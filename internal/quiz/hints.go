@@ -164,9 +164,9 @@ func suggest(covered, total, hints int, l Lang) (Grade, string) {
 		return g, fmt.Sprintf(pickLang(l, "You covered %d of %d key points (%d%%): %s.", "你答到了 %d/%d 个要点（%d%%）：%s。"),
 			covered, total, pct(share), l.T(titleGrade(g)))
 	}
-	return g, fmt.Sprintf(pickLang(l, "You covered %d of %d key points (%d%%) with %d hint(s) (−%d%% each): %d%%, %s.",
-		"你答到了 %d/%d 个要点（%d%%），用了 %d 次提示（每次 −%d%%）：%d%%，%s。"),
-		covered, total, pct(share), hints, pct(HintPenalty), pct(score), l.T(titleGrade(g)))
+	return g, fmt.Sprintf(pickLang(l, "You covered %d of %d key points (%d%%) with %s (−%d%% each): %d%%, %s.",
+		"你答到了 %d/%d 个要点（%d%%），用了 %s（每次 −%d%%）：%d%%，%s。"),
+		covered, total, pct(share), Count(l, hints, "hint", "hints", "次提示"), pct(HintPenalty), pct(score), l.T(titleGrade(g)))
 }
 
 func titleGrade(g Grade) string {

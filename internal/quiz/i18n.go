@@ -1,5 +1,7 @@
 package quiz
 
+import "strconv"
+
 // UI labels in each bank language, shared by the adapters so Discord and the console say the
 // same thing. Keys are English phrases; a missing translation falls back to the key.
 var labels = map[string]string{
@@ -43,4 +45,22 @@ func (l Lang) T(key string) string {
 		}
 	}
 	return key
+}
+
+// Count is n with its English noun, singular or plural ("1 question", "3 questions"); in
+// Chinese, n with its measure word, which has no plural ("3 道题").
+func Count(l Lang, n int, one, many, zh string) string {
+	switch {
+	case l == Chinese:
+		return strconv.Itoa(n) + " " + zh
+	}
+	return strconv.Itoa(n) + " " + Plural(n, one, many)
+}
+
+// Plural is the English noun for n things: one for 1, else many.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -60,12 +60,15 @@ type ImportPlan struct {
 	// NoSummary lists questions in the file without a summary (the old format): they import,
 	// and show the start of their answer instead until a moderator adds one.
 	NoSummary []string
-	questions []Question
-	title     Text
-	bankRev   uint64
-	guild     GuildID
-	user      UserID
-	expires   time.Time
+	// OneLanguage lists questions written in one language: they import, and members who read
+	// the other see them as written, marked as such.
+	OneLanguage []string
+	questions   []Question
+	title       Text
+	bankRev     uint64
+	guild       GuildID
+	user        UserID
+	expires     time.Time
 }
 
 // imports holds previews waiting for a moderator's confirmation.
@@ -201,6 +204,9 @@ func planImport(plan *ImportPlan, name string, qs []Question, infos []QuestionIn
 		if q.Summary == (Text{}) {
 			plan.NoSummary = append(plan.NoSummary, q.ID)
 		}
+		if len(q.Langs()) == 1 {
+			plan.OneLanguage = append(plan.OneLanguage, q.ID)
+		}
 		cur, ok := current[q.ID]
 		switch {
 		case !ok:
@@ -320,8 +326,14 @@ func (p ImportPlan) String() string {
 	list("Change", p.Changed)
 	list("Disable", p.Disabled)
 	if len(p.NoSummary) > 0 {
-		fmt.Fprintf(&b, "Warning: %d question(s) have no summary (the 30-second answer shown first and in public reveals); until you add one with /bank edit or in the file, the start of the answer stands in.\n", len(p.NoSummary))
+		have := Count(English, len(p.NoSummary), "question has", "questions have", "")
+		fmt.Fprintf(&b, "Warning: %s no summary (the 30-second answer shown first and in public reveals); until you add one with /bank edit or in the file, the start of the answer stands in.\n", have)
 		list("No summary", p.NoSummary)
+	}
+	if len(p.OneLanguage) > 0 {
+		have := Count(English, len(p.OneLanguage), "question is", "questions are", "")
+		fmt.Fprintf(&b, "Note: %s written in one language; members who read the other see the text as written, marked as such.\n", have)
+		list("One language", p.OneLanguage)
 	}
 	return b.String()
 }

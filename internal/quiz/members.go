@@ -125,27 +125,67 @@ func rank(out []Entry, n int) []Entry {
 	return out
 }
 
-// SetTimezone sets (or with "" or "reset" clears) the zone the actor's days are counted in,
-// and returns the zone's name. Returns EINVALID for an unknown zone.
+// Settings is a member's own settings as they stand: what they chose, and what is in force.
+type Settings struct {
+	Zone       string // the member's own zone; "" follows the server's
+	ServerZone string // the server's zone (UTC when it has none)
+	Lang       Lang   // the member's chosen language; "" follows their client (auto)
+	Effective  Lang   // the language in force
+}
+
+// InZone returns the zone the member's days are counted in: their own, else the server's.
+func (s Settings) InZone() string { return cmp.Or(s.Zone, s.ServerZone) }
+
+// Settings returns the actor's settings, for showing them.
+func (ms *Members) Settings(ctx context.Context, a Actor) (Settings, error) {
+	var out Settings
+	err := ms.store.View(ctx, func(tx Tx) error {
+		g, m, err := memberIn(tx, a.Guild, a.User)
+		if err != nil {
+			return err
+		}
+		out = Settings{Zone: m.TZ, ServerZone: ms.location(g.TZ).String(), Lang: m.Lang, Effective: a.lang(m)}
+		return nil
+	})
+	return out, err
+}
+
+// ZoneServer and LangAuto are the explicit values that reset a setting: an empty value
+// resets nothing, so a command typed without its value cannot wipe a choice.
+const (
+	ZoneServer = "server"
+	LangAuto   = "auto"
+)
+
+// SetTimezone sets the zone the actor's days are counted in, or with ZoneServer (or "auto",
+// "reset") clears it so the server's applies, and returns the zone's name ("" when cleared).
+// Returns EINVALID for an empty value or an unknown zone.
 func (ms *Members) SetTimezone(ctx context.Context, a Actor, zone string) (string, error) {
 	zone = strings.TrimSpace(zone)
-	if zone != "" && !strings.EqualFold(zone, "reset") {
+	switch {
+	case zone == "":
+		return "", Errorf(EINVALID, "Give a time zone such as Europe/Berlin or Asia/Shanghai, or server to count your days in the server's zone.")
+	case strings.EqualFold(zone, ZoneServer), strings.EqualFold(zone, LangAuto), strings.EqualFold(zone, "reset"):
+		zone = ""
+	default:
 		l, err := ParseZone(zone)
 		if err != nil {
 			return "", err
 		}
 		zone = l.String()
-	} else {
-		zone = ""
 	}
 	return zone, ms.updateMember(ctx, a, func(m *Member) { m.TZ = zone })
 }
 
-// SetLanguage sets the actor's language; "auto" (or "") follows their client's locale again.
-// Returns EINVALID for an unknown language.
+// SetLanguage sets the actor's language; LangAuto follows their client's locale again.
+// Returns EINVALID for an empty value or an unknown language.
 func (ms *Members) SetLanguage(ctx context.Context, a Actor, lang string) (Lang, error) {
 	var l Lang
-	if v := strings.TrimSpace(strings.ToLower(lang)); v != "" && v != "auto" {
+	switch v := strings.TrimSpace(strings.ToLower(lang)); v {
+	case "":
+		return "", Errorf(EINVALID, "Give a language: en, zh or auto.")
+	case LangAuto:
+	default:
 		var ok bool
 		if l, ok = ParseLang(v); !ok {
 			return "", Errorf(EINVALID, "Unknown language %s: use en, zh or auto.", quote(lang))

@@ -57,7 +57,7 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 		if weakRequest(b, r) {
 			r.Topic, r.Weak = weakestTopic(b, cards, now, p.sched), false
 		}
-		q, due, err := chooseQuestion(b, r, cards, m.LastQuestion, now, p.intn)
+		q, due, err := chooseQuestion(b, r, cards, m.LastQuestion, now, p.memberZone(m, g), p.intn)
 		if err != nil {
 			return err
 		}
@@ -269,6 +269,8 @@ func (p *Practice) Reveal(ctx context.Context, a Actor, sid SessionID) (Answered
 type Graded struct {
 	Card Card
 	Lang Lang
+	// Zone is the member's zone, for showing when the card is due.
+	Zone *time.Location
 	// Suggested is the grade the checklist suggested (Check), "" if the member did not check.
 	Suggested Grade
 }
@@ -289,7 +291,7 @@ func (p *Practice) Grade(ctx context.Context, a Actor, sid SessionID, grade Grad
 		if err := gradable(at, found); err != nil {
 			return err
 		}
-		m, _, err := tx.Member(a.Guild, a.User)
+		g, m, err := memberIn(tx, a.Guild, a.User)
 		if err != nil {
 			return err
 		}
@@ -311,7 +313,7 @@ func (p *Practice) Grade(ctx context.Context, a Actor, sid SessionID, grade Grad
 		if err := tx.PutAttempt(at); err != nil {
 			return err
 		}
-		out = Graded{Card: c, Lang: a.lang(m), Suggested: at.Suggested}
+		out = Graded{Card: c, Lang: a.lang(m), Zone: p.memberZone(m, g), Suggested: at.Suggested}
 		return nil
 	})
 	return out, err

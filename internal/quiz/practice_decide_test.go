@@ -3,6 +3,7 @@ package quiz
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -86,6 +87,13 @@ func TestChooseQuestionErrors(t *testing.T) {
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 	first := func(int) int { return 0 }
 	graded := []Card{{QuestionID: "q-00000", Topic: "t0", Due: now.Add(time.Hour)}}
+	// A card whose question left the bank (removed, disabled, another -questions) stays due
+	// forever; it must neither set "the next review" to a past time nor go unmentioned.
+	gone := Card{QuestionID: "removed", Topic: "t0", Due: now.Add(-48 * time.Hour)}
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name  string
 		b     *Bank
@@ -93,16 +101,28 @@ func TestChooseQuestionErrors(t *testing.T) {
 		cards []Card
 		last  string
 		want  string
+		loc   *time.Location
 	}{
-		{"unknown topic lists the topics", b, AskRequest{Topic: "tcp"}, nil, "", `There is no topic "tcp". Topics: t0.`},
-		{"empty bank", empty, AskRequest{}, nil, "", "The question bank is empty."},
-		{"empty topic", empty, AskRequest{Topic: "t0"}, nil, "", "Topic t0 has no questions."},
-		{"nothing graded", b, AskRequest{Review: true}, nil, "", "Nothing is due for review yet: grade a question after answering it and it will come back here."},
-		{"nothing due", b, AskRequest{Review: true}, graded, "", "Nothing is due for review. The next review is due 2026-03-02 13:00 UTC."},
-		{"only the last one", bigBank(t, 1, 1), AskRequest{Topic: "t0"}, nil, "q-00000", "There is no other question in t0 right now."},
+		{"unknown topic lists the topics", b, AskRequest{Topic: "tcp"}, nil, "", `There is no topic "tcp". Topics: t0.`, nil},
+		{"empty bank", empty, AskRequest{}, nil, "", "The question bank is empty.", nil},
+		{"empty topic", empty, AskRequest{Topic: "t0"}, nil, "", "Topic t0 has no questions.", nil},
+		{"nothing graded", b, AskRequest{Review: true}, nil, "", "Nothing is due for review yet: grade a question after answering it and it will come back here.", nil},
+		{"nothing due", b, AskRequest{Review: true}, graded, "", "Nothing is due for review. The next review is due 2026-03-02 13:00 UTC.", nil},
+		{"only the last one", bigBank(t, 1, 1), AskRequest{Topic: "t0"}, nil, "q-00000", "There is no other question in t0 right now.", nil},
+		{"in the member's zone", b, AskRequest{Review: true}, graded, "", "Nothing is due for review. The next review is due 2026-03-02 21:00 Asia/Shanghai.", shanghai},
+		{"only a card whose question left", b, AskRequest{Review: true}, []Card{gone}, "",
+			"Nothing is due for review: grade a question after answering it and it will come back here. Reviews skipped because their question left the bank: 1.", nil},
+		{"a card whose question left, and a later one", b, AskRequest{Review: true}, append([]Card{gone}, graded...), "",
+			"Nothing is due for review. The next review is due 2026-03-02 13:00 UTC. Reviews skipped because their question left the bank: 1.", nil},
+		{"only the one just asked", b, AskRequest{Review: true}, []Card{{QuestionID: "q-00000", Topic: "t0", Due: now.Add(-time.Hour)}}, "q-00000",
+			"The only review due is the question you were just given: answer it, or reveal its answer.", nil},
 	}
 	for _, tt := range tests {
-		_, _, err := chooseQuestion(tt.b, tt.r, tt.cards, tt.last, now, first)
+		loc := tt.loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		_, _, err := chooseQuestion(tt.b, tt.r, tt.cards, tt.last, now, loc, first)
 		if ErrorCode(err) != ENOTFOUND || ErrorMessage(err) != tt.want {
 			t.Errorf("%s: chooseQuestion error = %v; want ENOTFOUND %q", tt.name, err, tt.want)
 		}
@@ -266,14 +286,19 @@ func TestPlanAndApplyImport(t *testing.T) {
 	changed.Prompt.EN = "changed?"
 	added := b.Questions("t0")[0].Clone()
 	added.ID = "new-one"
+	added.Prompt.ZH, added.Answer.ZH, added.KeyPoints.ZH, added.FollowUps.ZH, added.Summary.ZH = "", "", nil, nil, ""
 	plan := ImportPlan{Topic: "t0", questions: []Question{b.Questions("t0")[0], changed, b.Questions("t0")[3], added}}
 	if err := planImport(&plan, "t0.yaml", plan.questions, infos); err != nil {
 		t.Fatal(err)
 	}
 	// q-00003 was disabled: importing it enables it, a change; q-00002 is not in the file.
 	if !reflect.DeepEqual(plan.Added, []string{"new-one"}) || !reflect.DeepEqual(plan.Changed, []string{"q-00001", "q-00003"}) ||
-		!reflect.DeepEqual(plan.Disabled, []string{"q-00002"}) || plan.Unchanged != 1 || len(plan.NoSummary) != 4 {
+		!reflect.DeepEqual(plan.Disabled, []string{"q-00002"}) || plan.Unchanged != 1 || len(plan.NoSummary) != 4 ||
+		!reflect.DeepEqual(plan.OneLanguage, []string{"new-one"}) {
 		t.Errorf("planImport = %+v", plan)
+	}
+	if s := plan.String(); !strings.Contains(s, "Note: 1 question is written in one language") || !strings.Contains(s, "One language: new-one") {
+		t.Errorf("the preview does not say which question is in one language:\n%s", s)
 	}
 	var got []string
 	for _, e := range importedEntries(plan, byID, b) {

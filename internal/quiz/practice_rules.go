@@ -26,22 +26,26 @@ func askable(b *Bank, topic string) error {
 }
 
 // chooseQuestion decides what to ask: for a review the card due longest ago, else pick's
-// choice. due is how many other reviews are due.
-func chooseQuestion(b *Bank, r AskRequest, cards []Card, last string, now time.Time, intn func(int) int) (q Question, due int, err error) {
+// choice. due is how many other reviews are due. loc is the member's zone, for the time of
+// the next review when nothing is due.
+func chooseQuestion(b *Bank, r AskRequest, cards []Card, last string, now time.Time, loc *time.Location, intn func(int) int) (q Question, due int, err error) {
 	if err := askable(b, r.Topic); err != nil {
 		return Question{}, 0, err
 	}
 	if r.Review {
 		c, due, ok := reviewCard(b, cards, r.Topic, last, now)
 		if !ok {
-			return Question{}, 0, nothingDue(cards, now)
+			return Question{}, 0, nothingDue(b, cards, r.Topic, last, now, loc)
 		}
 		q, _ := b.Question(c.QuestionID)
 		return q, due, nil
 	}
 	q, ok := pick(b, r.Topic, cards, last, now, intn)
 	if !ok {
-		return Question{}, 0, Errorf(ENOTFOUND, "There is no other question in %s right now.", topicName(r.Topic))
+		if r.Topic == "" {
+			return Question{}, 0, Errorf(ENOTFOUND, "There is no other question in the bank right now.")
+		}
+		return Question{}, 0, Errorf(ENOTFOUND, "There is no other question in %s right now.", r.Topic)
 	}
 	return q, 0, nil
 }
@@ -66,25 +70,50 @@ func reviewCard(b *Bank, cards []Card, topic, last string, now time.Time) (c Car
 	return c, n - 1, n > 0
 }
 
-func topicName(t string) string {
-	if t == "" {
-		return "the bank"
+// Gone counts the scheduled cards whose question is no longer in b (removed, disabled, or
+// not in the bank this bot loaded): reviews skips them, and says how many.
+func Gone(b *Bank, cards []Card) int {
+	n := 0
+	for _, c := range cards {
+		if _, ok := b.Question(c.QuestionID); !ok && !c.Due.IsZero() {
+			n++
+		}
 	}
-	return t
+	return n
 }
 
-// nothingDue is the error for a review with nothing due: when the next one is, if any.
-func nothingDue(cards []Card, now time.Time) error {
+// nothingDue is the error for a review with nothing due: when the next one is, if any, in the
+// member's zone loc. Cards whose question left b are never due again, so they neither set the
+// next time nor stay silent: the message counts them as skipped.
+func nothingDue(b *Bank, cards []Card, topic, last string, now time.Time, loc *time.Location) error {
 	var next time.Time
+	justAsked := false
 	for _, c := range cards {
-		if !c.Due.IsZero() && (next.IsZero() || c.Due.Before(next)) {
+		if _, ok := b.Question(c.QuestionID); !ok || c.Due.IsZero() || (topic != "" && c.Topic != topic) {
+			continue
+		}
+		if c.IsDue(now) && c.QuestionID == last {
+			justAsked = true
+			continue
+		}
+		if next.IsZero() || c.Due.Before(next) {
 			next = c.Due
 		}
 	}
-	if next.IsZero() {
+	gone := Gone(b, cards)
+	switch {
+	case justAsked && gone > 0:
+		return Errorf(ENOTFOUND, "The only review due is the question you were just given: answer it, or reveal its answer. Reviews skipped because their question left the bank: %d.", gone)
+	case justAsked:
+		return Errorf(ENOTFOUND, "The only review due is the question you were just given: answer it, or reveal its answer.")
+	case next.IsZero() && gone > 0:
+		return Errorf(ENOTFOUND, "Nothing is due for review: grade a question after answering it and it will come back here. Reviews skipped because their question left the bank: %d.", gone)
+	case next.IsZero():
 		return Errorf(ENOTFOUND, "Nothing is due for review yet: grade a question after answering it and it will come back here.")
+	case gone > 0:
+		return Errorf(ENOTFOUND, "Nothing is due for review. The next review is due %s. Reviews skipped because their question left the bank: %d.", At{next, loc}, gone)
 	}
-	return Errorf(ENOTFOUND, "Nothing is due for review. The next review is due %s.", next.UTC().Format("2006-01-02 15:04 UTC"))
+	return Errorf(ENOTFOUND, "Nothing is due for review. The next review is due %s.", At{next, loc})
 }
 
 // newSession is the session that asks q of a at now. A question shown in a channel (not

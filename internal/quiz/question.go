@@ -45,12 +45,35 @@ type Text struct {
 	ZH string `json:"zh"`
 }
 
-// In returns the text in l, falling back to English.
+// In returns the text in l, else in the other language: a server's own question may be
+// written in one language only (see Shown).
 func (t Text) In(l Lang) string {
-	if l == Chinese && t.ZH != "" {
+	if shown, _ := t.Shown(l); shown == Chinese {
 		return t.ZH
 	}
 	return t.EN
+}
+
+// Shown returns the language In(l) shows, and whether that is the other language because the
+// text has none in l, so adapters can mark it.
+func (t Text) Shown(l Lang) (Lang, bool) {
+	switch {
+	case l == Chinese && t.ZH == "" && t.EN != "":
+		return English, true
+	case l != Chinese && t.EN == "" && t.ZH != "":
+		return Chinese, true
+	case l == Chinese:
+		return Chinese, false
+	}
+	return English, false
+}
+
+// Has reports whether the text is written in l.
+func (t Text) Has(l Lang) bool {
+	if l == Chinese {
+		return strings.TrimSpace(t.ZH) != ""
+	}
+	return strings.TrimSpace(t.EN) != ""
 }
 
 // TextList is a list of texts in every bank language; both lists have the same length.
@@ -59,9 +82,9 @@ type TextList struct {
 	ZH []string `json:"zh"`
 }
 
-// In returns the list in l, falling back to English.
+// In returns the list in l, else in the other language.
 func (t TextList) In(l Lang) []string {
-	if l == Chinese && len(t.ZH) > 0 {
+	if l == Chinese && len(t.ZH) > 0 || len(t.EN) == 0 {
 		return t.ZH
 	}
 	return t.EN
@@ -170,13 +193,51 @@ func (q Question) Check() []Problem {
 		}
 		seen[t] = true
 	}
-	ps = append(ps, checkText("question", q.Prompt, MaxQuestionLen)...)
-	if q.Summary != (Text{}) {
-		ps = append(ps, checkText("summary", q.Summary, MaxSummaryLen)...)
+	langs := q.Langs()
+	if len(langs) == 0 {
+		add("question", "the question needs its texts (question, answer, key points) in en, zh or both")
+		langs = Langs // so every missing text is named too
 	}
-	ps = append(ps, checkText("answer", q.Answer, MaxAnswerLen)...)
-	ps = append(ps, checkList("key_points", q.KeyPoints, MinKeyPoints, MaxKeyPoints, MaxKeyPointLen)...)
-	ps = append(ps, checkList("follow_ups", q.FollowUps, 0, MaxFollowUps, MaxFollowUpLen)...)
+	ps = append(ps, checkText("question", q.Prompt, MaxQuestionLen, langs)...)
+	if q.Summary != (Text{}) {
+		ps = append(ps, checkText("summary", q.Summary, MaxSummaryLen, langs)...)
+	}
+	ps = append(ps, checkText("answer", q.Answer, MaxAnswerLen, langs)...)
+	ps = append(ps, checkList("key_points", q.KeyPoints, MinKeyPoints, MaxKeyPoints, MaxKeyPointLen, langs)...)
+	ps = append(ps, checkList("follow_ups", q.FollowUps, 0, MaxFollowUps, MaxFollowUpLen, langs)...)
+	return ps
+}
+
+// Langs returns the languages q is written in: those in which it has any of its question,
+// answer or key points (Check then requires all three). A server's own question may have one
+// (members who read the other see it marked as such); the shipped bank has both
+// (CheckBilingual).
+func (q Question) Langs() []Lang {
+	var out []Lang
+	for _, l := range Langs {
+		if q.Prompt.Has(l) || q.Answer.Has(l) || len(q.KeyPoints.langList(l)) > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (t TextList) langList(l Lang) []string {
+	if l == Chinese {
+		return t.ZH
+	}
+	return t.EN
+}
+
+// CheckBilingual returns a problem for each language q is not written in: the shipped bank
+// serves every server, so each of its questions has both.
+func (q Question) CheckBilingual() []Problem {
+	var ps []Problem
+	for _, l := range Langs {
+		if !slices.Contains(q.Langs(), l) {
+			ps = append(ps, Problem{"question." + string(l), "the shipped bank needs every question in both en and zh; " + string(l) + " is missing"})
+		}
+	}
 	return ps
 }
 
@@ -186,10 +247,21 @@ func (t Topic) Check() []Problem {
 	if !ValidTopicSlug(t.Slug) {
 		ps = append(ps, Problem{"topic", "topic must match [a-z0-9-]{1,32}, got " + quote(t.Slug)})
 	}
-	return append(ps, checkText("title", t.Title, MaxTitleLen)...)
+	var langs []Lang
+	for _, l := range Langs {
+		if t.Title.Has(l) {
+			langs = append(langs, l)
+		}
+	}
+	if len(langs) == 0 {
+		langs = Langs
+	}
+	return append(ps, checkText("title", t.Title, MaxTitleLen, langs)...)
 }
 
-func checkText(field string, t Text, max int) []Problem {
+// checkText checks t in each language of langs, and that it has no text in any other: a text
+// in a language the question is not written in would never be shown whole.
+func checkText(field string, t Text, max int, langs []Lang) []Problem {
 	var ps []Problem
 	for _, l := range Langs {
 		s := t.EN
@@ -197,6 +269,12 @@ func checkText(field string, t Text, max int) []Problem {
 			s = t.ZH
 		}
 		f := field + "." + string(l)
+		if !slices.Contains(langs, l) {
+			if s != "" {
+				ps = append(ps, Problem{f, notWritten(l)})
+			}
+			continue
+		}
 		if msg := checkString(s, max); msg != "" {
 			ps = append(ps, Problem{f, msg})
 		}
@@ -204,15 +282,25 @@ func checkText(field string, t Text, max int) []Problem {
 	return ps
 }
 
-func checkList(field string, t TextList, min, max, maxLen int) []Problem {
+func notWritten(l Lang) string {
+	return "the question has no " + string(l) + " text (question, answer, key points): give those in " + string(l) + " too, or leave this out"
+}
+
+func checkList(field string, t TextList, least, max, maxLen int, langs []Lang) []Problem {
 	var ps []Problem
 	lists := map[Lang][]string{English: t.EN, Chinese: t.ZH}
 	for _, l := range Langs {
 		items := lists[l]
 		f := field + "." + string(l)
-		if len(items) < min || len(items) > max {
-			if min > 0 {
-				ps = append(ps, Problem{f, "needs " + strconv.Itoa(min) + "-" + strconv.Itoa(max) + " items, has " + strconv.Itoa(len(items))})
+		if !slices.Contains(langs, l) {
+			if len(items) > 0 {
+				ps = append(ps, Problem{f, notWritten(l)})
+			}
+			continue
+		}
+		if len(items) < least || len(items) > max {
+			if least > 0 {
+				ps = append(ps, Problem{f, "needs " + strconv.Itoa(least) + "-" + strconv.Itoa(max) + " items, has " + strconv.Itoa(len(items))})
 			} else {
 				ps = append(ps, Problem{f, "allows at most " + strconv.Itoa(max) + " items, has " + strconv.Itoa(len(items))})
 			}
@@ -223,7 +311,8 @@ func checkList(field string, t TextList, min, max, maxLen int) []Problem {
 			}
 		}
 	}
-	if len(t.EN) != len(t.ZH) {
+	// Both languages the same length; a list missing in one is named above, once.
+	if len(langs) == len(Langs) && len(t.EN) != len(t.ZH) && (least == 0 || min(len(t.EN), len(t.ZH)) > 0) {
 		ps = append(ps, Problem{field, "en has " + strconv.Itoa(len(t.EN)) + " items but zh has " + strconv.Itoa(len(t.ZH)) + "; they must match"})
 	}
 	return ps

@@ -95,3 +95,54 @@ func TestQuoteInMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestOneLanguageQuestions: a server's own question may be written in English only or Chinese
+// only; it must then be whole in that language and have nothing in the other. Shown to a
+// member of the other language, each text falls back and says so (Shown).
+func TestOneLanguageQuestions(t *testing.T) {
+	en := testQuestion("tcp", "tcp-en")
+	en.Prompt.ZH, en.Answer.ZH, en.KeyPoints.ZH = "", "", nil
+	zh := testQuestion("tcp", "tcp-zh")
+	zh.Prompt.EN, zh.Answer.EN, zh.KeyPoints.EN = "", "", nil
+	for _, q := range []quiz.Question{en, zh} {
+		if ps := q.Check(); ps != nil {
+			t.Errorf("%s (one language): %v; want valid", q.ID, ps)
+		}
+		if got := problemFields(q.CheckBilingual()); len(got) != 1 {
+			t.Errorf("%s: CheckBilingual at %q; want the missing language named once", q.ID, got)
+		}
+	}
+	if got, want := problemFields(testQuestion("tcp", "both").CheckBilingual()), []string(nil); !slices.Equal(got, want) {
+		t.Errorf("a bilingual question: CheckBilingual at %q; want none", got)
+	}
+	if got, want := zh.Prompt.In(quiz.English), "问题 tcp-zh？"; got != want {
+		t.Errorf("a Chinese-only question in English = %q; want the Chinese text %q", got, want)
+	}
+	if got := en.KeyPoints.In(quiz.Chinese); !slices.Equal(got, en.KeyPoints.EN) {
+		t.Errorf("English-only key points in Chinese = %q; want the English ones", got)
+	}
+	if l, fallback := en.Prompt.Shown(quiz.Chinese); l != quiz.English || !fallback {
+		t.Errorf("en.Shown(zh) = %s, %v; want en, a fallback", l, fallback)
+	}
+	if l, fallback := en.Prompt.Shown(quiz.English); l != quiz.English || fallback {
+		t.Errorf("en.Shown(en) = %s, %v; want en, no fallback", l, fallback)
+	}
+
+	half := en.Clone() // a language begun and not finished is an error, named by field
+	half.Answer.ZH = "只有答案。"
+	if got, want := problemFields(half.Check()), []string{"question.zh", "key_points.zh"}; !slices.Equal(got, want) {
+		t.Errorf("English plus a Chinese answer only: problems at %q; want %q", got, want)
+	}
+	stray := en.Clone() // an optional text in a language the question is not written in
+	stray.Summary = quiz.Text{EN: "Short.", ZH: "简短。"}
+	if ps := stray.Check(); len(ps) != 1 || ps[0].Field != "summary.zh" || !strings.Contains(ps[0].Message, "no zh text") {
+		t.Errorf("an English question with a Chinese summary: %v; want summary.zh named", ps)
+	}
+	none := quiz.Question{ID: "none", Topic: "tcp", Level: quiz.Mid, Tags: []string{"t"}}
+	if ps := none.Check(); len(ps) == 0 || ps[0].Field != "question" {
+		t.Errorf("a question with no text at all: %v; want it said first", ps)
+	}
+	if _, err := quiz.NewBank([]quiz.Topic{{Slug: "tcp", Title: quiz.Text{EN: "TCP"}}}, []quiz.Question{en, zh}); err != nil {
+		t.Errorf("a bank of one-language questions (and an English-only title): %v", err)
+	}
+}

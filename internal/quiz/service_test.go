@@ -362,6 +362,45 @@ func TestLanguage(t *testing.T) {
 	}
 }
 
+// TestSettingsResetOnlyWhenAsked: an empty value is refused and changes nothing (a command
+// typed without its value must not wipe a choice); server and auto reset; Settings shows both
+// the choice and what is in force.
+func TestSettingsResetOnlyWhenAsked(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	a := quiz.Actor{Guild: 10, User: 5, Locale: "zh-CN"}
+	if _, err := e.app.Members.SetTimezone(ctx, a, "Asia/Shanghai"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Members.SetLanguage(ctx, a, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Members.SetTimezone(ctx, a, " "); quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Errorf("SetTimezone(blank) = %v; want EINVALID", err)
+	}
+	if _, err := e.app.Members.SetLanguage(ctx, a, ""); quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Errorf("SetLanguage(empty) = %v; want EINVALID", err)
+	}
+	s, err := e.app.Members.Settings(ctx, a)
+	if want := (quiz.Settings{Zone: "Asia/Shanghai", ServerZone: "UTC", Lang: quiz.English, Effective: quiz.English}); err != nil || s != want {
+		t.Fatalf("Settings after empty values = %+v, %v; want %+v (unchanged)", s, err, want)
+	}
+	for _, reset := range []string{"auto", "Server"} {
+		if _, err := e.app.Members.SetTimezone(ctx, a, "Europe/Paris"); err != nil {
+			t.Fatal(err)
+		}
+		if z, err := e.app.Members.SetTimezone(ctx, a, reset); err != nil || z != "" {
+			t.Errorf("SetTimezone(%s) = %q, %v; want the setting cleared", reset, z, err)
+		}
+	}
+	if l, err := e.app.Members.SetLanguage(ctx, a, "AUTO"); err != nil || l != "" {
+		t.Errorf("SetLanguage(AUTO) = %q, %v; want the setting cleared", l, err)
+	}
+	s, err = e.app.Members.Settings(ctx, a)
+	if want := (quiz.Settings{ServerZone: "UTC", Effective: quiz.Chinese}); err != nil || s != want || s.InZone() != "UTC" {
+		t.Fatalf("Settings after reset = %+v, %v; want %+v", s, err, want)
+	}
+}
+
 // TestRevealNeedsAPublicMessage: a question whose reply never reached the channel is not
 // revealed there later.
 func TestRevealNeedsAPublicMessage(t *testing.T) {

@@ -132,12 +132,18 @@ func ExplainStreakIn(s StreakStatus, l Lang) []string {
 	case s.LastDay == 0:
 		out = append(out, pick("No answers yet: answer a question to start a streak.", "还没有作答：答一道题开始连续记录。"))
 	case s.Broken:
-		out = append(out, fmt.Sprintf(pick("Today (%s): the streak is broken, %d day(s) were missed and %d freeze(s) held. Answer today to start again.",
-			"今天（%s）：连续记录已中断，缺席 %d 天，只有 %d 张冻结卡。今天作答即可重新开始。"), s.Today, s.FreezesNeeded, s.Freezes))
+		if zh {
+			out = append(out, fmt.Sprintf("今天（%s）：连续记录已中断，缺席 %d 天，只有 %d 张冻结卡。今天作答即可重新开始。", s.Today, s.FreezesNeeded, s.Freezes))
+			break
+		}
+		missed := Count(l, s.FreezesNeeded, "day was", "days were", "")
+		out = append(out, fmt.Sprintf("Today (%s): the streak is broken, %s missed and %s held. Answer today to start again.",
+			s.Today, missed, Count(l, s.Freezes, "freeze", "freezes", "")))
 	case s.AnsweredToday:
 		out = append(out, fmt.Sprintf(pick("Today (%s): answered, the streak is safe.", "今天（%s）：已作答，连续记录安全。"), s.Today))
 	case s.FreezesNeeded > 0:
-		out = append(out, fmt.Sprintf(pick("Today (%s): not answered yet; answering today uses %d freeze(s).", "今天（%s）：尚未作答；今天作答将用掉 %d 张冻结卡。"), s.Today, s.FreezesNeeded))
+		out = append(out, fmt.Sprintf(pick("Today (%s): not answered yet; answering today uses %s.", "今天（%s）：尚未作答；今天作答将用掉 %s。"),
+			s.Today, Count(l, s.FreezesNeeded, "freeze", "freezes", "张冻结卡")))
 	default:
 		out = append(out, fmt.Sprintf(pick("Today (%s): not answered yet; answer before midnight to keep the streak.", "今天（%s）：尚未作答；午夜前作答即可保持连续。"), s.Today))
 	}

@@ -133,13 +133,13 @@ func TestSuggestGrade(t *testing.T) {
 	}{
 		{4, 4, 0, Easy, "You covered 4 of 4 key points (100%): Easy."},
 		{9, 10, 0, Easy, "You covered 9 of 10 key points (90%): Easy."},
-		{4, 4, 1, Good, "You covered 4 of 4 key points (100%) with 1 hint(s) (−15% each): 85%, Good."},
+		{4, 4, 1, Good, "You covered 4 of 4 key points (100%) with 1 hint (−15% each): 85%, Good."},
 		{3, 5, 0, Good, "You covered 3 of 5 key points (60%): Good."},
-		{3, 4, 1, Good, "You covered 3 of 4 key points (75%) with 1 hint(s) (−15% each): 60%, Good."}, // exactly the threshold
-		{1, 2, 1, Hard, "You covered 1 of 2 key points (50%) with 1 hint(s) (−15% each): 35%, Hard."},
+		{3, 4, 1, Good, "You covered 3 of 4 key points (75%) with 1 hint (−15% each): 60%, Good."}, // exactly the threshold
+		{1, 2, 1, Hard, "You covered 1 of 2 key points (50%) with 1 hint (−15% each): 35%, Hard."},
 		{1, 3, 0, Hard, "You covered 1 of 3 key points (33%): Hard."},
 		{1, 4, 0, Again, "You covered 1 of 4 key points (25%): Again."},
-		{2, 3, 3, Again, "You covered 2 of 3 key points (67%) with 3 hint(s) (−15% each): 22%, Again."},
+		{2, 3, 3, Again, "You covered 2 of 3 key points (67%) with 3 hints (−15% each): 22%, Again."},
 		{0, 3, 0, Again, "You covered 0 of 3 key points (0%): Again."},
 		{7, 3, 0, Easy, "You covered 3 of 3 key points (100%): Easy."}, // clamped
 		{0, 0, 0, Good, "This question has no key points to check."},
