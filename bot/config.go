@@ -36,9 +36,10 @@ type Config struct {
 	RevealAfter  time.Duration
 	Grace        time.Duration
 	Tick         time.Duration
-	Token        string // never logged
-	BackupToken  string // from BACKUP_TOKEN_FILE; empty turns /backup off; never logged
-	Locale       string // the console's language, from LANG
+	CompactEvery time.Duration // how often the database file is compacted (erased data scrubbed)
+	Token        string        // never logged
+	BackupToken  string        // from BACKUP_TOKEN_FILE; empty turns /backup off; never logged
+	Locale       string        // the console's language, from LANG
 	ShowVersion  bool
 }
 
@@ -61,6 +62,7 @@ var settings = []setting{
 	{"reveal-after", "REVEAL_AFTER", "10m", "post the reference answer of a public /interview question after this long (at least 1m)"},
 	{"grace", "DAILY_GRACE", "2h", "after downtime, send a missed daily post or reveal at most this late (at least 1s and at least -tick)"},
 	{"tick", "SCHEDULER_TICK", "20s", "how often the scheduler checks for due daily posts and reveals (at least 1s)"},
+	{"compact-every", "COMPACT_EVERY", "24h", "how often the database file is rewritten without deleted data (at least 10m); a /privacy delete also starts a rewrite, at once or at most 10m after the last one"},
 }
 
 // defaultRESTRate is what all shards together send per second by default, a margin under
@@ -185,7 +187,8 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 		flag string
 		dst  *time.Duration
 		min  time.Duration
-	}{{"reveal-after", &c.RevealAfter, time.Minute}, {"grace", &c.Grace, time.Second}, {"tick", &c.Tick, time.Second}} {
+	}{{"reveal-after", &c.RevealAfter, time.Minute}, {"grace", &c.Grace, time.Second}, {"tick", &c.Tick, time.Second},
+		{"compact-every", &c.CompactEvery, 10 * time.Minute}} {
 		v, err := time.ParseDuration(*vals[d.flag])
 		if err != nil || v < d.min {
 			bad(d.flag, "want a duration of at least %s such as 10m or 2h, got %q", d.min, *vals[d.flag])

@@ -108,10 +108,8 @@ func backup(ctx context.Context, db, addr, token string, viaHTTP bool, wait time
 		switch {
 		case err == nil:
 			defer st.Close()
-			return db, boltstore.WriteBackup(dest, func(w io.Writer) error {
-				_, err := st.Backup(w)
-				return err
-			})
+			// Copied into a fresh file beside dest, checked, then renamed over it.
+			return db, st.BackupFile(dest)
 		case !errors.Is(err, boltstore.ErrInUse):
 			return "", err
 		case addr == "":

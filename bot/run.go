@@ -54,6 +54,8 @@ type hooks struct {
 	connectBackoff func(attempt int) time.Duration
 	// identifyAfter overrides the wait for a shard's turn to IDENTIFY (default time.After).
 	identifyAfter func(time.Duration) <-chan time.Time
+	// erasedCompacted is called after each compaction that answers members' erasures.
+	erasedCompacted func(error)
 }
 
 // run is the whole program; main only supplies the process's context, arguments and streams,
@@ -240,6 +242,10 @@ func loadBank(cfg Config) (*quiz.Bank, error) {
 	return b, nil
 }
 
+// eraseCompactEvery is the most often a member's erasure compacts the database: the first
+// erasure after a quiet spell at once, the next ones together, at most this long after.
+const eraseCompactEvery = 10 * time.Minute
+
 // serve runs the bot until ctx ends: the console when no token is set, else Discord.
 func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, stdin io.Reader, stdout io.Writer, h hooks) error {
 	if ln != nil {
@@ -260,20 +266,39 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 			log.Error("closing the database", "err", err)
 		}
 	}()
+	// After a member's erasure the file is compacted, so that the erased bytes bbolt leaves in
+	// freed pages are gone within eraseCompactEvery; the wait is over before the database closes.
+	erased := schedule.NewDebounced("compact-after-erase", eraseCompactEvery, func(ctx context.Context) error {
+		_, err := st.Compact(ctx)
+		if h.erasedCompacted != nil {
+			h.erasedCompacted(err)
+		}
+		return err
+	})
+	eraseCtx, stopErase := context.WithCancel(ctx)
+	eraseDone := make(chan struct{})
+	go func() {
+		defer close(eraseDone)
+		erased.Loop(eraseCtx, h.clock, log)
+	}()
+	defer func() {
+		stopErase()
+		<-eraseDone
+	}()
 	m := ops.NewMetrics()
 	// The use cases get their collaborators once, here: the bank codec, and the publisher
 	// (none for the console, which posts nothing; the Discord bot otherwise, see serveDiscord).
 	newDomain := func(pub quiz.Publisher) *quiz.App {
 		return quiz.New(m.Store(st), b, quiz.Options{
 			Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
-			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched,
+			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched, AfterErase: erased.Trigger,
 		})
 	}
 	if cfg.Token == "" {
 		log.Debug("no DISCORD_TOKEN: starting the local console", "db", cfg.DBPath, "questions", b.Len())
 		actor := quiz.Actor{Guild: 0, User: 1, Name: localName(), Locale: cfg.Locale}
 		d := newDomain(nil)
-		return console.New(d.Practice, d.Members, actor, stdin, stdout, log).Run(ctx)
+		return console.New(d.Practice, d.Members, d.Mocks, actor, stdin, stdout, log).Run(ctx)
 	}
 	return serveDiscord(ctx, cfg, ln, log, newDomain, st, m, h)
 }

@@ -78,12 +78,19 @@ func TestForgedClicksCannotRewriteOthersMessages(t *testing.T) {
 	if grade == "" {
 		t.Fatalf("ada's answer reply has no Good button: %v", customIDs(t, answered.Components))
 	}
+	// ada's solo mock interview, whose buttons update the message they are on.
+	mock := e.final(e.fake.Slash(guildA, channelA, ada, "mock", sub("start", opt("topic", "tcp"), opt("minutes", 10))))
+	hint := idWith(t, mock, "v1:mhint:", "")
+	mockID := strings.Split(hint, ":")[2]
 	for _, c := range []struct {
 		who     discordtest.User
 		custom  string
 		message string
 	}{
 		{ada, grade, pub.ID},
+		{ada, hint, pub.ID},
+		{ada, "v1:mend:" + mockID, pub.ID},
+		{ada, "v1:mnext:" + mockID, pub.ID},
 		{ada, "v1:forget:0", pub.ID},
 		{mod, "v1:cancel:1", pub.ID},
 		{mod, "v1:confirm:1", pub.ID},

@@ -26,7 +26,12 @@ var (
 	_ discord.Bank       = (*quiz.Moderation)(nil)
 	_ console.Practice   = (*quiz.Practice)(nil)
 	_ console.Members    = (*quiz.Members)(nil)
+	_ console.Mocks      = (*quiz.Mocks)(nil)
+	_ discord.Mocks      = (*quiz.Mocks)(nil)
+	_ discord.Awards     = (*quiz.Awards)(nil)
 	_ quiz.Publisher     = (*discord.Bot)(nil)
+	_ quiz.Announcer     = (*discord.Bot)(nil)
+	_ quiz.Announcer     = (*botPublisher)(nil)
 )
 
 // app is the running bot; tests reach it through hooks.started.
@@ -50,7 +55,8 @@ type app struct {
 func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, newDomain func(quiz.Publisher) *quiz.App, st *boltstore.Store, m *ops.Metrics, h hooks) error {
 	pub := &botPublisher{}
 	d := newDomain(pub)
-	uc := discord.UseCases{Practice: d.Practice, Members: d.Members, Daily: d.Daily, Moderation: d.Moderation, Bank: d.Moderation}
+	uc := discord.UseCases{Practice: d.Practice, Members: d.Members, Daily: d.Daily, Moderation: d.Moderation, Bank: d.Moderation,
+		Mocks: d.Mocks, Awards: d.Awards}
 	if h.wrapUseCases != nil {
 		uc = h.wrapUseCases(uc)
 	}
@@ -70,7 +76,7 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	if err != nil {
 		return err
 	}
-	pub.Publisher = b
+	pub.Publisher, pub.Announcer = b, b
 	a := &app{domain: d, bot: b, store: st, metrics: m}
 	var wg sync.WaitGroup
 	if ln != nil {
@@ -116,9 +122,30 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 			m.Reveals(n)
 			return err
 		}},
+		// Mock interviews whose time ran out end, and their members are told (issue 15).
+		{Name: "mock-timeouts", Every: cfg.Tick, Run: func(ctx context.Context) error {
+			_, err := d.Mocks.RunMockTimeouts(ctx, h.clock.Now())
+			return err
+		}},
+		// The monthly champion and the weekly recap: each is claimed in the database before
+		// Discord is called, so it happens once per month or week whatever the tick and restarts.
+		{Name: "monthly-champion", Every: awardsEvery, Run: func(ctx context.Context) error {
+			_, err := d.Awards.RunMonthly(ctx, h.clock.Now())
+			return err
+		}},
+		{Name: "weekly-recap", Every: awardsEvery, Run: func(ctx context.Context) error {
+			_, err := d.Awards.RunWeekly(ctx, h.clock.Now())
+			return err
+		}},
 		// Sessions past their reveal and a week's grace, in small transactions (issue 12).
 		{Name: "prune", Every: time.Hour, Run: func(ctx context.Context) error {
 			_, err := d.Daily.Prune(ctx, h.clock.Now())
+			return err
+		}},
+		// Rewrites the file without deleted data (bbolt keeps it in freed pages); members'
+		// erasures also compact it, sooner (serve).
+		{Name: "compact", Every: cfg.CompactEvery, Run: func(ctx context.Context) error {
+			_, err := st.Compact(ctx)
 			return err
 		}},
 	}
@@ -151,9 +178,16 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	return b.Close()
 }
 
-// botPublisher is the Discord bot as the use cases' Publisher; serveDiscord sets it once the
-// bot exists (see there).
-type botPublisher struct{ quiz.Publisher }
+// awardsEvery is how often the champion and recap jobs look for work: a month's award or a
+// week's recap comes at most this late.
+const awardsEvery = 10 * time.Minute
+
+// botPublisher is the Discord bot as the use cases' Publisher and Announcer; serveDiscord sets
+// both once the bot exists (see there).
+type botPublisher struct {
+	quiz.Publisher
+	quiz.Announcer
+}
 
 // notifyingObserver tells a test when each interaction has been counted.
 type notifyingObserver struct {

@@ -130,7 +130,7 @@ func (s *Store) Batch(ctx context.Context, fn func(quiz.Tx) error) error {
 // finish runs c's fn alone if its group said so.
 func (s *Store) finish(c *call, err error) error {
 	if err == errSolo {
-		return run(s.db.Update, c.fn)
+		return run(s.updateDB, c.fn)
 	}
 	return err
 }
@@ -168,7 +168,7 @@ func (s *Store) lead(group []*call, self *call) error {
 	live := slices.Clone(group)
 	for len(live) > 0 {
 		failed, first := -1, false
-		err := s.db.Update(func(tx *bolt.Tx) error {
+		err := s.updateDB(func(tx *bolt.Tx) error {
 			btx := &boltTx{tx: tx}
 			ran := 0
 			for i := 0; ; i++ {

@@ -87,7 +87,45 @@
 //
 // # Operations
 //
-// Store.Backup and Store.BackupFile take hot backups; Store.Check verifies the page structure.
+// Store.Backup and Store.BackupFile take hot backups; Store.Check verifies the page structure;
+// Store.Compact rewrites the file.
+//
+// Deleted data: bbolt never clears a page it frees, so a deleted value stays readable in the
+// file until its page is reused, and tx.WriteTo, a page-for-page copy, carries it along (issue
+// 18: 19 of 30 erased 4,000-character answers were still in the file and in a backup). So no
+// copy here is a page copy. Backups, compaction and Reshard copy the live keys, bucket by
+// bucket and with their sequences, into a fresh file (copy.go), from one read transaction:
+//
+//   - Backup and BackupFile build the copy in a temporary file (beside the database for
+//     Backup, beside the destination for BackupFile and so `bot backup -db`), check it like
+//     WriteBackup, then stream or rename it. A backup holds nothing deleted before it began.
+//   - Compact copies from a read transaction while transactions run, keeping that transaction
+//     open; then it shuts Store.gate (every View, Update and Batch transaction passes it, Batch's
+//     leader included): new transactions wait, running ones finish. It re-copies what was
+//     committed since (syncTree walks both files side by side and writes only differences,
+//     skipping every bucket whose root page is the one it had at the copy: bbolt reuses no page
+//     the open copy transaction can see, and a write to a bucket rewrites its root page;
+//     nothing at all when the transaction id did not move), fsyncs, renames the copy over the
+//     database, fsyncs the folder, switches to the copy's bbolt handle (which has held the
+//     copy's lock since it was created, so the name is locked throughout) and reopens the gate.
+//     A crash leaves the old or the new file under the name, both complete; Open removes
+//     leftover copies.
+//   - A writer that must grow bbolt's memory map waits for every read transaction, the copy's
+//     too, so the gate may not shut while Compact holds it: after 100 ms (doubling, 4 tries)
+//     Compact reopens the gate, lets the copy transaction go, re-syncs outside the gate and
+//     tries again; the last try waits without holding any read transaction and re-compares
+//     the files whole (CompactStats.Retries counts the tries given up).
+//   - Figures: BenchmarkCompactPause (about 100 MB) and BenchmarkYearOfAnswers (a year of a
+//     busy server, 330 MB); see the README's Benchmarks.
+//   - Store.maint serializes Compact with the backup copies (a backup's long read transaction
+//     would otherwise keep Compact's gate from shutting) and with Close.
+//
+// The bot compacts at start-up, every COMPACT_EVERY (24 h) and after each member erasure (at
+// most once per 10 minutes: quiz.Options.AfterErase), so an erased answer is gone from the file
+// within 10 minutes and from every backup taken after the erasure. Data deleted while a
+// compaction copies is removed from the copy by the re-copy, but its bytes can remain in the
+// copy's freed pages: the erasure's own compaction, up to 10 minutes later, removes them.
+//
 // With the bot stopped, the bbolt CLI (go.etcd.io/bbolt/cmd/bbolt) reads the file:
 //
 //	bbolt check quiz.db

@@ -284,7 +284,7 @@ func (s *Store) migrate(st fileState, list []migration, env migrateEnv) error {
 		backup := ""
 		if !st.fresh {
 			backup = fmt.Sprintf("%s.pre-v%d.bak", s.path, m.version)
-			if err := s.backupFile(backup); err != nil {
+			if err := s.backupFile(backup, nil); err != nil {
 				return fmt.Errorf("migrate to v%d (%s): back up to %s first: %w", m.version, m.name, backup, err)
 			}
 		}

@@ -429,80 +429,22 @@ func writeShard(ctx context.Context, path string, i, count int, srcs []*reshardS
 }
 
 // copyGuilds copies the sub-trees of guilds gs from src to dst in as few write transactions as
-// txBytes allows. Like bbolt's own Compact, it commits each write transaction inside one read
-// transaction on src, so the values it puts (slices of src's memory map, which Put keeps until
-// commit) stay valid without a copy.
+// txBytes allows, inside one read transaction on src (copyBuckets, shared with backups and
+// compaction).
 func copyGuilds(ctx context.Context, dst *bolt.DB, src *reshardSource, gs []uint64, txBytes int64) error {
 	if len(gs) == 0 {
 		return nil
 	}
+	keys := make([][]byte, len(gs))
+	for i, g := range gs {
+		keys[i] = u64(g)
+	}
 	return src.store.db.View(func(stx *bolt.Tx) error {
-		from := stx.Bucket(bucketKeyGuilds)
-		for pos := 0; pos < len(gs); {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			next := pos
-			err := dst.Update(func(dtx *bolt.Tx) error {
-				to := dtx.Bucket(bucketKeyGuilds)
-				next = pos
-				var size int64
-				for next < len(gs) && size < txBytes {
-					key := u64(gs[next])
-					nb, err := to.CreateBucket(key)
-					if err != nil {
-						return fmt.Errorf("guild %d: %w", gs[next], err)
-					}
-					n, err := copyBucket(nb, from.Bucket(key))
-					if err != nil {
-						return fmt.Errorf("guild %d: %w", gs[next], err)
-					}
-					size += n
-					next++
-				}
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("copy guilds from %s: %w", src.path, err)
-			}
-			pos = next
+		if err := copyBuckets(ctx, dst, bucketKeyGuilds, stx.Bucket(bucketKeyGuilds), keys, txBytes); err != nil {
+			return fmt.Errorf("from %s: %w", src.path, err)
 		}
 		return nil
 	})
-}
-
-// copyBucket copies everything in src into the empty bucket dst: keys, values, nested buckets
-// and sequences. It returns the bytes of keys and values copied. src's transaction must outlive
-// dst's commit (see copyGuilds).
-func copyBucket(dst, src *bolt.Bucket) (int64, error) {
-	if seq := src.Sequence(); seq != 0 {
-		if err := dst.SetSequence(seq); err != nil {
-			return 0, err
-		}
-	}
-	var n int64
-	c := src.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		n += int64(len(k) + len(v))
-		if v == nil {
-			if sb := src.Bucket(k); sb != nil {
-				nb, err := dst.CreateBucket(k)
-				if err != nil {
-					return n, fmt.Errorf("bucket %x: %w", k, err)
-				}
-				m, err := copyBucket(nb, sb)
-				n += m
-				if err != nil {
-					return n, fmt.Errorf("bucket %x: %w", k, err)
-				}
-				continue
-			}
-		}
-		if err := dst.Put(k, v); err != nil {
-			return n, fmt.Errorf("key %x: %w", k, err)
-		}
-	}
-	return n, nil
 }
 
 // verifyShard reopens a written shard with Open, runs Check and compares its counts with want.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -59,11 +60,21 @@ const defaultTimeout = time.Second
 
 // Store is a quiz.Store in one bbolt file.
 type Store struct {
-	db     *bolt.DB
-	path   string
-	log    *slog.Logger
-	schema uint64 // the version this Store was opened for
-	gc     groupCommit
+	// gate guards db, which Compact replaces: every transaction passes it while it runs, and
+	// Compact shuts it for its final copy and the switch of files.
+	gate     gate
+	db       *bolt.DB
+	path     string
+	log      *slog.Logger
+	schema   uint64 // the version this Store was opened for
+	readOnly bool
+	noSync   bool
+	gc       groupCommit
+
+	// maint serializes the long copies (Compact, Backup), so that Compact never waits for the
+	// write lock behind a backup's read transaction while new transactions queue up behind it.
+	maint sync.Mutex
+	hooks compactHooks // tests only
 }
 
 var _ quiz.Store = (*Store)(nil)
@@ -129,7 +140,7 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 					"open it read-write once to migrate", path, st.version, latest)
 			}
 			log.Info("boltstore: opened read-only", "path", path, "schema_version", st.version)
-			return &Store{db: rdb, path: path, log: log, schema: latest}, nil
+			return &Store{db: rdb, path: path, log: log, schema: latest, readOnly: true}, nil
 		}
 		if err := rdb.Close(); err != nil {
 			return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
@@ -142,7 +153,7 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, err, opts.Timeout)
 	}
-	s := &Store{db: db, path: path, log: log, schema: latest}
+	s := &Store{db: db, path: path, log: log, schema: latest, noSync: opts.NoSync}
 	// Look again, now that we hold the exclusive lock: the file may have changed meanwhile.
 	st, err := inspect(db)
 	if err == nil {
@@ -156,6 +167,9 @@ func open(path string, opts Options, list []migration) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
+	// A crash during Compact or Backup can leave a copy beside the file; it may hold data
+	// erased since. We hold the exclusive lock, so no copy is being written now.
+	removeStaleCopies(path, log)
 	log.Info("boltstore: opened", "path", path, "schema_version", latest)
 	return s, nil
 }
@@ -261,8 +275,14 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the database. Batch calls still queued fail without running their fns; Close
 // waits for the commit in flight and for open transactions to finish.
+//
+// A Compact or Backup copy in progress finishes first.
 func (s *Store) Close() error {
+	s.maint.Lock()
+	defer s.maint.Unlock()
 	s.gc.close()
+	s.gate.shut(nil)
+	defer s.gate.reopen() // later transactions fail: the database is closed
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("boltstore: close %s: %w", s.path, err)
 	}
@@ -275,7 +295,7 @@ func (s *Store) View(ctx context.Context, fn func(quiz.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return run(s.db.View, fn)
+	return run(s.viewDB, fn)
 }
 
 // Update runs fn in a read-write bbolt transaction, committed if fn returns nil and rolled back
@@ -284,7 +304,21 @@ func (s *Store) Update(ctx context.Context, fn func(quiz.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return run(s.db.Update, fn)
+	return run(s.updateDB, fn)
+}
+
+// viewDB and updateDB run a bbolt transaction on the current file; Compact waits for them
+// before it switches files, and they wait for Compact's final copy.
+func (s *Store) viewDB(fn func(*bolt.Tx) error) error {
+	s.gate.enter()
+	defer s.gate.leave()
+	return s.db.View(fn)
+}
+
+func (s *Store) updateDB(fn func(*bolt.Tx) error) error {
+	s.gate.enter()
+	defer s.gate.leave()
+	return s.db.Update(fn)
 }
 
 // run returns fn's own error as it is, and wraps errors from bbolt (a failed commit).

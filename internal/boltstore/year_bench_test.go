@@ -3,6 +3,7 @@ package boltstore
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -173,8 +174,59 @@ func BenchmarkYearOfAnswers(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(time.Since(t0).Microseconds())/1000, "startup-ms")
+		yearCompactAndBackup(b, st)
 		if err := st.Close(); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// yearCompactAndBackup reports, on the year's file, what the erase guarantee costs: a backup
+// (the live keys copied into a fresh file, then streamed), a Compact while nothing is written
+// (the copy, the pause, and the file size after, since pruning left pages free), and a Compact
+// while a member's writes commit one after another all along (the pause then re-compares the
+// files).
+func yearCompactAndBackup(b *testing.B, st *Store) {
+	ctx := context.Background()
+	t0 := time.Now()
+	n, err := st.Backup(io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(time.Since(t0).Seconds(), "backup-s")
+	b.ReportMetric(float64(n)/1e6, "MB-backup")
+	cs, err := st.Compact(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(cs.Copy.Seconds(), "compact-copy-s")
+	b.ReportMetric(float64(cs.Pause.Microseconds())/1000, "compact-pause-ms")
+	b.ReportMetric(float64(cs.After)/1e6, "MB-after-compact")
+
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			err := st.Update(ctx, func(tx quiz.Tx) error {
+				return tx.PutMember(quiz.Member{Guild: 1234567890123456789, User: quiz.UserID(100000000000000000 + i%5000), Name: "m", Answered: i})
+			})
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	cs, err = st.Compact(ctx)
+	close(stop)
+	if werr := <-done; err != nil || werr != nil {
+		b.Fatal(err, werr)
+	}
+	b.ReportMetric(float64(cs.Pause.Microseconds())/1000, "busy-pause-ms")
+	b.ReportMetric(float64(cs.Changes), "busy-recopied")
 }

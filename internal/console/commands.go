@@ -29,6 +29,8 @@ func (c *Console) handle(ctx context.Context, line string) error {
 			return mistake("/review takes nothing after it: it asks the question due first.", "/review 后面不需要参数：它会给出最早到期的题目。")
 		}
 		return c.ask(ctx, quiz.AskRequest{Review: true})
+	case "mock":
+		return c.mockCommand(ctx, args)
 	case "topics":
 		return c.topics(ctx)
 	case "streak":
@@ -52,6 +54,8 @@ func (c *Console) help() {
 	c.printf("%s", tr(c.lang(), `Commands:
   /interview [topic]        a question (any topic if none); /topics lists them
   /review                   the question due first for spaced review
+  /mock [topic] [minutes]   a timed mock interview: three questions of rising level, with follow-ups
+  /mock resume | history    continue it (or see its report), or your last 10
   /topics                   the topics, with how many questions each has
   /streak                   your streak, and why it is what it is
   /leaderboard [month]      current streaks, or answers this month
@@ -64,6 +68,8 @@ After a question, type a button's label: answer, reveal, next; after answering: 
 `, `命令：
   /interview [topic]        出一道题（不填主题则任意主题）；/topics 列出主题
   /review                   最早到期的复习题
+  /mock [topic] [minutes]   限时模拟面试：三道难度递增的题目，带追问
+  /mock resume | history    继续（或查看报告），或最近 10 场
   /topics                   全部主题及各自的题目数
   /streak                   你的连续天数及其原因
   /leaderboard [month]      当前连续天数榜，或本月作答榜

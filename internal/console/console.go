@@ -42,6 +42,7 @@ type Members interface {
 type Console struct {
 	practice Practice
 	members  Members
+	mocks    Mocks
 	actor    quiz.Actor
 	in       io.Reader
 	out      io.Writer
@@ -52,20 +53,24 @@ type Console struct {
 
 	session quiz.SessionID // the question on screen
 	stage   stage
-	draft   string // an answer too long to send, kept so it is not lost
+	draft   string      // an answer too long to send, kept so it is not lost
+	mock    quiz.MockID // the mock interview on screen
+	focus   int         // the report's question being graded
 }
 
 type stage int
 
 const (
-	idle     stage = iota
-	asked          // [Answer] [Reveal] [Next]
-	answered       // [Again] [Hard] [Good] [Easy] [Next]
+	idle        stage = iota
+	asked             // [Answer] [Reveal] [Next]
+	answered          // [Again] [Hard] [Good] [Easy] [Next]
+	mockRunning       // [Answer] [Hint] [End]
+	mockGrading       // [check 1,2…] [Again] [Hard] [Good] [Easy] [End]
 )
 
 // New returns a console for actor reading in and writing out.
-func New(p Practice, m Members, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
-	return &Console{practice: p, members: m, actor: actor, in: in, out: out, log: log}
+func New(p Practice, m Members, mk Mocks, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
+	return &Console{practice: p, members: m, mocks: mk, actor: actor, in: in, out: out, log: log}
 }
 
 // Run reads commands until end of input (Ctrl-D), /quit, or ctx is done (Ctrl-C). Each is a
@@ -133,6 +138,8 @@ func (c *Console) prompt() {
 		c.printf("%s > ", buttons(c.lang(), "Answer", "Reveal", "Next"))
 	case answered:
 		c.printf("%s > ", buttons(c.lang(), "Again", "Hard", "Good", "Easy", "Next"))
+	case mockRunning, mockGrading:
+		c.printf("%s > ", c.mockPrompt())
 	default:
 		c.printf("> ")
 	}

@@ -87,7 +87,7 @@ func TestTranscript(t *testing.T) {
 	}, "\n") + "\n"
 	var out strings.Builder
 	app := testApp(t)
-	c := New(app.Practice, app.Members, quiz.Actor{Guild: 0, User: 1, Name: "tester", Locale: "en_US.UTF-8"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{Guild: 0, User: 1, Name: "tester", Locale: "en_US.UTF-8"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
@@ -111,7 +111,7 @@ func TestEndOfInputMidModal(t *testing.T) {
 	var out strings.Builder
 	app := testApp(t)
 	me := quiz.Actor{User: 1}
-	c := New(app.Practice, app.Members, me, strings.NewReader("/interview tcp\nanswer\n"), &out, slog.New(slog.DiscardHandler))
+	c := New(app.Practice, app.Members, app.Mocks, me, strings.NewReader("/interview tcp\nanswer\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
@@ -131,7 +131,7 @@ func TestEndOfInputMidModal(t *testing.T) {
 func TestQuit(t *testing.T) {
 	var out strings.Builder
 	app := testApp(t)
-	c := New(app.Practice, app.Members, quiz.Actor{User: 1}, strings.NewReader("/quit\n/interview tcp\n"), &out, slog.New(slog.DiscardHandler))
+	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1}, strings.NewReader("/quit\n/interview tcp\n"), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil || strings.Contains(out.String(), "Explain") {
 		t.Fatalf("after /quit the console went on: %q, %v", out.String(), err)
 	}
@@ -155,7 +155,7 @@ func TestChineseSession(t *testing.T) {
 	run := func(locale string) string {
 		var out strings.Builder
 		app := testApp(t)
-		c := New(app.Practice, app.Members, quiz.Actor{User: 1, Name: "tester", Locale: locale}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+		c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1, Name: "tester", Locale: locale}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
 		if err := c.Run(context.Background()); err != nil {
 			t.Fatalf("Run(%s) = %v", locale, err)
 		}
@@ -166,7 +166,7 @@ func TestChineseSession(t *testing.T) {
 	allowed := map[string]bool{}
 	for _, w := range strings.Fields("help interview topic topics review streak leaderboard month settings timezone language " +
 		"privacy export delete quit server auto en zh ZONE LANG DELETE UTC tcp TCP redis Redis tester nosuch foo bob now hello " +
-		"klingon colour blue unknown Ctrl JSON IANA") {
+		"klingon colour blue unknown Ctrl JSON IANA mock minutes resume history") {
 		allowed[w] = true
 	}
 	englishWords := map[string]bool{}
@@ -219,7 +219,7 @@ func TestLeaveAtOnce(t *testing.T) {
 		in, typist := io.Pipe()
 		out, screen := io.Pipe()
 		ctx, cancel := context.WithCancel(context.Background())
-		c := New(app.Practice, app.Members, quiz.Actor{User: 1}, in, screen, slog.New(slog.DiscardHandler))
+		c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1}, in, screen, slog.New(slog.DiscardHandler))
 		done := make(chan error, 1)
 		go func() { done <- c.Run(ctx); screen.Close() }()
 		banner := bufio.NewReader(out)
@@ -249,13 +249,13 @@ func TestReviewSkipsQuestionsThatLeft(t *testing.T) {
 	var out strings.Builder
 	me := quiz.Actor{User: 1}
 	script := "/interview tcp\nreveal\nagain\n/interview tcp\nreveal\neasy\n"
-	if err := New(before.Practice, before.Members, me, strings.NewReader(script), &out, slog.New(slog.DiscardHandler)).Run(context.Background()); err != nil {
+	if err := New(before.Practice, before.Members, before.Mocks, me, strings.NewReader(script), &out, slog.New(slog.DiscardHandler)).Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(24 * time.Hour) // the first card is due, the second not yet
 	after := quiz.New(store, testBank(t, "tcp-time-wait", "redis-persistence"), opts)
 	out.Reset()
-	if err := New(after.Practice, after.Members, me, strings.NewReader("/review\n"), &out, slog.New(slog.DiscardHandler)).Run(context.Background()); err != nil {
+	if err := New(after.Practice, after.Members, after.Mocks, me, strings.NewReader("/review\n"), &out, slog.New(slog.DiscardHandler)).Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := out.String(); !strings.Contains(got, "Reviews skipped because their question left the bank: 1.") ||
@@ -286,7 +286,7 @@ func TestHugeAnswerKept(t *testing.T) {
 	var out strings.Builder
 	app := testApp(t)
 	script := "/interview tcp\nanswer\n" + huge + "\nanswer\nshort\n"
-	c := New(app.Practice, app.Members, quiz.Actor{User: 1}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -294,5 +294,46 @@ func TestHugeAnswerKept(t *testing.T) {
 	if !strings.Contains(got, "Your answer is 2097152 characters; the limit is 4000. It is kept") ||
 		!strings.Contains(got, "Your kept answer, to shorten:\n"+huge+"\n") || !strings.Contains(got, "Reference answer") {
 		t.Errorf("a 2 MiB answer, then a short one: %d bytes of output without the limit said, the answer shown back, or the short answer taken", len(got))
+	}
+}
+
+// TestSoloMock runs a solo mock interview in the console: the clock, a hint, the answer and
+// its follow-up, ending early, the report's checklist and grade, and the history.
+func TestSoloMock(t *testing.T) {
+	script := strings.Join([]string{
+		"/mock tcp 10",
+		"hint",
+		"answer",
+		"SYN, SYN-ACK, ACK",
+		"answer",
+		"To agree on sequence numbers.",
+		"end",
+		"check 1,2",
+		"good",
+		"/mock history",
+		"/mock resume",
+	}, "\n") + "\n"
+	var out strings.Builder
+	app := testApp(t)
+	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1, Locale: "en"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Mock interview, question 1/2 · tcp · junior ── time is up at 09:10:00 UTC",
+		"hint: first",
+		"Follow-up: Why?",
+		"question 2/2",
+		"answer: SYN, SYN-ACK, ACK",
+		"follow-up: Why? → To agree on sequence numbers.",
+		"[x] 1. first\n  [x] 2. second\n  [ ] 3. third",
+		"grade good",
+		"no hire",
+		"You have no mock interview in progress.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
 	}
 }

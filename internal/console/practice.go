@@ -16,6 +16,8 @@ func (c *Console) button(ctx context.Context, label string) error {
 		return l == strings.ToLower(name) || l == strings.ToLower(lang.T(name)) || l == strings.ToLower(quiz.Chinese.T(name))
 	}
 	switch {
+	case c.stage == mockRunning || c.stage == mockGrading:
+		return c.mockButton(ctx, l, is)
 	case c.stage == idle:
 		return mistake("Ask for a question first: /interview [topic].", "请先出题：/interview [topic]。")
 	case is("Next"):

@@ -28,6 +28,16 @@ const (
 	actAdd2       = "add2m"   // form: /bank add, second language; id = draft
 	actAddOne     = "add1s"   // button: save a /bank add draft in its first language only; id = draft
 	actEdit       = "edit"    // form: /bank edit; id = version, arg = lang/question id
+	// Mock interviews: id = mock.
+	actMockAnswer = "mans"    // button: open the answer form (candidate)
+	actMockSubmit = "msub"    // form: the candidate's answer
+	actMockHint   = "mhint"   // button: a key point as a hint
+	actMockNext   = "mnext"   // button: the interviewer reveals the next question or follow-up
+	actMockScript = "mscript" // button: the interviewer's script, privately
+	actMockEnd    = "mend"    // button: end the mock, or close its report
+	actMockCheck  = "mcheck"  // select: the key points an answer covered; arg = step
+	actMockGrade  = "mgrade"  // button: grade a question of the report; arg = step.grade
+	actMockReport = "mreport" // button (/mock history): a past report, privately
 )
 
 // action serves one button or form.
@@ -46,6 +56,12 @@ type action struct {
 	// clicker's own private reply: a forged click on any other message (a public question, a
 	// daily post) would otherwise replace it.
 	ownReply bool
+	// onMock marks a mock interview's button or form that may update the message it is on:
+	// that message must carry the same mock's buttons, so a forged click cannot rewrite another.
+	onMock bool
+	// onMessage marks a form opened only from a button on a message: its submission may update
+	// that message (Discord allows types 6 and 7 for it), so it may defer as deferUpdate.
+	onMessage bool
 	// commands are those whose Discord permissions make a moderator here; /bank if empty.
 	commands []string
 	run      func(b *Bot, ctx context.Context, r *responder, c customID) error
@@ -80,6 +96,15 @@ var actions = map[string]action{
 	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},
 	actAddOne:     {moderators: true, run: (*Bot).addOneLanguage},
 	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
+	actMockAnswer: {how: deferNever, run: (*Bot).openMockAnswer},
+	actMockSubmit: {form: true, onMessage: true, how: deferUpdate, onMock: true, run: (*Bot).submitMockAnswer},
+	actMockHint:   {how: deferUpdate, onMock: true, run: (*Bot).mockHint},
+	actMockNext:   {how: deferUpdate, onMock: true, run: (*Bot).mockNext},
+	actMockScript: {run: (*Bot).mockScript},
+	actMockEnd:    {how: deferUpdate, onMock: true, run: (*Bot).mockEnd},
+	actMockCheck:  {how: deferUpdate, onMock: true, arg: validStep, run: (*Bot).mockCheck},
+	actMockGrade:  {how: deferUpdate, onMock: true, arg: validStepGrade, run: (*Bot).mockGrade},
+	actMockReport: {run: (*Bot).mockReport},
 }
 
 func validGrade(arg string) bool {

@@ -67,6 +67,8 @@ type Bot struct {
 	daily    Daily
 	mods     Moderation
 	bank     Bank
+	mocks    Mocks
+	awards   Awards
 	log      *slog.Logger
 	obs      Observer
 	opts     Options
@@ -92,7 +94,7 @@ type Bot struct {
 
 // New prepares a bot; Open connects it.
 func New(uc UseCases, opts Options) (*Bot, error) {
-	if uc.Practice == nil || uc.Members == nil || uc.Daily == nil || uc.Moderation == nil || uc.Bank == nil {
+	if uc.Practice == nil || uc.Members == nil || uc.Daily == nil || uc.Moderation == nil || uc.Bank == nil || uc.Mocks == nil || uc.Awards == nil {
 		return nil, errors.New("discord: New needs every use case")
 	}
 	if opts.Logger == nil {
@@ -143,7 +145,7 @@ func New(uc UseCases, opts Options) (*Bot, error) {
 	// discordgo logs request URLs holding interaction tokens at higher levels.
 	s.LogLevel = discordgo.LogError
 	s.ShouldReconnectOnError = true
-	b := &Bot{s: s, practice: uc.Practice, members: uc.Members, daily: uc.Daily, mods: uc.Moderation, bank: uc.Bank, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
+	b := &Bot{s: s, practice: uc.Practice, members: uc.Members, daily: uc.Daily, mods: uc.Moderation, bank: uc.Bank, mocks: uc.Mocks, awards: uc.Awards, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
 		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms(), readyCh: make(chan struct{})}
 	b.watchPermissions()
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ApplicationCommandPermissionsUpdate) {

@@ -72,7 +72,7 @@ func startTestBot(t *testing.T, wrap func(UseCases) UseCases, deferAfter time.Du
 	st := &countingStore{Store: quiztest.NewMemStore()}
 	pub := &latePublisher{}
 	app := quiz.New(st, bank, quiz.Options{Publisher: pub})
-	uc := UseCases{Practice: app.Practice, Members: app.Members, Daily: app.Daily, Moderation: app.Moderation, Bank: app.Moderation}
+	uc := UseCases{Practice: app.Practice, Members: app.Members, Daily: app.Daily, Moderation: app.Moderation, Bank: app.Moderation, Mocks: app.Mocks, Awards: app.Awards}
 	if wrap != nil {
 		uc = wrap(uc)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
 // Permission bits the bot checks itself on every moderator command (the command's
@@ -118,6 +119,32 @@ var commandTable = []command{
 			{def: subcmd("resume", "恢复", "Resume the daily post", "恢复每日一题"), serve: serve{run: (*Bot).resumeDaily}},
 			{def: subcmd("skip", "跳过", "Skip the next post", "跳过下一次"), serve: serve{run: (*Bot).skipDaily}},
 			{def: subcmd("now", "立即", "Post today's question now", "立即发布今天的题目"), serve: serve{run: (*Bot).postDailyNow}},
+			{def: subcmd("champion", "冠军", "Each month, give a role to last month's most active member", "每月把一个角色授予上个月作答最多的成员",
+				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionRole, Name: "role", NameLocalizations: *zh("角色"),
+					Description: "The champion role (empty to turn it off)", DescriptionLocalizations: *zh("冠军角色（留空则关闭）")}),
+				serve: serve{run: (*Bot).setChampion}},
+			{def: subcmd("recap", "周报", "A weekly recap post in the daily channel", "在每日一题频道发布每周回顾",
+				&discordgo.ApplicationCommandOption{Type: strOpt, Name: "state", NameLocalizations: *zh("状态"), Description: "on or off",
+					DescriptionLocalizations: *zh("开启或关闭"), Required: true, Choices: []*discordgo.ApplicationCommandOptionChoice{
+						{Name: "on", NameLocalizations: *zh("开启"), Value: "on"}, {Name: "off", NameLocalizations: *zh("关闭"), Value: "off"}}}),
+				serve: serve{run: (*Bot).setRecap}},
+		}},
+	{def: &discordgo.ApplicationCommand{Name: "mock", NameLocalizations: zh("模拟面试"),
+		Description: "A timed mock interview, alone or with a partner", DescriptionLocalizations: zh("限时模拟面试，单人或与搭档")},
+		subs: []subcommand{
+			{def: subcmd("start", "开始", "Three questions of rising level, with follow-ups", "三道难度递增的题目，带追问",
+				&discordgo.ApplicationCommandOption{Type: strOpt, Name: "topic", NameLocalizations: *zh("主题"), Description: "Topic (your weakest topics if empty)",
+					DescriptionLocalizations: *zh("主题（留空则选你最薄弱的主题）"), Autocomplete: true},
+				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "minutes", NameLocalizations: *zh("分钟"),
+					Description: "Time allowed (default 30)", DescriptionLocalizations: *zh("时长（默认 30）"), MinValue: ptr(float64(quiz.MinMockMinutes)), MaxValue: quiz.MaxMockMinutes},
+				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionUser, Name: "partner", NameLocalizations: *zh("搭档"),
+					Description: "A member to practise with, in a private thread", DescriptionLocalizations: *zh("一起练习的成员（在私密子区中）")},
+				&discordgo.ApplicationCommandOption{Type: strOpt, Name: "as", NameLocalizations: *zh("身份"), Description: "With a partner: your part (default candidate)",
+					DescriptionLocalizations: *zh("与搭档时你的身份（默认候选人）"), Choices: []*discordgo.ApplicationCommandOptionChoice{
+						{Name: "candidate", NameLocalizations: *zh("候选人"), Value: "candidate"}, {Name: "interviewer", NameLocalizations: *zh("面试官"), Value: "interviewer"}}}),
+				serve: serve{run: (*Bot).startMock}},
+			{def: subcmd("resume", "继续", "Continue your mock interview, or see its report", "继续你的模拟面试或查看报告"), serve: serve{run: (*Bot).resumeMock}},
+			{def: subcmd("history", "历史", "Your last 10 mock interviews and their reports", "你最近 10 场模拟面试及报告"), serve: serve{run: (*Bot).mockHistory}},
 		}},
 	{def: &discordgo.ApplicationCommand{Name: "bank", NameLocalizations: zh("题库"),
 		Description: "Moderators: this server's question bank", DescriptionLocalizations: zh("管理员：本服务器题库")},

@@ -71,7 +71,13 @@ func (b *Bot) showDaily(ctx context.Context, r *responder, _ opts) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, dailyMessage(st))
+	m := dailyMessage(st)
+	if as, err := b.awards.Status(ctx, r.actor); err == nil {
+		m.Embeds = append(m.Embeds, awardsEmbed(b.members.Lang(ctx, r.actor), as))
+	} else {
+		b.log.Warn("could not read the champion and recap settings", "guild_id", r.actor.Guild, "err", err)
+	}
+	return r.reply(ctx, m)
 }
 
 func (b *Bot) pauseDaily(ctx context.Context, r *responder, _ opts) error {

@@ -13,10 +13,11 @@
 //     on its own when the handler is slow) and turns later replies into edits or follow-ups.
 //   - commands.go, commands_bank.go, actions.go: the tables.
 //   - usecases.go: the domain as the handlers see it, one small interface per group (Practice,
-//     Members, Daily, Moderation, Bank), given to New as UseCases.
-//   - handlers.go, daily.go, bank.go: the handlers. They call the use cases and answer with a
+//     Members, Daily, Moderation, Bank, Mocks, Awards), given to New as UseCases.
+//   - handlers.go, daily.go, bank.go, mock.go, awards.go: the handlers. They call the use cases and answer with a
 //     message built by render.go (pure functions, no I/O).
-//   - publish.go: channel posts and the coalesced edits of a question's answered count.
+//   - publish.go: channel posts and the coalesced edits of a question's answered count;
+//     awards.go also gives the champion role and posts the announcements (quiz.Announcer).
 //
 // # The tables
 //

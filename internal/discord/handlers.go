@@ -135,6 +135,13 @@ func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Sessi
 // clicked message itself, so its buttons are the bot's; the custom id clicked is the client's
 // word. A message is taken as a session's (to record it, or to close it) only if it carries it.
 func carriesSession(m *discordgo.Message, sid quiz.SessionID) bool {
+	return carries(m, sessionAction, sid.String())
+}
+
+// carries reports whether message m has a button or menu whose custom id has an action that
+// family accepts and the id id. Parsed by hand: parseCustomID reads the actions table, which
+// refers to the handlers.
+func carries(m *discordgo.Message, family func(action string) bool, id string) bool {
 	if m == nil {
 		return false
 	}
@@ -147,16 +154,8 @@ func carriesSession(m *discordgo.Message, sid quiz.SessionID) bool {
 			comps = r.Components
 		}
 		for _, c := range comps {
-			var id string
-			switch bt := c.(type) {
-			case *discordgo.Button:
-				id = bt.CustomID
-			case discordgo.Button:
-				id = bt.CustomID
-			}
-			// Parsed by hand: parseCustomID reads the actions table, which refers to handlers.
-			parts := strings.SplitN(id, ":", 4)
-			if len(parts) >= 3 && parts[0] == customIDVersion && sessionAction(parts[1]) && parts[2] == sid.String() {
+			parts := strings.SplitN(componentCustomID(c), ":", 4)
+			if len(parts) >= 3 && parts[0] == customIDVersion && family(parts[1]) && parts[2] == id {
 				return true
 			}
 		}
@@ -164,10 +163,34 @@ func carriesSession(m *discordgo.Message, sid quiz.SessionID) bool {
 	return false
 }
 
+// componentCustomID is a button's or a select menu's custom id ("" for anything else).
+func componentCustomID(c discordgo.MessageComponent) string {
+	switch x := c.(type) {
+	case *discordgo.Button:
+		return x.CustomID
+	case discordgo.Button:
+		return x.CustomID
+	case *discordgo.SelectMenu:
+		return x.CustomID
+	case discordgo.SelectMenu:
+		return x.CustomID
+	}
+	return ""
+}
+
 // sessionAction reports whether a custom id's action names a session by its id.
 func sessionAction(a string) bool {
 	switch a {
 	case actAnswer, actReveal, actNext, actClose, actReport, actFull:
+		return true
+	}
+	return false
+}
+
+// mockAction reports whether a custom id's action names a mock interview by its id.
+func mockAction(a string) bool {
+	switch a {
+	case actMockAnswer, actMockSubmit, actMockHint, actMockNext, actMockScript, actMockEnd, actMockCheck, actMockGrade, actMockReport:
 		return true
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -128,6 +129,9 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 			}
 			if a.ownReply && !ownReply(i) {
 				return quiz.Errorf(quiz.EFORBIDDEN, "This button belongs to someone else's message. Use the command yourself.")
+			}
+			if a.onMock && i.Message != nil && !carries(i.Message, mockAction, strconv.FormatUint(c.ID, 10)) {
+				return quiz.Errorf(quiz.EINVALID, "This button is not on this mock interview's message.")
 			}
 			return a.run(b, ctx, r, c)
 		}}, true

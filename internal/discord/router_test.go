@@ -98,8 +98,8 @@ func TestTablesAreComplete(t *testing.T) {
 		if a.run == nil {
 			t.Errorf("action %q has no handler", name)
 		}
-		if a.form && (a.how == deferUpdate || a.how == deferNever) {
-			t.Errorf("form %q defers as %d; a form's submission answers with a message", name, a.how)
+		if a.form && (a.how == deferUpdate && !a.onMessage || a.how == deferNever) {
+			t.Errorf("form %q defers as %d; a form's submission answers with a message (or, opened from a message, updates it)", name, a.how)
 		}
 	}
 	seen := map[string]bool{}
@@ -204,11 +204,15 @@ func TestOwnReply(t *testing.T) {
 
 // TestMessageRewritingButtonsNeedTheirOwnReply: every button that updates the message it is on
 // sits on the clicker's private reply and is marked ownReply, except Close, which sits on a
-// public question and is checked against the session's message instead.
+// public question and is checked against the session's message instead, and a mock
+// interview's, checked against the mock's buttons on the message (onMock).
 func TestMessageRewritingButtonsNeedTheirOwnReply(t *testing.T) {
 	for name, a := range actions {
-		if a.how == deferUpdate && name != actClose && !a.ownReply {
-			t.Errorf("action %s updates its message but is not marked ownReply", name)
+		if a.how == deferUpdate && name != actClose && !a.ownReply && !a.onMock {
+			t.Errorf("action %s updates its message but is marked neither ownReply nor onMock", name)
+		}
+		if a.onMock && !mockAction(name) {
+			t.Errorf("action %s is marked onMock but is not a mock action", name)
 		}
 		if a.ownReply && (a.form || a.how != deferUpdate) {
 			t.Errorf("action %s is marked ownReply but does not update its message", name)

@@ -78,6 +78,28 @@ type FileParser interface {
 	Parse(name string, data []byte) (quiz.Topic, []quiz.Question, error)
 }
 
+// Mocks is what /mock and its buttons need.
+type Mocks interface {
+	Start(ctx context.Context, a quiz.Actor, r quiz.MockRequest) (quiz.MockView, error)
+	Resume(ctx context.Context, a quiz.Actor) (quiz.MockView, error)
+	Get(ctx context.Context, a quiz.Actor, id quiz.MockID) (quiz.MockView, error)
+	Answer(ctx context.Context, a quiz.Actor, id quiz.MockID, text string) (quiz.MockView, error)
+	Hint(ctx context.Context, a quiz.Actor, id quiz.MockID) (quiz.MockView, error)
+	RevealNext(ctx context.Context, a quiz.Actor, id quiz.MockID) (quiz.MockView, error)
+	Check(ctx context.Context, a quiz.Actor, id quiz.MockID, step int, covered []int) (quiz.MockView, error)
+	Grade(ctx context.Context, a quiz.Actor, id quiz.MockID, step int, g quiz.Grade) (quiz.MockView, error)
+	End(ctx context.Context, a quiz.Actor, id quiz.MockID) (quiz.MockView, error)
+	SetMockThread(ctx context.Context, a quiz.Actor, id quiz.MockID, thread quiz.ChannelID) error
+	History(ctx context.Context, a quiz.Actor) ([]quiz.MockView, error)
+}
+
+// Awards is what /daily champion and /daily recap need.
+type Awards interface {
+	SetChampionRole(ctx context.Context, a quiz.Actor, role quiz.RoleID, check quiz.RoleCheck) error
+	SetRecap(ctx context.Context, a quiz.Actor, on bool) error
+	Status(ctx context.Context, a quiz.Actor) (quiz.AwardsStatus, error)
+}
+
 // UseCases are the domain's use cases the Bot serves; New needs every one. Moderation and Bank
 // are both *quiz.Moderation in production.
 type UseCases struct {
@@ -86,4 +108,6 @@ type UseCases struct {
 	Daily      Daily
 	Moderation Moderation
 	Bank       Bank
+	Mocks      Mocks
+	Awards     Awards
 }

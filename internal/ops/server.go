@@ -160,7 +160,10 @@ func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
 	defer s.backupMu.Unlock()
 	// Copy to a file beside the database first (fast), then stream the file: a slow client
 	// must not hold a read transaction open, which would stop bbolt reusing pages.
-	f, err := os.CreateTemp(filepath.Dir(s.opts.DB.Path()), ".backup-*.tmp")
+	// Named like the store's own temporary copies (".<db name>.backup-"), which the store
+	// removes when it opens: one left by a crash would keep data members erase later.
+	db := s.opts.DB.Path()
+	f, err := os.CreateTemp(filepath.Dir(db), "."+filepath.Base(db)+".backup-*.tmp")
 	if err != nil {
 		s.log.Error("backup over http: temp file", "err", err)
 		http.Error(w, "backup failed", http.StatusInternalServerError)

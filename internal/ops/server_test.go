@@ -59,7 +59,7 @@ func TestBackupNeedsTheToken(t *testing.T) {
 	if w.Code != http.StatusOK || w.Body.String() != string(db.data) || w.Header().Get("Content-Length") != "18" {
 		t.Fatalf("/backup with the token = %d %q", w.Code, w.Body)
 	}
-	if m, _ := filepath.Glob(filepath.Join(db.dir, ".backup-*")); len(m) != 0 {
+	if m, _ := filepath.Glob(filepath.Join(db.dir, ".*backup-*")); len(m) != 0 {
 		t.Errorf("staging copies left behind: %v", m)
 	}
 }

@@ -33,6 +33,14 @@ type Options struct {
 	// Scheduler schedules reviews after grading (bot/ gives internal/fsrs). Without one the
 	// use cases fall back to SM2.
 	Scheduler Scheduler
+	// Announcer gives the champion role and posts the champion and recap announcements.
+	// Without one, the Publisher is used if it implements Announcer; else they fail (and are
+	// retried) with an internal error.
+	Announcer Announcer
+	// AfterErase, if set, is called after a member's erasure (Members.DeleteMember) commits,
+	// so that the store can scrub the erased bytes (bbolt keeps them in freed pages). It must
+	// return at once.
+	AfterErase func()
 }
 
 // App holds the use cases, grouped by who needs them. They share one store, bank, clock and
@@ -42,6 +50,8 @@ type App struct {
 	Members    *Members    // members' streaks, the leaderboard, settings and privacy
 	Daily      *DailyPosts // the daily post (moderators' /daily) and the scheduler's jobs
 	Moderation *Moderation // moderators' bank, reports and the moderator role
+	Mocks      *Mocks      // mock interviews, solo and in pairs
+	Awards     *Awards     // the monthly champion role and the weekly recap
 }
 
 // New returns the use cases over store, with bank as the shipped bank.
@@ -88,12 +98,20 @@ func newCore(store Store, bank *Bank, opts Options) *core {
 	if opts.Scheduler == nil {
 		opts.Scheduler = SM2{}
 	}
+	if opts.Announcer == nil {
+		if an, ok := opts.Publisher.(Announcer); ok {
+			opts.Announcer = an
+		} else {
+			opts.Announcer = noPublisher{}
+		}
+	}
 	return &core{store: store, bank: bank, now: opts.Now, log: opts.Logger, intn: opts.Intn, sched: opts.Scheduler, opts: opts,
 		zones: &sync.Map{}, banks: &sync.Map{}}
 }
 
 func (c *core) app(imp *imports) *App {
-	return &App{Practice: &Practice{c}, Members: &Members{c}, Daily: &DailyPosts{c}, Moderation: &Moderation{c, imp}}
+	return &App{Practice: &Practice{c}, Members: &Members{c}, Daily: &DailyPosts{c}, Moderation: &Moderation{c, imp},
+		Mocks: &Mocks{c}, Awards: &Awards{c}}
 }
 
 // with returns c with another publisher or codec (nil keeps c's); the caches stay shared.
@@ -104,6 +122,11 @@ func (c *core) with(pub Publisher, codec BankCodec) *core {
 	cc := *c
 	if pub != nil {
 		cc.opts.Publisher = pub
+		if an, ok := pub.(Announcer); ok {
+			if _, none := cc.opts.Announcer.(noPublisher); none {
+				cc.opts.Announcer = an
+			}
+		}
 	}
 	if codec != nil {
 		cc.opts.Codec = codec
@@ -122,6 +145,14 @@ func (noPublisher) PostReveal(context.Context, RevealPost) (MessageID, error) {
 	return 0, errNoPublisher
 }
 func (noPublisher) Notify(context.Context, GuildID, UserID, string) error { return errNoPublisher }
+func (noPublisher) SetRole(context.Context, GuildID, UserID, RoleID, bool) error {
+	return errNoAnnouncer
+}
+func (noPublisher) PostAnnouncement(context.Context, Announcement) (MessageID, error) {
+	return 0, errNoAnnouncer
+}
+
+var errNoAnnouncer = errors.New("quiz: no Announcer in Options")
 
 type noCodec struct{}
 

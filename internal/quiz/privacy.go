@@ -179,9 +179,9 @@ func eraseBankChanges(tx BankTx, a Actor) error {
 // DeleteMember erases the actor's data in their server: settings, streak, answers, reviews and
 // mock interviews go; what stays for the server loses their name and words: their reports
 // (Erased), the sessions they opened, the reports they resolved, the daily schedule they set
-// and the bank changes they made.
+// and the bank changes they made. Options.AfterErase is called once it is committed.
 func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
-	return ms.store.Update(ctx, func(tx Tx) error {
+	err := ms.store.Update(ctx, func(tx Tx) error {
 		if err := tx.DeleteMember(a.Guild, a.User); err != nil {
 			return err
 		}
@@ -208,6 +208,10 @@ func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
 		g.Daily.SetBy = 0
 		return tx.PutGuild(g)
 	})
+	if err == nil && ms.opts.AfterErase != nil {
+		ms.opts.AfterErase()
+	}
+	return err
 }
 
 // eraseReports removes a's name and words from the reports they filed, and their name from

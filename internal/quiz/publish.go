@@ -65,3 +65,63 @@ const (
 	// maxRevealTries bounds the retries of a reveal that keeps failing (30 minutes).
 	maxRevealTries = 30
 )
+
+// Announcer changes members' roles and posts announcements for the monthly champion and the
+// weekly recap (issue 15). It is kept apart from Publisher so that the adapters compile while
+// they add it; bot/ passes it as Options.Announcer, or the Publisher also implements it (then it
+// is used). Fold it into Publisher once internal/discord implements both methods.
+type Announcer interface {
+	// SetRole gives (give true) or takes member u's role in g. Both are idempotent (Discord's
+	// PUT/DELETE guild member role), so a retry after a crash repeats them safely. ENOTFOUND: the
+	// member or role is gone; EFORBIDDEN: the bot may not manage the role (Manage Roles, or the
+	// role is above the bot's highest role).
+	SetRole(ctx context.Context, g GuildID, u UserID, role RoleID, give bool) error
+	// PostAnnouncement posts a in its channel, with a.Nonce (enforce_nonce), and returns the
+	// message. Exactly one of a.Champion and a.Recap is set. No mentions may ping except
+	// a.Champion.Winner's (the adapter allows that one user).
+	PostAnnouncement(ctx context.Context, a Announcement) (MessageID, error)
+}
+
+// Announcement is a post in a server's daily channel: the month's champion or the week's recap.
+// It carries data, not text: the adapter renders it in Lang.
+type Announcement struct {
+	Guild    GuildID
+	Channel  ChannelID
+	Lang     Lang
+	Nonce    string
+	Champion *ChampionNews
+	Recap    *RecapNews
+}
+
+// ChampionNews is a month's champion, for the announcement.
+type ChampionNews struct {
+	Month      string // "2006-01", in the server's zone
+	Winner     UserID
+	Name       string // the winner's last display name
+	Answers    int
+	LongestRun int    // the longest run of consecutive answering days in the month
+	Role       RoleID // given to Winner; 0 when giving failed (Note on the award says why)
+	Previous   UserID // last month's holder, who lost the role; 0 = none or the same member
+}
+
+// RecapNews is a week's recap, for the post.
+type RecapNews struct {
+	From, To  Day             // the week summarised, both included
+	Questions []RecapQuestion // the daily questions posted that week, oldest first
+	Members   int             // members who answered at least once that week
+	Answers   int             // answers given that week
+	Streaks   []Entry         // the best current streaks (Value: days), best first
+	Month     string          // the month of the race, "2006-01"
+	Race      []Entry         // the champion race: answers this month so far, most first
+	Champion  RoleID          // the champion role, if set (the race is for it)
+}
+
+// RecapQuestion is a daily question of the week, with its message so the adapter can link it.
+type RecapQuestion struct {
+	Day        Day
+	QuestionID string
+	Prompt     Text // empty when the question left the bank
+	Channel    ChannelID
+	Message    MessageID
+	Answers    int // answers to its session, when the session is still stored
+}

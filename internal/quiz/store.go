@@ -143,6 +143,11 @@ type Guild struct {
 	ChampionRole RoleID `json:"champion_role,omitempty"`
 	// Recap turns on the weekly recap post in the daily channel.
 	Recap bool `json:"recap,omitempty"`
+	// Since the use cases: who set the champion role and when (a month that ended before is
+	// not awarded), and when the recap was turned on (a week's slot before is not posted).
+	ChampionSetBy UserID    `json:"champion_set_by,omitempty"`
+	ChampionSince time.Time `json:"champion_since,omitzero"`
+	RecapSince    time.Time `json:"recap_since,omitzero"`
 }
 
 // Daily is a server's daily-post schedule.

@@ -4,7 +4,7 @@
 // *discordgo.Session works against it unchanged: REST under /api/v9/...
 // and the gateway WebSocket at /gw (HELLO, IDENTIFY → READY + GUILD_CREATE,
 // heartbeat ACKs, RESUME with replay, op 7 and op 9). Tests drive
-// interactions (Slash, Autocomplete, Click, SubmitModal), inject faults
+// interactions (Slash, Autocomplete, Click, Select, SubmitModal), inject faults
 // (FailNext; FailNextAfter, a reply lost after the request took effect; DropConnection, Reconnect, InvalidSession, DeleteChannel,
 // DenyChannel, permissions and overwrites) and inspect what the bot sent (Messages, DMs,
 // Interaction.Original, Followups, Requests, Transcript).
@@ -68,9 +68,13 @@
 //     role below the bot's highest (else 403 50013); GET /guilds/{g}/roles.
 //     AddMember and MemberRoles for the members.
 //   - POST /channels/{c}/threads (type 12 needs Create Private Threads, 11
-//     Create Public Threads) and PUT /channels/{t}/thread-members/{u} (Send
+//     Create Public Threads; a private thread is invitable unless created
+//     with invitable false) and PUT /channels/{t}/thread-members/{u} (Send
 //     Messages in Threads); ThreadMembers, Threads. An interaction in a
 //     private thread from a member who cannot see it is not delivered.
+//   - Select picks in a string select only what the client offers: the
+//     menu's options, min_values to max_values of them (else not delivered,
+//     ErrSelectInvalid).
 //   - InvalidRequests counts 401, 403 and non-shared 429 replies over 10
 //     minutes; 10,000 is a violation.
 //

@@ -396,10 +396,17 @@ func TestPrivateThreads(t *testing.T) {
 	}
 	s.SetBotPermissions(guildID, discordtest.DefaultBotPermissions|discordtest.PermCreatePrivateThreads)
 	th, err := dg.ThreadStartComplex(channelID, start, discordgo.WithContext(c))
-	if err != nil || th.Type != discordgo.ChannelTypeGuildPrivateThread || th.ParentID != channelID {
-		t.Fatalf("ThreadStartComplex() = %+v, %v", th, err)
+	if err != nil || th.Type != discordgo.ChannelTypeGuildPrivateThread || th.ParentID != channelID || th.ThreadMetadata.Invitable {
+		t.Fatalf("ThreadStartComplex() = %+v, %v; want a private thread, not invitable as asked", th, err)
 	}
-	if got := s.Threads(channelID); !slices.Equal(got, []string{th.ID}) {
+	// Without "invitable" a private thread is invitable (members may add others).
+	ep := discordgo.EndpointChannelThreads(channelID)
+	raw, err := dg.RequestWithBucketID(http.MethodPost, ep, map[string]any{"name": "open", "type": 12}, ep, discordgo.WithContext(c))
+	var closed discordgo.Channel
+	if err != nil || json.Unmarshal(raw, &closed) != nil || closed.ThreadMetadata == nil || !closed.ThreadMetadata.Invitable {
+		t.Fatalf("private thread without invitable = %s, %v; want invitable", raw, err)
+	}
+	if got := s.Threads(channelID); !slices.Equal(got, []string{th.ID, closed.ID}) {
 		t.Errorf("Threads() = %v", got)
 	}
 	post := func() error {
@@ -656,5 +663,49 @@ func TestCommandPermissionsFromRoles(t *testing.T) {
 	}
 	if _, err := s.Slash(guildID, channelID, discordtest.User{ID: modUser}, "bank").Wait(ctx(t)); !errors.Is(err, discordtest.ErrCommandNotAvailable) {
 		t.Errorf("/bank by a member without it: %v; want not delivered", err)
+	}
+}
+
+// TestSelect: a string select delivers component_type 3 with the values picked, and only
+// what the client would let a member pick.
+func TestSelect(t *testing.T) {
+	t.Parallel()
+	s := newFake(t)
+	dg, ics := connect(t, s)
+	c := ctx(t)
+	zero := 0
+	m, err := dg.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: "checklist", AllowedMentions: noMentions(),
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.SelectMenu{MenuType: discordgo.StringSelectMenu, CustomID: "v1:pick:1", MinValues: &zero, MaxValues: 2,
+				Options: []discordgo.SelectMenuOption{{Label: "a", Value: "0"}, {Label: "b", Value: "1"}, {Label: "c", Value: "2"}}},
+		}}}}, discordgo.WithContext(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := discordtest.User{ID: otherUser, Permissions: "0"}
+	s.Select(guildID, channelID, member, m.ID, "v1:pick:1", []string{"0", "2"})
+	ic := recv(t, ics)
+	d := ic.MessageComponentData()
+	if d.ComponentType != discordgo.SelectMenuComponent || d.CustomID != "v1:pick:1" || !slices.Equal(d.Values, []string{"0", "2"}) {
+		t.Errorf("select data = %+v", d)
+	}
+	if ic.Message == nil || ic.Message.ID != m.ID {
+		t.Errorf("select interaction's message = %+v", ic.Message)
+	}
+	s.Select(guildID, channelID, member, m.ID, "v1:pick:1", nil)
+	if d := recv(t, ics).MessageComponentData(); len(d.Values) != 0 {
+		t.Errorf("none picked: values %v", d.Values)
+	}
+	for name, bad := range map[string]struct {
+		id     string
+		values []string
+	}{
+		"not an option": {"v1:pick:1", []string{"7"}},
+		"too many":      {"v1:pick:1", []string{"0", "1", "2"}},
+		"no such menu":  {"v1:other", []string{"0"}},
+	} {
+		if _, err := s.Select(guildID, channelID, member, m.ID, bad.id, bad.values).Wait(c); !errors.Is(err, discordtest.ErrSelectInvalid) {
+			t.Errorf("%s: Wait() = %v; want ErrSelectInvalid", name, err)
+		}
 	}
 }

@@ -106,6 +106,7 @@ type channelState struct {
 	overwrites        []Overwrite     // guild channels
 	threadMembers     map[string]bool // threads: user ids
 	owner             string          // threads: creator
+	notInvitable      bool            // private threads created with invitable false
 }
 
 type userSeen struct {

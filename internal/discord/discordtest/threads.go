@@ -24,7 +24,7 @@ func (s *Server) wireThread(c *channelState) map[string]any {
 		"message_count": 0, "member_count": len(c.threadMembers), "total_message_sent": 0,
 		"thread_metadata": map[string]any{
 			"archived": false, "archive_timestamp": rfc3339(s.now()), "auto_archive_duration": 1440,
-			"locked": false, "create_timestamp": rfc3339(s.now()), "invitable": c.typ == ChannelPrivateThread,
+			"locked": false, "create_timestamp": rfc3339(s.now()), "invitable": c.typ == ChannelPrivateThread && !c.notInvitable,
 		},
 	}
 }
@@ -46,8 +46,9 @@ func (s *Server) createThread(rq *restReq) reply {
 		return rep
 	}
 	var body struct {
-		Name string `json:"name"`
-		Type *int   `json:"type"`
+		Name      string `json:"name"`
+		Type      *int   `json:"type"`
+		Invitable *bool  `json:"invitable"` // private threads: may members invite others (default true)
 	}
 	if err := json.Unmarshal(rq.body, &body); err != nil || body.Name == "" {
 		return s.reject("POST /channels/{channel_id}/threads", []string{"name missing"})
@@ -71,7 +72,7 @@ func (s *Server) createThread(rq *restReq) reply {
 		return missingPermissions()
 	}
 	t := &channelState{id: s.newID(), name: body.Name, guildID: c.guildID, typ: typ, parentID: c.id,
-		owner: s.cfg.appID, threadMembers: map[string]bool{s.cfg.appID: true}}
+		owner: s.cfg.appID, threadMembers: map[string]bool{s.cfg.appID: true}, notInvitable: body.Invitable != nil && !*body.Invitable}
 	s.channels[t.id] = t
 	if g := s.guild(c.guildID); g != nil {
 		g.Channels = append(g.Channels, Channel{ID: t.id, Name: t.name, Type: typ, ParentID: c.id, Members: []string{s.cfg.appID}})
