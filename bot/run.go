@@ -19,6 +19,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/internal/bank"
 	"github.com/interviewbot/interviewbot/internal/boltstore"
+	"github.com/interviewbot/interviewbot/internal/chart"
 	"github.com/interviewbot/interviewbot/internal/console"
 	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/fsrs"
@@ -298,7 +299,8 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 		log.Debug("no DISCORD_TOKEN: starting the local console", "db", cfg.DBPath, "questions", b.Len())
 		actor := quiz.Actor{Guild: 0, User: 1, Name: localName(), Locale: cfg.Locale}
 		d := newDomain(nil)
-		return console.New(d.Practice, d.Members, d.Mocks, actor, stdin, stdout, log).Run(ctx)
+		// /progress writes its picture next to the database, which is where the member looks.
+		return console.New(d.Practice, d.Members, d.Mocks, actor, stdin, stdout, log).WithChart(chart.Drawer{}, filepath.Dir(cfg.DBPath)).Run(ctx)
 	}
 	return serveDiscord(ctx, cfg, ln, log, newDomain, st, m, h)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/interviewbot/interviewbot/internal/bank"
 	"github.com/interviewbot/interviewbot/internal/boltstore"
+	"github.com/interviewbot/interviewbot/internal/chart"
 	"github.com/interviewbot/interviewbot/internal/console"
 	"github.com/interviewbot/interviewbot/internal/discord"
 	"github.com/interviewbot/interviewbot/internal/ops"
@@ -70,7 +71,7 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	}
 	b, err := discord.New(uc, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
-		Logger: log, Observer: obs, Parser: bank.Codec{}, GlobalRate: rate, DeferAfter: h.deferAfter,
+		Logger: log, Observer: obs, Parser: bank.Codec{}, Chart: chart.Drawer{}, GlobalRate: rate, DeferAfter: h.deferAfter,
 		ConnectBackoff: h.connectBackoff, After: h.identifyAfter,
 	})
 	if err != nil {

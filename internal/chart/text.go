@@ -26,19 +26,21 @@ func Text(p quiz.Progress) string {
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, pick("**Streak:** %d day(s) (best %d) · **Answers:** %d · **Due for review:** %d\n",
-		"**连续天数：** %d 天（最佳 %d）· **回答总数：** %d · **待复习：** %d 题\n"),
-		f.streak, f.best, f.answered, f.due)
+	en := func(n int, one, many string) string { return quiz.Count(quiz.English, n, one, many, "") }
+	fmt.Fprintf(&b, pick("**Streak:** %[1]s (best %[2]d) · **Answers:** %[3]d · **Due for review:** %[4]d\n",
+		"**连续天数：** %[5]d 天（最佳 %[2]d）· **回答总数：** %[3]d · **待复习：** %[4]d 题\n"),
+		en(f.streak, "day", "days"), f.best, f.answered, f.due, f.streak)
 
 	span := fmt.Sprintf(pick("%s to %s", "%s 至 %s"), f.from, f.to)
 	if p.Zone != "" {
 		span += fmt.Sprintf(pick(", %s", "，%s"), p.Zone)
 	}
-	fmt.Fprintf(&b, pick("**Last %d weeks** (%s): %d active day(s), %d answer(s)",
-		"**近 %d 周**（%s）：活跃 %d 天，回答 %d 次"), quiz.ProgressWeeks, span, f.active, f.inRange)
+	fmt.Fprintf(&b, pick("**Last %[1]d weeks** (%[2]s): %[3]s, %[4]s",
+		"**近 %[1]d 周**（%[2]s）：活跃 %[5]d 天，回答 %[6]d 次"), quiz.ProgressWeeks, span,
+		en(f.active, "active day", "active days"), en(f.inRange, "answer", "answers"), f.active, f.inRange)
 	if f.busiest > 0 {
-		fmt.Fprintf(&b, pick("; busiest week: %[1]d answer(s) from %[2]s", "；最忙的一周：自 %[2]s 起回答 %[1]d 次"),
-			f.busiest, f.busiestFrom)
+		fmt.Fprintf(&b, pick("; busiest week: %[1]s from %[2]s", "；最忙的一周：自 %[2]s 起回答 %[3]d 次"),
+			en(f.busiest, "answer", "answers"), f.busiestFrom, f.busiest)
 	}
 	b.WriteString(pick(".\n\n", "。\n\n"))
 
@@ -79,3 +81,12 @@ func andMore(zh bool, n int) string {
 	}
 	return fmt.Sprintf("… and %d more", n)
 }
+
+// Drawer is Render and Text as methods, for an adapter that takes them as one interface.
+type Drawer struct{}
+
+// Render is chart.Render.
+func (Drawer) Render(p quiz.Progress) ([]byte, error) { return Render(p) }
+
+// Text is chart.Text.
+func (Drawer) Text(p quiz.Progress) string { return Text(p) }

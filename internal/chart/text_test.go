@@ -17,8 +17,8 @@ func TestText(t *testing.T) {
 		want []string
 	}{
 		{quiz.English, []string{
-			"**Streak:** 12 day(s) (best 19) · **Answers:** " + fmt.Sprint(p.Answered) + " · **Due for review:** 7\n",
-			fmt.Sprintf("**Last 26 weeks** (2025-03-13 to 2025-09-10, Europe/London): %d active day(s), %d answer(s); busiest week: %d answer(s) from %s.\n",
+			"**Streak:** 12 days (best 19) · **Answers:** " + fmt.Sprint(p.Answered) + " · **Due for review:** 7\n",
+			fmt.Sprintf("**Last 26 weeks** (2025-03-13 to 2025-09-10, Europe/London): %d active days, %d answers; busiest week: %d answers from %s.\n",
 				f.active, f.inRange, f.busiest, f.busiestFrom),
 			"**Topics, weakest first**\n- distributed: 6/13 seen, recall 41%\n- concurrency: 9/13 seen, recall 58%\n",
 			"- go: 3/13 seen, recall 97%\n- python: 2/13 seen, not graded yet\n- networking: 0/13 seen, not graded yet",
@@ -53,7 +53,7 @@ func TestText(t *testing.T) {
 
 func TestTextEmpty(t *testing.T) {
 	for lang, want := range map[quiz.Lang]string{
-		quiz.English: "**Streak:** 0 day(s) (best 0) · **Answers:** 0 · **Due for review:** 0\n**Last 26 weeks** (1969-07-04 to 1970-01-01): 0 active day(s), 0 answer(s).\n\n**Topics, weakest first**\nNo topics yet.",
+		quiz.English: "**Streak:** 0 days (best 0) · **Answers:** 0 · **Due for review:** 0\n**Last 26 weeks** (1969-07-04 to 1970-01-01): 0 active days, 0 answers.\n\n**Topics, weakest first**\nNo topics yet.",
 		quiz.Chinese: "**连续天数：** 0 天（最佳 0）· **回答总数：** 0 · **待复习：** 0 题\n**近 26 周**（1969-07-04 至 1970-01-01）：活跃 0 天，回答 0 次。\n\n**各主题（最弱的在前）**\n还没有主题。",
 	} {
 		if got := Text(quiz.Progress{Lang: lang}); got != want {
@@ -65,7 +65,7 @@ func TestTextEmpty(t *testing.T) {
 func TestTextBrokenStreak(t *testing.T) {
 	p := sample()
 	p.Streak.LastDay = p.To - 5 // five days missed, one freeze
-	if got := Text(p); !strings.HasPrefix(got, "**Streak:** 0 day(s) (best 19)") {
+	if got := Text(p); !strings.HasPrefix(got, "**Streak:** 0 days (best 19)") {
 		t.Errorf("Text with a broken streak = %q; want it to show 0", got)
 	}
 }

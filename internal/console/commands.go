@@ -40,6 +40,11 @@ func (c *Console) handle(ctx context.Context, line string) error {
 		return c.streak(ctx)
 	case "leaderboard":
 		return c.leaderboard(ctx, args)
+	case "progress":
+		if len(args) > 0 {
+			return mistake("/progress takes nothing after it: it shows your own progress.", "/progress 后面不需要参数：它显示你自己的进度。")
+		}
+		return c.progress(ctx)
 	case "settings":
 		return c.settings(ctx, args)
 	case "privacy":
@@ -52,33 +57,39 @@ func (c *Console) handle(ctx context.Context, line string) error {
 
 func (c *Console) help() {
 	c.printf("%s", tr(c.lang(), `Commands:
-  /interview [topic]        a question (any topic if none); /topics lists them
+  /interview [topic]        a question (any topic if none; weak: your weakest); /topics lists them
   /review                   the question due first for spaced review
   /mock [topic] [minutes]   a timed mock interview: three questions of rising level, with follow-ups
   /mock resume | history    continue it (or see its report), or your last 10
   /topics                   the topics, with how many questions each has
   /streak                   your streak, and why it is what it is
   /leaderboard [month]      current streaks, or answers this month
-  /settings                 your time zone and language
+  /progress                 your last 26 weeks and recall per topic: a PNG file and its text
+  /settings                 your time zone, language and retention
   /settings timezone ZONE   e.g. Europe/Berlin; server to use the server's zone
   /settings language en|zh|auto
+  /settings retention 0.80-0.97   the recall reviews are planned for; default resets to 0.90
   /privacy export | delete  your data as JSON, or erase it
   /quit                     leave (Ctrl-D and Ctrl-C too)
-After a question, type a button's label: answer, reveal, next; after answering: again, hard, good, easy.
+After a question, type a button's label: answer, hint, reveal, next. After answering: check 1 3
+(the key points you covered) for a suggested grade, then accept, or again, hard, good, easy.
 `, `命令：
-  /interview [topic]        出一道题（不填主题则任意主题）；/topics 列出主题
+  /interview [topic]        出一道题（不填主题则任意主题；weak：你最弱的主题）；/topics 列出主题
   /review                   最早到期的复习题
   /mock [topic] [minutes]   限时模拟面试：三道难度递增的题目，带追问
   /mock resume | history    继续（或查看报告），或最近 10 场
   /topics                   全部主题及各自的题目数
   /streak                   你的连续天数及其原因
   /leaderboard [month]      当前连续天数榜，或本月作答榜
-  /settings                 你的时区和语言
+  /progress                 你近 26 周的记录和各主题的记忆率：一张 PNG 图片及其文字
+  /settings                 你的时区、语言和记忆率
   /settings timezone ZONE   例如 Asia/Shanghai；填 server 则使用服务器的时区
   /settings language en|zh|auto
+  /settings retention 0.80-0.97   复习按此记忆率安排；default 恢复为 0.90
   /privacy export | delete  以 JSON 导出你的数据，或删除它
   /quit                     退出（Ctrl-D 和 Ctrl-C 也可以）
-出题后输入按钮上的文字：作答、看答案、下一题；作答后：重来、困难、良好、简单（英文标签也可以）。
+出题后输入按钮上的文字：作答、提示、看答案、下一题。作答后：输入“核对 1 3”（你答到的要点）获得建议评分，
+再输入“采纳”，或：重来、困难、良好、简单（英文标签也可以）。
 `))
 }
 

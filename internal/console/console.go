@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
@@ -24,6 +25,8 @@ type Practice interface {
 	Reveal(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.Answered, error)
 	Grade(ctx context.Context, a quiz.Actor, sid quiz.SessionID, g quiz.Grade) (quiz.Graded, error)
 	Topics(ctx context.Context, g quiz.GuildID) ([]quiz.Topic, map[string]int, error)
+	Hint(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.HintResult, error)
+	Check(ctx context.Context, a quiz.Actor, sid quiz.SessionID, covered []int) (quiz.Suggestion, error)
 }
 
 // Members is the local member's own records: streak, leaderboard, settings and privacy.
@@ -34,8 +37,16 @@ type Members interface {
 	Settings(ctx context.Context, a quiz.Actor) (quiz.Settings, error)
 	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
 	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
+	SetRetention(ctx context.Context, a quiz.Actor, value string) (float64, error)
+	Progress(ctx context.Context, a quiz.Actor) (quiz.Progress, error)
 	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)
 	DeleteMember(ctx context.Context, a quiz.Actor) error
+}
+
+// Chart draws /progress (chart.Drawer): the picture, and the same facts as text.
+type Chart interface {
+	Render(p quiz.Progress) ([]byte, error)
+	Text(p quiz.Progress) string
 }
 
 // Console is one interactive session for one local member.
@@ -47,6 +58,8 @@ type Console struct {
 	in       io.Reader
 	out      io.Writer
 	log      *slog.Logger
+	chart    Chart  // nil: /progress prints text only
+	dir      string // where /progress writes its picture
 
 	readOnce sync.Once
 	lines    chan string // closed at end of input
@@ -56,14 +69,17 @@ type Console struct {
 	draft   string      // an answer too long to send, kept so it is not lost
 	mock    quiz.MockID // the mock interview on screen
 	focus   int         // the report's question being graded
+
+	intervals map[quiz.Grade]time.Duration // where each grade leads, for the answered prompt
+	suggested quiz.Grade                   // the checklist's suggestion, for accept
 }
 
 type stage int
 
 const (
 	idle        stage = iota
-	asked             // [Answer] [Reveal] [Next]
-	answered          // [Again] [Hard] [Good] [Easy] [Next]
+	asked             // [Answer] [Hint] [Reveal] [Next]
+	answered          // [Again · 10m] [Hard · 1d] [Good · 1d] [Easy · 4d] [Next]
 	mockRunning       // [Answer] [Hint] [End]
 	mockGrading       // [check 1,2…] [Again] [Hard] [Good] [Easy] [End]
 )
@@ -71,6 +87,12 @@ const (
 // New returns a console for actor reading in and writing out.
 func New(p Practice, m Members, mk Mocks, actor quiz.Actor, in io.Reader, out io.Writer, log *slog.Logger) *Console {
 	return &Console{practice: p, members: m, mocks: mk, actor: actor, in: in, out: out, log: log}
+}
+
+// WithChart lets /progress draw its picture with ch into a file in dir.
+func (c *Console) WithChart(ch Chart, dir string) *Console {
+	c.chart, c.dir = ch, dir
+	return c
 }
 
 // Run reads commands until end of input (Ctrl-D), /quit, or ctx is done (Ctrl-C). Each is a
@@ -135,9 +157,9 @@ func (c *Console) readLine(ctx context.Context) (string, bool) {
 func (c *Console) prompt() {
 	switch c.stage {
 	case asked:
-		c.printf("%s > ", buttons(c.lang(), "Answer", "Reveal", "Next"))
+		c.printf("%s > ", buttons(c.lang(), "Answer", "Hint", "Reveal", "Next"))
 	case answered:
-		c.printf("%s > ", buttons(c.lang(), "Again", "Hard", "Good", "Easy", "Next"))
+		c.printf("%s %s > ", c.gradeButtons(), buttons(c.lang(), "Next"))
 	case mockRunning, mockGrading:
 		c.printf("%s > ", c.mockPrompt())
 	default:

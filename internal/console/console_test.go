@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,7 +74,23 @@ func TestTranscript(t *testing.T) {
 		"/leaderboard",
 		"/Leaderboard Month",
 		"/leaderboard foo",
+		"/interview weak",
+		"hint",
+		"hint",
+		"hint",
+		"answer",
+		"the first and second points",
+		"accept",
+		"check 1 2",
+		"check 9",
+		"check one",
+		"accept",
+		"/progress",
+		"/progress now",
 		"/settings",
+		"/settings retention",
+		"/settings retention 0.5",
+		"/settings retention 85%",
 		"/settings timezone Mars/Base",
 		"/settings timezone Asia/Shanghai",
 		"/settings timezone",
@@ -87,11 +105,12 @@ func TestTranscript(t *testing.T) {
 	}, "\n") + "\n"
 	var out strings.Builder
 	app := testApp(t)
-	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{Guild: 0, User: 1, Name: "tester", Locale: "en_US.UTF-8"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+	dir := t.TempDir()
+	c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{Guild: 0, User: 1, Name: "tester", Locale: "en_US.UTF-8"}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler)).WithChart(stubChart{}, dir)
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
-	got := out.String()
+	got := strings.ReplaceAll(out.String(), dir, "DIR")
 	golden := "testdata/session.golden"
 	if *update {
 		os.WriteFile(golden, []byte(got), 0o644)
@@ -116,7 +135,7 @@ func TestEndOfInputMidModal(t *testing.T) {
 		t.Fatalf("Run = %v; want nil at end of input", err)
 	}
 	got := out.String()
-	if !strings.Contains(got, "Explain tcp-handshake.") || !strings.HasSuffix(got, "Your answer (one line): [Answer] [Reveal] [Next] > \n") {
+	if !strings.Contains(got, "Explain tcp-handshake.") || !strings.HasSuffix(got, "Your answer (one line): [Answer] [Hint] [Reveal] [Next] > \n") {
 		t.Errorf("output = %q; want the question, the answer prompt, then the end", got)
 	}
 	if strings.Contains(got, "Reference answer") || strings.Contains(got, "Streak:") {
@@ -147,7 +166,9 @@ func TestChineseSession(t *testing.T) {
 		"/help", "/topics", "/interview tcp", "作答", strings.Repeat("长", quiz.MaxAnswerText+1), "作答", "三次握手", "良好",
 		"/interview nosuch", "/interview tcp redis", "hello", "/interview redis", "看答案", "hello", "重来", "/review", "/review now",
 		"/streak", "/streak bob", "/leaderboard", "/leaderboard month", "/leaderboard foo",
-		"/settings", "/settings timezone", "/settings timezone Mars/Base", "/settings timezone Asia/Shanghai",
+		"/interview weak", "提示", "提示", "提示", "作答", "一和二", "采纳", "核对 1 2", "核对 9", "核对 一", "采纳", "/progress", "/progress now",
+		"/settings", "/settings retention", "/settings retention 0.5", "/settings retention 85%", "/settings retention default",
+		"/settings timezone", "/settings timezone Mars/Base", "/settings timezone Asia/Shanghai",
 		"/settings timezone", "/interview tcp", "下一题", "看答案", "良好", "/settings timezone server", "/settings language",
 		"/settings language klingon", "/settings colour blue", "/privacy", "/privacy delete", "no", "/privacy delete", "DELETE",
 		"/review", "/streak", "/unknown", "/quit",
@@ -155,7 +176,7 @@ func TestChineseSession(t *testing.T) {
 	run := func(locale string) string {
 		var out strings.Builder
 		app := testApp(t)
-		c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1, Name: "tester", Locale: locale}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler))
+		c := New(app.Practice, app.Members, app.Mocks, quiz.Actor{User: 1, Name: "tester", Locale: locale}, strings.NewReader(script), &out, slog.New(slog.DiscardHandler)).WithChart(stubChart{}, t.TempDir())
 		if err := c.Run(context.Background()); err != nil {
 			t.Fatalf("Run(%s) = %v", locale, err)
 		}
@@ -166,7 +187,7 @@ func TestChineseSession(t *testing.T) {
 	allowed := map[string]bool{}
 	for _, w := range strings.Fields("help interview topic topics review streak leaderboard month settings timezone language " +
 		"privacy export delete quit server auto en zh ZONE LANG DELETE UTC tcp TCP redis Redis tester nosuch foo bob now hello " +
-		"klingon colour blue unknown Ctrl JSON IANA mock minutes resume history") {
+		"klingon colour blue unknown Ctrl JSON IANA mock minutes resume history weak progress retention default PNG") {
 		allowed[w] = true
 	}
 	englishWords := map[string]bool{}
@@ -197,7 +218,7 @@ func TestChineseSession(t *testing.T) {
 }
 
 var (
-	commandRe = regexp.MustCompile(`/[a-z]+( (timezone|language|month|export|delete|server|auto|ZONE|\[topic\]|\[month\]|en\|zh\|auto|en\|zh|\||tcp))*`)
+	commandRe = regexp.MustCompile(`/[a-z]+( (timezone|language|retention|month|export|delete|server|auto|default|weak|ZONE|\[topic\]|\[month\]|en\|zh\|auto|en\|zh|\||tcp))*`)
 	tokenRe   = regexp.MustCompile(`\S*[-/_.@]\S*[A-Za-z]\S*|\S*[A-Za-z]\S*[-/_@]\S*`)
 	wordRe    = regexp.MustCompile(`[A-Za-z]{2,}`)
 )
@@ -294,6 +315,36 @@ func TestHugeAnswerKept(t *testing.T) {
 	if !strings.Contains(got, "Your answer is 2097152 characters; the limit is 4000. It is kept") ||
 		!strings.Contains(got, "Your kept answer, to shorten:\n"+huge+"\n") || !strings.Contains(got, "Reference answer") {
 		t.Errorf("a 2 MiB answer, then a short one: %d bytes of output without the limit said, the answer shown back, or the short answer taken", len(got))
+	}
+}
+
+// stubChart stands in for chart.Drawer, which the console may not import: a picture of the
+// member's name, and a line of text in the member's language.
+type stubChart struct{}
+
+func (stubChart) Render(p quiz.Progress) ([]byte, error) { return []byte("PNG " + p.Name), nil }
+func (stubChart) Text(p quiz.Progress) string {
+	return tr(p.Lang, fmt.Sprintf("**Answers:** %d", p.Answered), fmt.Sprintf("**回答总数：** %d", p.Answered))
+}
+
+// TestProgressWritesPicture: /progress writes the picture into the console's directory, prints
+// its path and then the same facts as plain text.
+func TestProgressWritesPicture(t *testing.T) {
+	var out strings.Builder
+	app := testApp(t)
+	dir := t.TempDir()
+	me := quiz.Actor{User: 7, Name: "tester"}
+	c := New(app.Practice, app.Members, app.Mocks, me, strings.NewReader("/interview tcp\nanswer\nSYN\n/progress\n"), &out, slog.New(slog.DiscardHandler)).WithChart(stubChart{}, dir)
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "progress-7.png")
+	data, err := os.ReadFile(path)
+	if err != nil || string(data) != "PNG tester" {
+		t.Fatalf("%s = %q, %v; want the rendered picture", path, data, err)
+	}
+	if !strings.Contains(out.String(), "Progress picture: "+path+"\n\nAnswers: 1\n") {
+		t.Errorf("output = %q; want the path, then the text", out.String())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 func (c *Console) button(ctx context.Context, label string) error {
 	l := strings.ToLower(strings.Trim(label, "[] "))
 	lang := c.lang()
+	first, _, _ := strings.Cut(l, " ")
 	is := func(name string) bool {
 		return l == strings.ToLower(name) || l == strings.ToLower(lang.T(name)) || l == strings.ToLower(quiz.Chinese.T(name))
 	}
@@ -24,13 +25,23 @@ func (c *Console) button(ctx context.Context, label string) error {
 		return c.next(ctx)
 	case c.stage == asked && is("Answer"):
 		return c.answer(ctx)
+	case c.stage == asked && is("Hint"):
+		return c.hint(ctx)
+	case c.stage == answered && (first == "check" || first == "核对"):
+		return c.check(ctx, strings.Fields(l)[1:])
+	case c.stage == answered && is("Accept"):
+		if c.suggested == "" {
+			return mistake("Nothing is suggested yet: type check and the numbers of the key points you covered first, e.g. check 1 3.",
+				"还没有建议评分：请先输入“核对”加上你答到的要点编号，例如 核对 1 3。")
+		}
+		return c.grade(ctx, c.suggested)
 	case c.stage == asked && is("Reveal"):
 		res, err := c.practice.Reveal(ctx, c.actor, c.session)
 		if err != nil {
 			return err
 		}
 		c.showReference(res)
-		c.stage = answered
+		c.toGrading(res)
 		return nil
 	case c.stage == answered:
 		for _, g := range quiz.Grades {
@@ -99,12 +110,18 @@ func (c *Console) answer(ctx context.Context) error {
 	}
 	c.draft = ""
 	c.showReference(res)
+	c.toGrading(res)
 	if res.Counted {
 		c.printf("%s\n", tr(res.Lang, "Streak: "+quiz.Count(res.Lang, res.Streak.Current, "day", "days", "")+" in a row.",
 			"连续作答 "+quiz.Count(res.Lang, res.Streak.Current, "", "", "天")+"。"))
 	}
-	c.stage = answered
 	return nil
+}
+
+// toGrading moves to grading: the grade labels say where each leads, and nothing is suggested
+// until the checklist is ticked.
+func (c *Console) toGrading(res quiz.Answered) {
+	c.stage, c.intervals, c.suggested = answered, res.Intervals, ""
 }
 
 func (c *Console) showReference(res quiz.Answered) {
@@ -117,8 +134,11 @@ func (c *Console) showReference(res quiz.Answered) {
 		c.printf("%s\n", note)
 	}
 	c.printf("\n%s%s\n", l.T("Key points"), colon(l))
-	for _, k := range q.KeyPoints.In(l) {
-		c.printf("  • %s\n", plain(k))
+	for i, k := range q.KeyPoints.In(l) {
+		c.printf("  %d. %s\n", i+1, plain(k))
+	}
+	if res.Hints > 0 {
+		c.printf("%s\n", hintsTaken(l, res.Hints))
 	}
 	if f := q.FollowUps.In(l); len(f) > 0 {
 		c.printf("\n%s%s\n", l.T("Follow-up questions"), colon(l))
@@ -126,7 +146,9 @@ func (c *Console) showReference(res quiz.Answered) {
 			c.printf("  ? %s\n", plain(k))
 		}
 	}
-	c.printf("\n%s\n", l.T("How did you do?"))
+	c.printf("\n%s%s%s\n", l.T("How did you do?"), tr(l, " ", ""), tr(l,
+		"Type check and the numbers of the key points you covered (check 1 3) for a suggested grade, or grade yourself.",
+		"输入“核对”加上你答到的要点编号（核对 1 3）获得建议评分，或直接自评。"))
 }
 
 func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
@@ -137,6 +159,6 @@ func (c *Console) grade(ctx context.Context, g quiz.Grade) error {
 	l := res.Lang
 	due := quiz.At{Time: res.Card.Due, Zone: res.Zone}.String()
 	c.printf("%s\n", tr(l, "Graded "+string(g)+". Next review: "+due+".", "已评分："+l.T(gradeLabel(g))+"。下次复习："+due+"。"))
-	c.stage = idle
+	c.stage, c.suggested = idle, ""
 	return nil
 }

@@ -28,6 +28,9 @@ const (
 	actAdd2       = "add2m"   // form: /bank add, second language; id = draft
 	actAddOne     = "add1s"   // button: save a /bank add draft in its first language only; id = draft
 	actEdit       = "edit"    // form: /bank edit; id = version, arg = lang/question id
+	actHint       = "hint"    // button: the next key point as a hint, privately; id = session
+	actCheck      = "check"   // string select: the key points an answer covered; id = session
+	actWeak       = "weak"    // button under /progress: a question from the weakest topic; id = 0
 	// Mock interviews: id = mock.
 	actMockAnswer = "mans"    // button: open the answer form (candidate)
 	actMockSubmit = "msub"    // form: the candidate's answer
@@ -96,6 +99,9 @@ var actions = map[string]action{
 	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},
 	actAddOne:     {moderators: true, run: (*Bot).addOneLanguage},
 	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
+	actHint:       {run: (*Bot).hint},
+	actCheck:      {how: deferUpdate, run: (*Bot).check},
+	actWeak:       {run: (*Bot).practiseWeak},
 	actMockAnswer: {how: deferNever, run: (*Bot).openMockAnswer},
 	actMockSubmit: {form: true, onMessage: true, how: deferUpdate, onMock: true, run: (*Bot).submitMockAnswer},
 	actMockHint:   {how: deferUpdate, onMock: true, run: (*Bot).mockHint},

@@ -49,6 +49,8 @@ type Options struct {
 	// Parser reads the file attached to /bank add. (Import and export go through the
 	// domain, which has its own codec.)
 	Parser FileParser
+	// Chart draws /progress.
+	Chart ProgressChart
 	// ConnectBackoff is the wait before connection attempt attempt+1 at start-up (attempt
 	// counts from 1); default 1 s doubling to at most 1 min.
 	ConnectBackoff func(attempt int) time.Duration

@@ -14,8 +14,10 @@
 //   - commands.go, commands_bank.go, actions.go: the tables.
 //   - usecases.go: the domain as the handlers see it, one small interface per group (Practice,
 //     Members, Daily, Moderation, Bank, Mocks, Awards), given to New as UseCases.
-//   - handlers.go, daily.go, bank.go, mock.go, awards.go: the handlers. They call the use cases and answer with a
-//     message built by render.go (pure functions, no I/O).
+//   - handlers.go, daily.go, bank.go, learn.go, mock.go, awards.go: the handlers (learn.go:
+//     hints, the key-point checklist, /progress, weak topics, retention). They call the use
+//     cases and answer with a message built by render.go, render_learn.go or mock_render.go
+//     (pure functions, no I/O).
 //   - publish.go: channel posts and the coalesced edits of a question's answered count;
 //     awards.go also gives the champion role and posts the announcements (quiz.Announcer).
 //

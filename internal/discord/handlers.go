@@ -26,6 +26,9 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 			return err
 		}
 		l := b.members.Lang(ctx, r.actor)
+		if w := weakChoice(l, typed, topics); w != nil {
+			cs = append(cs, w)
+		}
 		for _, t := range topics {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: truncate(t.Slug+" · "+t.Title.In(l), maxChoiceName), Value: t.Slug})
 		}
@@ -294,7 +297,11 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 		return err
 	}
 	l := res.Lang
-	text := fmt.Sprintf("%s: **%s** · %s %s", tr(l, "Graded", "已评分"), l.T(strings.ToUpper(string(g[:1]))+string(g[1:])), l.T("Next review"), relTime(res.Card.Due))
+	suggested := ""
+	if res.Suggested == g {
+		suggested = tr(l, " (as suggested)", "（采纳建议）")
+	}
+	text := fmt.Sprintf("%s: **%s**%s · %s %s", tr(l, "Graded", "已评分"), gradeText(l, g), suggested, l.T("Next review"), relTime(res.Card.Due))
 	return r.updateMessage(ctx, message{Content: text, Embeds: r.i.Message.Embeds, Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }
 

@@ -78,22 +78,25 @@ func button(style discordgo.ButtonStyle, label string, id customID) discordgo.Bu
 	return discordgo.Button{Style: style, Label: truncate(label, 80), CustomID: id.String()}
 }
 
-// questionButtons are the buttons under a question: Answer, Reveal, Next (not on a daily
-// question), Close (public and not yet revealed: reveal now) and Report.
-func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool) []discordgo.MessageComponent {
+// questionButtons are the buttons under a question: Answer, Hint (when the question has key
+// points to spare), Reveal, Next (not on a daily question), then, in a second row, Close
+// (public and not yet revealed: reveal now) and Report.
+func questionButtons(l quiz.Lang, sess quiz.Session, revealed bool, keyPoints int) []discordgo.MessageComponent {
 	sid := uint64(sess.ID)
-	row := []discordgo.MessageComponent{
-		button(discordgo.PrimaryButton, l.T("Answer"), customID{Action: actAnswer, ID: sid}),
-		button(discordgo.SecondaryButton, l.T("Reveal"), customID{Action: actReveal, ID: sid}),
+	row := []discordgo.MessageComponent{button(discordgo.PrimaryButton, l.T("Answer"), customID{Action: actAnswer, ID: sid})}
+	if keyPoints > 1 {
+		row = append(row, button(discordgo.SecondaryButton, l.T("Hint"), customID{Action: actHint, ID: sid}))
 	}
+	row = append(row, button(discordgo.SecondaryButton, l.T("Reveal"), customID{Action: actReveal, ID: sid}))
 	if sess.Daily == 0 {
 		row = append(row, button(discordgo.SecondaryButton, l.T("Next"), customID{Action: actNext, ID: sid}))
 	}
+	var more []discordgo.MessageComponent
 	if !sess.Private && !revealed {
-		row = append(row, button(discordgo.DangerButton, l.T("Close"), customID{Action: actClose, ID: sid}))
+		more = append(more, button(discordgo.DangerButton, l.T("Close"), customID{Action: actClose, ID: sid}))
 	}
-	row = append(row, button(discordgo.SecondaryButton, l.T("Report"), customID{Action: actReport, ID: sid}))
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+	more = append(more, button(discordgo.SecondaryButton, l.T("Report"), customID{Action: actReport, ID: sid}))
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}, discordgo.ActionsRow{Components: more}}
 }
 
 // questionMessage is a question as posted (publicly or privately).
@@ -104,7 +107,7 @@ func questionMessage(q quiz.Question, l quiz.Lang, sess quiz.Session) message {
 	}
 	return message{
 		Embeds:     []*discordgo.MessageEmbed{questionEmbed(q, l, sess, answered)},
-		Components: questionButtons(l, sess, sess.State == quiz.SessionRevealed),
+		Components: questionButtons(l, sess, sess.State == quiz.SessionRevealed, len(q.KeyPoints.In(l))),
 		Ephemeral:  sess.Private,
 	}
 }
@@ -180,8 +183,8 @@ func referenceEmbeds(q quiz.Question, l quiz.Lang, extraTitle string) []*discord
 func referenceEmbedsWithin(q quiz.Question, l quiz.Lang, extraTitle string, budget int) []*discordgo.MessageEmbed {
 	title := truncate(fmt.Sprintf("%s · %s%s", l.T("Reference answer"), q.ID, extraTitle), maxEmbedTitle)
 	var kp strings.Builder
-	for _, k := range q.KeyPoints.In(l) {
-		fmt.Fprintf(&kp, "• %s\n", k)
+	for i, k := range q.KeyPoints.In(l) {
+		fmt.Fprintf(&kp, "%d. %s\n", i+1, k) // numbered as the checklist numbers them
 	}
 	var fu strings.Builder
 	for _, f := range q.FollowUps.In(l) {
@@ -235,33 +238,26 @@ func shortReferenceEmbed(q quiz.Question, l quiz.Lang) *discordgo.MessageEmbed {
 	}
 }
 
-func gradeButtons(l quiz.Lang, sid quiz.SessionID) []discordgo.MessageComponent {
-	styles := map[quiz.Grade]discordgo.ButtonStyle{quiz.Again: discordgo.DangerButton, quiz.Hard: discordgo.SecondaryButton,
-		quiz.Good: discordgo.SuccessButton, quiz.Easy: discordgo.PrimaryButton}
-	var row []discordgo.MessageComponent
-	for _, g := range quiz.Grades {
-		name := strings.ToUpper(string(g[:1])) + string(g[1:])
-		row = append(row, button(styles[g], l.T(name), customID{Action: actGrade, ID: uint64(sid), Arg: string(g)}))
-	}
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
-}
-
-// answeredMessage is the private reply after an answer or a reveal.
+// answeredMessage is the private reply after an answer or a reveal: the reference answer with
+// the key points numbered, the hints taken, the checklist and the grade buttons.
 func answeredMessage(res quiz.Answered, answered bool) message {
 	l := res.Lang
-	var content string
-	if answered {
-		content = l.T("How did you do?")
-		if res.Counted {
-			content = fmt.Sprintf("🔥 %s: %d · %s", l.T("Streak"), res.Streak.Current, content)
-		}
-	} else {
-		content = l.T("How did you do?")
+	var lines []string
+	if answered && res.Counted {
+		lines = append(lines, fmt.Sprintf("🔥 %s: %d", l.T("Streak"), res.Streak.Current))
 	}
+	if h := hintsLine(l, res.Hints); h != "" {
+		lines = append(lines, h)
+	}
+	ask := l.T("How did you do?")
+	if len(res.Question.KeyPoints.In(l)) > 0 {
+		ask += " " + tr(l, "Tick the key points you covered for a suggested grade, or grade yourself.", "勾选你答到的要点获得建议评分，或直接自评。")
+	}
+	lines = append(lines, ask)
 	return message{
-		Content:    content,
+		Content:    strings.Join(lines, "\n"),
 		Embeds:     referenceEmbeds(res.Question, l, ""),
-		Components: gradeButtons(l, res.Session.ID),
+		Components: answerComponents(l, res.Question, res.Session.ID, res.Intervals, nil, ""),
 		Ephemeral:  true,
 	}
 }

@@ -77,6 +77,9 @@ func TestCustomIDsStayWireCompatible(t *testing.T) {
 		{"v1:add2:5", customID{Action: actAdd2Open, ID: 5}},
 		{"v1:add2m:5", customID{Action: actAdd2, ID: 5}},
 		{"v1:edit:6:zh/tcp-handshake", customID{Action: actEdit, ID: 6, Arg: "zh/tcp-handshake"}},
+		{"v1:hint:7", customID{Action: actHint, ID: 7}},
+		{"v1:check:7", customID{Action: actCheck, ID: 7}},
+		{"v1:weak:0", customID{Action: actWeak}},
 	} {
 		got, err := parseCustomID(tc.id)
 		if err != nil || got != tc.want {
@@ -86,7 +89,7 @@ func TestCustomIDsStayWireCompatible(t *testing.T) {
 			t.Errorf("%+v.String() = %q; want %q", got, got.String(), tc.id)
 		}
 	}
-	for _, bad := range []string{"v1:grade:7:meh", "v1:grade:7", "v1:hint:7", "v2:answer:7", "v1:answer:x", "v1::7"} {
+	for _, bad := range []string{"v1:grade:7:meh", "v1:grade:7", "v1:hint2:7", "v2:answer:7", "v1:answer:x", "v1::7"} {
 		if c, err := parseCustomID(bad); err == nil {
 			t.Errorf("parseCustomID(%q) = %+v; want an error", bad, c)
 		}
@@ -152,7 +155,8 @@ func TestRouteMatchesKind(t *testing.T) {
 		{"answer form", submit("v1:submit:1"), true, deferPrivate},
 		{"answer form's id on a button", click("v1:submit:1"), false, 0},
 		{"Close button's id on a form", submit("v1:close:1"), false, 0},
-		{"unknown action", click("v1:hint:1"), false, 0},
+		{"unknown action", click("v1:hint2:1"), false, 0},
+		{"checklist select", click("v1:check:1"), true, deferUpdate},
 		{"/interview", slash("interview"), true, deferPublic},
 		{"/interview private", slash("interview", private), true, deferPrivate},
 		{"/bank add", slash("bank", sub("add")), true, deferNever},

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"time"
 
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
@@ -25,9 +26,14 @@ type Practice interface {
 	SetSessionMessage(ctx context.Context, g quiz.GuildID, sid quiz.SessionID, ch quiz.ChannelID, msg quiz.MessageID) error
 	Report(ctx context.Context, a quiz.Actor, sid quiz.SessionID, reason string) error
 	MatchTopics(ctx context.Context, g quiz.GuildID, prefix string, max int) ([]quiz.Topic, error)
+	// Hint, Check and Intervals are the learning aids: a key point before answering, the
+	// checklist's suggested grade after, and each grade's interval for its button.
+	Hint(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.HintResult, error)
+	Check(ctx context.Context, a quiz.Actor, sid quiz.SessionID, covered []int) (quiz.Suggestion, error)
+	Intervals(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (map[quiz.Grade]time.Duration, error)
 }
 
-// Members is what /streak, /leaderboard, /settings and /privacy need, and the language every
+// Members is what /streak, /leaderboard, /progress, /settings and /privacy need, and the language every
 // reply is written in.
 type Members interface {
 	Lang(ctx context.Context, a quiz.Actor) quiz.Lang
@@ -36,6 +42,8 @@ type Members interface {
 	Settings(ctx context.Context, a quiz.Actor) (quiz.Settings, error)
 	SetTimezone(ctx context.Context, a quiz.Actor, zone string) (string, error)
 	SetLanguage(ctx context.Context, a quiz.Actor, lang string) (quiz.Lang, error)
+	SetRetention(ctx context.Context, a quiz.Actor, value string) (float64, error)
+	Progress(ctx context.Context, a quiz.Actor) (quiz.Progress, error)
 	ExportMember(ctx context.Context, a quiz.Actor) (quiz.Export, error)
 	DeleteMember(ctx context.Context, a quiz.Actor) error
 }
@@ -76,6 +84,13 @@ type Bank interface {
 // FileParser reads a bank file attached to /bank add (bank.Codec).
 type FileParser interface {
 	Parse(name string, data []byte) (quiz.Topic, []quiz.Question, error)
+}
+
+// ProgressChart draws /progress (chart.Drawer): the picture, and the same facts as text for
+// the embed, screen readers and Chinese labels.
+type ProgressChart interface {
+	Render(p quiz.Progress) ([]byte, error)
+	Text(p quiz.Progress) string
 }
 
 // Mocks is what /mock and its buttons need.

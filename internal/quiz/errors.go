@@ -130,6 +130,14 @@ var zhErrors = map[string]string{
 	"Unknown grade %s: use again, hard, good or easy.":                                                                                                     "未知评分 %s：请使用 again、hard、good 或 easy。",
 	"Answer this question (or reveal its answer) before grading it.":                                                                                       "请先作答（或查看答案）再打分。",
 	"You already graded this question as %s.":                                                                                                              "你已经给这道题打过分了（%s）。",
+
+	// Hints, the checklist and retention (issue 14).
+	"The reference answer is already shown: hints are for before you answer.":         "参考答案已经显示：提示只能在作答前使用。",
+	"No more hints: %d of %d key points are shown. Answer now, or reveal the answer.": "没有更多提示了：已显示 %d/%d 个要点。现在作答，或查看答案。",
+	"Give a retention from %d%% to %d%% (e.g. 0.9 or 90%%), or default for %d%%.":     "请给出 %d%% 到 %d%% 之间的记忆率（例如 0.9 或 90%%），或填 default 恢复为 %d%%。",
+	"Key point %s does not exist.": "要点 %s 不存在。",
+	"Retention %s is not a number: give a share from %.2f to %.2f (e.g. 0.9 or 90%%), or default.":                                    "记忆率 %s 不是数字：请给出 %.2f 到 %.2f 之间的比例（例如 0.9 或 90%%），或 default。",
+	"Retention must be from %d%% to %d%% (you gave %s): higher means more reviews, lower means forgetting more. The default is %d%%.": "记忆率必须在 %d%% 到 %d%% 之间（你给的是 %s）：越高复习越多，越低忘得越多。默认是 %d%%。",
 	// Mock interviews, the champion role and the recap (issue 15).
 	"A mock interview lasts %d to %d minutes; you asked for %d.":                                                         "模拟面试时长为 %d 到 %d 分钟；你设置的是 %d。",
 	"Choose another member as your partner: you cannot interview yourself.":                                              "请选择另一位成员作为搭档：不能自己面试自己。",

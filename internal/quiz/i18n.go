@@ -1,10 +1,18 @@
 package quiz
 
-import "strconv"
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // UI labels in each bank language, shared by the adapters so Discord and the console say the
 // same thing. Keys are English phrases; a missing translation falls back to the key.
 var labels = map[string]string{
+	"Hint":                "提示",
+	"Accept":              "采纳",
 	"Answer":              "作答",
 	"Reveal":              "看答案",
 	"Next":                "下一题",
@@ -45,6 +53,30 @@ func (l Lang) T(key string) string {
 		}
 	}
 	return key
+}
+
+// Interval is how long a grade puts a card away, as Anki labels its buttons: 10m, 5h, 4d, 3mo,
+// 1.2y (分钟, 小时, 天, 个月, 年 in Chinese). Shared so every adapter labels grades alike.
+func (l Lang) Interval(d time.Duration) string {
+	day := 24 * time.Hour
+	zh := l == Chinese
+	unit := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d%s", max(1, int(math.Round(d.Minutes()))), unit("m", "分钟"))
+	case d < day:
+		return fmt.Sprintf("%d%s", int(math.Round(d.Hours())), unit("h", "小时"))
+	case d < 30*day:
+		return fmt.Sprintf("%d%s", int(math.Round(float64(d)/float64(day))), unit("d", "天"))
+	case d < 365*day:
+		return fmt.Sprintf("%d%s", int(math.Round(float64(d)/float64(30*day))), unit("mo", "个月"))
+	}
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(d)/float64(365*day)), ".0") + unit("y", "年")
 }
 
 // Count is n with its English noun, singular or plural ("1 question", "3 questions"); in

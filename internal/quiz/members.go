@@ -127,10 +127,11 @@ func rank(out []Entry, n int) []Entry {
 
 // Settings is a member's own settings as they stand: what they chose, and what is in force.
 type Settings struct {
-	Zone       string // the member's own zone; "" follows the server's
-	ServerZone string // the server's zone (UTC when it has none)
-	Lang       Lang   // the member's chosen language; "" follows their client (auto)
-	Effective  Lang   // the language in force
+	Zone       string  // the member's own zone; "" follows the server's
+	ServerZone string  // the server's zone (UTC when it has none)
+	Lang       Lang    // the member's chosen language; "" follows their client (auto)
+	Effective  Lang    // the language in force
+	Retention  float64 // the recall reviews are planned for: the member's, else DefaultRetention
 }
 
 // InZone returns the zone the member's days are counted in: their own, else the server's.
@@ -144,7 +145,8 @@ func (ms *Members) Settings(ctx context.Context, a Actor) (Settings, error) {
 		if err != nil {
 			return err
 		}
-		out = Settings{Zone: m.TZ, ServerZone: ms.location(g.TZ).String(), Lang: m.Lang, Effective: a.lang(m)}
+		out = Settings{Zone: m.TZ, ServerZone: ms.location(g.TZ).String(), Lang: m.Lang, Effective: a.lang(m),
+			Retention: cmp.Or(m.Retention, DefaultRetention)}
 		return nil
 	})
 	return out, err
@@ -195,9 +197,9 @@ func (ms *Members) SetLanguage(ctx context.Context, a Actor, lang string) (Lang,
 }
 
 // SetRetention sets the recall the actor's reviews are scheduled for: a share from
-// MinRetention to MaxRetention, written 0.9, 90 or 90%; "default" (or "") restores
+// MinRetention to MaxRetention, written 0.9, 90 or 90%; "default" restores
 // DefaultRetention. It returns the retention now in force.
-// Returns EINVALID for anything else.
+// Returns EINVALID for anything else, an empty value included (it changes nothing).
 func (ms *Members) SetRetention(ctx context.Context, a Actor, value string) (float64, error) {
 	r, err := ParseRetention(value)
 	if err != nil {
@@ -210,10 +212,15 @@ func (ms *Members) SetRetention(ctx context.Context, a Actor, value string) (flo
 }
 
 // ParseRetention reads a target recall: "0.9", "90" or "90%" within MinRetention..MaxRetention,
-// or "default"/"" for 0 (DefaultRetention).
+// or "default" for 0 (DefaultRetention). An empty value is refused, so a command typed
+// without its value cannot reset a choice.
 func ParseRetention(value string) (float64, error) {
 	v := strings.ToLower(strings.TrimSpace(value))
-	if v == "" || v == "default" || v == "reset" {
+	switch v {
+	case "":
+		return 0, Errorf(EINVALID, "Give a retention from %d%% to %d%% (e.g. 0.9 or 90%%), or default for %d%%.",
+			int(MinRetention*100), int(MaxRetention*100), int(DefaultRetention*100))
+	case "default", "reset":
 		return 0, nil
 	}
 	pct := strings.HasSuffix(v, "%")

@@ -105,6 +105,9 @@ type Answered struct {
 	Counted bool
 	// First is true for the member's first answer to this session.
 	First bool
+	// Hints is how many key points the member took as hints before answering (Hint): the
+	// first Hints key points, shown with the reference answer.
+	Hints int
 	// Intervals says, for each grade, when the question would come back if graded so now:
 	// for the grade buttons ("Good · 4d").
 	Intervals map[Grade]time.Duration
@@ -174,7 +177,7 @@ func (p *Practice) Answer(ctx context.Context, a Actor, sid SessionID, text stri
 			return err
 		}
 		out = Answered{Session: v.sess, Question: v.q, Lang: a.lang(m), Streak: m.Streak.At(DayOf(now, loc)),
-			Counted: m.Streak.LastDay != v.m.Streak.LastDay, First: first,
+			Counted: m.Streak.LastDay != v.m.Streak.LastDay, First: first, Hints: v.at.Hints,
 			Intervals: p.sched.Intervals(c, now, m.RetentionOrDefault())}
 		return nil
 	})
@@ -259,7 +262,7 @@ func (p *Practice) Reveal(ctx context.Context, a Actor, sid SessionID) (Answered
 			return err
 		}
 		out = Answered{Session: v.sess, Question: v.q, Lang: a.lang(v.m), Streak: v.m.Streak.At(DayOf(now, p.memberZone(v.m, v.g))),
-			Intervals: p.sched.Intervals(c, now, v.m.RetentionOrDefault())}
+			Hints: v.at.Hints, Intervals: p.sched.Intervals(c, now, v.m.RetentionOrDefault())}
 		return nil
 	})
 	return out, err

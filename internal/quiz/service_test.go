@@ -363,8 +363,8 @@ func TestLanguage(t *testing.T) {
 }
 
 // TestSettingsResetOnlyWhenAsked: an empty value is refused and changes nothing (a command
-// typed without its value must not wipe a choice); server and auto reset; Settings shows both
-// the choice and what is in force.
+// typed without its value must not wipe a choice); server, auto and default reset; Settings
+// shows both the choice and what is in force.
 func TestSettingsResetOnlyWhenAsked(t *testing.T) {
 	e := newEnv(t, testBank(t, 3, "tcp"))
 	a := quiz.Actor{Guild: 10, User: 5, Locale: "zh-CN"}
@@ -380,8 +380,14 @@ func TestSettingsResetOnlyWhenAsked(t *testing.T) {
 	if _, err := e.app.Members.SetLanguage(ctx, a, ""); quiz.ErrorCode(err) != quiz.EINVALID {
 		t.Errorf("SetLanguage(empty) = %v; want EINVALID", err)
 	}
+	if _, err := e.app.Members.SetRetention(ctx, a, "97"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Members.SetRetention(ctx, a, " "); quiz.ErrorCode(err) != quiz.EINVALID {
+		t.Errorf("SetRetention(blank) = %v; want EINVALID", err)
+	}
 	s, err := e.app.Members.Settings(ctx, a)
-	if want := (quiz.Settings{Zone: "Asia/Shanghai", ServerZone: "UTC", Lang: quiz.English, Effective: quiz.English}); err != nil || s != want {
+	if want := (quiz.Settings{Zone: "Asia/Shanghai", ServerZone: "UTC", Lang: quiz.English, Effective: quiz.English, Retention: 0.97}); err != nil || s != want {
 		t.Fatalf("Settings after empty values = %+v, %v; want %+v (unchanged)", s, err, want)
 	}
 	for _, reset := range []string{"auto", "Server"} {
@@ -395,8 +401,11 @@ func TestSettingsResetOnlyWhenAsked(t *testing.T) {
 	if l, err := e.app.Members.SetLanguage(ctx, a, "AUTO"); err != nil || l != "" {
 		t.Errorf("SetLanguage(AUTO) = %q, %v; want the setting cleared", l, err)
 	}
+	if r, err := e.app.Members.SetRetention(ctx, a, "Default"); err != nil || r != quiz.DefaultRetention {
+		t.Errorf("SetRetention(Default) = %v, %v; want %v", r, err, quiz.DefaultRetention)
+	}
 	s, err = e.app.Members.Settings(ctx, a)
-	if want := (quiz.Settings{ServerZone: "UTC", Effective: quiz.Chinese}); err != nil || s != want || s.InZone() != "UTC" {
+	if want := (quiz.Settings{ServerZone: "UTC", Effective: quiz.Chinese, Retention: quiz.DefaultRetention}); err != nil || s != want || s.InZone() != "UTC" {
 		t.Fatalf("Settings after reset = %+v, %v; want %+v", s, err, want)
 	}
 }

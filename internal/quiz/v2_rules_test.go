@@ -162,7 +162,7 @@ func TestParseRetention(t *testing.T) {
 		ok   bool
 	}{
 		{"0.9", 0.9, true}, {"90", 0.9, true}, {"90%", 0.9, true}, {" 85 % ", 0.85, true}, {"0.80", 0.8, true},
-		{"97", 0.97, true}, {"default", 0, true}, {"", 0, true}, {"Default", 0, true},
+		{"97", 0.97, true}, {"default", 0, true}, {"", 0, false}, {"Default", 0, true},
 		{"0.79", 0, false}, {"98", 0, false}, {"1", 0, false}, {"0", 0, false}, {"-90", 0, false},
 		{"ninety", 0, false}, {"NaN", 0, false}, {"Inf", 0, false}, {"0.975", 0, false},
 	} {

@@ -92,8 +92,8 @@ func TestHintsAndChecklist(t *testing.T) {
 	if _, err := e.app.Practice.Check(ctx, a, sid, []int{0}); quiz.ErrorCode(err) != quiz.EINVALID {
 		t.Errorf("Check before answering = %v; want EINVALID", err)
 	}
-	if _, err := e.app.Practice.Answer(ctx, a, sid, "SYN then ACK"); err != nil {
-		t.Fatal(err)
+	if res, err := e.app.Practice.Answer(ctx, a, sid, "SYN then ACK"); err != nil || res.Hints != 2 {
+		t.Fatalf("Answer after 2 hints = Hints %d, %v; want 2 (shown with the reference answer)", res.Hints, err)
 	}
 	if _, err := e.app.Practice.Hint(ctx, a, sid); quiz.ErrorCode(err) != quiz.ECONFLICT {
 		t.Errorf("Hint after answering = %v; want ECONFLICT", err)

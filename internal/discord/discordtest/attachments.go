@@ -2,10 +2,12 @@ package discordtest
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 )
@@ -24,6 +26,7 @@ type Upload struct {
 	Method, Path string
 	Name         string
 	Data         []byte
+	contentType  string
 }
 
 // Attach registers a file and returns the command option that refers to it; Slash puts the
@@ -101,25 +104,143 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 	w.Write(a.data)
 }
 
-// recordUploads keeps the file parts of a multipart request and returns how many there were.
-func (s *Server) recordUploads(method, path, ct string, body []byte) (files int) {
+// recordUploads keeps the file parts of a multipart request and returns them.
+func (s *Server) recordUploads(method, path, ct string, body []byte) []Upload {
 	_, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return 0
+		return nil
 	}
+	var out []Upload
 	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	for {
 		p, err := mr.NextPart()
 		if err != nil {
-			return files
+			break
 		}
 		if p.FileName() == "" {
 			continue
 		}
-		files++
 		data, _ := io.ReadAll(p)
-		s.mu.Lock()
-		s.uploads = append(s.uploads, Upload{Method: method, Path: path, Name: p.FileName(), Data: data})
-		s.mu.Unlock()
+		out = append(out, Upload{Method: method, Path: path, Name: p.FileName(), Data: data, contentType: p.Header.Get("Content-Type")})
 	}
+	s.mu.Lock()
+	s.uploads = append(s.uploads, out...)
+	s.mu.Unlock()
+	return out
+}
+
+// Attachment is a file on a message: uploaded with it (files[n] in a multipart request), kept
+// across edits, and served from the fake's address as Discord serves them from its CDN.
+type Attachment struct {
+	ID, Filename, ContentType, URL string
+	Size                           int
+	Data                           []byte
+}
+
+// EmbedMedia is an embed's image or thumbnail. An attachment://name URL sent by the bot comes
+// back as the attachment's URL, as Discord does (reference.mdx, "Uploading Files": "Using
+// Attachments within Embeds").
+type EmbedMedia struct {
+	URL string `json:"url"`
+}
+
+// attachmentSizeLimit is the interaction's attachment_size_limit the fake sends (10 MiB, a
+// server without boosts); a larger file is refused with 40005 (opcodes-and-status-codes.mdx,
+// "Request entity too large") and HTTP 413.
+const attachmentSizeLimit = 10 << 20
+
+// oversized is the reply to a request carrying a file over the limit; ok is false when none is.
+func oversized(rq *restReq) (reply, bool) {
+	for _, u := range rq.uploads {
+		if len(u.Data) > attachmentSizeLimit {
+			return errReply(http.StatusRequestEntityTooLarge, 40005, "Request entity too large"), true
+		}
+	}
+	return reply{}, false
+}
+
+// attachUploads gives m the files of the request being handled (s.cur) after a create or an
+// edit, and resolves attachment:// URLs in its embeds. An edit keeps the files it had, or,
+// when the body lists "attachments", only those it lists by id. An embed naming a file the
+// message does not carry is a violation: Discord would show no image. Call with s.mu held.
+func (s *Server) attachUploads(where string, m *msgRec, obj map[string]json.RawMessage, create bool) {
+	if !create {
+		if raw, ok := obj["attachments"]; ok {
+			var keep []struct {
+				ID string `json:"id"`
+			}
+			_ = json.Unmarshal(raw, &keep)
+			kept := m.Attachments[:0:0]
+			for _, a := range m.Attachments {
+				for _, k := range keep {
+					if k.ID == a.ID {
+						kept = append(kept, a)
+					}
+				}
+			}
+			m.Attachments = kept
+		}
+	} else {
+		m.Attachments = nil
+	}
+	if s.cur != nil && len(s.cur.uploads) > 0 && s.attachments == nil {
+		s.attachments = map[string]attachment{}
+	}
+	if s.cur != nil {
+		for _, u := range s.cur.uploads {
+			id := s.newID()
+			url := s.hs.URL + "/attachments/" + id + "/" + u.Name
+			ct := u.contentType
+			if ct == "" || ct == "application/octet-stream" {
+				ct = mime.TypeByExtension(path.Ext(u.Name))
+			}
+			s.attachments[id] = attachment{id: id, filename: u.Name, data: u.Data}
+			m.Attachments = append(m.Attachments, Attachment{ID: id, Filename: u.Name, ContentType: ct, URL: url, Size: len(u.Data), Data: u.Data})
+		}
+	}
+	s.resolveEmbedMedia(where, m)
+}
+
+// resolveEmbedMedia replaces attachment://name in m's embed images and thumbnails with the
+// named attachment's URL. Call with s.mu held.
+func (s *Server) resolveEmbedMedia(where string, m *msgRec) {
+	if !bytes.Contains(m.embedsRaw, []byte("attachment://")) {
+		return
+	}
+	var embeds []map[string]any
+	if json.Unmarshal(m.embedsRaw, &embeds) != nil {
+		return
+	}
+	for i, e := range embeds {
+		for _, field := range []string{"image", "thumbnail"} {
+			media, _ := e[field].(map[string]any)
+			url, _ := media["url"].(string)
+			name, ok := strings.CutPrefix(url, "attachment://")
+			if !ok {
+				continue
+			}
+			found := false
+			for _, a := range m.Attachments {
+				if a.Filename == name {
+					media["url"], media["proxy_url"], found = a.URL, a.URL, true
+				}
+			}
+			if !found {
+				s.violate("%s: embeds[%d].%s is %s, but the message has no file of that name: Discord shows no image", where, i, field, url)
+			}
+		}
+	}
+	m.embedsRaw = mustJSON(embeds)
+	m.Embeds = nil
+	_ = json.Unmarshal(m.embedsRaw, &m.Embeds)
+}
+
+// wireAttachments is m's attachments as Discord returns them.
+func (s *Server) wireAttachments(m *msgRec) []any {
+	out := []any{}
+	for _, a := range m.Attachments {
+		out = append(out, map[string]any{"id": a.ID, "filename": a.Filename, "size": a.Size, "url": a.URL,
+			"proxy_url": a.URL, "content_type": a.ContentType})
+	}
+	return out
 }

@@ -332,12 +332,63 @@ func checkInteractive(w string, c wireComponent, seen map[string]bool) []string 
 		if c.Type == 3 && (len(c.Options) == 0 || len(c.Options) > 25) {
 			add("%s: string select has %d options (1-25)", w, len(c.Options))
 		}
+		if c.Type == 3 {
+			probs = append(probs, checkSelectOptions(w, c)...)
+		}
 		if c.MinValues != nil && (*c.MinValues < 0 || *c.MinValues > 25) {
 			add("%s: min_values %d (0-25)", w, *c.MinValues)
 		}
 		if c.MaxValues != nil && (*c.MaxValues < 1 || *c.MaxValues > 25) {
 			add("%s: max_values %d (1-25)", w, *c.MaxValues)
 		}
+	}
+	return probs
+}
+
+// checkSelectOptions checks a string select's options (components/reference.mdx, select
+// option structure): label and value 1-100 characters, description at most 100, values
+// unique, and no more options marked default than max_values allows (default 1).
+func checkSelectOptions(w string, c wireComponent) []string {
+	var probs []string
+	add := func(format string, args ...any) { probs = append(probs, fmt.Sprintf(format, args...)) }
+	values, defaults := map[string]bool{}, 0
+	for i, raw := range c.Options {
+		var o struct {
+			Label       string `json:"label"`
+			Value       string `json:"value"`
+			Description string `json:"description"`
+			Default     bool   `json:"default"`
+		}
+		if err := json.Unmarshal(raw, &o); err != nil {
+			add("%s.options[%d]: %v", w, i, err)
+			continue
+		}
+		if n := runes(o.Label); n < 1 || n > 100 {
+			add("%s.options[%d]: label is %d characters (1-100)", w, i, n)
+		}
+		if n := runes(o.Value); n < 1 || n > 100 {
+			add("%s.options[%d]: value is %d characters (1-100)", w, i, n)
+		}
+		if n := runes(o.Description); n > 100 {
+			add("%s.options[%d]: description is %d characters (max 100)", w, i, n)
+		}
+		if values[o.Value] {
+			add("%s.options[%d]: value %q repeated", w, i, o.Value)
+		}
+		values[o.Value] = true
+		if o.Default {
+			defaults++
+		}
+	}
+	maxValues := 1
+	if c.MaxValues != nil {
+		maxValues = *c.MaxValues
+	}
+	if defaults > maxValues {
+		add("%s: %d options marked default, max_values %d", w, defaults, maxValues)
+	}
+	if c.MinValues != nil && *c.MinValues > maxValues {
+		add("%s: min_values %d > max_values %d", w, *c.MinValues, maxValues)
 	}
 	return probs
 }

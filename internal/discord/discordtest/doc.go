@@ -7,7 +7,14 @@
 // interactions (Slash, Autocomplete, Click, Select, SubmitModal), inject faults
 // (FailNext; FailNextAfter, a reply lost after the request took effect; DropConnection, Reconnect, InvalidSession, DeleteChannel,
 // DenyChannel, permissions and overwrites) and inspect what the bot sent (Messages, DMs,
-// Interaction.Original, Followups, Requests, Transcript).
+// Interaction.Original, Followups, Requests, Transcript, Uploads).
+//
+// Files sent as multipart/form-data (payload_json plus files[n]) on a
+// message, an interaction callback, a follow-up or an edit become the
+// message's Attachments, served from the fake's address; an embed's
+// attachment://name image or thumbnail comes back as the file's URL, and one
+// naming a file the message lacks is a violation (Discord shows no image). A
+// file over the 10 MiB attachment_size_limit is refused with 413/40005.
 //
 //	s := discordtest.New(t)
 //	s.AddGuild(discordtest.Guild{ID: "2001", Channels: []discordtest.Channel{{ID: "2002", Name: "q"}}})
@@ -29,7 +36,8 @@
 // 404/10015); message bodies (allowed_mentions present on creates and on
 // edits that change content or embeds, no "everyone"/"roles" in parse, no
 // "users" with a users list; content, embed, component, modal, text input
-// and autocomplete limits, counted in runes; empty messages 50006); bulk
+// and autocomplete limits, select options (label and value 1-100,
+// description 100, unique values), counted in runes; empty messages 50006); bulk
 // overwrites of commands (name regex and lowercase, lengths, counts,
 // required before optional, autocomplete with choices, 8000 characters);
 // nonce length; routes the fake does not implement. When the official

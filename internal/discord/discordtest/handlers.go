@@ -148,6 +148,7 @@ func (s *Server) newMessage(kind int, channelID string, obj map[string]json.RawM
 	m.ID = s.newID()
 	m.ChannelID = channelID
 	applyMessage(m, obj, body, true)
+	s.attachUploads("message "+m.ID, m, obj, true)
 	s.msgs[m.ID] = m
 	s.order = append(s.order, m)
 	return m
@@ -198,6 +199,7 @@ func (s *Server) editStored(where string, m *msgRec, obj map[string]json.RawMess
 	}
 	next := *m
 	applyMessage(&next, obj, body, false)
+	s.attachUploads(where, &next, obj, false)
 	if emptyMessage(&next) {
 		s.violate("%s: the edit leaves the message empty", where)
 		return errReply(400, 50006, "Cannot send an empty message")

@@ -541,6 +541,7 @@ func (s *Server) followup(rq *restReq) reply {
 		m = i.original
 		keep := m.Flags & flagEphemeral
 		applyMessage(m, obj, rq.body, true)
+		s.attachUploads(where, m, obj, true)
 		m.Flags = m.Flags&^flagEphemeral | keep
 		i.originalPending = false
 	} else {

@@ -122,6 +122,7 @@ type restReq struct {
 	body      []byte
 	multipart bool
 	files     int // file parts of a multipart body: they make a message non-empty
+	uploads   []Upload
 	auth      string
 	hasAuth   bool
 	route     *route
@@ -177,7 +178,8 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	_, rq.hasAuth = r.Header["Authorization"]
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
 		rq.multipart = true
-		rq.files = s.recordUploads(r.Method, r.URL.Path, ct, body)
+		rq.uploads = s.recordUploads(r.Method, r.URL.Path, ct, body)
+		rq.files = len(rq.uploads)
 		body = payloadJSON(ct, body)
 	}
 	rq.body = body
@@ -311,8 +313,12 @@ func (s *Server) handle(rq *restReq, schemaErr error, hdr http.Header) reply {
 		s.violate("openapi: %s %s: %s", rq.method, rq.route.pattern, short)
 		s.logLine(map[string]any{"openapi_error": truncate(schemaErr.Error(), 8000)})
 		rep = formError([]string{"openapi: " + short})
+	} else if big, ok := oversized(rq); ok {
+		rep = big
 	} else {
+		s.cur = rq // the files a handler's message gets (attachUploads)
 		rep = rq.route.handle(s, rq)
+		s.cur = nil
 		if rep.status < 300 {
 			var lost bool
 			if rep, lost = s.injectAfter(rq, rep); lost {

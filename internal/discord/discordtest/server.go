@@ -22,6 +22,7 @@ import (
 type Server struct {
 	attachments map[string]attachment // guarded by mu
 	uploads     []Upload              // guarded by mu
+	cur         *restReq              // the request being handled, guarded by mu
 
 	t    testing.TB
 	cfg  config

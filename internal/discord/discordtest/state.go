@@ -78,6 +78,8 @@ type Message struct {
 	// Discord dropped the embeds.
 	PingedRoles   []string
 	EmbedsRemoved bool
+	// Attachments are the files the message carries (uploaded with it or kept by edits).
+	Attachments []Attachment
 }
 
 // Embed is the part of a message embed tests usually look at.
@@ -88,6 +90,8 @@ type Embed struct {
 	Footer      *struct {
 		Text string `json:"text"`
 	} `json:"footer,omitempty"`
+	Image     *EmbedMedia `json:"image,omitempty"`
+	Thumbnail *EmbedMedia `json:"thumbnail,omitempty"`
 }
 
 // EmbedField is one field of an Embed.
@@ -144,6 +148,7 @@ func (m *msgRec) copyOut() Message {
 	out.AllowedMentions = slices.Clone(m.AllowedMentions)
 	out.Raw = slices.Clone(m.Raw)
 	out.PingedRoles = slices.Clone(m.PingedRoles)
+	out.Attachments = slices.Clone(m.Attachments)
 	return out
 }
 
@@ -436,7 +441,7 @@ func (s *Server) wireMessage(m *msgRec) map[string]any {
 		"id": m.ID, "channel_id": m.ChannelID, "type": m.msgType, "content": m.Content,
 		"author": s.botUser(), "timestamp": rfc3339(m.created), "edited_timestamp": edited,
 		"tts": false, "mention_everyone": false, "mentions": []any{}, "mention_roles": mentionRoles,
-		"attachments": []any{}, "embeds": embeds, "components": comps, "pinned": false,
+		"attachments": s.wireAttachments(m), "embeds": embeds, "components": comps, "pinned": false,
 		"flags": m.Flags,
 	}
 	if m.Nonce != "" {
