@@ -60,7 +60,7 @@ func TestForgedCustomIDsOnPrivateSessions(t *testing.T) {
 	}
 }
 
-// TestForgedClicksCannotRewriteOthersMessages: Grade, Forget, Cancel and the other buttons that
+// TestForgedClicksCannotRewriteOthersMessages: Grade, the checklist, Forget, Cancel and the other buttons that
 // update the message they are on act only on the clicker's own private reply. Forged onto a
 // public question (or anyone else's message) they are refused and the message stays as it was.
 func TestForgedClicksCannotRewriteOthersMessages(t *testing.T) {
@@ -88,6 +88,7 @@ func TestForgedClicksCannotRewriteOthersMessages(t *testing.T) {
 		message string
 	}{
 		{ada, grade, pub.ID},
+		{ada, "v1:check:" + sid, pub.ID},
 		{ada, hint, pub.ID},
 		{ada, "v1:mend:" + mockID, pub.ID},
 		{ada, "v1:mnext:" + mockID, pub.ID},

@@ -100,7 +100,7 @@ var actions = map[string]action{
 	actAddOne:     {moderators: true, run: (*Bot).addOneLanguage},
 	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
 	actHint:       {run: (*Bot).hint},
-	actCheck:      {how: deferUpdate, run: (*Bot).check},
+	actCheck:      {how: deferUpdate, ownReply: true, run: (*Bot).check},
 	actWeak:       {run: (*Bot).practiseWeak},
 	actMockAnswer: {how: deferNever, run: (*Bot).openMockAnswer},
 	actMockSubmit: {form: true, onMessage: true, how: deferUpdate, onMock: true, run: (*Bot).submitMockAnswer},
