@@ -174,7 +174,8 @@ func TestLeaderboardEndToEnd(t *testing.T) {
 // asks first, then erases it, and only it.
 func TestPrivacyEndToEnd(t *testing.T) {
 	e := newEnv(t)
-	e.start(hooks{})
+	e.start(hooks{}, "RATE_LIMITS", "export=10/1s:10/1s") // it exports more often than members may
+
 	e.answerPrivately(ada, "ada's secret answer")
 	e.answerPrivately(bob, "bob's answer")
 	export := func(u discordtest.User) map[string]any {

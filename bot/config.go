@@ -13,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
 // Config is every setting of the bot. Each has a flag and an environment variable; the flag wins.
@@ -41,6 +44,9 @@ type Config struct {
 	BackupToken  string        // from BACKUP_TOKEN_FILE; empty turns /backup off; never logged
 	Locale       string        // the console's language, from LANG
 	ShowVersion  bool
+	Quotas       quiz.Quotas
+	RateLimits   quiz.RateLimits
+	UploadLimit  int // bytes per uploaded file
 }
 
 // setting is one configuration entry: its flag, environment variable and help.
@@ -63,6 +69,12 @@ var settings = []setting{
 	{"grace", "DAILY_GRACE", "2h", "after downtime, send a missed daily post or reveal at most this late (at least 1s and at least -tick)"},
 	{"tick", "SCHEDULER_TICK", "20s", "how often the scheduler checks for due daily posts and reveals (at least 1s)"},
 	{"compact-every", "COMPACT_EVERY", "24h", "how often the database file is rewritten without deleted data (at least 10m); a /privacy delete also starts a rewrite, at once or at most 10m after the last one"},
+	{"quota-questions", "QUOTA_QUESTIONS", strconv.Itoa(quiz.DefaultQuestionQuota), "questions of its own one server's bank may hold"},
+	{"quota-topics", "QUOTA_TOPICS", strconv.Itoa(quiz.DefaultTopicQuota), "topics one server's bank may hold, shipped ones included"},
+	{"quota-history", "QUOTA_HISTORY", strconv.Itoa(quiz.DefaultHistoryQuota), "history versions kept per question"},
+	{"quota-open-reports", "QUOTA_OPEN_REPORTS", strconv.Itoa(quiz.DefaultOpenReports), "unresolved reports one member may have"},
+	{"rate-limits", "RATE_LIMITS", "", "per member and per server token buckets, e.g. ask=10/6s:120/250ms,report=3/5m:30/20s (burst/every for a member : for a server; actions ask, answer, report, progress, export, import; unnamed ones keep their defaults); off turns them off"},
+	{"upload-limit", "DISCORD_UPLOAD_LIMIT", strconv.Itoa(discord.DefaultUploadLimit), "largest file the bot uploads, in bytes; larger exports go out compressed or in parts"},
 }
 
 // defaultRESTRate is what all shards together send per second by default, a margin under
@@ -199,6 +211,7 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 	if c.Grace > 0 && c.Tick > 0 && c.Grace < c.Tick {
 		bad("grace", "must be at least -tick (%s), or every post would be skipped as late", c.Tick)
 	}
+	parseLimits(&c, vals, bad)
 	tok, err := readToken(getenv)
 	if err != nil {
 		errs = append(errs, err)
@@ -213,6 +226,28 @@ func parseConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 		errs = append(errs, err)
 	}
 	return c, errors.Join(errs...)
+}
+
+// parseLimits reads the quotas, rate limits and upload limit.
+func parseLimits(c *Config, vals map[string]*string, bad func(flagName, format string, args ...any)) {
+	for _, q := range []struct {
+		flag string
+		dst  *int
+		min  int
+	}{{"quota-questions", &c.Quotas.Questions, 1}, {"quota-topics", &c.Quotas.Topics, 1}, {"quota-history", &c.Quotas.History, 1},
+		{"quota-open-reports", &c.Quotas.OpenReports, 1}, {"upload-limit", &c.UploadLimit, 1 << 10}} {
+		n, err := strconv.Atoi(*vals[q.flag])
+		if err != nil || n < q.min {
+			bad(q.flag, "want a whole number of at least %d, got %q", q.min, *vals[q.flag])
+			continue
+		}
+		*q.dst = n
+	}
+	rl, err := quiz.ParseRateLimits(*vals["rate-limits"])
+	if err != nil {
+		bad("rate-limits", "%v", err)
+	}
+	c.RateLimits = rl
 }
 
 func isDir(path string) bool {

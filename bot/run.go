@@ -292,7 +292,8 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	newDomain := func(pub quiz.Publisher) *quiz.App {
 		return quiz.New(m.Store(st), b, quiz.Options{
 			Now: h.clock.Now, Logger: log, RevealAfter: cfg.RevealAfter, Grace: cfg.Grace,
-			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched, AfterErase: erased.Trigger,
+			Publisher: pub, Codec: bank.Codec{}, Scheduler: sched, AfterErase: erased.Trigger, Quotas: cfg.Quotas,
+			RateLimits: cfg.RateLimits,
 		})
 	}
 	if cfg.Token == "" {

@@ -72,7 +72,7 @@ func serveDiscord(ctx context.Context, cfg Config, ln net.Listener, log *slog.Lo
 	b, err := discord.New(uc, discord.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, GuildID: cfg.GuildID, ShardID: cfg.ShardID, ShardCount: cfg.ShardCount,
 		Logger: log, Observer: obs, Parser: bank.Codec{}, Chart: chart.Drawer{}, GlobalRate: rate, DeferAfter: h.deferAfter,
-		ConnectBackoff: h.connectBackoff, After: h.identifyAfter,
+		ConnectBackoff: h.connectBackoff, After: h.identifyAfter, UploadLimit: cfg.UploadLimit,
 	})
 	if err != nil {
 		return err

@@ -13,9 +13,13 @@ import (
 // 50 topic files, each under the 1 MiB file limit.
 func generated(tb testing.TB, n int) fstest.MapFS {
 	tb.Helper()
+	return generatedFiles(tb, 50, n/50)
+}
+
+// generatedFiles returns files topic files of per questions each (200 make about 1 MiB).
+func generatedFiles(tb testing.TB, files, per int) fstest.MapFS {
+	tb.Helper()
 	fsys := fstest.MapFS{}
-	const files = 50
-	per := n / files
 	for t := range files {
 		topic := quiz.Topic{Slug: fmt.Sprintf("topic-%d", t), Title: quiz.Text{EN: "Topic", ZH: "主题"}}
 		var qs []quiz.Question

@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/interviewbot/interviewbot/internal/quiz"
@@ -43,12 +44,23 @@ func (t *boltTx) putDue(d quiz.Due, put bool) error {
 }
 
 func (t *boltTx) DueUntil(until time.Time, n int) ([]quiz.Due, error) {
+	return t.dueUntil(until, math.MaxInt, n)
+}
+
+// DueUntilPerGuild scans the keys (values are empty) up to until: a backlog costs a key read
+// per entry, not a decode.
+func (t *boltTx) DueUntilPerGuild(until time.Time, perGuild, n int) ([]quiz.Due, error) {
+	return t.dueUntil(until, perGuild, n)
+}
+
+func (t *boltTx) dueUntil(until time.Time, perGuild, n int) ([]quiz.Due, error) {
 	b := getBucket(t.tx, bucketKeyDue)
 	limit := until.UnixMilli()
-	if b == nil || n <= 0 || limit < 0 {
+	if b == nil || n <= 0 || perGuild <= 0 || limit < 0 {
 		return nil, nil
 	}
 	var out []quiz.Due
+	taken := map[quiz.GuildID]int{}
 	c := b.Cursor()
 	for k, _ := c.First(); k != nil && len(out) < n; k, _ = c.Next() {
 		d, err := decodeDueKey(k)
@@ -58,7 +70,10 @@ func (t *boltTx) DueUntil(until time.Time, n int) ([]quiz.Due, error) {
 		if d.At.UnixMilli() > limit {
 			break
 		}
-		out = append(out, d)
+		if taken[d.Guild] < perGuild {
+			taken[d.Guild]++
+			out = append(out, d)
+		}
 	}
 	return out, nil
 }

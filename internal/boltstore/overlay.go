@@ -20,6 +20,23 @@ func (t *boltTx) OverlayQuestions(g quiz.GuildID) ([]quiz.OverlayEntry, error) {
 	return es, nil
 }
 
+func (t *boltTx) OverlayQuestion(g quiz.GuildID, questionID string) (quiz.OverlayEntry, bool, error) {
+	b := t.guildBucket(g, bucketKeyOverlay)
+	key, err := questionKey(questionID)
+	if b == nil || err != nil {
+		return quiz.OverlayEntry{}, false, nil // an invalid id has no entry
+	}
+	v := b.Get(key)
+	if v == nil {
+		return quiz.OverlayEntry{}, false, nil
+	}
+	var e quiz.OverlayEntry
+	if err := decodeJSON(v, &e); err != nil {
+		return quiz.OverlayEntry{}, false, fmt.Errorf("boltstore: get overlay %d/%q: %w", g, questionID, err)
+	}
+	return e, true, nil
+}
+
 func (t *boltTx) PutOverlayQuestion(g quiz.GuildID, e quiz.OverlayEntry) error {
 	if err := t.put(g, bucketKeyOverlay, e.QuestionID, e); err != nil {
 		return fmt.Errorf("boltstore: put overlay %d/%q: %w", g, e.QuestionID, err)
@@ -104,4 +121,35 @@ func (t *boltTx) History(g quiz.GuildID, questionID string) ([]quiz.HistoryEntry
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+func (t *boltTx) TrimHistory(g quiz.GuildID, questionID string, keep int) error {
+	if err := t.writable(); err != nil {
+		return fmt.Errorf("boltstore: trim history %d/%q: %w", g, questionID, err)
+	}
+	b := t.guildBucket(g, bucketKeyHistory)
+	prefix, err := historyPrefix(questionID)
+	if b == nil || err != nil {
+		return nil
+	}
+	// Walk back from the newest version: keys sort by version within the question's prefix.
+	c := b.Cursor()
+	k, _ := c.Seek(append(prefix, 0xff, 0xff, 0xff, 0xff, 0xff))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	var drop [][]byte
+	for n := 0; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+		if n++; n > keep {
+			drop = append(drop, append([]byte(nil), k...))
+		}
+	}
+	for _, k := range drop {
+		if err := b.Delete(k); err != nil {
+			return fmt.Errorf("boltstore: trim history %d/%q: %w", g, questionID, err)
+		}
+	}
+	return nil
 }

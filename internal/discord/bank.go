@@ -397,21 +397,8 @@ func (b *Bot) bankExport(ctx context.Context, r *responder, o opts) error {
 	if err != nil {
 		return err
 	}
-	// A message carries at most 10 attachments: send the rest as follow-ups.
-	for start := 0; start < len(files); start += 10 {
-		var fs []*discordgo.File
-		for _, f := range files[start:min(len(files), start+10)] {
-			fs = append(fs, &discordgo.File{Name: f.Name, ContentType: "application/yaml", Reader: strings.NewReader(string(f.Data))})
-		}
-		content := ""
-		if start == 0 {
-			content = fmt.Sprintf("This server's bank: %s in the questions/ format. Edit and re-import with /bank import.", quiz.Count(quiz.English, len(files), "topic file", "topic files", ""))
-		}
-		if err := r.reply(ctx, message{Content: content, Files: fs, Ephemeral: true}); err != nil {
-			return err
-		}
-	}
-	return nil
+	intro := fmt.Sprintf("This server's bank: %s in the questions/ format. Edit and re-import with /bank import.", quiz.Count(quiz.English, len(files), "topic file", "topic files", ""))
+	return b.sendUploads(ctx, r, intro, exportUploads(files))
 }
 
 func (b *Bot) bankImport(ctx context.Context, r *responder, o opts) error {

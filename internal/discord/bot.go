@@ -59,6 +59,9 @@ type Options struct {
 	After func(d time.Duration) <-chan time.Time
 	// ReadyTimeout bounds the wait for READY after the gateway opened (default 2 min).
 	ReadyTimeout time.Duration
+	// UploadLimit is the largest file the bot uploads, in bytes; larger exports go out
+	// compressed or in parts. Default DefaultUploadLimit.
+	UploadLimit int
 }
 
 // Bot is a connected Discord bot.
@@ -104,6 +107,9 @@ func New(uc UseCases, opts Options) (*Bot, error) {
 	}
 	if opts.Observer == nil {
 		opts.Observer = nopObserver{}
+	}
+	if opts.UploadLimit <= 0 {
+		opts.UploadLimit = DefaultUploadLimit
 	}
 	if opts.DeferAfter <= 0 {
 		// Leaves over a second of the 3-second window for the deferral to reach Discord.

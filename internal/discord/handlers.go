@@ -526,9 +526,9 @@ func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
 	}
 	name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
 	l := b.members.Lang(ctx, r.actor)
-	return r.reply(ctx, message{Content: tr(l, "All the data this bot keeps about you in this server: your settings and streak, answers, reviews, reports, the questions you asked and your mock interviews.",
-		"本机器人在此服务器保存的你的全部数据：设置和连续天数、回答、复习记录、报告、你发起的题目和模拟面试。"), Ephemeral: true,
-		Files: []*discordgo.File{{Name: name, ContentType: "application/json", Reader: strings.NewReader(string(data))}}})
+	return b.sendUploads(ctx, r, tr(l, "All the data this bot keeps about you in this server: your settings and streak, answers, reviews, reports, the questions you asked and your mock interviews.",
+		"本机器人在此服务器保存的你的全部数据：设置和连续天数、回答、复习记录、报告、你发起的题目和模拟面试。"),
+		[]upload{{name, "application/json", data}})
 }
 
 // confirmDelete asks before /privacy delete erases anything; the button does it.

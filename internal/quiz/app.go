@@ -33,6 +33,11 @@ type Options struct {
 	// Scheduler schedules reviews after grading (bot/ gives internal/fsrs). Without one the
 	// use cases fall back to SM2.
 	Scheduler Scheduler
+	// Quotas bound what one server keeps; zero fields take the defaults.
+	Quotas Quotas
+	// RateLimits bound how often members and servers may act; nil limits nothing (bot/
+	// gives DefaultRateLimits unless configured otherwise).
+	RateLimits RateLimits
 	// Announcer gives the champion role and posts the champion and recap announcements.
 	// Without one, the Publisher is used if it implements Announcer; else they fail (and are
 	// retried) with an internal error.
@@ -69,8 +74,11 @@ type core struct {
 	sched Scheduler
 	opts  Options
 
-	zones *sync.Map // zone name -> *time.Location
-	banks *sync.Map // GuildID -> guildBank
+	zones   *sync.Map  // zone name -> *time.Location
+	banks   *sync.Map  // GuildID -> *bankState
+	shipped *bankState // the state of a server that changed nothing
+	quotas  Quotas
+	limiter *limiter
 }
 
 func newCore(store Store, bank *Bank, opts Options) *core {
@@ -106,7 +114,8 @@ func newCore(store Store, bank *Bank, opts Options) *core {
 		}
 	}
 	return &core{store: store, bank: bank, now: opts.Now, log: opts.Logger, intn: opts.Intn, sched: opts.Scheduler, opts: opts,
-		zones: &sync.Map{}, banks: &sync.Map{}}
+		zones: &sync.Map{}, banks: &sync.Map{}, shipped: shippedState(bank), quotas: opts.Quotas.withDefaults(),
+		limiter: newLimiter(opts.RateLimits, defaultMaxBuckets)}
 }
 
 func (c *core) app(imp *imports) *App {

@@ -13,6 +13,13 @@
 //   - Day: a civil date in some time zone; streaks and daily posts count Days, not 24h spans.
 //   - Streak: a member's run of consecutive answering days, with freezes.
 //
+// One server must not hurt the others on the same store: Quotas bound what a server keeps
+// (its own questions, topics, history, pending import previews, open reports per member),
+// RateLimits bound how often a member and a server act (token buckets; refusals are
+// ERATELIMIT, "try again in N s"), and RunDue posts due reveals round-robin by server.
+// Changes to a server's bank read its merged bank, cached per revision, before taking the
+// store's single writer, and write only the records they change.
+//
 // The package imports only the standard library. Storage is behind Store (store.go), posting to
 // channels behind Publisher (publish.go); adapters implement them.
 package quiz

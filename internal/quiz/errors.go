@@ -12,6 +12,9 @@ const (
 	ENOTFOUND  = "not_found"
 	ECONFLICT  = "conflict"
 	EFORBIDDEN = "forbidden"
+	// ERATELIMIT: the member or their server did this too often; the message says when to
+	// try again.
+	ERATELIMIT = "rate_limited"
 	EINTERNAL  = "internal"
 )
 

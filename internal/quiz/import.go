@@ -20,10 +20,15 @@ type ExportedFile struct {
 }
 
 // ExportBank writes the server's effective bank (enabled questions) as topic files ("" = every
-// topic). Moderators only. Returns ENOTFOUND for an unknown topic.
+// topic). Moderators only. Returns ENOTFOUND for an unknown topic, ERATELIMIT when the
+// moderator or the server exports too often.
 func (m *Moderation) ExportBank(ctx context.Context, a Actor, topic string) ([]ExportedFile, error) {
 	var files []ExportedFile
 	err := m.store.View(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
+		// Counted once the actor is known to moderate, so members cannot spend the server's.
+		if err := m.allow(a, ActExport); err != nil {
+			return err
+		}
 		b, err := m.bankFor(tx, g)
 		if err != nil {
 			return err
@@ -69,30 +74,46 @@ type ImportPlan struct {
 	guild       GuildID
 	user        UserID
 	expires     time.Time
+	size        int // bytes of the file, for the preview memory bound
 }
 
-// imports holds previews waiting for a moderator's confirmation.
+// imports holds previews waiting for a moderator's confirmation, within Quotas: one per
+// moderator, Previews per server, PreviewBytes of files in all.
 type imports struct {
 	mu    sync.Mutex
 	plans map[uint64]ImportPlan
+	bytes int // the sum of plans' sizes
 }
 
 const importTTL = 15 * time.Minute
 
-// put keeps plan until it expires, drops expired ones, and returns plan with its new id.
-func (im *imports) put(plan ImportPlan, now time.Time) ImportPlan {
+// put keeps plan until it expires and returns it with its new id. It first drops expired
+// plans and the moderator's earlier one, then the server's oldest past its quota, then the
+// oldest of all until the files fit in q.PreviewBytes.
+func (im *imports) put(plan ImportPlan, now time.Time, q Quotas) ImportPlan {
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	if im.plans == nil {
 		im.plans = map[uint64]ImportPlan{}
 	}
+	inGuild := 0
 	for id, p := range im.plans {
-		if now.After(p.expires) {
-			delete(im.plans, id)
+		switch {
+		case now.After(p.expires), p.guild == plan.guild && p.user == plan.user:
+			im.drop(id)
+		case p.guild == plan.guild:
+			inGuild++
 		}
+	}
+	for ; inGuild >= q.Previews; inGuild-- {
+		im.drop(im.oldest(func(p ImportPlan) bool { return p.guild == plan.guild }))
+	}
+	for len(im.plans) > 0 && im.bytes+plan.size > q.PreviewBytes {
+		im.drop(im.oldest(func(ImportPlan) bool { return true }))
 	}
 	plan.ID = im.newID()
 	im.plans[plan.ID] = plan
+	im.bytes += plan.size
 	return plan
 }
 
@@ -110,6 +131,26 @@ func (im *imports) newID() uint64 {
 	}
 }
 
+// oldest returns the id of the earliest plan that keep accepts.
+func (im *imports) oldest(keep func(ImportPlan) bool) uint64 {
+	var first uint64
+	var at time.Time
+	for id, p := range im.plans {
+		if keep(p) && (first == 0 || p.expires.Before(at) || p.expires.Equal(at) && id < first) {
+			first, at = id, p.expires
+		}
+	}
+	return first
+}
+
+// drop forgets plan id.
+func (im *imports) drop(id uint64) {
+	if p, ok := im.plans[id]; ok {
+		im.bytes -= p.size
+		delete(im.plans, id)
+	}
+}
+
 // take removes plan id and returns it if a may apply it. Only the moderator who previewed it
 // takes the plan: anyone else's click leaves it in place.
 // Returns ENOTFOUND for an unknown or expired plan, EFORBIDDEN for another moderator's.
@@ -120,7 +161,7 @@ func (im *imports) take(id uint64, a Actor, now time.Time) (ImportPlan, error) {
 	case !ok || plan.guild != a.Guild || now.After(plan.expires):
 		ok = false
 	case plan.user == a.User:
-		delete(im.plans, id)
+		im.drop(id)
 	}
 	im.mu.Unlock()
 	if !ok {
@@ -153,9 +194,18 @@ func parseImport(codec BankCodec, name string, data []byte) (Topic, []Question, 
 
 // PreviewImport validates one topic file exactly like `bot check` and returns what importing
 // it would add, change and disable. The file's topic becomes exactly the file's questions.
-// Moderators only. Returns EINVALID for a file that does not validate or moves a question to
-// another topic.
+// Moderators only. Returns EINVALID for a file that does not validate, moves a question to
+// another topic or would take the server past its quotas; ERATELIMIT when the moderator or the
+// server previews too often.
 func (m *Moderation) PreviewImport(ctx context.Context, a Actor, name string, data []byte) (ImportPlan, error) {
+	// Checked before parsing, the costly part, and only for moderators, so members cannot
+	// spend the server's tokens.
+	if err := m.CheckModerator(ctx, a); err != nil {
+		return ImportPlan{}, err
+	}
+	if err := m.allow(a, ActImport); err != nil {
+		return ImportPlan{}, err
+	}
 	t, qs, err := parseImport(m.opts.Codec, name, data)
 	if err != nil {
 		return ImportPlan{}, err
@@ -163,6 +213,10 @@ func (m *Moderation) PreviewImport(ctx context.Context, a Actor, name string, da
 	plan := ImportPlan{Topic: t.Slug, questions: qs, title: t.Title, guild: a.Guild, user: a.User, expires: m.now().Add(importTTL)}
 	err = m.store.View(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
 		plan.bankRev = g.BankRev
+		st, err := m.stateFor(tx, g)
+		if err != nil {
+			return err
+		}
 		infos, _, err := m.allQuestions(tx, a.Guild)
 		if err != nil {
 			return err
@@ -170,12 +224,16 @@ func (m *Moderation) PreviewImport(ctx context.Context, a Actor, name string, da
 		if plan.NewTopic, err = m.newTopic(tx, a.Guild, t.Slug); err != nil {
 			return err
 		}
-		return planImport(&plan, name, qs, infos)
+		if err := planImport(&plan, name, qs, infos); err != nil {
+			return err
+		}
+		return m.checkImportQuotas(st, plan)
 	}))
 	if err != nil {
 		return ImportPlan{}, err
 	}
-	return m.imports.put(plan, m.now()), nil
+	plan.size = len(data)
+	return m.imports.put(plan, m.now(), m.quotas), nil
 }
 
 // newTopic reports whether slug is a topic neither shipped nor enabled in g's bank.
@@ -243,9 +301,12 @@ func (m *Moderation) ApplyImport(ctx context.Context, a Actor, id uint64) (Impor
 	if len(plan.Added)+len(plan.Changed)+len(plan.Disabled) == 0 && !plan.NewTopic {
 		return plan, nil
 	}
-	err = m.store.Update(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
-		if g.BankRev != plan.bankRev {
+	err = m.bankUpdate(ctx, a, func(tx Tx, st *bankState) error {
+		if st.rev != plan.bankRev {
 			return Errorf(ECONFLICT, "The bank changed since this preview. Nothing was imported: run /bank import again.")
+		}
+		if err := m.checkImportQuotas(st, plan); err != nil {
+			return err
 		}
 		if plan.NewTopic {
 			title := plan.title
@@ -253,22 +314,49 @@ func (m *Moderation) ApplyImport(ctx context.Context, a Actor, id uint64) (Impor
 				return err
 			}
 		}
-		_, byID, err := m.allQuestions(tx, a.Guild)
+		byID, err := plan.entries(tx, a.Guild)
 		if err != nil {
 			return err
 		}
 		h := HistoryEntry{Action: "import", By: a.User, At: m.now()}
 		for _, e := range importedEntries(plan, byID, m.bank) {
-			if err := saveEntry(tx, a.Guild, e, h); err != nil {
+			if err := saveEntry(tx, a.Guild, e, h, m.quotas.History); err != nil {
 				return err
 			}
 		}
-		return bumpBank(tx, a.Guild)
-	}))
+		return nil
+	})
 	if err != nil {
 		return ImportPlan{}, err
 	}
 	return plan, nil
+}
+
+// entries reads the overlay entries of the questions plan writes, and only those.
+func (p ImportPlan) entries(tx BankTx, g GuildID) (map[string]OverlayEntry, error) {
+	byID := map[string]OverlayEntry{}
+	for _, ids := range [][]string{p.Added, p.Changed, p.Disabled} {
+		for _, id := range ids {
+			e, ok, err := tx.OverlayQuestion(g, id)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				byID[id] = e
+			}
+		}
+	}
+	return byID, nil
+}
+
+// checkImportQuotas refuses a plan that would take the server past its question or topic quota.
+func (m *Moderation) checkImportQuotas(st *bankState, plan ImportPlan) error {
+	if plan.NewTopic {
+		if err := m.quotas.checkTopicQuota(len(st.bank.topics), plan.Topic); err != nil {
+			return err
+		}
+	}
+	return m.quotas.checkAddQuota(st.added, len(plan.Added), plan.Topic+".yaml")
 }
 
 // importedEntries returns the overlay entries plan changes, from the current ones (byID), in

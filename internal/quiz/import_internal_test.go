@@ -12,8 +12,10 @@ func TestPlanIDsAreUnguessable(t *testing.T) {
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 	seen := map[uint64]bool{}
 	small := 0
-	for range 1000 {
-		p := im.put(ImportPlan{guild: 10, user: 1, expires: now.Add(time.Hour)}, now)
+	q := Quotas{Previews: 1, PreviewBytes: 1 << 30}
+	for i := range 1000 {
+		// A server each, so every plan stays and a repeated id would show.
+		p := im.put(ImportPlan{guild: GuildID(i + 1), user: 1, expires: now.Add(time.Hour)}, now, q)
 		if p.ID == 0 || seen[p.ID] || p.ID >= 1<<53 {
 			t.Fatalf("plan id %d: zero, repeated or over 53 bits", p.ID)
 		}

@@ -3,6 +3,7 @@ package quiz
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 )
@@ -125,65 +126,52 @@ func questionInfos(shipped *Bank, entries []OverlayEntry) (out []QuestionInfo, b
 func (m *Moderation) BankQuestion(ctx context.Context, a Actor, id string) (QuestionInfo, error) {
 	var out QuestionInfo
 	err := m.store.View(ctx, m.asModerator(a, func(tx Tx, _ Guild) error {
-		var err error
-		out, _, err = m.questionIn(tx, a.Guild, id)
+		in, _, found, err := m.questionAt(tx, a.Guild, id)
+		if err == nil && !found {
+			err = Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(id))
+		}
+		out = in
 		return err
 	}))
 	return out, err
 }
 
-// questionIn returns question id of g's bank, and g's overlay entries by question id.
-// Returns ENOTFOUND if there is no such question.
-func (m *Moderation) questionIn(tx BankTx, g GuildID, id string) (QuestionInfo, map[string]OverlayEntry, error) {
-	infos, byID, err := m.allQuestions(tx, g)
-	if err != nil {
-		return QuestionInfo{}, nil, err
+// MatchQuestionIDs returns up to max question ids containing prefix, for autocomplete of the
+// moderators' /bank commands. It reads the server's cached bank state, not its overlay.
+// Moderators only: the ids include disabled and unpublished questions, and an autocomplete
+// request can be sent for any command by a forged client.
+func (m *Moderation) MatchQuestionIDs(ctx context.Context, a Actor, prefix string, max int) ([]string, error) {
+	if err := m.CheckModerator(ctx, a); err != nil {
+		return nil, err
 	}
-	for _, in := range infos {
-		if in.Question.ID == id {
-			return in, byID, nil
+	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	st, err := m.state(ctx, a.Guild)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range st.ids {
+		if strings.Contains(id, prefix) {
+			out = append(out, id)
+			if len(out) == max {
+				break
+			}
 		}
 	}
-	return QuestionInfo{}, byID, Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(id))
+	return out, nil
 }
 
-// MatchQuestionIDs returns up to max question ids containing prefix, for autocomplete of the
-// moderators' /bank commands. Moderators only: the ids include disabled and unpublished
-// questions, and an autocomplete request can be sent for any command by a forged client.
-func (m *Moderation) MatchQuestionIDs(ctx context.Context, a Actor, prefix string, max int) ([]string, error) {
-	prefix = strings.ToLower(strings.TrimSpace(prefix))
-	var out []string
-	err := m.store.View(ctx, m.asModerator(a, func(tx Tx, _ Guild) error {
-		infos, _, err := m.allQuestions(tx, a.Guild)
+// changeBank applies one moderator change: it checks the actor, runs fn on the question's
+// current overlay entry, stores it with a new version and a history entry, and bumps the
+// server's bank revision. found is false for an id the bank does not have.
+func (m *Moderation) changeBank(ctx context.Context, a Actor, id, action string, fn func(tx Tx, st *bankState, in QuestionInfo, found bool, e *OverlayEntry) error) error {
+	return m.bankUpdate(ctx, a, func(tx Tx, st *bankState) error {
+		in, e, found, err := m.questionAt(tx, a.Guild, id)
 		if err != nil {
 			return err
 		}
-		for _, in := range infos {
-			if strings.Contains(in.Question.ID, prefix) {
-				out = append(out, in.Question.ID)
-				if len(out) == max {
-					break
-				}
-			}
-		}
-		return nil
-	}))
-	return out, err
-}
-
-// changeBank applies one moderator change in one transaction: it checks the actor, runs fn on
-// the current overlay entry, stores it with a new version and a history entry, and bumps the
-// server's bank revision. found is false for an id the bank does not have.
-func (m *Moderation) changeBank(ctx context.Context, a Actor, id, action string, fn func(tx Tx, in QuestionInfo, found bool, e *OverlayEntry) error) error {
-	return m.store.Update(ctx, m.asModerator(a, func(tx Tx, _ Guild) error {
-		in, byID, err := m.questionIn(tx, a.Guild, id)
-		found := err == nil
-		if err != nil && ErrorCode(err) != ENOTFOUND {
-			return err
-		}
-		e := byID[id]
 		e.QuestionID = id
-		if err := fn(tx, in, found, &e); err != nil {
+		if err := fn(tx, st, in, found, &e); err != nil {
 			return err
 		}
 		h := HistoryEntry{Action: action, By: a.User, At: m.now()}
@@ -191,34 +179,91 @@ func (m *Moderation) changeBank(ctx context.Context, a Actor, id, action string,
 			prev := in.Question
 			h.Previous = &prev
 		}
-		if err := saveEntry(tx, a.Guild, e, h); err != nil {
+		return saveEntry(tx, a.Guild, e, h, m.quotas.History)
+	})
+}
+
+// errStaleBank says the bank changed between reading its state and the write.
+var errStaleBank = errors.New("quiz: bank changed")
+
+// bankUpdate runs one change to a's server's bank. The bank state (the merged bank, its ids
+// and counts) is read first, outside the write transaction and from the cache when it is
+// current; the Update then checks the revision is unchanged and touches only the records the
+// change writes, so a server with a full bank never holds the store's single writer for long.
+// The new revision's state is built afterwards, in a read.
+func (m *Moderation) bankUpdate(ctx context.Context, a Actor, fn func(tx Tx, st *bankState) error) error {
+	for range 3 {
+		st, err := m.state(ctx, a.Guild)
+		if err != nil {
 			return err
 		}
-		return bumpBank(tx, a.Guild)
-	}))
+		err = m.store.Update(ctx, m.asModerator(a, func(tx Tx, g Guild) error {
+			if g.BankRev != st.rev {
+				return errStaleBank
+			}
+			if err := fn(tx, st); err != nil {
+				return err
+			}
+			g.ID = a.Guild
+			g.BankRev++
+			return tx.PutGuild(g)
+		}))
+		if errors.Is(err, errStaleBank) {
+			continue
+		}
+		if err == nil {
+			// Warm the cache now, in a read, rather than in the next member's Ask.
+			if _, werr := m.state(ctx, a.Guild); werr != nil {
+				m.log.Warn("bank state not rebuilt after a change", "guild_id", a.Guild, "err", werr)
+			}
+		}
+		return err
+	}
+	return Errorf(ECONFLICT, "The bank is being changed by someone else right now. Nothing was saved: try again.")
+}
+
+// questionAt returns question id of g's bank with its overlay entry, reading only that entry;
+// found is false when neither the shipped bank nor the server has it.
+func (m *Moderation) questionAt(tx BankTx, g GuildID, id string) (in QuestionInfo, e OverlayEntry, found bool, err error) {
+	e, ok, err := tx.OverlayQuestion(g, id)
+	if err != nil {
+		return QuestionInfo{}, OverlayEntry{}, false, err
+	}
+	q, shipped := m.bank.Question(id)
+	switch {
+	case ok && e.Question != nil && e.Added && !shipped:
+		in = QuestionInfo{Question: *e.Question, Source: "added"}
+	case ok && e.Question != nil && shipped:
+		in = QuestionInfo{Question: *e.Question, Source: "edited"}
+	case shipped:
+		in = QuestionInfo{Question: q, Source: "shipped"}
+	default:
+		return QuestionInfo{}, OverlayEntry{}, false, nil
+	}
+	if ok {
+		in.Disabled, in.Version = e.Disabled, e.Version
+	}
+	return in, e, true, nil
 }
 
 // saveEntry stores a changed overlay entry as its next version, by h.By at h.At, with h as
-// the history of the change.
-func saveEntry(tx BankTx, g GuildID, e OverlayEntry, h HistoryEntry) error {
+// the history of the change; the question keeps its newest keep history entries.
+func saveEntry(tx BankTx, g GuildID, e OverlayEntry, h HistoryEntry, keep int) error {
 	e.Version++
 	e.UpdatedBy, e.UpdatedAt = h.By, h.At
 	if err := tx.PutOverlayQuestion(g, e); err != nil {
 		return err
 	}
 	h.QuestionID, h.Version = e.QuestionID, e.Version
-	return tx.AddHistory(g, h)
+	return addHistory(tx, g, h, keep)
 }
 
-// bumpBank marks gid's bank as changed, so its cached merge is rebuilt.
-func bumpBank(tx GuildTx, gid GuildID) error {
-	g, _, err := tx.Guild(gid)
-	if err != nil {
+// addHistory records h and drops the question's history beyond its newest keep entries.
+func addHistory(tx BankTx, g GuildID, h HistoryEntry, keep int) error {
+	if err := tx.AddHistory(g, h); err != nil {
 		return err
 	}
-	g.ID = gid
-	g.BankRev++
-	return tx.PutGuild(g)
+	return tx.TrimHistory(g, h.QuestionID, keep)
 }
 
 // AddQuestion adds a server-only question. Its id must be new to the shipped bank and the
@@ -227,11 +272,14 @@ func (m *Moderation) AddQuestion(ctx context.Context, a Actor, q Question) error
 	if err := checkQuestion(q); err != nil {
 		return err
 	}
-	return m.changeBank(ctx, a, q.ID, "add", func(tx Tx, _ QuestionInfo, found bool, e *OverlayEntry) error {
+	return m.changeBank(ctx, a, q.ID, "add", func(tx Tx, st *bankState, _ QuestionInfo, found bool, e *OverlayEntry) error {
 		if found {
 			return Errorf(ECONFLICT, "A question with id %s already exists; choose another id.", quote(q.ID))
 		}
-		if err := m.ensureTopic(tx, a.Guild, q.Topic); err != nil {
+		if err := m.quotas.checkAddQuota(st.added, 1, ""); err != nil {
+			return err
+		}
+		if err := m.ensureTopic(tx, st, a.Guild, q.Topic); err != nil {
 			return err
 		}
 		qq := q.Clone()
@@ -240,8 +288,9 @@ func (m *Moderation) AddQuestion(ctx context.Context, a Actor, q Question) error
 	})
 }
 
-// ensureTopic creates a server topic on first use (shipped topics need nothing).
-func (m *Moderation) ensureTopic(tx BankTx, g GuildID, slug string) error {
+// ensureTopic creates a server topic on first use (shipped topics need nothing), within the
+// topic quota. It reads the server's topic overlay, which the quota keeps small.
+func (m *Moderation) ensureTopic(tx BankTx, st *bankState, g GuildID, slug string) error {
 	if _, ok := m.bank.Topic(slug); ok {
 		return nil
 	}
@@ -260,6 +309,9 @@ func (m *Moderation) ensureTopic(tx BankTx, g GuildID, slug string) error {
 	}
 	if !ValidTopicSlug(slug) {
 		return Errorf(EINVALID, "Topic names use a-z, 0-9 and -, up to 32 characters; got %s.", quote(slug))
+	}
+	if err := m.quotas.checkTopicQuota(len(st.bank.topics), slug); err != nil {
+		return err
 	}
 	title := Text{EN: slug, ZH: slug}
 	return tx.PutOverlayTopic(g, TopicOverlay{Slug: slug, Title: &title, Added: true})
@@ -284,7 +336,7 @@ func (m *Moderation) EditQuestion(ctx context.Context, a Actor, q Question, vers
 	if err := checkQuestion(q); err != nil {
 		return err
 	}
-	return m.changeBank(ctx, a, q.ID, "edit", func(_ Tx, in QuestionInfo, found bool, e *OverlayEntry) error {
+	return m.changeBank(ctx, a, q.ID, "edit", func(_ Tx, _ *bankState, in QuestionInfo, found bool, e *OverlayEntry) error {
 		if !found {
 			return Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(q.ID))
 		}
@@ -304,7 +356,7 @@ func (m *Moderation) EditQuestion(ctx context.Context, a Actor, q Question, vers
 // Returns ECONFLICT when it already is, EINVALID when it would leave its topic empty.
 func (m *Moderation) SetDisabled(ctx context.Context, a Actor, id string, disabled bool) error {
 	action := map[bool]string{true: "disable", false: "enable"}[disabled]
-	return m.changeBank(ctx, a, id, action, func(tx Tx, in QuestionInfo, found bool, e *OverlayEntry) error {
+	return m.changeBank(ctx, a, id, action, func(_ Tx, st *bankState, in QuestionInfo, found bool, e *OverlayEntry) error {
 		if !found {
 			return Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(id))
 		}
@@ -312,7 +364,7 @@ func (m *Moderation) SetDisabled(ctx context.Context, a Actor, id string, disabl
 			return Errorf(ECONFLICT, "%s is already %sd.", id, action)
 		}
 		if disabled {
-			if err := m.checkTopicKeepsQuestions(tx, a.Guild, in.Question.Topic, id); err != nil {
+			if err := checkTopicKeepsQuestions(st, in.Question.Topic, id); err != nil {
 				return err
 			}
 		}
@@ -322,14 +374,14 @@ func (m *Moderation) SetDisabled(ctx context.Context, a Actor, id string, disabl
 }
 
 // checkTopicKeepsQuestions refuses to remove (or disable) question id if that would leave a
-// topic with no enabled question.
-func (m *Moderation) checkTopicKeepsQuestions(tx BankTx, g GuildID, topic, id string) error {
-	infos, _, err := m.allQuestions(tx, g)
-	if err != nil {
-		return err
+// topic with no enabled question. It counts in the server's bank state: a topic the server
+// turned off is asked from nowhere, so it is not checked.
+func checkTopicKeepsQuestions(st *bankState, topic, id string) error {
+	if _, live := st.bank.Topic(topic); !live {
+		return nil
 	}
-	for _, in := range infos {
-		if in.Question.Topic == topic && !in.Disabled && in.Question.ID != id {
+	for _, q := range st.bank.Questions(topic) {
+		if q.ID != id {
 			return nil
 		}
 	}
@@ -339,26 +391,28 @@ func (m *Moderation) checkTopicKeepsQuestions(tx BankTx, g GuildID, topic, id st
 // RemoveQuestion deletes one of the server's own questions (shipped ones can only be
 // disabled). Moderators only.
 func (m *Moderation) RemoveQuestion(ctx context.Context, a Actor, id string) error {
-	return m.store.Update(ctx, m.asModerator(a, func(tx Tx, _ Guild) error {
-		in, _, err := m.questionIn(tx, a.Guild, id)
+	return m.bankUpdate(ctx, a, func(tx Tx, st *bankState) error {
+		in, _, found, err := m.questionAt(tx, a.Guild, id)
 		if err != nil {
 			return err
+		}
+		if !found {
+			return Errorf(ENOTFOUND, "No question with id %s in this server's bank.", quote(id))
 		}
 		if in.Source != "added" {
 			return Errorf(EINVALID, "%s ships with the bot: it can be disabled here, not removed.", id)
 		}
-		if err := m.checkTopicKeepsQuestions(tx, a.Guild, in.Question.Topic, id); err != nil {
-			return err
+		if !in.Disabled {
+			if err := checkTopicKeepsQuestions(st, in.Question.Topic, id); err != nil {
+				return err
+			}
 		}
 		if err := tx.DeleteOverlayQuestion(a.Guild, id); err != nil {
 			return err
 		}
 		prev := in.Question
-		if err := tx.AddHistory(a.Guild, HistoryEntry{QuestionID: id, Version: in.Version + 1, Action: "remove", By: a.User, At: m.now(), Previous: &prev}); err != nil {
-			return err
-		}
-		return bumpBank(tx, a.Guild)
-	}))
+		return addHistory(tx, a.Guild, HistoryEntry{QuestionID: id, Version: in.Version + 1, Action: "remove", By: a.User, At: m.now(), Previous: &prev}, m.quotas.History)
+	})
 }
 
 // QuestionHistory returns who changed a question and when. Moderators only.

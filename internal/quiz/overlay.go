@@ -1,23 +1,53 @@
 package quiz
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // A server's bank is the shipped bank with that server's overlay applied: added and edited
 // questions, disabled questions and topics, added topics. Built banks are cached per server
 // and revision (Guild.BankRev), so only the first ask after a change pays for the merge.
 
-type guildBank struct {
-	rev  uint64
-	bank *Bank
+// bankState is a server's effective bank at one revision, with what the quota checks and id
+// autocomplete need, so that neither reads the whole overlay again.
+type bankState struct {
+	rev   uint64
+	bank  *Bank
+	ids   []string // every question id, disabled ones included, sorted
+	added int      // the server's own questions, disabled ones included
+}
+
+// shippedState is the state of a server that changed nothing.
+func shippedState(b *Bank) *bankState {
+	st := &bankState{bank: b}
+	if b == nil {
+		return st
+	}
+	for _, q := range b.Questions("") {
+		st.ids = append(st.ids, q.ID)
+	}
+	slices.Sort(st.ids)
+	return st
 }
 
 // bankFor returns the effective bank of g.
 func (c *core) bankFor(tx BankTx, g Guild) (*Bank, error) {
-	if g.BankRev == 0 {
-		return c.bank, nil
+	st, err := c.stateFor(tx, g)
+	if err != nil {
+		return nil, err
 	}
-	if v, ok := c.banks.Load(g.ID); ok && v.(guildBank).rev == g.BankRev {
-		return v.(guildBank).bank, nil
+	return st.bank, nil
+}
+
+// stateFor returns the bank state of g at its stored revision, from the cache when it holds
+// that revision; otherwise it reads g's whole overlay once.
+func (c *core) stateFor(tx BankTx, g Guild) (*bankState, error) {
+	if g.BankRev == 0 {
+		return c.shipped, nil
+	}
+	if v, ok := c.banks.Load(g.ID); ok && v.(*bankState).rev == g.BankRev {
+		return v.(*bankState), nil
 	}
 	entries, err := tx.OverlayQuestions(g.ID)
 	if err != nil {
@@ -31,8 +61,30 @@ func (c *core) bankFor(tx BankTx, g Guild) (*Bank, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.banks.Store(g.ID, guildBank{rev: g.BankRev, bank: b})
-	return b, nil
+	st := &bankState{rev: g.BankRev, bank: b, ids: slices.Clone(c.shipped.ids)}
+	for _, e := range entries {
+		if _, shipped := c.bank.Question(e.QuestionID); !shipped && e.Added && e.Question != nil {
+			st.ids = append(st.ids, e.QuestionID)
+			st.added++
+		}
+	}
+	slices.Sort(st.ids)
+	c.banks.Store(g.ID, st)
+	return st, nil
+}
+
+// state returns the bank state of server g in one short read.
+func (c *core) state(ctx context.Context, g GuildID) (*bankState, error) {
+	var st *bankState
+	err := c.store.View(ctx, func(tx Tx) error {
+		gd, _, err := tx.Guild(g)
+		if err != nil {
+			return err
+		}
+		st, err = c.stateFor(tx, gd)
+		return err
+	})
+	return st, err
 }
 
 // guildBank returns the effective bank of server g in one short read.
@@ -62,14 +114,12 @@ func (c *core) question(tx BankTx, g Guild, id string) (Question, bool, error) {
 	if g.BankRev == 0 {
 		return Question{}, false, nil
 	}
-	entries, err := tx.OverlayQuestions(g.ID)
+	e, ok, err := tx.OverlayQuestion(g.ID, id)
 	if err != nil {
 		return Question{}, false, err
 	}
-	for _, e := range entries {
-		if e.QuestionID == id && e.Question != nil {
-			return *e.Question, true, nil
-		}
+	if ok && e.Question != nil {
+		return *e.Question, true, nil
 	}
 	q, ok := c.bank.Question(id)
 	return q, ok, nil

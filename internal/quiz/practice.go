@@ -33,9 +33,18 @@ type Asked struct {
 
 // Ask gives the actor a question: one they have never seen first, then one due for review;
 // never the one they were just given. It opens a Session for it.
-// Returns ENOTFOUND for an unknown topic (listing the topics), an empty bank, or nothing due.
+// Returns ENOTFOUND for an unknown topic (listing the topics), an empty bank, or nothing due;
+// ERATELIMIT when the member or the server asks too often.
 func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error) {
+	if err := p.allow(a, ActAsk); err != nil {
+		return Asked{}, err
+	}
 	r.Topic = strings.ToLower(strings.TrimSpace(r.Topic))
+	// Build the server's bank, if its cached merge is stale, in a read: inside the Batch below
+	// it would hold the store's single writer while it reads the server's whole overlay.
+	if _, err := p.state(ctx, a.Guild); err != nil {
+		return Asked{}, err
+	}
 	now := p.now()
 	var out Asked
 	// Batch: many members ask at once when a server is busy, and coalescing their commits
@@ -144,10 +153,14 @@ func (c *core) loadAttempt(tx Tx, a Actor, sid SessionID) (attempt, error) {
 
 // Answer records the actor's answer to a session and returns the reference answer. It counts
 // toward the streak in the member's time zone. Answering the same session again replaces the text.
-// Returns EINVALID for an empty or oversize answer, ENOTFOUND for an unknown session.
+// Returns EINVALID for an empty or oversize answer, ENOTFOUND for an unknown session,
+// ERATELIMIT when the member or the server answers too often.
 func (p *Practice) Answer(ctx context.Context, a Actor, sid SessionID, text string) (Answered, error) {
 	text, err := ValidateAnswer(text)
 	if err != nil {
+		return Answered{}, err
+	}
+	if err := p.allow(a, ActAnswer); err != nil {
 		return Answered{}, err
 	}
 	now := p.now()
@@ -407,10 +420,20 @@ func attachMessage(tx SessionTx, g GuildID, sess Session, ch ChannelID, msg Mess
 }
 
 // Report files a member's report about the question of a session.
-// Returns EINVALID for a reason under 5 or over 1000 characters, ENOTFOUND for an unknown session.
+// Returns EINVALID for a reason under 5 or over 1000 characters or a member with too many open
+// reports (Quotas.OpenReports), ENOTFOUND for an unknown session, ERATELIMIT when the member or
+// the server reports too often.
 func (p *Practice) Report(ctx context.Context, a Actor, sid SessionID, reason string) error {
 	reason, err := checkReport(reason)
 	if err != nil {
+		return err
+	}
+	if err := p.allow(a, ActReport); err != nil {
+		return err
+	}
+	// Counted in a read: the server's reports are many, and the writer is shared. Two reports
+	// at once may pass together; the rate limit bounds that.
+	if err := p.store.View(ctx, func(tx Tx) error { return p.checkOpenReports(tx, a) }); err != nil {
 		return err
 	}
 	return p.store.Update(ctx, func(tx Tx) error {
@@ -478,4 +501,22 @@ func (p *Practice) Intervals(ctx context.Context, a Actor, sid SessionID) (map[G
 		return nil
 	})
 	return out, err
+}
+
+// checkOpenReports refuses a member who already has Quotas.OpenReports unresolved reports.
+func (p *Practice) checkOpenReports(tx ReportTx, a Actor) error {
+	all, err := tx.Reports(a.Guild)
+	if err != nil {
+		return err
+	}
+	open := 0
+	for _, r := range all {
+		if r.By == a.User && !r.Resolved {
+			open++
+		}
+	}
+	if open >= p.quotas.OpenReports {
+		return Errorf(EINVALID, msgReportQuota, open, p.quotas.OpenReports)
+	}
+	return nil
 }

@@ -29,6 +29,9 @@ const allMocks = 1 << 30
 
 // ExportMember returns all of the actor's data in their server.
 func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
+	if err := ms.allow(a, ActExport); err != nil {
+		return Export{}, err
+	}
 	out := Export{Guild: a.Guild, User: a.User, ExportedAt: ms.now()}
 	err := ms.store.View(ctx, func(tx Tx) error {
 		m, ok, err := tx.Member(a.Guild, a.User)

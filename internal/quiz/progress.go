@@ -152,6 +152,9 @@ func weakestTopic(b *Bank, cards []Card, now time.Time, s Scheduler) string {
 // last ProgressWeeks weeks in their zone, streak, totals, reviews due now and each topic of
 // the server's bank, weakest first.
 func (ms *Members) Progress(ctx context.Context, a Actor) (Progress, error) {
+	if err := ms.allow(a, ActProgress); err != nil {
+		return Progress{}, err
+	}
 	now := ms.now()
 	var out Progress
 	err := ms.store.View(ctx, func(tx Tx) error {

@@ -139,22 +139,31 @@ func (p *Practice) Close(ctx context.Context, a Actor, r CloseRequest) (Session,
 	return sess, post.Question, err
 }
 
-// RunDue posts the reference answers of every session whose reveal time has come. A reveal
-// missed by more than the grace period (the bot was down) is skipped and logged. It returns the
-// number of reveals posted; one failure does not stop the others.
+// Reveal batches: each RunDue takes at most dueBatch reveals, at most duePerGuild of them from
+// one server, and posts them round-robin across servers, so one server's backlog delays the
+// others by at most one post per round.
+const (
+	dueBatch    = 1000
+	duePerGuild = 100
+)
+
+// RunDue posts the reference answers of every session whose reveal time has come, fairly
+// across servers (see fairOrder). A reveal missed by more than the grace period (the bot was
+// down) is skipped and logged. It returns the number of reveals posted; one failure does not
+// stop the others.
 func (d *DailyPosts) RunDue(ctx context.Context) (int, error) {
 	now := d.now()
 	var due []Due
 	if err := d.store.View(ctx, func(tx Tx) error {
 		var err error
-		due, err = tx.DueUntil(now, 1000)
+		due, err = tx.DueUntilPerGuild(now, duePerGuild, dueBatch)
 		return err
 	}); err != nil {
 		return 0, err
 	}
 	posted := 0
 	var errs []error
-	for _, e := range due {
+	for _, e := range fairOrder(due) {
 		if ctx.Err() != nil {
 			break
 		}
@@ -170,6 +179,28 @@ func (d *DailyPosts) RunDue(ctx context.Context) (int, error) {
 		}
 	}
 	return posted, errors.Join(errs...)
+}
+
+// fairOrder interleaves due entries round-robin by server: each server's earliest, then each
+// one's second, and so on; servers take turns in the order of their earliest entry.
+func fairOrder(due []Due) []Due {
+	var guilds []GuildID
+	byGuild := map[GuildID][]Due{}
+	for _, e := range due {
+		if _, seen := byGuild[e.Guild]; !seen {
+			guilds = append(guilds, e.Guild)
+		}
+		byGuild[e.Guild] = append(byGuild[e.Guild], e)
+	}
+	out := make([]Due, 0, len(due))
+	for round := 0; len(out) < len(due); round++ {
+		for _, g := range guilds {
+			if q := byGuild[g]; round < len(q) {
+				out = append(out, q[round])
+			}
+		}
+	}
+	return out
 }
 
 // reveal runs one due reveal: claim, post, record. A failed post is logged, not returned: it

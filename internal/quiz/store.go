@@ -70,6 +70,9 @@ type SessionTx interface {
 	DeleteDue(Due) error
 	// DueUntil returns up to max entries with At <= t, earliest first, across all guilds.
 	DueUntil(t time.Time, max int) ([]Due, error)
+	// DueUntilPerGuild is DueUntil taking at most perGuild entries of each guild, so that one
+	// guild's backlog leaves room for the others'.
+	DueUntilPerGuild(t time.Time, perGuild, max int) ([]Due, error)
 
 	// SessionGuilds returns the guilds that hold at least one session, in id order.
 	SessionGuilds() ([]GuildID, error)
@@ -91,6 +94,8 @@ type DailyTx interface {
 // BankTx reads and writes a server's changes to the bank and their history.
 type BankTx interface {
 	OverlayQuestions(g GuildID) ([]OverlayEntry, error) // sorted by question id
+	// OverlayQuestion returns g's entry for one question, reading only that record.
+	OverlayQuestion(g GuildID, questionID string) (OverlayEntry, bool, error)
 	PutOverlayQuestion(g GuildID, e OverlayEntry) error
 	DeleteOverlayQuestion(g GuildID, questionID string) error
 	OverlayTopics(g GuildID) ([]TopicOverlay, error) // sorted by slug
@@ -98,6 +103,9 @@ type BankTx interface {
 	AddHistory(g GuildID, h HistoryEntry) error
 	// History returns the changes to one question, oldest first.
 	History(g GuildID, questionID string) ([]HistoryEntry, error)
+	// TrimHistory removes all but the keep newest (highest version) history entries of one
+	// question, reading only that question's entries.
+	TrimHistory(g GuildID, questionID string, keep int) error
 }
 
 // ReportTx reads and writes members' reports of questions.

@@ -144,15 +144,15 @@ type EmbedMedia struct {
 	URL string `json:"url"`
 }
 
-// attachmentSizeLimit is the interaction's attachment_size_limit the fake sends (10 MiB, a
-// server without boosts); a larger file is refused with 40005 (opcodes-and-status-codes.mdx,
-// "Request entity too large") and HTTP 413.
-const attachmentSizeLimit = 10 << 20
-
-// oversized is the reply to a request carrying a file over the limit; ok is false when none is.
-func oversized(rq *restReq) (reply, bool) {
+// oversized is the reply to a request carrying a file over the interaction's
+// attachment_size_limit (WithAttachmentSizeLimit; 10 MiB, a server without boosts, by
+// default): 413 with 40005 (opcodes-and-status-codes.mdx, "Request entity too large"),
+// recorded as a violation since the bot should have split or compressed it. ok is false when
+// no file is over. Call with s.mu held.
+func (s *Server) oversized(rq *restReq) (reply, bool) {
 	for _, u := range rq.uploads {
-		if len(u.Data) > attachmentSizeLimit {
+		if len(u.Data) > s.cfg.uploadLimit {
+			s.violate("rest: %s %s: a %d-byte file is over the %d-byte attachment_size_limit", rq.method, rq.route.pattern, len(u.Data), s.cfg.uploadLimit)
 			return errReply(http.StatusRequestEntityTooLarge, 40005, "Request entity too large"), true
 		}
 	}

@@ -78,6 +78,7 @@ func TestEmbedNamesMissingFile(t *testing.T) {
 	t.Parallel()
 	s := newFake(t)
 	s.ExpectViolation("no file of that name")
+	s.ExpectViolation("attachment_size_limit")
 	dg, ics := connect(t, s)
 	s.Slash(guildID, channelID, member, "progress")
 	ic := recv(t, ics)

@@ -899,3 +899,35 @@ func TestDiscordgoTrafficIsClean(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachmentSizeLimit: interactions carry attachment_size_limit, and an upload over it is
+// refused with 413 / 40005 (and recorded as a violation), while one at the limit goes through.
+func TestAttachmentSizeLimit(t *testing.T) {
+	t.Parallel()
+	s := newFake(t, discordtest.WithAttachmentSizeLimit(1000))
+	s.ExpectViolation("attachment_size_limit")
+	dg, ics := connect(t, s)
+	s.Slash(guildID, channelID, member, "privacy", discordtest.Opt{Name: "export", Type: 1})
+	ic := recv(t, ics)
+	if err := dg.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}, discordgo.WithContext(ctx(t))); err != nil {
+		t.Fatal(err)
+	}
+	send := func(n int) error {
+		_, err := dg.FollowupMessageCreate(ic.Interaction, true, &discordgo.WebhookParams{
+			Files:           []*discordgo.File{{Name: "export.json", ContentType: "application/json", Reader: strings.NewReader(strings.Repeat("x", n))}},
+			AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral,
+		}, discordgo.WithContext(ctx(t)))
+		return err
+	}
+	if err := send(1000); err != nil {
+		t.Errorf("a file at the limit was refused: %v", err)
+	}
+	var rerr *discordgo.RESTError
+	if err := send(1001); !errors.As(err, &rerr) || rerr.Response.StatusCode != 413 || rerr.Message == nil || rerr.Message.Code != 40005 {
+		t.Errorf("a file over the limit = %v; want 413 / 40005", err)
+	}
+	if v := s.Violations(); len(v) != 1 || !strings.Contains(v[0], "1001-byte file is over the 1000-byte attachment_size_limit") {
+		t.Errorf("Violations() = %q", v)
+	}
+}

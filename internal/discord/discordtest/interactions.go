@@ -186,7 +186,7 @@ func (s *Server) interact(typ int, guildID, channelID string, u User, data map[s
 		"id": i.ID, "application_id": s.cfg.appID, "type": typ, "token": i.Token, "version": 1,
 		"data": data, "channel_id": channelID, "locale": locale,
 		"app_permissions": s.appPermissions(channelID), "entitlements": []any{},
-		"attachment_size_limit": 10485760,
+		"attachment_size_limit": s.cfg.uploadLimit,
 	}
 	if c := s.channels[channelID]; c != nil {
 		p["channel"] = s.wireChannel(c)

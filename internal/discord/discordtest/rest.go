@@ -313,7 +313,7 @@ func (s *Server) handle(rq *restReq, schemaErr error, hdr http.Header) reply {
 		s.violate("openapi: %s %s: %s", rq.method, rq.route.pattern, short)
 		s.logLine(map[string]any{"openapi_error": truncate(schemaErr.Error(), 8000)})
 		rep = formError([]string{"openapi: " + short})
-	} else if big, ok := oversized(rq); ok {
+	} else if big, ok := s.oversized(rq); ok {
 		rep = big
 	} else {
 		s.cur = rq // the files a handler's message gets (attachUploads)

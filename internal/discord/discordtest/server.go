@@ -91,6 +91,7 @@ type config struct {
 	commandPerms     bool // WithCommandPermissions
 	maxConcurrency   int  // reported in GET /gateway/bot
 	identifyLimit    bool // WithIdentifyConcurrency
+	uploadLimit      int  // WithAttachmentSizeLimit
 }
 
 // Option configures New.
@@ -142,6 +143,12 @@ func WithIdentifyConcurrency(maxConcurrency int) Option {
 	}
 }
 
+// WithAttachmentSizeLimit sets the upload limit in bytes (default 10 MiB, what Discord allows
+// a server without boosts): interactions carry it as attachment_size_limit, and a request
+// uploading a larger file is refused with 413 Request entity too large (40005) and recorded
+// as a violation.
+func WithAttachmentSizeLimit(n int) Option { return func(c *config) { c.uploadLimit = n } }
+
 // New starts a fake Discord on 127.0.0.1. t.Cleanup closes it and fails t
 // if unexpected violations were recorded; on failure the transcript is
 // written to t.TempDir()/transcript.jsonl and its tail is logged.
@@ -156,6 +163,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		heartbeat:        41250 * time.Millisecond,
 		now:              time.Now,
 		maxConcurrency:   1,
+		uploadLimit:      10 << 20,
 	}
 	for _, o := range opts {
 		o(&cfg)

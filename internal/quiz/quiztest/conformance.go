@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -58,10 +59,13 @@ func TestStore(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"NextSessionID", testNextSessionID},
 		{"Due", testDue},
 		{"DueLimitAndPrecision", testDueLimit},
+		{"DuePerGuild", testDuePerGuild},
 		{"Post", testPost},
 		{"Overlay", testOverlay},
 		{"OverlayTopics", testOverlayTopics},
 		{"History", testHistory},
+		{"OverlayQuestion", testOverlayQuestion},
+		{"TrimHistory", testTrimHistory},
 		{"Report", testReport},
 		{"NextReportID", testNextReportID},
 		{"InvalidInput", testInvalidInput},
@@ -804,6 +808,32 @@ func testDue(t *testing.T, s quiz.Store) {
 	})
 }
 
+func testDuePerGuild(t *testing.T, s quiz.Store) {
+	base := t0.Truncate(time.Millisecond)
+	d := func(sec int, g quiz.GuildID, sid quiz.SessionID) quiz.Due {
+		return quiz.Due{At: base.Add(time.Duration(sec) * time.Second), Guild: g, Session: sid}
+	}
+	// Guild 1's backlog comes first; guilds 2 and 3 are due later.
+	all := []quiz.Due{d(0, 1, 1), d(1, 1, 2), d(2, 1, 3), d(3, 1, 4), d(4, 2, 1), d(5, 1, 5), d(6, 3, 1), d(7, 2, 2), d(99, 3, 2)}
+	update(t, s, func(tx quiz.Tx) error {
+		for _, e := range all {
+			if err := tx.PutDue(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx quiz.Tx) error {
+		ds, err := tx.DueUntilPerGuild(base.Add(10*time.Second), 2, 100)
+		list(t, "DueUntilPerGuild(per guild 2)", ds, err, []quiz.Due{d(0, 1, 1), d(1, 1, 2), d(4, 2, 1), d(6, 3, 1), d(7, 2, 2)})
+		ds, err = tx.DueUntilPerGuild(base.Add(10*time.Second), 1, 2)
+		list(t, "DueUntilPerGuild(per guild 1, max 2)", ds, err, []quiz.Due{d(0, 1, 1), d(4, 2, 1)})
+		ds, err = tx.DueUntilPerGuild(base.Add(10*time.Second), 0, 2)
+		list(t, "DueUntilPerGuild(per guild 0)", ds, err, nil)
+		return nil
+	})
+}
+
 func testDueLimit(t *testing.T, s quiz.Store) {
 	base := t0.Truncate(time.Millisecond)
 	var want []quiz.Due
@@ -997,6 +1027,61 @@ func testHistory(t *testing.T, s quiz.Store) {
 		list(t, "History(1, tcp) after re-adding version 2", hs, err, []quiz.HistoryEntry{
 			fullHistory("tcp", 0), fullHistory("tcp", 1), again, fullHistory("tcp", 256),
 		})
+		return nil
+	})
+}
+
+func testOverlayQuestion(t *testing.T, s quiz.Store) {
+	update(t, s, func(tx quiz.Tx) error {
+		return errors.Join(tx.PutOverlayQuestion(1, fullOverlay("tcp-1")), tx.PutOverlayQuestion(1, fullOverlay("tcp-10")),
+			tx.PutOverlayQuestion(2, fullOverlay("tcp")))
+	})
+	view(t, s, func(tx quiz.Tx) error {
+		for _, c := range []struct {
+			g    quiz.GuildID
+			id   string
+			want bool
+		}{{1, "tcp-1", true}, {1, "tcp-10", true}, {1, "tcp", false}, {2, "tcp", true}, {3, "tcp", false}, {1, "", false}} {
+			e, ok, err := tx.OverlayQuestion(c.g, c.id)
+			if err != nil || ok != c.want {
+				t.Errorf("OverlayQuestion(%d, %q) = _, %v, %v; want %v, nil", c.g, c.id, ok, err, c.want)
+			}
+			if ok && !reflect.DeepEqual(e, fullOverlay(c.id)) {
+				t.Errorf("OverlayQuestion(%d, %q) = %+v; want %+v", c.g, c.id, e, fullOverlay(c.id))
+			}
+		}
+		return nil
+	})
+}
+
+func testTrimHistory(t *testing.T, s quiz.Store) {
+	update(t, s, func(tx quiz.Tx) error {
+		var errs []error
+		for _, v := range []int{1, 2, 3, 256, 257} {
+			errs = append(errs, tx.AddHistory(1, fullHistory("tcp", v)))
+		}
+		errs = append(errs, tx.AddHistory(1, fullHistory("tcp-2", 1)), tx.AddHistory(1, fullHistory("tc", 1)),
+			tx.AddHistory(2, fullHistory("tcp", 1)))
+		return errors.Join(errs...)
+	})
+	update(t, s, func(tx quiz.Tx) error {
+		return errors.Join(tx.TrimHistory(1, "tcp", 2), tx.TrimHistory(1, "nope", 1), tx.TrimHistory(9, "tcp", 1))
+	})
+	view(t, s, func(tx quiz.Tx) error {
+		hs, err := tx.History(1, "tcp")
+		list(t, "History(1, tcp) after trimming to 2", hs, err, []quiz.HistoryEntry{fullHistory("tcp", 256), fullHistory("tcp", 257)})
+		hs, err = tx.History(1, "tcp-2")
+		list(t, "History(1, tcp-2)", hs, err, []quiz.HistoryEntry{fullHistory("tcp-2", 1)})
+		hs, err = tx.History(1, "tc")
+		list(t, "History(1, tc)", hs, err, []quiz.HistoryEntry{fullHistory("tc", 1)})
+		hs, err = tx.History(2, "tcp")
+		list(t, "History(2, tcp)", hs, err, []quiz.HistoryEntry{fullHistory("tcp", 1)})
+		return nil
+	})
+	update(t, s, func(tx quiz.Tx) error { return tx.TrimHistory(1, "tcp", 0) })
+	view(t, s, func(tx quiz.Tx) error {
+		hs, err := tx.History(1, "tcp")
+		list(t, "History(1, tcp) after trimming to 0", hs, err, nil)
 		return nil
 	})
 }

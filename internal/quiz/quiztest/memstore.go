@@ -556,6 +556,25 @@ func (tx *memTx) DueUntil(t time.Time, n int) ([]quiz.Due, error) {
 	return out, nil
 }
 
+func (tx *memTx) DueUntilPerGuild(t time.Time, perGuild, n int) ([]quiz.Due, error) {
+	all, err := tx.DueUntil(t, math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	var out []quiz.Due
+	taken := map[quiz.GuildID]int{}
+	for _, d := range all {
+		if len(out) >= n {
+			break
+		}
+		if taken[d.Guild] < perGuild {
+			taken[d.Guild]++
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // Daily posts.
 
 func checkDay(d quiz.Day) error {
@@ -610,6 +629,18 @@ func (tx *memTx) OverlayQuestions(g quiz.GuildID) ([]quiz.OverlayEntry, error) {
 		out = append(out, cloneOverlay(st.overlay[id]))
 	}
 	return out, nil
+}
+
+func (tx *memTx) OverlayQuestion(g quiz.GuildID, questionID string) (quiz.OverlayEntry, bool, error) {
+	st, err := tx.read(g)
+	if err != nil || st == nil {
+		return quiz.OverlayEntry{}, false, err
+	}
+	e, ok := st.overlay[questionID]
+	if !ok {
+		return quiz.OverlayEntry{}, false, nil
+	}
+	return cloneOverlay(e), true, nil
 }
 
 func (tx *memTx) PutOverlayQuestion(g quiz.GuildID, e quiz.OverlayEntry) error {
@@ -691,6 +722,30 @@ func (tx *memTx) History(g quiz.GuildID, questionID string) ([]quiz.HistoryEntry
 	}
 	slices.SortFunc(out, func(a, b quiz.HistoryEntry) int { return cmp.Compare(a.Version, b.Version) })
 	return out, nil
+}
+
+func (tx *memTx) TrimHistory(g quiz.GuildID, questionID string, keep int) error {
+	if err := tx.check(true); err != nil {
+		return err
+	}
+	if tx.st.guilds[g] == nil {
+		return nil
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return err
+	}
+	var versions []int
+	for k := range st.history {
+		if k.question == questionID {
+			versions = append(versions, k.version)
+		}
+	}
+	slices.Sort(versions)
+	for _, v := range versions[:max(0, len(versions)-keep)] {
+		delete(st.history, historyKey{questionID, v})
+	}
+	return nil
 }
 
 // Reports.
