@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/interviewbot/interviewbot/internal/discord/discordtest"
 )
 
 // TestDailyPostEndToEnd sets up a daily question from Discord and drives the scheduler with a
@@ -14,6 +16,7 @@ import (
 func TestDailyPostEndToEnd(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	e.fake.SetRole(guildA, discordtest.Role{ID: "400000000000000001", Name: "daily", Mentionable: true})
 	b := e.start(hooks{})
 	// A member without Manage Server is refused, whatever their client shows.
 	deny := e.final(e.fake.Slash(guildA, channelA, ada, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:30"), opt("timezone", "Asia/Shanghai"))))

@@ -128,6 +128,7 @@ func TestMentionAudit(t *testing.T) {
 func TestEveryMessageSetsAllowedMentions(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	e.fake.SetRole(guildA, discordtest.Role{ID: "400000000000000001", Name: "daily", Mentionable: true})
 	b := e.start(hooks{})
 	e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "08:30"),
 		opt("timezone", "UTC"), discordtestRole("role", "400000000000000001"))))

@@ -212,6 +212,7 @@ func TestModerationEndToEnd(t *testing.T) {
 
 	// A moderator role lets a member without Manage Server moderate.
 	role := "400000000000000009"
+	e.fake.SetRole(guildA, discordtest.Role{ID: role, Name: "quiz-mods"})
 	setRole := e.final(e.fake.Slash(guildA, channelA, mod, "settings", sub("moderator-role", discordtestRole("role", role))))
 	if !strings.Contains(setRole.Content, "can now moderate") {
 		t.Fatalf("moderator-role = %q", setRole.Content)

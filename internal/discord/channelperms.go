@@ -272,9 +272,9 @@ func (b *Bot) interviewPerms(i *discordgo.Interaction) []string {
 // dailyChannelPerms checks /daily setup's channel: the bot's permissions there, computed from
 // the gateway state (read from Discord when the state does not know the channel). It returns
 // the permissions missing, and the bot's permissions.
-func (b *Bot) dailyChannelPerms(ctx context.Context, ch quiz.ChannelID) ([]string, int64, error) {
+func (b *Bot) dailyChannelPerms(ctx context.Context, guildID string, ch quiz.ChannelID) ([]string, int64, error) {
 	need := postingPerms(false)
-	perms, _, ok := b.channelPerms(ch.String())
+	perms, in, ok := b.channelPerms(ch.String())
 	if !ok {
 		c, err := b.s.Channel(ch.String(), discordgo.WithContext(ctx))
 		var re *discordgo.RESTError
@@ -287,9 +287,35 @@ func (b *Bot) dailyChannelPerms(ctx context.Context, ch quiz.ChannelID) ([]strin
 		if err := b.s.State.ChannelAdd(c); err != nil {
 			return nil, 0, fmt.Errorf("discord: channel %d: %w", ch, err)
 		}
-		if perms, _, ok = b.channelPerms(ch.String()); !ok {
+		if perms, in, ok = b.channelPerms(ch.String()); !ok {
 			return nil, 0, fmt.Errorf("discord: cannot compute the bot's permissions in channel %d", ch)
 		}
 	}
+	if in != guildID {
+		// The option's id is whatever the client sent: the bot is in other servers too.
+		return nil, 0, quiz.Errorf(quiz.EINVALID, "<#%d> is not a channel of this server. Choose one of this server's channels. Nothing was saved.", ch)
+	}
 	return missingPerms(perms, need), perms, nil
+}
+
+// checkRole refuses a role that is not one of server guildID's: a role option's id is whatever
+// the client sent. The state knows the server's roles from GUILD_CREATE; one it lacks (created
+// a moment ago) is looked up once.
+func (b *Bot) checkRole(ctx context.Context, guildID string, role quiz.RoleID) error {
+	if role == 0 {
+		return nil
+	}
+	if _, err := b.s.State.Role(guildID, role.String()); err == nil {
+		return nil
+	}
+	roles, err := b.s.GuildRoles(guildID, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: read the roles of %s: %w", guildID, err)
+	}
+	for _, r := range roles {
+		if r.ID == role.String() {
+			return nil
+		}
+	}
+	return quiz.Errorf(quiz.EINVALID, "<@&%d> is not a role of this server. Choose one of this server's roles. Nothing was saved.", role)
 }

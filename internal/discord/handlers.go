@@ -37,6 +37,8 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: z, Value: z})
 		}
 	case "id":
+		// Only the moderators' /bank commands have an id option; the service checks the right.
+		r.actor.Moderator = !r.actor.Manager && b.mayUse(ctx, r.i, "bank")
 		ids, err := b.bank.MatchQuestionIDs(ctx, r.actor, typed, maxAutocomplete)
 		if err != nil {
 			return err
@@ -123,7 +125,7 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 // rememberMessage records the public message a button was pressed on, when the session does
 // not know it yet (reading it back after posting failed).
 func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Session) {
-	if sess.Message != 0 || sess.Private || !r.messagePublic() {
+	if sess.Message != 0 || sess.Private || !r.messagePublic() || !carriesSession(r.i.Message, sess.ID) {
 		return
 	}
 	err := b.practice.SetSessionMessage(ctx, r.actor.Guild, sess.ID, quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID)))
@@ -132,10 +134,75 @@ func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Sessi
 	}
 }
 
+// carriesSession reports whether message m has a button of session sid. Discord fills in the
+// clicked message itself, so its buttons are the bot's; the custom id clicked is the client's
+// word. A message is taken as a session's (to record it, or to close it) only if it carries it.
+func carriesSession(m *discordgo.Message, sid quiz.SessionID) bool {
+	return carries(m, sessionAction, sid.String())
+}
+
+// carries reports whether message m has a button or menu whose custom id has an action that
+// family accepts and the id id. Parsed by hand: parseCustomID reads the actions table, which
+// refers to the handlers.
+func carries(m *discordgo.Message, family func(action string) bool, id string) bool {
+	if m == nil {
+		return false
+	}
+	for _, row := range m.Components {
+		var comps []discordgo.MessageComponent
+		switch r := row.(type) {
+		case *discordgo.ActionsRow:
+			comps = r.Components
+		case discordgo.ActionsRow:
+			comps = r.Components
+		}
+		for _, c := range comps {
+			parts := strings.SplitN(componentCustomID(c), ":", 4)
+			if len(parts) >= 3 && parts[0] == customIDVersion && family(parts[1]) && parts[2] == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// componentCustomID is a button's or a select menu's custom id ("" for anything else).
+func componentCustomID(c discordgo.MessageComponent) string {
+	switch x := c.(type) {
+	case *discordgo.Button:
+		return x.CustomID
+	case discordgo.Button:
+		return x.CustomID
+	case *discordgo.SelectMenu:
+		return x.CustomID
+	case discordgo.SelectMenu:
+		return x.CustomID
+	}
+	return ""
+}
+
+// sessionAction reports whether a custom id's action names a session by its id.
+func sessionAction(a string) bool {
+	switch a {
+	case actAnswer, actReveal, actNext, actClose, actReport, actFull:
+		return true
+	}
+	return false
+}
+
+// mockAction reports whether a custom id's action names a mock interview by its id.
+func mockAction(a string) bool {
+	switch a {
+	case actMockAnswer, actMockSubmit, actMockHint, actMockNext, actMockScript, actMockEnd, actMockCheck, actMockGrade, actMockReport:
+		return true
+	}
+	return false
+}
+
 // openAnswer opens the answer form.
 func (b *Bot) openAnswer(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	sess, q, err := b.practice.Session(ctx, r.actor.Guild, sid)
+	sess, q, err := b.practice.SessionFor(ctx, r.actor, sid)
 	if err != nil {
 		return err
 	}
@@ -175,7 +242,7 @@ func (b *Bot) reveal(ctx context.Context, r *responder, c customID) error {
 // next asks another question on the same topic.
 func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	sess, _, err := b.practice.Session(ctx, r.actor.Guild, sid)
+	sess, _, err := b.practice.SessionFor(ctx, r.actor, sid)
 	if err != nil {
 		return err
 	}
@@ -198,6 +265,10 @@ func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 // Closed, so PostReveal queues no edit of its own.
 func (b *Bot) closeQuestion(ctx context.Context, r *responder, c customID) error {
 	req := quiz.CloseRequest{Session: quiz.SessionID(c.ID)}
+	if r.i.Message != nil && !carriesSession(r.i.Message, req.Session) {
+		// Close rewrites the message it is on: a forged one on another message must not.
+		return quiz.Errorf(quiz.EINVALID, "This button is not on this question's message.")
+	}
 	if r.messagePublic() {
 		req.Channel, req.Message = quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID))
 	}
@@ -237,7 +308,7 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 // openReport opens the form for reporting a wrong question.
 func (b *Bot) openReport(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	if _, _, err := b.practice.Session(ctx, r.actor.Guild, sid); err != nil {
+	if _, _, err := b.practice.SessionFor(ctx, r.actor, sid); err != nil {
 		return err
 	}
 	return r.modal(ctx, reportModal(b.members.Lang(ctx, r.actor), sid))
@@ -252,7 +323,7 @@ func (b *Bot) sendReport(ctx context.Context, r *responder, c customID) error {
 
 // fullAnswer shows the whole reference answer of a publicly revealed question, privately.
 func (b *Bot) fullAnswer(ctx context.Context, r *responder, c customID) error {
-	sess, q, err := b.practice.Session(ctx, r.actor.Guild, quiz.SessionID(c.ID))
+	sess, q, err := b.practice.SessionFor(ctx, r.actor, quiz.SessionID(c.ID))
 	if err != nil {
 		return err
 	}
@@ -383,6 +454,9 @@ func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
 
 func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {
 	role := quiz.RoleID(o.id("role"))
+	if err := b.checkRole(ctx, r.i.GuildID, role); err != nil {
+		return err
+	}
 	if err := b.mods.SetModeratorRole(ctx, r.actor, role); err != nil {
 		return err
 	}
@@ -454,22 +528,26 @@ func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
 	}
 	name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
 	l := b.members.Lang(ctx, r.actor)
-	return b.sendUploads(ctx, r, tr(l, "All the data this bot keeps about you in this server:", "本机器人在本服务器保存的关于你的全部数据："),
+	return b.sendUploads(ctx, r, tr(l, "All the data this bot keeps about you in this server: your settings and streak, answers, reviews, reports, the questions you asked and your mock interviews.",
+		"本机器人在此服务器保存的你的全部数据：设置和连续天数、回答、复习记录、报告、你发起的题目和模拟面试。"),
 		[]upload{{name, "application/json", data}})
 }
 
 // confirmDelete asks before /privacy delete erases anything; the button does it.
 func (b *Bot) confirmDelete(ctx context.Context, r *responder, _ opts) error {
-	return r.reply(ctx, message{Content: "This erases your streak, answers and reviews in this server. It cannot be undone.", Ephemeral: true,
+	l := b.members.Lang(ctx, r.actor)
+	return r.reply(ctx, message{Content: tr(l, "This erases your settings, streak, answers, reviews and mock interviews in this server, and removes your name and words from your reports and the questions you asked. It cannot be undone.",
+		"这将删除你在此服务器的设置、连续天数、回答、复习记录和模拟面试，并从你的报告和你发起的题目中移除你的名字和文字。此操作无法撤销。"), Ephemeral: true,
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button(discordgo.DangerButton, "Delete my data", customID{Action: actForget}),
+			button(discordgo.DangerButton, tr(l, "Delete my data", "删除我的数据"), customID{Action: actForget}),
 		}}}})
 }
 
 // forget erases the member's data in this server, confirmed by the button.
 func (b *Bot) forget(ctx context.Context, r *responder, _ customID) error {
+	l := b.members.Lang(ctx, r.actor) // read before the erase takes the member's language setting
 	if err := b.members.DeleteMember(ctx, r.actor); err != nil {
 		return err
 	}
-	return r.updateMessage(ctx, message{Content: "Your data in this server was deleted.", Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	return r.updateMessage(ctx, message{Content: tr(l, "Your data in this server was deleted.", "你在此服务器的数据已删除。"), Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }

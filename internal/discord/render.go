@@ -326,21 +326,25 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 	s, l := v.Status, v.Lang
 	var b strings.Builder
 	fmt.Fprintf(&b, "<@%d>\n", who)
+	zone := v.Zone
+	if zone == "" {
+		zone = tr(l, "their own time zone", "其本人设定的时区")
+	}
 	if l == quiz.Chinese {
 		fmt.Fprintf(&b, "连续 **%d** 天 · 最佳 %d · 回答 %d 次 · 活跃 %d 天 · 冻结卡 %d/%d\n每天在 %s 的午夜结束。\n\n",
-			s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, v.Zone)
+			s.Current, s.Best, v.Member.Answered, s.DaysActive, s.Freezes, quiz.MaxFreezes, zone)
 	} else {
 		fmt.Fprintf(&b, "**%d** %s in a row · best %d · %s · %s active · freezes %d/%d\nDays end at midnight in %s.\n\n",
 			s.Current, quiz.Plural(s.Current, "day", "days"), s.Best,
 			quiz.Count(l, v.Member.Answered, "answer", "answers", ""), quiz.Count(l, s.DaysActive, "day", "days", ""),
-			s.Freezes, quiz.MaxFreezes, v.Zone)
+			s.Freezes, quiz.MaxFreezes, zone)
 	}
 	for _, line := range quiz.ExplainStreakIn(s, l) {
 		b.WriteString(line + "\n")
 	}
 	title := l.T("Streak")
 	if name != "" {
-		title += " · " + name
+		title += " · " + escapeMarkdown(name, 200)
 	}
 	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())}, Ephemeral: true}
 }
@@ -364,6 +368,36 @@ func leaderboardMessage(entries []quiz.Entry, board quiz.Board, l quiz.Lang) mes
 }
 
 func relTime(t time.Time) string { return fmt.Sprintf("<t:%d:R>", t.Unix()) }
+
+// escapeMarkdown makes a member's text show as typed in a message or embed, in at most max
+// characters: every character Discord's markdown gives a meaning (emphasis, spoilers, quotes,
+// headings, lists, code, masked links, mentions, emoji, autolinked URLs) gets a backslash,
+// which Discord drops when it renders. Without it a report reason could carry a masked link
+// ([looks safe](https://evil)) or a fake heading into the moderators' view. The cut never
+// splits an escape from its character.
+func escapeMarkdown(s string, max int) string {
+	var b strings.Builder
+	n, total := 0, utf8.RuneCountInString(s)
+	for i, r := range []rune(s) {
+		w := 1
+		if strings.ContainsRune(markdownSpecials, r) {
+			w = 2
+		}
+		// Room for this character, and for "…" unless it is the last one.
+		if n+w > max || (i < total-1 && n+w > max-1) {
+			b.WriteString("…")
+			break
+		}
+		if w == 2 {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		n += w
+	}
+	return b.String()
+}
+
+const markdownSpecials = "\\*_~`|>#-[]()<:@!."
 
 // timestamp shows a moment as Discord timestamps, which each client shows in its own zone
 // and language: the date and time, then how far away it is.

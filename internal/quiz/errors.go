@@ -177,4 +177,11 @@ var zhErrors = map[string]string{
 	"Discord refused to open the private thread (403): the bot needs %s in <#%s>. Nothing was started.":                                                                                                      "Discord 拒绝创建私密子区（403）：机器人需要在 <#%[2]s> 拥有 %[1]s 权限。未开始任何面试。",
 	"Discord refused to change the champion role (403): the bot needs Manage Roles, and its highest role must be above the champion role.":                                                                   "Discord 拒绝更改冠军角色（403）：机器人需要“管理角色”权限，且其最高角色必须高于冠军角色。",
 	"The member or the champion role no longer exists.": "该成员或冠军角色已不存在。",
+	// Ownership checks on forged interactions (issue 18).
+	"This question is private to the member who asked it. Ask your own with /interview.":              "这道题只属于出题的成员。用 /interview 出一道你自己的题吧。",
+	"This button belongs to someone else's message. Use the command yourself.":                        "这个按钮所在的消息不属于你。请自己使用该命令。",
+	"<#%d> is not a channel of this server. Choose one of this server's channels. Nothing was saved.": "<#%d> 不是本服务器的频道。请选择本服务器的频道。没有保存任何更改。",
+	"<@&%d> is not a role of this server. Choose one of this server's roles. Nothing was saved.":      "<@&%d> 不是本服务器的身份组。请选择本服务器的身份组。没有保存任何更改。",
+	"This button is not on this question's message.":                                                  "这个按钮不在这道题的消息上。",
+	"This button is not on this mock interview's message.":                                            "这个按钮不在这场模拟面试的消息上。",
 }
