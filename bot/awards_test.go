@@ -54,6 +54,7 @@ func roleRequests(e *env, method string) int {
 // at the first midnight and only once, through the second midnight and a restart; at the next
 // boundary the role moves from October's champion to November's.
 func TestChampionAcrossDST(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.SetBotPermissions(guildA, discordtest.DefaultBotPermissions|discordtest.PermManageRoles)
 	e.fake.SetRole(guildA, discordtest.Role{ID: championRole, Name: "Champion", Position: 1})
@@ -122,6 +123,7 @@ func TestChampionAcrossDST(t *testing.T) {
 // above the bot's is handled at run time: Discord's 403 (50013) is recorded once, the award is
 // announced without the role, and the moderator is told how to fix it.
 func TestChampionRefusedSetup(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.AddGuild(discordtest.Guild{ID: guildR, Name: "C", Channels: []discordtest.Channel{{ID: channelR, Name: "general"}},
 		Roles: []discordtest.Role{{ID: learnerRole, Name: "learner", Position: 1}, {ID: staffRole, Name: "staff", Position: 5}}, BotRolePosition: 3})
@@ -171,6 +173,7 @@ func TestChampionRefusedSetup(t *testing.T) {
 // daily channel gets last week's recap (its questions linked, who answered, streaks and the
 // champion race), once, across reruns and a restart; off, none.
 func TestWeeklyRecapOncePerWeek(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 	e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:00"), opt("timezone", "Europe/Berlin"))))

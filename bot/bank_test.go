@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 
@@ -10,15 +11,20 @@ import (
 	"github.com/interviewbot/interviewbot/questions"
 )
 
-// shippedBank is the embedded bank, for tests whose expectations follow its size.
+// shippedBank is the embedded bank, for tests whose expectations follow its size and for the
+// harness's starts. It is loaded once per test process: parsing and checking it takes seconds
+// under the race detector, and every start would pay it. (A Bank does not change once made;
+// tests that run the program without the harness, or with QUESTIONS_DIR, still load theirs.)
 func shippedBank(t testing.TB) *quiz.Bank {
 	t.Helper()
-	b, err := bank.Load(questions.FS)
+	b, err := loadShipped()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
+
+var loadShipped = sync.OnceValues(func() (*quiz.Bank, error) { return bank.Load(questions.FS) })
 
 // TestShippedBank loads the embedded bank exactly as the bot does, so a broken question file
 // fails CI, and holds the bank to its size and coverage targets.

@@ -14,46 +14,75 @@ import (
 	"github.com/interviewbot/interviewbot/internal/schedule"
 )
 
-// BenchmarkInteractionLatency sends 1,000 /interview interactions at 200 per second through the
-// fake Discord and measures the time from INTERACTION_CREATE to the callback: for the bot, and
-// in the same run for a bare discordgo handler that answers "ok". The aim: the bot's
-// p99 within 2x of the bare handler's.
+// BenchmarkInteractionLatency measures the time from INTERACTION_CREATE to the callback for
+// /interview, at 200 and at 1,000 interactions per second, for the bot and, against the same
+// kind of fake in the same run, for a bare discordgo handler that answers "ok": the floor, the
+// protocol's own cost. The fake's OpenAPI validation costs milliseconds per request, far more
+// than either client, so it is off during the timed runs; a separate, untimed pass first sends
+// the same traffic with it on (the fake fails the benchmark on any violation). It reports each
+// side's p50 and p99 and both ratios, and fails on an error or a missed 3-second window. The
+// issue's aim at 200/s: both ratios at most 1.5.
+//
+// A third run is the bot with its database opened without fsync ("nosync-"): the difference
+// between the two bot runs is the disk's (one commit is two fdatasyncs in bbolt, about 0.2 ms
+// each on an idle disk of this machine, and far more when other processes write), the
+// difference between nosync and bare is the bot's own code.
 func BenchmarkInteractionLatency(b *testing.B) {
-	const (
-		n    = 1000
-		rate = 200
-	)
-	bareClient := func(_ testing.TB, fake *discordtest.Server) func() {
-		s, err := discordgo.New("Bot test-token")
-		if err != nil {
-			b.Fatal(err)
-		}
-		s.Client = &http.Client{Transport: fake.Transport()}
-		s.LogLevel = discordgo.LogError
-		s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
-			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{
-				Content: "ok", AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}})
+	for _, c := range []struct{ rate, n int }{{200, 1000}, {1000, 2000}} {
+		b.Run(fmt.Sprintf("%d/s", c.rate), func(b *testing.B) {
+			// Untimed: the same traffic, validated, at 50/s (validation is slow; the fake loads the
+			// spec once per process).
+			measure(b, 100, 50, true, bareClient)
+			measure(b, 100, 50, true, botClient(false))
+			for b.Loop() {
+				bare := measure(b, c.n, c.rate, false, bareClient)
+				botLat := measure(b, c.n, c.rate, false, botClient(false))
+				noSync := measure(b, c.n, c.rate, false, botClient(true))
+				p := func(l []time.Duration, q float64) time.Duration { return l[int(float64(len(l)-1)*q)] }
+				ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+				b.ReportMetric(ms(p(botLat, 0.5)), "bot-p50-ms")
+				b.ReportMetric(ms(p(botLat, 0.99)), "bot-p99-ms")
+				b.ReportMetric(ms(p(bare, 0.5)), "bare-p50-ms")
+				b.ReportMetric(ms(p(bare, 0.99)), "bare-p99-ms")
+				b.ReportMetric(float64(p(botLat, 0.5))/float64(p(bare, 0.5)), "p50-ratio")
+				b.ReportMetric(float64(p(botLat, 0.99))/float64(p(bare, 0.99)), "p99-ratio")
+				b.ReportMetric(ms(botLat[len(botLat)-1]), "bot-max-ms")
+				b.ReportMetric(float64(p(noSync, 0.5))/float64(p(bare, 0.5)), "nosync-p50-ratio")
+				b.ReportMetric(float64(p(noSync, 0.99))/float64(p(bare, 0.99)), "nosync-p99-ratio")
+			}
 		})
-		if err := s.Open(); err != nil {
-			b.Fatal(err)
-		}
-		return func() { s.Close() }
 	}
-	// Warm up (the fake loads the OpenAPI spec once per process), then measure both sides.
-	measure(b, 50, rate, bareClient)
-	for b.Loop() {
-		bare := measure(b, n, rate, bareClient)
-		botLat := measure(b, n, rate, func(tb testing.TB, fake *discordtest.Server) func() {
-			e := &env{t: tb, fake: fake, db: tb.TempDir() + "/bench.db", ctx: context.Background()}
-			bt := e.startEnv([]string{"LOG_LEVEL", "warn"}, withClock(realClock{}))
-			return func() { bt.stop() }
-		})
-		p := func(l []time.Duration, q float64) time.Duration { return l[int(float64(len(l)-1)*q)] }
-		b.ReportMetric(float64(p(botLat, 0.5).Microseconds())/1000, "bot-p50-ms")
-		b.ReportMetric(float64(p(botLat, 0.99).Microseconds())/1000, "bot-p99-ms")
-		b.ReportMetric(float64(p(bare, 0.5).Microseconds())/1000, "bare-p50-ms")
-		b.ReportMetric(float64(p(bare, 0.99).Microseconds())/1000, "bare-p99-ms")
-		b.ReportMetric(float64(p(botLat, 0.99))/float64(p(bare, 0.99)), "p99-ratio")
+}
+
+// bareClient is a bare discordgo bot that answers every interaction with "ok".
+func bareClient(tb testing.TB, fake *discordtest.Server) func() {
+	s, err := discordgo.New("Bot test-token")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.Client = &http.Client{Transport: fake.Transport()}
+	s.LogLevel = discordgo.LogError
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{
+			Content: "ok", AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}})
+	})
+	if err := s.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	return func() { s.Close() }
+}
+
+// botClient runs the whole program (run's wiring, a bbolt file) at its production log level;
+// noSync opens the file without fsync.
+func botClient(noSync bool) func(testing.TB, *discordtest.Server) func() {
+	return func(tb testing.TB, fake *discordtest.Server) func() {
+		e := &env{t: tb, fake: fake, db: tb.TempDir() + "/bench.db", ctx: context.Background()}
+		opts := []option{withClock(realClock{})}
+		if noSync {
+			opts = append(opts, withoutSync())
+		}
+		bt := e.startEnv([]string{"LOG_LEVEL", "info"}, opts...)
+		return func() { bt.stop() }
 	}
 }
 
@@ -62,10 +91,13 @@ type realClock struct{}
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
-// measure starts a fake and a client, sends n /interview commands at rate per second, and
-// returns the sorted latencies from INTERACTION_CREATE to callback.
-func measure(b *testing.B, n, rate int, client func(testing.TB, *discordtest.Server) func()) []time.Duration {
+// measure starts a fake (validating requests against the OpenAPI description or not) and a
+// client, sends n /interview commands at rate per second from 500 members, and returns the
+// sorted latencies from INTERACTION_CREATE to callback. An interaction without a callback
+// within Discord's 3 seconds fails b.
+func measure(b *testing.B, n, rate int, validate bool, client func(testing.TB, *discordtest.Server) func()) []time.Duration {
 	fake := discordtest.New(b, discordtest.WithGlobalRateLimit(100000))
+	fake.SetSchemaValidation(validate)
 	fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", Channels: []discordtest.Channel{{ID: channelA, Name: "general"}}})
 	stop := client(b, fake)
 	defer stop()
@@ -84,8 +116,12 @@ func measure(b *testing.B, n, rate int, client func(testing.TB, *discordtest.Ser
 	}
 	lat := make([]time.Duration, 0, n)
 	for _, ix := range ixs {
-		if _, err := ix.Wait(ctx); err != nil {
+		r, err := ix.Wait(ctx)
+		if err != nil {
 			b.Fatal(err)
+		}
+		if r.Type != 4 || ix.Latency() >= 3*time.Second {
+			b.Fatalf("interaction %s: callback type %d after %v; want a reply (4) within 3 s", ix.ID, r.Type, ix.Latency())
 		}
 		lat = append(lat, ix.Latency())
 	}

@@ -36,6 +36,7 @@ func (e *env) answerPrivately(u discordtest.User, text string) {
 // covered, and /streak says so (the streak is intact and answering today uses the freeze), not
 // that it is broken. A second miss with no freeze left is broken.
 func TestStreakCoveredMissEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	for day := range 7 {
@@ -73,6 +74,7 @@ func TestStreakCoveredMissEndToEnd(t *testing.T) {
 // only here), enable brings it back, remove deletes a server's own question and refuses a
 // shipped one.
 func TestBankDisableEnableRemoveEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	bankCmd := func(g string, o discordtest.Opt) string {
@@ -132,6 +134,7 @@ func TestBankDisableEnableRemoveEndToEnd(t *testing.T) {
 
 // TestLeaderboardEndToEnd: both boards, posted publicly, with mentions that ping no one.
 func TestLeaderboardEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	empty := e.final(e.fake.Slash(guildA, channelA, ada, "leaderboard"))
@@ -173,6 +176,7 @@ func TestLeaderboardEndToEnd(t *testing.T) {
 // TestPrivacyEndToEnd: /privacy export sends the member's data as a JSON file; /privacy delete
 // asks first, then erases it, and only it.
 func TestPrivacyEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startEnv([]string{"RATE_LIMITS", "export=10/1s:10/1s"}) // it exports more often than members may
 
@@ -234,6 +238,7 @@ func mustJSON(t *testing.T, v any) string {
 // TestSettingsEndToEnd: /settings timezone (autocompleted) moves where a member's days end;
 // /settings language chooses the language of questions and replies.
 func TestSettingsEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	// Autocomplete: city names and prefixes, at most 25, each a real zone.

@@ -14,7 +14,9 @@ import (
 // 429; the reveal after reveal_after; and a deleted channel pausing the schedule and telling
 // the moderator.
 func TestDailyPostEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
+	e.fake.SetRole(guildA, discordtest.Role{ID: "400000000000000001", Name: "daily", Mentionable: true})
 	b := e.start()
 	dailySetupFromDiscord(t, e)
 	post := dailyPostsOnce(t, e, b)

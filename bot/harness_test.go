@@ -70,6 +70,12 @@ type env struct {
 	ctx   context.Context
 }
 
+// newEnv makes a fake Discord with servers A and B, a database path and a manual clock.
+//
+// Each env has its own fake, file and clock, so the end-to-end tests that only use their own
+// env run in parallel (t.Parallel): most of their time is waiting on the loopback network and
+// on discordgo's one-second pause when it closes the gateway, which overlaps. Tests that time
+// things, set process-wide state (the standard logger) or run subprocesses stay sequential.
 func newEnv(t *testing.T, opts ...discordtest.Option) *env {
 	t.Helper()
 	fake := discordtest.New(t, opts...)
@@ -121,7 +127,7 @@ func (e *env) launch(extraEnv []string, opts ...option) (*bot, <-chan *app) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &bot{t: e.t, cancel: cancel, done: make(chan int, 1), logs: &syncBuffer{}, progress: make(chan struct{}, 1)}
 	started := make(chan *app, 1)
-	opts = append([]option{withClock(e.clock), withoutScheduler(),
+	opts = append([]option{withClock(e.clock), withoutScheduler(), withBank(shippedBank(e.t)),
 		onStarted(func(a *app) { started <- a }), onInteractionDone(b.interactionDone)}, opts...)
 	go func() {
 		b.done <- run(ctx, nil, func(k string) string { return vars[k] }, strings.NewReader(""), b.logs, b.logs, opts...)

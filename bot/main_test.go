@@ -13,6 +13,7 @@ import (
 // a member's answer in a modal (with @everyone in it), the private reference answer, grading,
 // the public answered count, the streak, and the streak surviving a restart.
 func TestInterviewFlow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 
@@ -146,6 +147,7 @@ func bobGradesAndCloses(t *testing.T, e *env, b *bot, question discordtest.Messa
 }
 
 func TestAutocompleteAndUnknownTopic(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 	r := e.wait(e.fake.Autocomplete(guildA, channelA, ada, "interview", discordtest.Opt{Name: "topic", Type: 3, Value: "tc", Focused: true}))
@@ -176,6 +178,7 @@ func TestAutocompleteAndUnknownTopic(t *testing.T) {
 }
 
 func TestPrivateSessionAndReview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	r := e.wait(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "redis"), opt("private", true)))

@@ -126,7 +126,9 @@ func TestMentionAudit(t *testing.T) {
 // daily post with its role) and checks all of them; the same audit runs after every other
 // end-to-end test.
 func TestEveryMessageSetsAllowedMentions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
+	e.fake.SetRole(guildA, discordtest.Role{ID: "400000000000000001", Name: "daily", Mentionable: true})
 	b := e.start()
 	e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "08:30"),
 		opt("timezone", "UTC"), discordtestRole("role", "400000000000000001"))))

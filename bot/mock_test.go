@@ -94,6 +94,7 @@ func card(t *testing.T, b *bot, guild string, u discordtest.User, qid string) qu
 // checklist and grades, each graded question entering review, and /mock history. A member
 // with a Chinese client gets it in Chinese; bad input is refused clearly.
 func TestMockSoloEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 	d := mockDriver{e: e, u: ada, guild: guildA, channel: channelA}
@@ -189,6 +190,7 @@ func mockInChineseEndedAtOnce(t *testing.T, e *env) {
 // TestMockResumesAfterRestart: a restart in the middle of a mock loses nothing answered; the
 // member resumes where it stopped, and the old message's buttons still work.
 func TestMockResumesAfterRestart(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 	d := mockDriver{e: e, u: ada, guild: guildA, channel: channelA}
@@ -233,6 +235,7 @@ func partnerOpt(u discordtest.User) discordtest.Opt {
 // questions revealed and answers; either may end it; the report is shared in the thread, the
 // interviewer scores it, and the candidate's cards enter review.
 func TestMockPairInThread(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.SetBotPermissions(guildA, pairPerms)
 	e.fake.AddMember(guildA, bob)
@@ -313,6 +316,7 @@ func TestMockPairInThread(t *testing.T) {
 // TestMockPairRefusedWithoutThreadPermissions: without Create Private Threads and Send
 // Messages in Threads, a pair mock is refused naming both, and nothing is started.
 func TestMockPairRefusedWithoutThreadPermissions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.AddMember(guildA, bob)
 	e.start()
@@ -337,6 +341,7 @@ func TestMockPairRefusedWithoutThreadPermissions(t *testing.T) {
 // TestMockPairAbandoned: a pair nobody continues closes itself when its time is up: the
 // scheduled check ends it and tells both members, and both are free for another.
 func TestMockPairAbandoned(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.SetBotPermissions(guildA, pairPerms)
 	e.fake.AddMember(guildA, bob)

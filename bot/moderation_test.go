@@ -13,6 +13,7 @@ import (
 // import that changes nothing, a real import, history, a report filed and resolved, a
 // moderator role, and server B's bank untouched throughout.
 func TestModerationEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	slash := func(g string, u discordtest.User, opts ...discordtest.Opt) discordtest.Message {
@@ -239,6 +240,7 @@ func moderationReportsAndRole(t *testing.T, e *env, slash bankSlash) {
 
 	// A moderator role lets a member without Manage Server moderate.
 	role := "400000000000000009"
+	e.fake.SetRole(guildA, discordtest.Role{ID: role, Name: "quiz-mods"})
 	setRole := e.final(e.fake.Slash(guildA, channelA, mod, "settings", sub("moderator-role", discordtestRole("role", role))))
 	if !strings.Contains(setRole.Content, "can now moderate") {
 		t.Fatalf("moderator-role = %q", setRole.Content)

@@ -10,6 +10,7 @@ import (
 // Chinese gets it in English, marked as such, on the question and on its reference answer;
 // nothing asks the server to write Chinese.
 func TestOneLanguageQuestionEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	add := e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "ourstack"), opt("level", "junior"), opt("id", "ourstack-deploy")))

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/interviewbot/interviewbot/internal/discord"
+	"github.com/interviewbot/interviewbot/internal/quiz"
 	"github.com/interviewbot/interviewbot/internal/schedule"
 )
 
@@ -28,6 +29,12 @@ type options struct {
 	connectBackoff func(attempt int) time.Duration
 	// identifyAfter overrides the wait for a shard's turn to IDENTIFY (default time.After).
 	identifyAfter func(time.Duration) <-chan time.Time
+	// bank is the shipped question bank, already loaded: used unless QUESTIONS_DIR is set
+	// (the end-to-end tests load it once per process instead of at every start).
+	bank *quiz.Bank
+	// noSync opens the database without fsync (the latency benchmark separates the disk's
+	// cost from the bot's own).
+	noSync bool
 	// eraseCompacted are called after each compaction that answers members' erasures.
 	eraseCompacted []func(error)
 }
@@ -82,3 +89,9 @@ func withIdentifyAfter(f func(time.Duration) <-chan time.Time) option {
 func onEraseCompacted(f func(error)) option {
 	return func(o *options) { o.eraseCompacted = append(o.eraseCompacted, f) }
 }
+
+// withBank serves the given shipped bank instead of loading it (unless QUESTIONS_DIR is set).
+func withBank(b *quiz.Bank) option { return func(o *options) { o.bank = b } }
+
+// withoutSync opens the database without fsync.
+func withoutSync() option { return func(o *options) { o.noSync = true } }

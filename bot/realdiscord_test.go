@@ -27,6 +27,7 @@ const learnersRole = "400000000000000031" // a mentionable role of server A
 // current fields (contexts [0] = guild, integration_types [0] = guild install), not the
 // deprecated dm_permission.
 func TestCommandsRegisteredForServersOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	cmds := e.fake.Commands("")
@@ -54,6 +55,7 @@ func TestCommandsRegisteredForServersOnly(t *testing.T) {
 // TestStreakTitleHasNoMention: mentions do not render in embed titles, so /streak member:bob
 // names bob in the title without <@id> and mentions him in the description.
 func TestStreakTitleHasNoMention(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	m := e.final(e.fake.Slash(guildA, channelA, ada, "streak", discordtest.Opt{Name: "member", Type: 6, Value: bob.ID}))
@@ -75,6 +77,7 @@ func TestStreakTitleHasNoMention(t *testing.T) {
 // TestCloseKeepsTheDailyRoleLine: Close on a daily post updates the message (type 7), which
 // replaces its content too; the role line and "Answer privately…" stay.
 func TestCloseKeepsTheDailyRoleLine(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.SetRole(guildA, discordtest.Role{ID: learnersRole, Name: "learners", Mentionable: true})
 	e.start()
@@ -115,6 +118,7 @@ func (noExport) ExportBank(context.Context, quiz.Actor, string) ([]quiz.Exported
 // with a type Discord accepts for a command (not 6, which only a button or a form opened from
 // one may take; the fake fails the test on it).
 func TestFallbackAcknowledgement(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start(withUseCases(func(uc discord.UseCases) discord.UseCases { uc.Bank = noExport{uc.Bank}; return uc }))
 	ix := e.fake.Slash(guildA, channelA, mod, "bank", sub("export"))
@@ -151,6 +155,7 @@ func limitQuestion(topic string) quiz.Question {
 // in Chinese: /bank show (the question and its reference answer in one message), the reference
 // answer after an answer and after Reveal, the grade update, the public reveal and Full answer.
 func TestEmbedTotalsAtTheLimits(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 	q := limitQuestion("limits")
@@ -279,6 +284,7 @@ func eventually(t *testing.T, cond func() bool) {
 // it back, which the bot learns from the gateway. A member with neither sees nothing, and a
 // forged click of theirs is refused with nothing changed.
 func TestModeratorsAsDiscordDecides(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, discordtest.WithCommandPermissions())
 	e.fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", OwnerID: ownerID,
 		Channels: []discordtest.Channel{{ID: channelA, Name: "general"}},
@@ -300,7 +306,6 @@ func TestModeratorsAsDiscordDecides(t *testing.T) {
 		}
 		return e.final(ix), nil
 	}
-
 	// The role is chosen; Discord still hides /bank from its members, and the reply says what
 	// only an admin can do about it.
 	note := e.final(e.fake.Slash(guildA, channelA, owner, "settings", sub("moderator-role", discordtestRole("role", modRoleID))))
@@ -410,6 +415,7 @@ func (e *env) denyBot(guild, channel string, deny int64) {
 // app_permissions say so), /interview answers privately and names the permission, instead of a
 // public question whose count edits and reveal would fail.
 func TestInterviewWhereTheBotCannotPost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	e.denyBot(guildA, channelA, discordtest.PermEmbedLinks|discordtest.PermReadMessageHistory)
@@ -431,6 +437,7 @@ func TestInterviewWhereTheBotCannotPost(t *testing.T) {
 // what the daily post needs, naming each permission, and @everyone as the role, saving nothing;
 // a role that will not ping is saved with a warning that says how to fix it.
 func TestDailySetupChecksTheChannelAndRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.SetRole(guildB, discordtest.Role{ID: "400000000000000032", Name: "staff"})
 	e.fake.SetRole(guildB, discordtest.Role{ID: learnersRole, Name: "learners", Mentionable: true})
@@ -470,6 +477,7 @@ func TestDailySetupChecksTheChannelAndRole(t *testing.T) {
 // Discord refuses (403) although the state did not show it, the bot stops after the first
 // refusal: the second reveal in that channel is not tried.
 func TestChannelThatRefusesTheBot(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 	if r := e.final(e.fake.Slash(guildA, channelA, mod, "daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:00"), opt("timezone", "UTC")))); !strings.Contains(embedText(r.Embeds), "Daily question") {

@@ -29,6 +29,7 @@ questions:
 // the key points, not the full answer, which a Full answer button shows privately, in the
 // clicker's language. A Full answer button forged for an unrevealed question is refused.
 func TestPublicRevealShowsSummary(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "tcp.yaml"), []byte(summaryBank), 0o644); err != nil {
 		t.Fatal(err)
@@ -92,6 +93,7 @@ func TestPublicRevealShowsSummary(t *testing.T) {
 // TestImportWithoutSummaryWarns: a file in the old format (no summary) still imports, and the
 // preview says which questions lack one and what stands in for it.
 func TestImportWithoutSummaryWarns(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	old := strings.Replace(summaryBank, "topic: tcp", "topic: ourstack", 1)
@@ -120,6 +122,7 @@ func TestImportWithoutSummaryWarns(t *testing.T) {
 // option, so the form keeps Discord's five fields for the texts), and a submit without a
 // summary, which only a forged payload can send, is refused at either step and in /bank edit.
 func TestBankFormsAskForTheSummary(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	noID := e.final(e.fake.Slash(guildA, channelA, mod, "bank", sub("add", opt("topic", "tcp"))))

@@ -13,6 +13,7 @@ import (
 // already past: it says the review was skipped, and when the real next one is, as a Discord
 // timestamp each client shows in its own zone.
 func TestReviewSkipsDisabledQuestion(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	graded := func(grade string) string { // answers a private tcp question, grades it, returns its id

@@ -70,6 +70,7 @@ func modalSession(t *testing.T, customID string) string {
 // the bot sees are computed by the fake as Discord computes them from the member's roles and
 // the server's owner; the Integrations grant is read by the bot as Discord's command permissions.
 func TestModeratorRights(t *testing.T) {
+	t.Parallel()
 	r := newRightsTest(t)
 	for n, k := range rightsKinds(r.owner, r.integrations) {
 		if n > 0 {

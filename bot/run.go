@@ -245,13 +245,16 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	if ln != nil {
 		defer ln.Close() // closed by the HTTP server once it serves; here on an early return
 	}
-	b, err := loadBank(cfg)
-	if err != nil {
-		return err
+	b := o.bank
+	if b == nil || cfg.QuestionsDir != "" {
+		var err error
+		if b, err = loadBank(cfg); err != nil {
+			return err
+		}
 	}
 	// One FSRS scheduler for grading and for the v2 migration's rebuild of SM-2 cards.
 	sched := fsrs.New()
-	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched})
+	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched, NoSync: o.noSync})
 	if err != nil {
 		return err
 	}

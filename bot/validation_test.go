@@ -80,6 +80,7 @@ func formValues(q quiz.Question, l quiz.Lang) map[string]string {
 // boundary every path accepts; one over, every path refuses, naming the field, and nothing
 // changes. Duplicate ids are refused on every path too.
 func TestOneValidatorEverywhere(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.startEnv([]string{"RATE_LIMITS", "import=1000/1s:1000/1s"}) // it imports more often than moderators may
 	v := &validator{t: t, e: e, base: validQuestion("limits", "limits-base")}

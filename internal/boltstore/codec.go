@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -101,27 +102,37 @@ func encodeJSON(v any) ([]byte, error) { return json.Marshal(v) }
 func decodeJSON(data []byte, v any) error { return json.Unmarshal(data, v) }
 
 // Cards use a compact binary encoding: a member can hold 10,000 of them, and a Card in JSON is
-// about 300 bytes against about 60 here. The question id is the key, so it is not repeated.
+// about 300 bytes against about 50 here. The question id is the key, so it is not repeated.
 // Version 2 (schema v2) is written; version 1 is still read.
 //
 //	version     byte = 2                          version 1 (schema v1):
 //	topic       string                            (absent: v1 lost the topic)
 //	asked       varint                            asked
-//	last_asked  time                              last_asked
+//	last_asked  time                              last_asked (time v1)
 //	reps        varint                            reps
 //	lapses      varint                            lapses
-//	ease        8 bytes, IEEE 754 binary64, BE    ease
+//	ease        float                             ease (8 bytes, IEEE 754 binary64, BE)
 //	interval    varint                            interval
-//	due         time                              due
+//	due         time                              due (time v1)
 //	last_grade  grade byte                        last_grade string
 //	stability   8 bytes, IEEE 754 binary64, BE    (absent)
 //	difficulty  8 bytes, IEEE 754 binary64, BE    (absent)
 //	state       byte (quiz.CardState)             (absent)
 //	last_review time                              (absent)
 //
-// A string is a uvarint length and its bytes; a time is varint unix seconds and uvarint
-// nanoseconds, in UTC (the zero time round-trips: it is unix second -62135596800); a grade
-// byte is 0 for none, then again, hard, good, easy as 1-4.
+// A string is a uvarint length and its bytes; a grade byte is 0 for none, then again, hard,
+// good, easy as 1-4.
+//
+// A time is a uvarint head: 0 for the zero time; otherwise 1 + (zigzag(ms) << 1 | f), where ms
+// is milliseconds since 2020-01-01 UTC (floored) and f is 1 when a uvarint of the nanoseconds
+// past that millisecond (1-999,999) follows. The domain reads its clock to the millisecond, so
+// a time of these years takes 6 bytes, and any time round-trips exactly (in UTC). Version 1 of
+// the card ("time v1") wrote varint unix seconds and uvarint nanoseconds: 9 to 10 bytes.
+//
+// A float is a uvarint of its IEEE 754 binary64 bits with the bytes reversed (as encoding/gob
+// does): exact, and short for the round values SM-2's ease takes (0 before any grade, and
+// always 0 for cards FSRS schedules: 1 byte; 2.5: 2 bytes). Stability and difficulty are
+// arbitrary reals, so they keep 8 fixed bytes.
 const (
 	cardCodecV1 = 1
 	cardCodecV2 = 2
@@ -139,7 +150,7 @@ func encodeCard(c quiz.Card) ([]byte, error) {
 	b = appendTime(b, c.LastAsked)
 	b = binary.AppendVarint(b, int64(c.Reps))
 	b = binary.AppendVarint(b, int64(c.Lapses))
-	b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.Ease))
+	b = appendFloat(b, c.Ease)
 	b = binary.AppendVarint(b, int64(c.Interval))
 	b = appendTime(b, c.Due)
 	b = append(b, grade)
@@ -149,9 +160,25 @@ func encodeCard(c quiz.Card) ([]byte, error) {
 	return appendTime(b, c.LastReview), nil
 }
 
+// timeEpoch is the origin of stored times, in unix milliseconds.
+var timeEpoch = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+
 func appendTime(b []byte, t time.Time) []byte {
-	b = binary.AppendVarint(b, t.Unix())
-	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
+	if t.IsZero() {
+		return append(b, 0)
+	}
+	d := t.UnixMilli() - timeEpoch // floored: the nanoseconds past it are never negative
+	z := uint64(d<<1) ^ uint64(d>>63)
+	sub := uint64(t.Nanosecond() % 1e6)
+	if sub == 0 {
+		return binary.AppendUvarint(b, 1+z<<1)
+	}
+	b = binary.AppendUvarint(b, 1+(z<<1|1))
+	return binary.AppendUvarint(b, sub)
+}
+
+func appendFloat(b []byte, f float64) []byte {
+	return binary.AppendUvarint(b, bits.ReverseBytes64(math.Float64bits(f)))
 }
 
 func appendString(b []byte, s string) []byte {
@@ -189,16 +216,24 @@ func decodeCard(id string, data []byte) (quiz.Card, error) {
 		return quiz.Card{}, fmt.Errorf("card %q: unknown encoding version %d", id, v)
 	}
 	c := quiz.Card{QuestionID: id}
+	time := r.time
+	if v == cardCodecV1 {
+		time = r.timeV1
+	}
 	if v == cardCodecV2 {
 		c.Topic = r.bytes()
 	}
 	c.Asked = r.int()
-	c.LastAsked = r.time()
+	c.LastAsked = time()
 	c.Reps = r.int()
 	c.Lapses = r.int()
-	c.Ease = math.Float64frombits(r.u64())
+	if v == cardCodecV1 {
+		c.Ease = math.Float64frombits(r.u64())
+	} else {
+		c.Ease = r.float()
+	}
 	c.Interval = r.int()
-	c.Due = r.time()
+	c.Due = time()
 	if v == cardCodecV1 {
 		c.LastGrade = quiz.Grade(r.bytes())
 	} else {
@@ -282,6 +317,31 @@ func (r *cardReader) u64() uint64 {
 }
 
 func (r *cardReader) time() time.Time {
+	head := r.uvarint()
+	if r.err != nil || head == 0 {
+		return time.Time{}
+	}
+	head--
+	z := head >> 1
+	d := int64(z>>1) ^ -int64(z&1)
+	t := time.UnixMilli(d + timeEpoch).UTC()
+	if head&1 == 1 {
+		sub := r.uvarint()
+		if sub == 0 || sub >= 1e6 {
+			r.fail(fmt.Errorf("nanoseconds past the millisecond %d out of range", sub))
+			return time.Time{}
+		}
+		t = t.Add(time.Duration(sub))
+	}
+	return t
+}
+
+func (r *cardReader) float() float64 {
+	return math.Float64frombits(bits.ReverseBytes64(r.uvarint()))
+}
+
+// timeV1 reads a time as version 1 of the card wrote it.
+func (r *cardReader) timeV1() time.Time {
 	sec := r.varint()
 	nsec := r.uvarint()
 	if nsec >= 1e9 {

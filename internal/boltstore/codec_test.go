@@ -28,14 +28,20 @@ func mustCard(t testing.TB, c quiz.Card) []byte {
 func encodeCardV1(c quiz.Card) []byte {
 	b := []byte{cardCodecV1}
 	b = binary.AppendVarint(b, int64(c.Asked))
-	b = appendTime(b, c.LastAsked)
+	b = appendTimeV1(b, c.LastAsked)
 	b = binary.AppendVarint(b, int64(c.Reps))
 	b = binary.AppendVarint(b, int64(c.Lapses))
 	b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.Ease))
 	b = binary.AppendVarint(b, int64(c.Interval))
-	b = appendTime(b, c.Due)
+	b = appendTimeV1(b, c.Due)
 	b = binary.AppendUvarint(b, uint64(len(c.LastGrade)))
 	return append(b, c.LastGrade...)
+}
+
+// appendTimeV1 is version 1's time: varint unix seconds, uvarint nanoseconds.
+func appendTimeV1(b []byte, t time.Time) []byte {
+	b = binary.AppendVarint(b, t.Unix())
+	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
 }
 
 // checkTruncations checks that every truncation of b and b with a trailing byte fail to decode.
@@ -279,5 +285,39 @@ func TestKeyOrder(t *testing.T) {
 	}
 	if k := attemptKey(1, 2); !bytes.HasPrefix(k, u64(1)) || bytes.Compare(k, attemptKey(2, 1)) >= 0 {
 		t.Errorf("attemptKey does not order by user first")
+	}
+}
+
+// TestTimeCodec: times round-trip exactly, a time of whole milliseconds (what the domain's
+// clock gives) takes 6 bytes in these years, the zero time 1, and a non-canonical form (the
+// nanoseconds flag with none) is refused.
+func TestTimeCodec(t *testing.T) {
+	for _, c := range []struct {
+		t    time.Time
+		size int
+	}{
+		{time.Time{}, 1},
+		{time.Date(2026, 12, 7, 10, 30, 0, 123_000_000, time.UTC), 6},
+		{time.Date(2026, 12, 7, 10, 30, 0, 123_456_789, time.UTC), 9},
+		{time.Date(2019, 12, 31, 23, 59, 59, 999_000_000, time.UTC), 1},
+		{time.Date(1969, 12, 31, 23, 59, 59, 999_999_999, time.UTC), 0},
+		{time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), 0},
+		{time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC), 0},
+	} {
+		b := appendTime(nil, c.t)
+		r := cardReader{b: b}
+		got := r.time()
+		r.end()
+		if r.err != nil || !got.Equal(c.t) || got.Location() != time.UTC {
+			t.Errorf("time %v: decoded %v (%v), err %v", c.t, got, got.Location(), r.err)
+		}
+		if c.size > 0 && len(b) != c.size {
+			t.Errorf("time %v: %d bytes; want %d", c.t, len(b), c.size)
+		}
+	}
+	flagged := binary.AppendUvarint(nil, 1+(10<<1|1))
+	r := cardReader{b: append(flagged, 0)}
+	if r.time(); r.err == nil {
+		t.Error("a time flagged with sub-millisecond nanoseconds of 0 was accepted")
 	}
 }

@@ -57,6 +57,23 @@ func realisticBank(tb testing.TB) *quiz.Bank {
 	return b
 }
 
+// guildBreakdown is liveBytes of each bucket under guild g (cards, attempts, sessions, …).
+func guildBreakdown(db *bolt.DB, g uint64) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := db.View(func(tx *bolt.Tx) error {
+		gb := getBucket(tx, bucketKeyGuilds, u64(g))
+		if gb == nil {
+			return fmt.Errorf("no guild %d", g)
+		}
+		return gb.ForEachBucket(func(k []byte) error {
+			st := gb.Bucket(k).Stats()
+			out[string(k)] = int64(st.LeafInuse + st.BranchInuse + st.InlineBucketInuse)
+			return nil
+		})
+	})
+	return out, err
+}
+
 // liveBytes is what bbolt's pages hold: leaf and branch bytes in use, headers included.
 func liveBytes(db *bolt.DB) (int64, error) {
 	var n int64
@@ -143,10 +160,17 @@ func BenchmarkYearOfAnswers(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		parts, err := guildBreakdown(st.db, 1234567890123456789)
+		if err != nil {
+			b.Fatal(err)
+		}
 		if err := st.Close(); err != nil {
 			b.Fatal(err)
 		}
 		answers := days * perDay
+		// Where the bytes are: the two records an answer leaves for good.
+		b.ReportMetric(float64(parts[string(bucketKeyAttempts)])/float64(answers), "attempt-bytes/answer")
+		b.ReportMetric(float64(parts[string(bucketKeyCards)])/float64(answers), "card-bytes/answer")
 		b.ReportMetric(float64(live)/float64(answers), "bytes/answer")
 		b.ReportMetric(float64(sizes[0])/1e6, "MB@month6")
 		b.ReportMetric(float64(sizes[1])/1e6, "MB@month12")

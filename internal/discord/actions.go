@@ -55,6 +55,13 @@ type action struct {
 	// moderatorsMayMore marks a button that lets moderators do more than others (Close on
 	// another member's question): the router works out whether the clicker is one.
 	moderatorsMayMore bool
+	// ownReply marks a button that rewrites the message it is on, which must then be the
+	// clicker's own private reply: a forged click on any other message (a public question, a
+	// daily post) would otherwise replace it.
+	ownReply bool
+	// onMock marks a mock interview's button or form that may update the message it is on:
+	// that message must carry the same mock's buttons, so a forged click cannot rewrite another.
+	onMock bool
 	// onMessage marks a form opened only from a button on a message: its submission may update
 	// that message (Discord allows types 6 and 7 for it), so it may defer as deferUpdate.
 	onMessage bool
@@ -78,31 +85,31 @@ var actions = map[string]action{
 	actReveal:     {run: (*Bot).reveal},
 	actNext:       {run: (*Bot).next},
 	actClose:      {how: deferUpdate, moderatorsMayMore: true, commands: []string{"bank", "daily"}, run: (*Bot).closeQuestion},
-	actGrade:      {how: deferUpdate, arg: validGrade, run: (*Bot).grade},
+	actGrade:      {how: deferUpdate, ownReply: true, arg: validGrade, run: (*Bot).grade},
 	actReport:     {how: deferNever, run: (*Bot).openReport},
 	actReportSend: {form: true, run: (*Bot).sendReport},
 	actFull:       {run: (*Bot).fullAnswer},
-	actForget:     {how: deferUpdate, run: (*Bot).forget},
-	actPage:       {moderators: true, how: deferUpdate, run: (*Bot).bankPage},
-	actConfirm:    {moderators: true, how: deferUpdate, run: (*Bot).applyImport},
-	actCancel:     {moderators: true, how: deferUpdate, run: (*Bot).cancelImport},
-	actResolve:    {moderators: true, how: deferUpdate, run: (*Bot).resolveReport},
+	actForget:     {how: deferUpdate, ownReply: true, run: (*Bot).forget},
+	actPage:       {moderators: true, how: deferUpdate, ownReply: true, run: (*Bot).bankPage},
+	actConfirm:    {moderators: true, how: deferUpdate, ownReply: true, run: (*Bot).applyImport},
+	actCancel:     {moderators: true, how: deferUpdate, ownReply: true, run: (*Bot).cancelImport},
+	actResolve:    {moderators: true, how: deferUpdate, ownReply: true, run: (*Bot).resolveReport},
 	actAdd1:       {moderators: true, form: true, run: (*Bot).addFirstLanguage},
 	actAdd2Open:   {moderators: true, how: deferNever, run: (*Bot).openSecondLanguage},
 	actAdd2:       {moderators: true, form: true, run: (*Bot).addSecondLanguage},
 	actAddOne:     {moderators: true, run: (*Bot).addOneLanguage},
 	actEdit:       {moderators: true, form: true, run: (*Bot).saveEdit},
 	actHint:       {run: (*Bot).hint},
-	actCheck:      {how: deferUpdate, run: (*Bot).check},
+	actCheck:      {how: deferUpdate, ownReply: true, run: (*Bot).check},
 	actWeak:       {run: (*Bot).practiseWeak},
 	actMockAnswer: {how: deferNever, run: (*Bot).openMockAnswer},
-	actMockSubmit: {form: true, onMessage: true, how: deferUpdate, run: (*Bot).submitMockAnswer},
-	actMockHint:   {how: deferUpdate, run: (*Bot).mockHint},
-	actMockNext:   {how: deferUpdate, run: (*Bot).mockNext},
+	actMockSubmit: {form: true, onMessage: true, how: deferUpdate, onMock: true, run: (*Bot).submitMockAnswer},
+	actMockHint:   {how: deferUpdate, onMock: true, run: (*Bot).mockHint},
+	actMockNext:   {how: deferUpdate, onMock: true, run: (*Bot).mockNext},
 	actMockScript: {run: (*Bot).mockScript},
-	actMockEnd:    {how: deferUpdate, run: (*Bot).mockEnd},
-	actMockCheck:  {how: deferUpdate, arg: validStep, run: (*Bot).mockCheck},
-	actMockGrade:  {how: deferUpdate, arg: validStepGrade, run: (*Bot).mockGrade},
+	actMockEnd:    {how: deferUpdate, onMock: true, run: (*Bot).mockEnd},
+	actMockCheck:  {how: deferUpdate, onMock: true, arg: validStep, run: (*Bot).mockCheck},
+	actMockGrade:  {how: deferUpdate, onMock: true, arg: validStepGrade, run: (*Bot).mockGrade},
 	actMockReport: {run: (*Bot).mockReport},
 }
 

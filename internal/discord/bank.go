@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -79,7 +81,11 @@ func (b *Bot) bankHistory(ctx context.Context, r *responder, o opts) error {
 		s.WriteString(l.Msg("bank.no_history"))
 	}
 	for _, h := range hs {
-		fmt.Fprintf(&s, "v%d · %s · <@%d> · <t:%d:f>\n", h.Version, h.Action, h.By, h.At.Unix())
+		by := fmt.Sprintf("<@%d>", h.By)
+		if h.By == 0 {
+			by = l.Msg("bank.erased_member")
+		}
+		fmt.Fprintf(&s, "v%d · %s · %s · <t:%d:f>\n", h.Version, h.Action, by, h.At.Unix())
 	}
 	return r.reply(ctx, message{Embeds: []*discordgo.MessageEmbed{infoEmbed(l.Msg("bank.history_title", o.str("id")), s.String())}, Ephemeral: true})
 }
@@ -158,7 +164,11 @@ func (b *Bot) reportsMessage(ctx context.Context, r *responder, update bool) err
 	}
 	for i, rep := range reports {
 		if i < 10 {
-			s.WriteString(l.Msg("bank.report_line", rep.ID, rep.QuestionID, rep.By, rep.At.Unix(), truncate(strings.ReplaceAll(rep.Reason, "\n", " "), 300)))
+			by, reason := fmt.Sprintf("<@%d>", rep.By), escapeMarkdown(strings.ReplaceAll(rep.Reason, "\n", " "), 300)
+			if rep.Erased {
+				by, reason = l.Msg("bank.erased_member"), l.Msg("bank.erased_reason")
+			}
+			s.WriteString(l.Msg("bank.report_line", rep.ID, rep.QuestionID, by, rep.At.Unix(), reason))
 		}
 		if i < 5 {
 			rows = append(rows, button(discordgo.SuccessButton, l.Msg("bank.resolve_button", rep.ID), customID{Action: actResolve, ID: uint64(rep.ID)}))
@@ -444,6 +454,12 @@ func (b *Bot) attachment(ctx context.Context, r *responder, id string) (string, 
 	if a.Size > maxAttachment {
 		return "", nil, quiz.Errorf(quiz.EINVALID, "bank.file_too_big", a.Filename, a.Size)
 	}
+	if !b.attachmentHost(a.URL) {
+		// Discord always serves attachments from its CDN; any other address came from a forged
+		// interaction, and fetching it would make the bot a proxy into its own network.
+		b.log.Warn("refused an attachment outside Discord's CDN", "interaction_id", r.i.ID, "url", a.URL)
+		return "", nil, quiz.Errorf(quiz.EINVALID, "bank.attachment_url")
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL, nil)
 	if err != nil {
 		return "", nil, quiz.Errorf(quiz.EINVALID, "bank.attachment_url")
@@ -464,4 +480,21 @@ func (b *Bot) attachment(ctx context.Context, r *responder, id string) (string, 
 		return "", nil, quiz.Errorf(quiz.EINVALID, "bank.file_over_limit", a.Filename)
 	}
 	return a.Filename, data, nil
+}
+
+// attachmentHosts are where Discord serves attachments (its CDN and media proxy).
+var attachmentHosts = []string{"cdn.discordapp.com", "media.discordapp.net"}
+
+// attachmentHost reports whether an attachment's url is Discord's: https on its CDN, or the
+// configured API address (DISCORD_API_URL, which a test's fake serves attachments from).
+func (b *Bot) attachmentHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil {
+		return false
+	}
+	if u.Scheme == "https" && slices.Contains(attachmentHosts, u.Hostname()) && (u.Port() == "" || u.Port() == "443") {
+		return true
+	}
+	api, err := url.Parse(b.opts.APIURL)
+	return err == nil && u.Scheme == api.Scheme && u.Host == api.Host
 }

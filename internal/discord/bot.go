@@ -78,6 +78,7 @@ type Bot struct {
 	obs      Observer
 	opts     Options
 	lim      *limiter
+	ix       *ixClient // requests addressed by an interaction's token (ixclient.go)
 	// done is closed when the bot's lifetime (Open's ctx) ends: it cancels background work,
 	// which outlives the handler that started it.
 	done chan struct{}
@@ -119,6 +120,10 @@ func New(uc UseCases, opts Options) (*Bot, error) {
 	s.ShouldReconnectOnError = true
 	b := &Bot{s: s, practice: uc.Practice, members: uc.Members, daily: uc.Daily, mods: uc.Moderation, bank: uc.Bank, mocks: uc.Mocks, awards: uc.Awards, log: opts.Logger, obs: opts.Observer, opts: opts, lim: newLimiter(opts.GlobalRate),
 		edits: map[editKey]*pendingEdit{}, done: make(chan struct{}), perms: newCmdPerms(), readyCh: make(chan struct{})}
+	b.ix = newIXClient(s.Client, s.UserAgent, func(route string, wait time.Duration) {
+		b.obs.RateLimited(route)
+		b.log.Warn("discord: rate limited", "route", route, "retry_after", wait.String())
+	})
 	b.watchPermissions()
 	b.watchGateway()
 	return b, nil

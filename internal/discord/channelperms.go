@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/interviewbot/interviewbot/internal/quiz"
@@ -110,24 +111,46 @@ func (b *Bot) channelPerms(channelID string) (perms int64, guildID string, ok bo
 }
 
 // blocked remembers the channels that answered the bot's post or edit with 403 or 404, so it
-// does not try them again (each refusal counts toward Discord's ban) until something changes.
+// does not try them again (each refusal counts toward Discord's ban) until something changes,
+// or for at most blockedTTL: a change the gateway did not report (a re-IDENTIFY loses events)
+// then costs one refused request an hour. It keeps at most maxBlocked channels, dropping the
+// oldest block first.
 type blocked struct {
-	mu sync.Mutex
-	m  map[string]blockedChannel // channel id ->
+	mu  sync.Mutex
+	m   map[string]blockedChannel // channel id ->
+	now func() time.Time          // tests; default time.Now
 }
+
+const (
+	blockedTTL = time.Hour
+	maxBlocked = 10000
+)
 
 type blockedChannel struct {
 	guild string
 	err   error
+	at    time.Time
+}
+
+func (bl *blocked) clock() time.Time {
+	if bl.now != nil {
+		return bl.now()
+	}
+	return time.Now()
 }
 
 func (bl *blocked) get(channelID string) error {
 	bl.mu.Lock()
 	defer bl.mu.Unlock()
-	if c, ok := bl.m[channelID]; ok {
-		return c.err
+	c, ok := bl.m[channelID]
+	if !ok {
+		return nil
 	}
-	return nil
+	if bl.clock().Sub(c.at) >= blockedTTL {
+		delete(bl.m, channelID)
+		return nil
+	}
+	return c.err
 }
 
 func (bl *blocked) set(channelID, guildID string, err error) {
@@ -136,7 +159,21 @@ func (bl *blocked) set(channelID, guildID string, err error) {
 	if bl.m == nil {
 		bl.m = map[string]blockedChannel{}
 	}
-	bl.m[channelID] = blockedChannel{guild: guildID, err: err}
+	now := bl.clock()
+	if _, ok := bl.m[channelID]; !ok && len(bl.m) >= maxBlocked {
+		oldest, at := "", now
+		for id, c := range bl.m {
+			if now.Sub(c.at) >= blockedTTL {
+				delete(bl.m, id)
+			} else if !c.at.After(at) {
+				oldest, at = id, c.at
+			}
+		}
+		if len(bl.m) >= maxBlocked {
+			delete(bl.m, oldest)
+		}
+	}
+	bl.m[channelID] = blockedChannel{guild: guildID, err: err, at: now}
 }
 
 // clear forgets the blocks of a channel, or of every channel of a guild.
@@ -235,9 +272,9 @@ func (b *Bot) interviewPerms(i *discordgo.Interaction) []string {
 // dailyChannelPerms checks /daily setup's channel: the bot's permissions there, computed from
 // the gateway state (read from Discord when the state does not know the channel). It returns
 // the permissions missing, and the bot's permissions.
-func (b *Bot) dailyChannelPerms(ctx context.Context, ch quiz.ChannelID) ([]string, int64, error) {
+func (b *Bot) dailyChannelPerms(ctx context.Context, guildID string, ch quiz.ChannelID) ([]string, int64, error) {
 	need := postingPerms(false)
-	perms, _, ok := b.channelPerms(ch.String())
+	perms, in, ok := b.channelPerms(ch.String())
 	if !ok {
 		c, err := b.s.Channel(ch.String(), discordgo.WithContext(ctx))
 		var re *discordgo.RESTError
@@ -250,9 +287,35 @@ func (b *Bot) dailyChannelPerms(ctx context.Context, ch quiz.ChannelID) ([]strin
 		if err := b.s.State.ChannelAdd(c); err != nil {
 			return nil, 0, fmt.Errorf("discord: channel %d: %w", ch, err)
 		}
-		if perms, _, ok = b.channelPerms(ch.String()); !ok {
+		if perms, in, ok = b.channelPerms(ch.String()); !ok {
 			return nil, 0, fmt.Errorf("discord: cannot compute the bot's permissions in channel %d", ch)
 		}
 	}
+	if in != guildID {
+		// The option's id is whatever the client sent: the bot is in other servers too.
+		return nil, 0, quiz.Errorf(quiz.EINVALID, "error.d_is_not_a_channel", ch)
+	}
 	return missingPerms(perms, need), perms, nil
+}
+
+// checkRole refuses a role that is not one of server guildID's: a role option's id is whatever
+// the client sent. The state knows the server's roles from GUILD_CREATE; one it lacks (created
+// a moment ago) is looked up once.
+func (b *Bot) checkRole(ctx context.Context, guildID string, role quiz.RoleID) error {
+	if role == 0 {
+		return nil
+	}
+	if _, err := b.s.State.Role(guildID, role.String()); err == nil {
+		return nil
+	}
+	roles, err := b.s.GuildRoles(guildID, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("discord: read the roles of %s: %w", guildID, err)
+	}
+	for _, r := range roles {
+		if r.ID == role.String() {
+			return nil
+		}
+	}
+	return quiz.Errorf(quiz.EINVALID, "error.d_is_not_a_role", role)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -34,14 +35,59 @@ type cmdPerms struct {
 	mu  sync.Mutex
 	ids map[string]string // command name -> id, from the registration (or a listing)
 	// guilds holds each server's overrides by command id (or the app id: every command
-	// without its own), once read. gen counts updates per server, so a read that raced with
-	// an update is not kept.
-	guilds map[string]map[string][]*discordgo.ApplicationCommandPermissions
-	gen    map[string]int
+	// without its own), once read, for at most cmdPermsTTL (an update the gateway did not
+	// deliver, after a re-IDENTIFY, is then picked up) and for at most maxCmdPermGuilds
+	// servers (the least recently read is dropped, and read again when needed). gen counts
+	// updates, so a read that raced with one is not kept (it is read again next time).
+	guilds map[string]guildOverrides
+	gen    uint64
+	now    func() time.Time // tests; default time.Now
 }
 
+type guildOverrides struct {
+	ov   map[string][]*discordgo.ApplicationCommandPermissions
+	read time.Time
+}
+
+const (
+	cmdPermsTTL      = time.Hour
+	maxCmdPermGuilds = 10000
+)
+
 func newCmdPerms() *cmdPerms {
-	return &cmdPerms{ids: map[string]string{}, guilds: map[string]map[string][]*discordgo.ApplicationCommandPermissions{}, gen: map[string]int{}}
+	return &cmdPerms{ids: map[string]string{}, guilds: map[string]guildOverrides{}, now: time.Now}
+}
+
+// cached returns a server's overrides if they were read less than cmdPermsTTL ago. Call with mu held.
+func (c *cmdPerms) cached(guildID string) (map[string][]*discordgo.ApplicationCommandPermissions, bool) {
+	g, ok := c.guilds[guildID]
+	if !ok {
+		return nil, false
+	}
+	if c.now().Sub(g.read) >= cmdPermsTTL {
+		delete(c.guilds, guildID)
+		return nil, false
+	}
+	return g.ov, true
+}
+
+// store keeps a server's overrides, making room if needed. Call with mu held.
+func (c *cmdPerms) store(guildID string, ov map[string][]*discordgo.ApplicationCommandPermissions) {
+	now := c.now()
+	if _, ok := c.guilds[guildID]; !ok && len(c.guilds) >= maxCmdPermGuilds {
+		oldest, at := "", now
+		for id, g := range c.guilds {
+			if now.Sub(g.read) >= cmdPermsTTL {
+				delete(c.guilds, id)
+			} else if !g.read.After(at) {
+				oldest, at = id, g.read
+			}
+		}
+		if len(c.guilds) >= maxCmdPermGuilds {
+			delete(c.guilds, oldest)
+		}
+	}
+	c.guilds[guildID] = guildOverrides{ov: ov, read: now}
 }
 
 // setCommands records the registered commands' ids.
@@ -64,8 +110,8 @@ func (c *cmdPerms) commandID(name string) string {
 func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gen[e.GuildID]++
-	g, ok := c.guilds[e.GuildID]
+	c.gen++
+	g, ok := c.cached(e.GuildID)
 	if !ok {
 		return // not read yet: the first check reads them all
 	}
@@ -76,7 +122,7 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 	} else {
 		g[e.ID] = e.Permissions
 	}
-	c.guilds[e.GuildID] = g
+	c.guilds[e.GuildID] = guildOverrides{ov: g, read: c.guilds[e.GuildID].read}
 }
 
 // overrides returns a server's overrides, reading them from Discord the first time. When they
@@ -84,11 +130,20 @@ func (c *cmdPerms) update(e *discordgo.GuildApplicationCommandPermissions) {
 func (b *Bot) overrides(ctx context.Context, guildID string) map[string][]*discordgo.ApplicationCommandPermissions {
 	c := b.perms
 	c.mu.Lock()
-	if g, ok := c.guilds[guildID]; ok {
+	if g, ok := c.cached(guildID); ok {
 		c.mu.Unlock()
 		return g
 	}
-	gen := c.gen[guildID]
+	c.mu.Unlock()
+	return b.readOverrides(ctx, guildID)
+}
+
+// readOverrides reads a server's overrides from Discord, caches them and returns them (none
+// if they cannot be read).
+func (b *Bot) readOverrides(ctx context.Context, guildID string) map[string][]*discordgo.ApplicationCommandPermissions {
+	c := b.perms
+	c.mu.Lock()
+	gen := c.gen
 	c.mu.Unlock()
 	if err := b.lim.wait(ctx); err != nil {
 		return nil
@@ -104,8 +159,8 @@ func (b *Bot) overrides(ctx context.Context, guildID string) map[string][]*disco
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen[guildID] == gen {
-		c.guilds[guildID] = g
+	if c.gen == gen {
+		c.store(guildID, g)
 	}
 	return g
 }

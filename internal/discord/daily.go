@@ -16,10 +16,13 @@ func (b *Bot) setupDaily(ctx context.Context, r *responder, o opts) error {
 		req.RevealAfter = time.Duration(h * float64(time.Hour))
 	}
 	l := b.members.Lang(ctx, r.actor)
-	// Checked before anything is saved: a channel the bot cannot post in (with its question
-	// embeds, replies and edits), and @everyone as the role.
+	// Checked before anything is saved: a channel or role of another server, a channel the bot
+	// cannot post in (with its question embeds, replies and edits), and @everyone as the role.
+	if err := b.checkRole(ctx, r.i.GuildID, req.Role); err != nil {
+		return err
+	}
 	if req.Channel != 0 {
-		missing, perms, err := b.dailyChannelPerms(ctx, req.Channel)
+		missing, perms, err := b.dailyChannelPerms(ctx, r.i.GuildID, req.Channel)
 		if err != nil {
 			return err
 		}

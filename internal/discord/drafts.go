@@ -9,6 +9,10 @@ import (
 
 const draftTTL = 15 * time.Minute
 
+// maxDrafts caps the drafts kept: beyond it the one closest to expiring is dropped (its
+// author is told the draft expired, as after 15 minutes).
+const maxDrafts = 1000
+
 // drafts hold a question between the two modals of /bank add.
 type drafts struct {
 	mu   sync.Mutex
@@ -30,10 +34,20 @@ func (d *drafts) put(dr draft) uint64 {
 	if d.m == nil {
 		d.m = map[uint64]draft{}
 	}
+	now := time.Now()
 	for id, x := range d.m {
-		if time.Now().After(x.expires) {
+		if now.After(x.expires) {
 			delete(d.m, id)
 		}
+	}
+	for len(d.m) >= maxDrafts {
+		oldest, first := uint64(0), true
+		for id, x := range d.m {
+			if first || x.expires.Before(d.m[oldest].expires) {
+				oldest, first = id, false
+			}
+		}
+		delete(d.m, oldest)
 	}
 	d.next++
 	dr.expires = time.Now().Add(draftTTL)
@@ -51,10 +65,13 @@ func (d *drafts) get(id uint64, a quiz.Actor) (draft, error) {
 	return dr, nil
 }
 
+// update replaces a draft that is still kept (an expired or evicted one stays gone).
 func (d *drafts) update(id uint64, dr draft) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.m[id] = dr
+	if _, ok := d.m[id]; ok {
+		d.m[id] = dr
+	}
 }
 
 func (d *drafts) drop(id uint64) {

@@ -37,6 +37,8 @@ func (b *Bot) autocomplete(ctx context.Context, r *responder) error {
 			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: z, Value: z})
 		}
 	case "id":
+		// Only the moderators' /bank commands have an id option; the service checks the right.
+		r.actor.Moderator = !r.actor.Manager && b.mayUse(ctx, r.i, "bank")
 		ids, err := b.bank.MatchQuestionIDs(ctx, r.actor, typed, maxAutocomplete)
 		if err != nil {
 			return err
@@ -106,7 +108,7 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 		b.background(ctx, func(ctx context.Context) {
 			ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 			defer cancel()
-			msg, err := b.s.InteractionResponse(r.i, discordgo.WithContext(ctx))
+			msg, err := r.original(ctx)
 			if err != nil {
 				b.log.Warn("could not read back a posted question", "session_id", asked.Session.ID, "err", r.redact(err))
 				return
@@ -123,7 +125,7 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 // rememberMessage records the public message a button was pressed on, when the session does
 // not know it yet (reading it back after posting failed).
 func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Session) {
-	if sess.Message != 0 || sess.Private || !r.messagePublic() {
+	if sess.Message != 0 || sess.Private || !r.messagePublic() || !carriesSession(r.i.Message, sess.ID) {
 		return
 	}
 	err := b.practice.SetSessionMessage(ctx, r.actor.Guild, sess.ID, quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID)))
@@ -132,10 +134,75 @@ func (b *Bot) rememberMessage(ctx context.Context, r *responder, sess quiz.Sessi
 	}
 }
 
+// carriesSession reports whether message m has a button of session sid. Discord fills in the
+// clicked message itself, so its buttons are the bot's; the custom id clicked is the client's
+// word. A message is taken as a session's (to record it, or to close it) only if it carries it.
+func carriesSession(m *discordgo.Message, sid quiz.SessionID) bool {
+	return carries(m, sessionAction, sid.String())
+}
+
+// carries reports whether message m has a button or menu whose custom id has an action that
+// family accepts and the id id. Parsed by hand: parseCustomID reads the actions table, which
+// refers to the handlers.
+func carries(m *discordgo.Message, family func(action string) bool, id string) bool {
+	if m == nil {
+		return false
+	}
+	for _, row := range m.Components {
+		var comps []discordgo.MessageComponent
+		switch r := row.(type) {
+		case *discordgo.ActionsRow:
+			comps = r.Components
+		case discordgo.ActionsRow:
+			comps = r.Components
+		}
+		for _, c := range comps {
+			parts := strings.SplitN(componentCustomID(c), ":", 4)
+			if len(parts) >= 3 && parts[0] == customIDVersion && family(parts[1]) && parts[2] == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// componentCustomID is a button's or a select menu's custom id ("" for anything else).
+func componentCustomID(c discordgo.MessageComponent) string {
+	switch x := c.(type) {
+	case *discordgo.Button:
+		return x.CustomID
+	case discordgo.Button:
+		return x.CustomID
+	case *discordgo.SelectMenu:
+		return x.CustomID
+	case discordgo.SelectMenu:
+		return x.CustomID
+	}
+	return ""
+}
+
+// sessionAction reports whether a custom id's action names a session by its id.
+func sessionAction(a string) bool {
+	switch a {
+	case actAnswer, actReveal, actNext, actClose, actReport, actFull:
+		return true
+	}
+	return false
+}
+
+// mockAction reports whether a custom id's action names a mock interview by its id.
+func mockAction(a string) bool {
+	switch a {
+	case actMockAnswer, actMockSubmit, actMockHint, actMockNext, actMockScript, actMockEnd, actMockCheck, actMockGrade, actMockReport:
+		return true
+	}
+	return false
+}
+
 // openAnswer opens the answer form.
 func (b *Bot) openAnswer(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	sess, q, err := b.practice.Session(ctx, r.actor.Guild, sid)
+	sess, q, err := b.practice.SessionFor(ctx, r.actor, sid)
 	if err != nil {
 		return err
 	}
@@ -175,7 +242,7 @@ func (b *Bot) reveal(ctx context.Context, r *responder, c customID) error {
 // next asks another question on the same topic.
 func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	sess, _, err := b.practice.Session(ctx, r.actor.Guild, sid)
+	sess, _, err := b.practice.SessionFor(ctx, r.actor, sid)
 	if err != nil {
 		return err
 	}
@@ -198,6 +265,10 @@ func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 // Closed, so PostReveal queues no edit of its own.
 func (b *Bot) closeQuestion(ctx context.Context, r *responder, c customID) error {
 	req := quiz.CloseRequest{Session: quiz.SessionID(c.ID)}
+	if r.i.Message != nil && !carriesSession(r.i.Message, req.Session) {
+		// Close rewrites the message it is on: a forged one on another message must not.
+		return quiz.Errorf(quiz.EINVALID, "error.this_button_is_not_on")
+	}
 	if r.messagePublic() {
 		req.Channel, req.Message = quiz.ChannelID(parseSnowflake(r.i.ChannelID)), quiz.MessageID(parseSnowflake(r.i.Message.ID))
 	}
@@ -237,7 +308,7 @@ func (b *Bot) grade(ctx context.Context, r *responder, c customID) error {
 // openReport opens the form for reporting a wrong question.
 func (b *Bot) openReport(ctx context.Context, r *responder, c customID) error {
 	sid := quiz.SessionID(c.ID)
-	if _, _, err := b.practice.Session(ctx, r.actor.Guild, sid); err != nil {
+	if _, _, err := b.practice.SessionFor(ctx, r.actor, sid); err != nil {
 		return err
 	}
 	return r.modal(ctx, reportModal(b.members.Lang(ctx, r.actor), sid))
@@ -252,7 +323,7 @@ func (b *Bot) sendReport(ctx context.Context, r *responder, c customID) error {
 
 // fullAnswer shows the whole reference answer of a publicly revealed question, privately.
 func (b *Bot) fullAnswer(ctx context.Context, r *responder, c customID) error {
-	sess, q, err := b.practice.Session(ctx, r.actor.Guild, quiz.SessionID(c.ID))
+	sess, q, err := b.practice.SessionFor(ctx, r.actor, quiz.SessionID(c.ID))
 	if err != nil {
 		return err
 	}
@@ -379,6 +450,9 @@ func (b *Bot) setLanguage(ctx context.Context, r *responder, o opts) error {
 
 func (b *Bot) setModeratorRole(ctx context.Context, r *responder, o opts) error {
 	role := quiz.RoleID(o.id("role"))
+	if err := b.checkRole(ctx, r.i.GuildID, role); err != nil {
+		return err
+	}
 	if err := b.mods.SetModeratorRole(ctx, r.actor, role); err != nil {
 		return err
 	}
@@ -398,7 +472,9 @@ func (b *Bot) moderatorRoleNote(ctx context.Context, l quiz.Lang, guildID string
 	if r, err := b.s.State.Role(guildID, role.String()); err == nil && r.Permissions&(permManageGuild|permAdministrator) != 0 {
 		return l.Msg("modrole.manage_server", mention)
 	}
-	ov := b.overrides(ctx, guildID)
+	// Read now, not from the cache: the admin may have just changed Integrations, and the
+	// update event can be handled after this interaction (events run concurrently).
+	ov := b.readOverrides(ctx, guildID)
 	var todo, denied []string
 	for _, name := range []string{"/bank", "/daily"} {
 		allow, ok := b.roleOverride(ov, name[1:], role.String())
@@ -446,13 +522,14 @@ func (b *Bot) exportMember(ctx context.Context, r *responder, _ opts) error {
 	}
 	name := fmt.Sprintf("interviewbot-%d-%d.json", r.actor.Guild, r.actor.User)
 	l := b.members.Lang(ctx, r.actor)
-	return b.sendUploads(ctx, r, l.Msg("privacy.export"), []upload{{name, "application/json", data}})
+	return b.sendUploads(ctx, r, l.Msg("practice.all_the_data_this_bot"),
+		[]upload{{name, "application/json", data}})
 }
 
 // confirmDelete asks before /privacy delete erases anything; the button does it.
 func (b *Bot) confirmDelete(ctx context.Context, r *responder, _ opts) error {
 	l := b.members.Lang(ctx, r.actor)
-	return r.reply(ctx, message{Content: l.Msg("privacy.confirm"), Ephemeral: true,
+	return r.reply(ctx, message{Content: l.Msg("practice.this_erases_your_settings_streak"), Ephemeral: true,
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			button(discordgo.DangerButton, l.Msg("privacy.delete_button"), customID{Action: actForget}),
 		}}}})
@@ -460,8 +537,9 @@ func (b *Bot) confirmDelete(ctx context.Context, r *responder, _ opts) error {
 
 // forget erases the member's data in this server, confirmed by the button.
 func (b *Bot) forget(ctx context.Context, r *responder, _ customID) error {
+	l := b.members.Lang(ctx, r.actor) // read before the erase takes the member's language setting
 	if err := b.members.DeleteMember(ctx, r.actor); err != nil {
 		return err
 	}
-	return r.updateMessage(ctx, message{Content: b.members.Lang(ctx, r.actor).Msg("privacy.deleted"), Components: []discordgo.MessageComponent{}, Ephemeral: true})
+	return r.updateMessage(ctx, message{Content: l.Msg("privacy.deleted"), Components: []discordgo.MessageComponent{}, Ephemeral: true})
 }

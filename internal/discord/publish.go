@@ -116,6 +116,10 @@ type editKey struct {
 	s quiz.SessionID
 }
 
+// maxPendingEdits caps the question messages with an edit in flight (each entry goes when
+// its edit is done).
+const maxPendingEdits = 1000
+
 // pendingEdit coalesces the edits of one public question message: however many members
 // answer at once, at most one edit is in flight and one more is queued.
 type pendingEdit struct {
@@ -129,6 +133,13 @@ func (b *Bot) scheduleCountEdit(ctx context.Context, g quiz.GuildID, sid quiz.Se
 	if pe, ok := b.edits[k]; ok {
 		pe.dirty = true
 		b.mu.Unlock()
+		return
+	}
+	if len(b.edits) >= maxPendingEdits {
+		// Only a flood of answers to that many questions at once, with Discord slow to take
+		// the edits, comes here: this count waits for the next answer or the reveal.
+		b.mu.Unlock()
+		b.log.Debug("discord: too many question edits pending; skipping one", "guild_id", g, "session_id", sid)
 		return
 	}
 	b.edits[k] = &pendingEdit{}

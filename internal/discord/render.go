@@ -318,14 +318,18 @@ func streakMessage(v quiz.StreakView, who quiz.UserID, name string) message {
 	s, l := v.Status, v.Lang
 	var b strings.Builder
 	fmt.Fprintf(&b, "<@%d>\n", who)
+	zone := v.Zone
+	if zone == "" {
+		zone = l.Msg("streak.own_zone")
+	}
 	b.WriteString(l.Msg("streak.summary", s.Current, quiz.Noun{N: s.Current, Unit: "unit.day"}, s.Best,
-		quiz.Counted{N: v.Member.Answered, Unit: "unit.answer"}, quiz.Counted{N: s.DaysActive, Unit: "unit.day"}, s.Freezes, quiz.MaxFreezes, v.Zone))
+		quiz.Counted{N: v.Member.Answered, Unit: "unit.answer"}, quiz.Counted{N: s.DaysActive, Unit: "unit.day"}, s.Freezes, quiz.MaxFreezes, zone))
 	for _, line := range quiz.ExplainStreakIn(s, l) {
 		b.WriteString(line + "\n")
 	}
 	title := l.Msg("label.streak")
 	if name != "" {
-		title += " · " + name
+		title += " · " + escapeMarkdown(name, 200)
 	}
 	return message{Embeds: []*discordgo.MessageEmbed{infoEmbed(title, b.String())}, Ephemeral: true}
 }
@@ -349,6 +353,36 @@ func leaderboardMessage(entries []quiz.Entry, board quiz.Board, l quiz.Lang) mes
 }
 
 func relTime(t time.Time) string { return fmt.Sprintf("<t:%d:R>", t.Unix()) }
+
+// escapeMarkdown makes a member's text show as typed in a message or embed, in at most max
+// characters: every character Discord's markdown gives a meaning (emphasis, spoilers, quotes,
+// headings, lists, code, masked links, mentions, emoji, autolinked URLs) gets a backslash,
+// which Discord drops when it renders. Without it a report reason could carry a masked link
+// ([looks safe](https://evil)) or a fake heading into the moderators' view. The cut never
+// splits an escape from its character.
+func escapeMarkdown(s string, max int) string {
+	var b strings.Builder
+	n, total := 0, utf8.RuneCountInString(s)
+	for i, r := range []rune(s) {
+		w := 1
+		if strings.ContainsRune(markdownSpecials, r) {
+			w = 2
+		}
+		// Room for this character, and for "…" unless it is the last one.
+		if n+w > max || (i < total-1 && n+w > max-1) {
+			b.WriteString("…")
+			break
+		}
+		if w == 2 {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		n += w
+	}
+	return b.String()
+}
+
+const markdownSpecials = "\\*_~`|>#-[]()<:@!."
 
 // timestamp shows a moment as Discord timestamps, which each client shows in its own zone
 // and language: the date and time, then how far away it is.

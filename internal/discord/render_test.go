@@ -192,3 +192,30 @@ func TestFitEmbeds(t *testing.T) {
 		t.Errorf("question and reference answer total %d characters", n)
 	}
 }
+
+// TestEscapeMarkdown: a member's text shows as typed (every markdown character escaped) and
+// fits max characters, never cut between an escape and its character.
+func TestEscapeMarkdown(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"plain text", 50, "plain text"},
+		{"[safe](https://evil.example) **b** <@1> # h", 100, `\[safe\]\(https\://evil\.example\) \*\*b\*\* \<\@1\> \# h`},
+		{"||spoiler|| `code` ~~s~~ _i_ > q - l", 100, `\|\|spoiler\|\| \` + "`" + `code\` + "`" + ` \~\~s\~\~ \_i\_ \> q \- l`},
+		{"abcdef", 6, "abcdef"},
+		{"abcdefg", 6, "abcde…"},
+		{"ab*cdef", 4, "ab…"}, // "ab\*" would leave no room for the ellipsis
+		{"ab*", 4, `ab\*`},    // the last character fits exactly
+		{"我们*好", 5, `我们\*好`},
+	} {
+		got := escapeMarkdown(c.in, c.max)
+		if got != c.want {
+			t.Errorf("escapeMarkdown(%q, %d) = %q; want %q", c.in, c.max, got, c.want)
+		}
+		if n := utf8.RuneCountInString(got); n > c.max {
+			t.Errorf("escapeMarkdown(%q, %d) is %d characters", c.in, c.max, n)
+		}
+	}
+}

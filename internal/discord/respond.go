@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -60,10 +59,12 @@ const replyTimeout = 30 * time.Second
 
 // callback sends the initial response, inside Discord's 3-second window: no rate-limit retries
 // (a retry would miss the window anyway) and a deadline counted from the interaction's arrival.
+// A 502 is retried at once (up to 3 times), as discordgo did; a 40060 after that retry means the
+// first attempt had counted.
 func (r *responder) callback(ctx context.Context, resp *discordgo.InteractionResponse) error {
 	ctx, cancel := context.WithDeadline(ctx, r.start.Add(callbackWindow))
 	defer cancel()
-	err := r.b.s.InteractionRespond(r.i, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	_, err := r.respond(ctx, resp, "")
 	if alreadyAcknowledged(err) {
 		r.b.log.Info("interaction callback retried after it had counted (40060): acknowledged", "interaction_id", r.i.ID)
 		err = nil
@@ -129,7 +130,8 @@ func responseData(m message) *discordgo.InteractionResponseData {
 	return d
 }
 
-// replyPosted answers with a new public message and returns that message: as the first
+// replyPosted answers with a new public message and returns that message (its id and
+// channel id only): as the first
 // response it asks Discord for it in the same round trip (with_response), so nothing has to read
 // it back. If the response was already deferred or sent, the message is unknown (nil).
 func (r *responder) replyPosted(ctx context.Context, m message) (*discordgo.Message, error) {
@@ -143,10 +145,8 @@ func (r *responder) replyPosted(ctx context.Context, m message) (*discordgo.Mess
 	r.state, r.public = respDone, true
 	ctx, cancel := context.WithDeadline(ctx, r.start.Add(callbackWindow))
 	defer cancel()
-	ep := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: responseData(m)}
-	raw, err := r.b.s.RequestWithBucketID(http.MethodPost, ep+"?with_response=true", resp, ep,
-		discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	raw, err := r.respond(ctx, resp, "with_response=true")
 	if alreadyAcknowledged(err) {
 		// A retried callback that had counted: the question was posted, but its message is
 		// known only by reading @original (the caller does).
@@ -158,15 +158,20 @@ func (r *responder) replyPosted(ctx context.Context, m message) (*discordgo.Mess
 		return nil, err
 	}
 	r.acked = time.Since(r.start)
+	// Only the ids are used: decoding the whole message (embeds, components) would cost more
+	// than the rest of the reply.
 	var out struct {
 		Resource struct {
-			Message *discordgo.Message `json:"message"`
+			Message *struct {
+				ID        string `json:"id"`
+				ChannelID string `json:"channel_id"`
+			} `json:"message"`
 		} `json:"resource"`
 	}
-	if err := json.Unmarshal(raw, &out); err != nil || out.Resource.Message == nil {
+	if err := json.Unmarshal(raw, &out); err != nil || out.Resource.Message == nil || out.Resource.Message.ID == "" {
 		return nil, nil // answered; the message id comes from the next button press
 	}
-	return out.Resource.Message, nil
+	return &discordgo.Message{ID: out.Resource.Message.ID, ChannelID: out.Resource.Message.ChannelID}, nil
 }
 
 // reply answers with a new message (type 4), or edits the deferred response.
@@ -196,10 +201,10 @@ func (r *responder) send(ctx context.Context, m message, typ discordgo.Interacti
 		ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 		defer cancel()
 		done := "…"
-		if _, err := r.b.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{Content: &done, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
+		if err := r.editOriginal(ctx, &discordgo.WebhookEdit{Content: &done, AllowedMentions: noMentions()}); err != nil {
 			return err
 		}
-		if err := r.b.s.InteractionResponseDelete(r.i, discordgo.WithContext(ctx)); err != nil {
+		if err := r.deleteOriginal(ctx); err != nil {
 			r.b.log.Warn("could not delete a deferred reply", "interaction_id", r.i.ID, "err", r.redact(err))
 		}
 		return r.followup(ctx, m)
@@ -210,8 +215,7 @@ func (r *responder) send(ctx context.Context, m message, typ discordgo.Interacti
 		edit := &discordgo.WebhookEdit{Content: &m.Content, Embeds: &m.Embeds, Components: &m.Components, AllowedMentions: noMentions(), Files: m.Files}
 		ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 		defer cancel()
-		_, err := r.b.s.InteractionResponseEdit(r.i, edit, discordgo.WithContext(ctx))
-		return err
+		return r.editOriginal(ctx, edit)
 	}
 	// Already answered (or deferred as an update, and now a new message): a follow-up.
 	r.state = respDone
@@ -225,8 +229,7 @@ func (r *responder) followup(ctx context.Context, m message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, replyTimeout)
 	defer cancel()
-	_, err := r.b.s.FollowupMessageCreate(r.i, true, params, discordgo.WithContext(ctx))
-	return err
+	return r.createFollowup(ctx, params)
 }
 
 // messagePublic reports whether the message a component was on is visible to the channel.

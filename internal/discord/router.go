@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,6 +52,14 @@ func (b *Bot) onInteraction(ctx context.Context, ic *discordgo.InteractionCreate
 	if !ok {
 		b.errorReply(ctx, r, quiz.Errorf(quiz.EINVALID, "interaction.unknown"))
 		b.finish(r, errors.New("unknown"))
+		return
+	}
+	if r.actor.Guild == 0 || r.actor.User == 0 {
+		// Every command is for servers only, so Discord sends none without a server; a forged
+		// one (no guild id, or "0") must not act on a server 0 that every such forgery shares.
+		err := quiz.Errorf(quiz.EINVALID, "guild.only")
+		b.errorReply(ctx, r, err)
+		b.finish(r, err)
 		return
 	}
 	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
@@ -118,6 +127,12 @@ func (b *Bot) route(i *discordgo.Interaction) (route, bool) {
 					return err
 				}
 			}
+			if a.ownReply && !ownReply(i) {
+				return quiz.Errorf(quiz.EFORBIDDEN, "error.this_button_belongs_to_someone")
+			}
+			if a.onMock && i.Message != nil && !carries(i.Message, mockAction, strconv.FormatUint(c.ID, 10)) {
+				return quiz.Errorf(quiz.EINVALID, "error.this_button_is_not_on_2")
+			}
 			return a.run(b, ctx, r, c)
 		}}, true
 	}
@@ -139,6 +154,21 @@ func componentRoute(i *discordgo.Interaction) (customID, action, bool) {
 		return customID{}, action{}, false
 	}
 	return c, actions[c.Action], true
+}
+
+// ownReply reports whether the message a button was clicked on is the clicker's own private
+// reply: ephemeral, and created in answer to an interaction of theirs (interaction_metadata,
+// which Discord sets and keeps through updates).
+func ownReply(i *discordgo.Interaction) bool {
+	m := i.Message
+	if m == nil || m.Flags&discordgo.MessageFlagsEphemeral == 0 || m.InteractionMetadata == nil || m.InteractionMetadata.User == nil {
+		return false
+	}
+	u := i.User
+	if i.Member != nil {
+		u = i.Member.User
+	}
+	return u != nil && u.ID != "" && m.InteractionMetadata.User.ID == u.ID
 }
 
 // finish logs and counts one served interaction.

@@ -173,3 +173,87 @@ func TestRouteMatchesKind(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnReply: a button that rewrites its message acts only on the clicker's own ephemeral
+// reply, as interaction_metadata names it; a public message, someone else's reply or a
+// message without metadata (a channel post) is not theirs.
+func TestOwnReply(t *testing.T) {
+	const clicker = `"member":{"user":{"id":"300","username":"u"},"permissions":"0"}`
+	for _, c := range []struct {
+		name, message, who string
+		want               bool
+	}{
+		{"own ephemeral reply", `{"id":"7","channel_id":"200","flags":64,"interaction_metadata":{"id":"5","type":2,"user":{"id":"300"}}}`, clicker, true},
+		{"own reply in a DM-shaped payload", `{"id":"7","channel_id":"200","flags":64,"interaction_metadata":{"id":"5","type":2,"user":{"id":"300"}}}`, `"user":{"id":"300","username":"u"}`, true},
+		{"someone else's ephemeral reply", `{"id":"7","channel_id":"200","flags":64,"interaction_metadata":{"id":"5","type":2,"user":{"id":"301"}}}`, clicker, false},
+		{"own public reply", `{"id":"7","channel_id":"200","flags":0,"interaction_metadata":{"id":"5","type":2,"user":{"id":"300"}}}`, clicker, false},
+		{"a channel post", `{"id":"7","channel_id":"200","flags":64}`, clicker, false},
+		{"metadata without a user", `{"id":"7","channel_id":"200","flags":64,"interaction_metadata":{"id":"5","type":2}}`, clicker, false},
+		{"no message", ``, clicker, false},
+		{"no clicker", `{"id":"7","channel_id":"200","flags":64,"interaction_metadata":{"id":"5","type":2,"user":{"id":""}}}`, `"member":{"user":{"id":"","username":"u"}}`, false},
+	} {
+		raw := `{"id":"1","type":3,"guild_id":"100","channel_id":"200","data":{"custom_id":"v1:forget:0","component_type":2},` + c.who
+		if c.message != "" {
+			raw += `,"message":` + c.message
+		}
+		var i discordgo.Interaction
+		if err := json.Unmarshal([]byte(raw+"}"), &i); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := ownReply(&i); got != c.want {
+			t.Errorf("ownReply(%s) = %v; want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestMessageRewritingButtonsNeedTheirOwnReply: every button that updates the message it is on
+// sits on the clicker's private reply and is marked ownReply, except Close, which sits on a
+// public question and is checked against the session's message instead, and a mock
+// interview's, checked against the mock's buttons on the message (onMock).
+func TestMessageRewritingButtonsNeedTheirOwnReply(t *testing.T) {
+	for name, a := range actions {
+		if a.how == deferUpdate && name != actClose && !a.ownReply && !a.onMock {
+			t.Errorf("action %s updates its message but is marked neither ownReply nor onMock", name)
+		}
+		if a.onMock && !mockAction(name) {
+			t.Errorf("action %s is marked onMock but is not a mock action", name)
+		}
+		if a.ownReply && (a.form || a.how != deferUpdate) {
+			t.Errorf("action %s is marked ownReply but does not update its message", name)
+		}
+	}
+}
+
+// TestCarriesSession: a message is a session's only if one of its buttons names the session.
+func TestCarriesSession(t *testing.T) {
+	msg := func(ids ...string) *discordgo.Message {
+		var row discordgo.ActionsRow
+		for _, id := range ids {
+			row.Components = append(row.Components, discordgo.Button{Label: "x", CustomID: id})
+		}
+		raw, _ := json.Marshal(map[string]any{"id": "7", "channel_id": "200", "components": []any{row}})
+		var m discordgo.Message
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		return &m
+	}
+	for _, c := range []struct {
+		name string
+		m    *discordgo.Message
+		want bool
+	}{
+		{"its question", msg("v1:answer:12", "v1:reveal:12", "v1:close:12"), true},
+		{"its public reveal", msg("v1:full:12"), true},
+		{"another session's question", msg("v1:answer:13", "v1:close:13"), false},
+		{"an id that only starts the same", msg("v1:answer:123"), false},
+		{"another action with the same id", msg("v1:resolve:12", "v1:page:12:tcp"), false},
+		{"another version", msg("v2:answer:12"), false},
+		{"no buttons", msg(), false},
+		{"no message", nil, false},
+	} {
+		if got := carriesSession(c.m, 12); got != c.want {
+			t.Errorf("carriesSession(%s, 12) = %v; want %v", c.name, got, c.want)
+		}
+	}
+}

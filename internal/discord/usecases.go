@@ -21,6 +21,8 @@ type Practice interface {
 	// Close reveals a public question now and returns the session and question to show.
 	Close(ctx context.Context, a quiz.Actor, r quiz.CloseRequest) (quiz.Session, quiz.Question, error)
 	Session(ctx context.Context, g quiz.GuildID, sid quiz.SessionID) (quiz.Session, quiz.Question, error)
+	// SessionFor is Session for the member about to use it: another's private one is refused.
+	SessionFor(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.Session, quiz.Question, error)
 	SetSessionMessage(ctx context.Context, g quiz.GuildID, sid quiz.SessionID, ch quiz.ChannelID, msg quiz.MessageID) error
 	Report(ctx context.Context, a quiz.Actor, sid quiz.SessionID, reason string) error
 	MatchTopics(ctx context.Context, g quiz.GuildID, prefix string, max int) ([]quiz.Topic, error)

@@ -113,7 +113,10 @@ func newCore(store Store, bank *Bank, opts Options) *core {
 			opts.Announcer = noPublisher{}
 		}
 	}
-	return &core{store: store, bank: bank, now: opts.Now, log: opts.Logger, intn: opts.Intn, sched: opts.Scheduler, opts: opts,
+	// The clock is read to the millisecond: nothing here needs finer, and a stored time of
+	// whole milliseconds is 3 to 4 bytes shorter (boltstore's time encoding).
+	now := opts.Now
+	return &core{store: store, bank: bank, now: func() time.Time { return now().Truncate(time.Millisecond) }, log: opts.Logger, intn: opts.Intn, sched: opts.Scheduler, opts: opts,
 		zones: &sync.Map{}, banks: &sync.Map{}, shipped: shippedState(bank), quotas: opts.Quotas.withDefaults(),
 		limiter: newLimiter(opts.RateLimits, defaultMaxBuckets)}
 }

@@ -2,6 +2,8 @@ package quiz
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"reflect"
 	"slices"
 	"strings"
@@ -78,7 +80,6 @@ type ImportPlan struct {
 // moderator, Previews per server, PreviewBytes of files in all.
 type imports struct {
 	mu    sync.Mutex
-	next  uint64
 	plans map[uint64]ImportPlan
 	bytes int // the sum of plans' sizes
 }
@@ -109,11 +110,24 @@ func (im *imports) put(plan ImportPlan, now time.Time, q Quotas) ImportPlan {
 	for len(im.plans) > 0 && im.bytes+plan.size > q.PreviewBytes {
 		im.drop(im.oldest(func(ImportPlan) bool { return true }))
 	}
-	im.next++
-	plan.ID = im.next
+	plan.ID = im.newID()
 	im.plans[plan.ID] = plan
 	im.bytes += plan.size
 	return plan
+}
+
+// newID returns an unused random plan id. Plan ids travel in custom ids a client can forge:
+// a counter would let one server guess (and try to confirm or cancel) another's import.
+// Call with im.mu held.
+func (im *imports) newID() uint64 {
+	for {
+		var b [8]byte
+		_, _ = rand.Read(b[:])                    // crypto/rand.Read never fails (Go 1.24+)
+		id := binary.BigEndian.Uint64(b[:]) >> 11 // 53 bits: exact in JSON numbers and custom ids alike
+		if _, taken := im.plans[id]; id != 0 && !taken {
+			return id
+		}
+	}
 }
 
 // oldest returns the id of the earliest plan that keep accepts.
@@ -275,6 +289,10 @@ func planImport(plan *ImportPlan, name string, qs []Question, infos []QuestionIn
 // Returns ENOTFOUND for an expired preview, EFORBIDDEN for another member, ECONFLICT when the
 // bank changed.
 func (m *Moderation) ApplyImport(ctx context.Context, a Actor, id uint64) (ImportPlan, error) {
+	// Rights first: a click that may not apply the plan must not use it up either.
+	if err := m.store.View(ctx, m.asModerator(a, func(Tx, Guild) error { return nil })); err != nil {
+		return ImportPlan{}, err
+	}
 	plan, err := m.imports.take(id, a, m.now())
 	if err != nil {
 		return ImportPlan{}, err

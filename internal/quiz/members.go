@@ -18,7 +18,7 @@ type Members struct{ *core }
 type StreakView struct {
 	Member Member
 	Status StreakStatus
-	Zone   string // the zone days are counted in
+	Zone   string // the zone days are counted in; "" = the member's own, hidden from others
 	Lang   Lang   // the viewer's language
 }
 
@@ -40,6 +40,14 @@ func (ms *Members) Streak(ctx context.Context, a Actor, u UserID) (StreakView, e
 		m.Guild, m.User = a.Guild, u
 		loc := ms.memberZone(m, g)
 		out = StreakView{Member: m, Status: m.Streak.At(DayOf(now, loc)), Zone: loc.String(), Lang: a.lang(viewer)}
+		if u != a.User {
+			// A member's own settings are theirs: another viewer learns neither their zone
+			// (where they live) nor their language or retention.
+			out.Member = Member{Guild: m.Guild, User: u, Name: m.Name, Streak: m.Streak, Answered: m.Answered}
+			if m.TZ != "" {
+				out.Zone = ""
+			}
+		}
 		return nil
 	})
 	return out, err
@@ -255,76 +263,4 @@ func (ms *Members) Lang(ctx context.Context, a Actor) Lang {
 		return err
 	})
 	return l
-}
-
-// Export is everything the bot stores about one member in one server.
-type Export struct {
-	Guild      GuildID   `json:"guild"`
-	User       UserID    `json:"user"`
-	ExportedAt time.Time `json:"exported_at"`
-	Member     *Member   `json:"member"`
-	Cards      []Card    `json:"cards"`
-	Attempts   []Attempt `json:"attempts"`
-}
-
-// ExportMember returns all of the actor's data in their server.
-func (ms *Members) ExportMember(ctx context.Context, a Actor) (Export, error) {
-	if err := ms.allow(a, ActExport); err != nil {
-		return Export{}, err
-	}
-	out := Export{Guild: a.Guild, User: a.User, ExportedAt: ms.now()}
-	err := ms.store.View(ctx, func(tx Tx) error {
-		m, ok, err := tx.Member(a.Guild, a.User)
-		if err != nil {
-			return err
-		}
-		if ok {
-			out.Member = &m
-		}
-		if out.Cards, err = tx.Cards(a.Guild, a.User); err != nil {
-			return err
-		}
-		out.Attempts, err = tx.Attempts(a.Guild, a.User)
-		return err
-	})
-	if out.Cards == nil {
-		out.Cards = []Card{}
-	}
-	if out.Attempts == nil {
-		out.Attempts = []Attempt{}
-	}
-	return out, err
-}
-
-// DeleteMember erases the actor's data in their server: settings, streak, answers, reviews,
-// mock interviews; their reports stay for moderators, without their name or words (Erased).
-// Options.AfterErase is called once it is committed.
-func (ms *Members) DeleteMember(ctx context.Context, a Actor) error {
-	err := ms.store.Update(ctx, func(tx Tx) error {
-		if err := tx.DeleteMember(a.Guild, a.User); err != nil {
-			return err
-		}
-		reports, err := tx.Reports(a.Guild)
-		if err != nil {
-			return err
-		}
-		for _, r := range reports {
-			if r.By == a.User {
-				if err := tx.PutReport(a.Guild, eraseReport(r)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err == nil && ms.opts.AfterErase != nil {
-		ms.opts.AfterErase()
-	}
-	return err
-}
-
-// eraseReport is r without its reporter and their words.
-func eraseReport(r Report) Report {
-	r.By, r.Reason, r.Erased = 0, "", true
-	return r
 }

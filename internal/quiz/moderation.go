@@ -136,9 +136,14 @@ func (m *Moderation) BankQuestion(ctx context.Context, a Actor, id string) (Ques
 	return out, err
 }
 
-// MatchQuestionIDs returns up to max question ids containing prefix, for autocomplete. It reads
-// the server's cached bank state, not its overlay.
+// MatchQuestionIDs returns up to max question ids containing prefix, for autocomplete of the
+// moderators' /bank commands. It reads the server's cached bank state, not its overlay.
+// Moderators only: the ids include disabled and unpublished questions, and an autocomplete
+// request can be sent for any command by a forged client.
 func (m *Moderation) MatchQuestionIDs(ctx context.Context, a Actor, prefix string, max int) ([]string, error) {
+	if err := m.CheckModerator(ctx, a); err != nil {
+		return nil, err
+	}
 	prefix = strings.ToLower(strings.TrimSpace(prefix))
 	st, err := m.state(ctx, a.Guild)
 	if err != nil {

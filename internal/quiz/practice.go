@@ -139,6 +139,9 @@ func (c *core) loadAttempt(tx Tx, a Actor, sid SessionID) (attempt, error) {
 	if v.sess, v.q, v.g, err = c.loadSession(tx, a.Guild, sid); err != nil {
 		return attempt{}, err
 	}
+	if err := maySee(a, v.sess); err != nil {
+		return attempt{}, err
+	}
 	if v.m, _, err = tx.Member(a.Guild, a.User); err != nil {
 		return attempt{}, err
 	}
@@ -349,10 +352,11 @@ func (p *Practice) Next(ctx context.Context, a Actor, sid SessionID, r AskReques
 	var topic string
 	err := p.store.View(ctx, func(tx Tx) error {
 		sess, ok, err := tx.Session(a.Guild, sid)
-		if ok {
-			topic = sess.Topic
+		if err != nil || !ok {
+			return err
 		}
-		return err
+		topic = sess.Topic
+		return maySee(a, sess)
 	})
 	if err != nil {
 		return Asked{}, err
@@ -373,6 +377,16 @@ func (p *Practice) Session(ctx context.Context, g GuildID, sid SessionID) (Sessi
 		sess, q, _, err = p.loadSession(tx, g, sid)
 		return err
 	})
+	return sess, q, err
+}
+
+// SessionFor is Session for what actor a is about to do with it (open its answer or report
+// form). Returns EFORBIDDEN for another member's private session.
+func (p *Practice) SessionFor(ctx context.Context, a Actor, sid SessionID) (Session, Question, error) {
+	sess, q, err := p.Session(ctx, a.Guild, sid)
+	if err == nil {
+		err = maySee(a, sess)
+	}
 	return sess, q, err
 }
 
@@ -429,6 +443,9 @@ func (p *Practice) Report(ctx context.Context, a Actor, sid SessionID, reason st
 		}
 		if !ok {
 			return Errorf(ENOTFOUND, "session.gone")
+		}
+		if err := maySee(a, sess); err != nil {
+			return err
 		}
 		id, err := tx.NextReportID(a.Guild)
 		if err != nil {

@@ -191,7 +191,8 @@ func TestPreviewQuota(t *testing.T) {
 // resolves one.
 func TestOpenReportsQuota(t *testing.T) {
 	app, _ := quotaApp(t, testBank(t, 2, "tcp"), quiz.Quotas{OpenReports: 2})
-	asked, err := app.Practice.Ask(ctx, member(5), quiz.AskRequest{Private: true})
+	// A public question, which other members may report too (a private one is its asker's).
+	asked, err := app.Practice.Ask(ctx, member(5), quiz.AskRequest{Channel: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

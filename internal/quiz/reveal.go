@@ -104,6 +104,10 @@ func (p *Practice) Close(ctx context.Context, a Actor, r CloseRequest) (Session,
 			if sess, err = attachMessage(tx, a.Guild, sess, r.Channel, r.Message); err != nil {
 				return err
 			}
+			if sess.Message != r.Message {
+				// A forged Close on another message would rewrite that message as this question.
+				return Errorf(EINVALID, "error.this_button_is_not_on")
+			}
 		}
 		if err := closable(sess); err != nil {
 			return err

@@ -17,6 +17,15 @@ func mayModerate(a Actor, g Guild) bool {
 	return false
 }
 
+// maySee refuses a's use of another member's private session: its id says nothing about who
+// may use it, and a forged button or form can carry any id.
+func maySee(a Actor, sess Session) error {
+	if sess.Private && sess.OpenedBy != a.User {
+		return Errorf(EFORBIDDEN, "error.this_question_is_private_to")
+	}
+	return nil
+}
+
 // mayClose reports whether a may close sess early: the member who asked it (not a daily post,
 // which belongs to the server), or a moderator.
 func mayClose(a Actor, sess Session, g Guild) bool {

@@ -17,6 +17,7 @@ import (
 type attachment struct {
 	id, filename string
 	data         []byte
+	url          string // a forged address in place of the fake's own; "" = the fake's
 }
 
 // Upload is a file the bot sent in a multipart request (a message or interaction response
@@ -41,6 +42,19 @@ func (s *Server) Attach(option, filename string, data []byte) Opt {
 	return Opt{Name: option, Type: 11, Value: id}
 }
 
+// AttachForged is Attach with the attachment's url and proxy_url replaced by url, as a forged
+// interaction could send them: Discord itself always names its CDN, so a bot must fetch only
+// from there.
+func (s *Server) AttachForged(option, filename string, data []byte, url string) Opt {
+	o := s.Attach(option, filename, data)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.attachments[o.Value.(string)]
+	a.url = url
+	s.attachments[a.id] = a
+	return o
+}
+
 // Uploads returns every file the bot uploaded, oldest first.
 func (s *Server) Uploads() []Upload {
 	s.mu.Lock()
@@ -58,9 +72,13 @@ func (s *Server) resolvedAttachments(opts []Opt) map[string]any {
 			if o.Type == 11 {
 				id, _ := o.Value.(string)
 				if a, ok := s.attachments[id]; ok {
+					url := s.hs.URL + "/attachments/" + a.id + "/" + a.filename
+					if a.url != "" {
+						url = a.url
+					}
 					out[id] = map[string]any{
 						"id": a.id, "filename": a.filename, "size": len(a.data),
-						"url": s.hs.URL + "/attachments/" + a.id + "/" + a.filename, "proxy_url": s.hs.URL + "/attachments/" + a.id + "/" + a.filename,
+						"url": url, "proxy_url": url,
 						"content_type": "application/yaml",
 					}
 				}

@@ -36,6 +36,7 @@ type Interaction struct {
 	GuildID, ChannelID string
 	User               User
 	MessageID          string // the message a component or modal submit came from
+	customID           string // a component's or form's custom_id
 
 	s *Server
 	// guarded by s.mu
@@ -166,6 +167,7 @@ func (s *Server) interact(typ int, guildID, channelID string, u User, data map[s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := &Interaction{Type: typ, GuildID: guildID, ChannelID: channelID, User: u, MessageID: messageID, s: s}
+	i.customID, _ = data["custom_id"].(string)
 	i.ID = s.newID()
 	i.Token = "aW50ZXJhY3Rpb24." + i.ID + "." + strconv.FormatUint(s.nextID*2654435761%1000000007, 36)
 	locale := u.Locale

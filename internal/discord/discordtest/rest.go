@@ -187,12 +187,12 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	rep, proceed := s.admit(rq)
 	if proceed {
 		var schemaErr error
-		if s.spec != nil && !rq.multipart {
+		if s.spec != nil && !s.noSchema.Load() && !rq.multipart {
 			schemaErr = s.spec.validate(rq)
 		}
 		rep = s.handle(rq, schemaErr, rep.hdr)
 	}
-	if s.checkReplies && s.spec != nil && rq.route != nil && rep.status < 300 {
+	if s.checkReplies && s.spec != nil && !s.noSchema.Load() && rq.route != nil && rep.status < 300 {
 		if err := s.spec.validateResponse(rq, rep); err != nil {
 			s.mu.Lock()
 			s.respErrs = append(s.respErrs, fmt.Sprintf("%s %s -> %d: %s", rq.method, rq.route.pattern, rep.status, summarise(err)))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -78,6 +80,8 @@ type Server struct {
 	rejected   int               // IDENTIFYs answered with op 9 by the concurrency limit
 
 	checkReplies bool // validate the fake's replies too (its own tests)
+
+	noSchema atomic.Bool // SetSchemaValidation(false): requests are not checked against the spec
 }
 
 type config struct {
@@ -368,7 +372,61 @@ func (s *Server) countInvalid(now time.Time) int {
 
 // SchemaValidation reports whether request bodies are checked against the
 // official OpenAPI description (false when the file was not found).
-func (s *Server) SchemaValidation() bool { return s.spec != nil }
+func (s *Server) SchemaValidation() bool { return s.spec != nil && !s.noSchema.Load() }
+
+// SetSchemaValidation turns the OpenAPI check of requests off (false) or back
+// on (true, the default when the description was found). Validating a body
+// costs milliseconds, far more than the protocol itself, so a benchmark that
+// times a client turns it off for the timed run and validates the same
+// traffic in a separate, untimed pass. The fake's own checks stay on.
+func (s *Server) SetSchemaValidation(on bool) { s.noSchema.Store(!on) }
+
+// Forget drops what the fake keeps about the past so that a long load run
+// does not grow its memory: interactions that got their initial callback
+// (and their replies, unless they are channel posts), the request log, the transcript, uploads, the
+// invalid-request window, idle rate-limit buckets and all but the latest
+// dispatches of each gateway session. Messages posted in channels stay. Interactions it dropped can no longer be inspected.
+func (s *Server) Forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dropped := map[*msgRec]bool{}
+	for id, i := range s.inters {
+		if i.resp != nil || i.refused != nil {
+			delete(s.inters, id)
+			delete(s.byToken, i.Token)
+			for _, m := range append([]*msgRec{i.original}, i.followups...) {
+				if m != nil && (m.kind == kindOriginal || m.kind == kindFollowup) {
+					dropped[m] = true
+					delete(s.msgs, m.ID)
+				}
+			}
+		}
+	}
+	s.order = slices.DeleteFunc(slices.Clone(s.order), func(m *msgRec) bool { return dropped[m] })
+	s.msgs = maps.Clone(s.msgs)
+	s.inters = maps.Clone(s.inters) // a map never shrinks its buckets
+	s.byToken = maps.Clone(s.byToken)
+	s.requests = nil
+	s.transcript = bytes.Buffer{}
+	s.uploads = nil
+	s.invalid = nil
+	now := time.Now()
+	for k, b := range s.buckets {
+		if !now.Before(b.reset) {
+			delete(s.buckets, k)
+		}
+	}
+	s.buckets = maps.Clone(s.buckets)
+	for _, sess := range s.sessions {
+		// Keep a tail for a RESUME's replay.
+		if n := len(sess.log); n > forgetKeepEvents {
+			sess.log = append([]loggedEvent(nil), sess.log[n-forgetKeepEvents:]...)
+		}
+	}
+}
+
+// forgetKeepEvents is how many of a gateway session's latest dispatches Forget keeps for replay.
+const forgetKeepEvents = 256
 
 // Request is one REST request as the fake saw it. Path includes /api/v9.
 type Request struct {

@@ -451,7 +451,49 @@ func (s *Server) wireMessage(m *msgRec) map[string]any {
 		w["webhook_id"] = s.cfg.appID
 		w["application_id"] = s.cfg.appID
 	}
+	if i := s.inters[m.interactionID]; i != nil {
+		w["interaction_metadata"] = s.interactionMetadata(i, m)
+	}
 	return w
+}
+
+// interactionMetadata is a message's interaction_metadata: Discord sets it on every message an
+// interaction's response or follow-up created, naming the user who triggered it, and keeps it
+// when a later click updates the message (resources/message.mdx, Message Interaction Metadata
+// Object). It is how a bot knows whose private reply a button sits on.
+func (s *Server) interactionMetadata(i *Interaction, m *msgRec) map[string]any {
+	md := metadataOf(i)
+	if m.kind == kindFollowup && i.original != nil {
+		md["original_response_message_id"] = i.original.ID
+	}
+	if i.Type == TypeModalSubmit {
+		// The interaction that opened the form: the user's latest one answered with it.
+		var opener *Interaction
+		for _, o := range s.inters {
+			if o.User.ID == i.User.ID && o.resp != nil && o.resp.Type == 9 && o.resp.ModalCustomID == i.customID &&
+				(opener == nil || o.resp.At.After(opener.resp.At)) {
+				opener = o
+			}
+		}
+		if opener != nil {
+			md["triggering_interaction_metadata"] = metadataOf(opener)
+		}
+	}
+	return md
+}
+
+// metadataOf is the part of interaction_metadata every interaction type has.
+func metadataOf(i *Interaction) map[string]any {
+	owner := i.GuildID
+	if owner == "" {
+		owner = "0"
+	}
+	md := map[string]any{"id": i.ID, "type": i.Type, "user": wireUser(i.User),
+		"authorizing_integration_owners": map[string]any{"0": owner}}
+	if i.Type == TypeComponent {
+		md["interacted_message_id"] = i.MessageID
+	}
+	return md
 }
 
 // withComponentIDs numbers components that lack an "id" and fills select
