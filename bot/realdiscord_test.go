@@ -602,7 +602,7 @@ func TestRESTRateIsShared(t *testing.T) {
 	}
 
 	e := newEnv(t)
-	const servers = 30
+	const servers = 50
 	var guilds []string
 	for k := range servers {
 		g := strconv.FormatUint(100000000000000100+uint64(k+1)<<23, 10) // shard 0 of 2, like guildA
@@ -632,15 +632,13 @@ func TestRESTRateIsShared(t *testing.T) {
 	if len(at) != servers {
 		t.Fatalf("%d daily posts; want %d", len(at), servers)
 	}
-	most := 0
-	for i := range at {
-		n := 0
-		for j := i; j < len(at) && at[j].Sub(at[i]) < time.Second; j++ {
-			n++
-		}
-		most = max(most, n)
-	}
-	if most > 25 {
-		t.Errorf("shard 0 of 2 sent %d posts within one second; want at most 24 (+1 for timing), its share of 48", most)
+	slices.SortFunc(at, time.Time.Compare)
+	// The limiter spaces requests 1/24 s apart, so the posts span at least 29/24 s at the bot;
+	// at the whole token's 48/s they would span 29/48 s. The fake timestamps requests when it
+	// handles them, and a loaded machine bunches them by up to a few hundred ms, so the span is
+	// held to 80% of the share's, which the 48/s rate would still fail.
+	want := (servers - 1) * time.Second / 24 * 8 / 10
+	if span := at[len(at)-1].Sub(at[0]); span < want {
+		t.Errorf("shard 0 of 2 sent %d posts in %v; want at least %v (24/s, its share of 48)", servers, span, want)
 	}
 }
