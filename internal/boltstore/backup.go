@@ -149,18 +149,7 @@ func writeAtomic(dest string, write func(io.Writer) error, verify func(path stri
 	if err = f.Close(); err != nil {
 		return err
 	}
-	if verify != nil {
-		if err = verify(tmp); err != nil {
-			return fmt.Errorf("the copy does not verify, so %s was left as it was: %w", dest, err)
-		}
-	}
-	if err = os.Rename(tmp, dest); err != nil {
-		return err
-	}
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("%s is complete, but making its rename durable failed (sync %s): %w", dest, dir, err)
-	}
-	return nil
+	return publish(tmp, dest, verify)
 }
 
 // writeAtomicFile is writeAtomic for a writer that needs a file name (bbolt opens files by
@@ -183,14 +172,21 @@ func writeAtomicFile(dest string, write func(path string) error, verify func(pat
 	if err = write(tmp); err != nil {
 		return err
 	}
+	return publish(tmp, dest, verify)
+}
+
+// publish verifies the complete temporary file tmp, if asked, then renames it over dest and
+// makes the rename durable: the last steps of both atomic writes.
+func publish(tmp, dest string, verify func(path string) error) error {
 	if verify != nil {
-		if err = verify(tmp); err != nil {
+		if err := verify(tmp); err != nil {
 			return fmt.Errorf("the copy does not verify, so %s was left as it was: %w", dest, err)
 		}
 	}
-	if err = os.Rename(tmp, dest); err != nil {
+	if err := os.Rename(tmp, dest); err != nil {
 		return err
 	}
+	dir := filepath.Dir(dest)
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("%s is complete, but making its rename durable failed (sync %s): %w", dest, dir, err)
 	}
