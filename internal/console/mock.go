@@ -166,18 +166,9 @@ func (c *Console) showReport(v quiz.MockView) {
 	c.printf("%s\n", l.Msg("console_mock.type_check_1_3_to"))
 }
 
+// verdictText is the verdict's label in lower case, as the console's report and history print it.
 func verdictText(l quiz.Lang, v quiz.Verdict) string {
-	switch v {
-	case quiz.VerdictStrongHire:
-		return l.Msg("console_mock.strong_hire")
-	case quiz.VerdictHire:
-		return l.Msg("console_mock.hire")
-	case quiz.VerdictLeanNo:
-		return l.Msg("console_mock.lean_no_hire")
-	case quiz.VerdictNoHire:
-		return l.Msg("console_mock.no_hire")
-	}
-	return l.Msg("console_mock.pending_grade_the_questions")
+	return strings.ToLower(v.Label(l))
 }
 
 func cmpOr(s, def string) string {

@@ -152,20 +152,6 @@ func scriptMessage(v quiz.MockView) message {
 	return message{Content: content, Embeds: fitEmbeds(es, maxEmbedTotal), Ephemeral: true}
 }
 
-func verdictLabel(l quiz.Lang, v quiz.Verdict) string {
-	switch v {
-	case quiz.VerdictStrongHire:
-		return l.Msg("mock.strong_hire")
-	case quiz.VerdictHire:
-		return l.Msg("mock.hire")
-	case quiz.VerdictLeanNo:
-		return l.Msg("mock.lean_no_hire")
-	case quiz.VerdictNoHire:
-		return l.Msg("mock.no_hire")
-	}
-	return l.Msg("mock.pending_tick_each_question_s")
-}
-
 func endLine(l quiz.Lang, m quiz.Mock) string {
 	switch m.End {
 	case quiz.MockEndTimeout:
@@ -197,7 +183,7 @@ func reportMessage(v quiz.MockView, ephemeral bool) message {
 	l := v.Lang
 	rep := v.Report
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n**%s:** %s", endLine(l, v.Mock), l.Msg("mock.verdict"), verdictLabel(l, rep.Verdict.Verdict))
+	fmt.Fprintf(&b, "%s\n\n**%s:** %s", endLine(l, v.Mock), l.Msg("mock.verdict"), rep.Verdict.Verdict.Label(l))
 	if rep.Verdict.Verdict != quiz.VerdictPending {
 		fmt.Fprintf(&b, " (%d%%)", int(rep.Verdict.Score*100+0.5))
 	}
@@ -309,7 +295,7 @@ func historyMessage(l quiz.Lang, views []quiz.MockView) message {
 		case m.State == quiz.MockAbandoned:
 			state = l.Msg("mock.ended_without_answers")
 		case v.Report != nil:
-			state = verdictLabel(l, v.Report.Verdict.Verdict)
+			state = v.Report.Verdict.Verdict.Label(l)
 		}
 		part := l.Msg("mock.solo")
 		if m.Mode == quiz.MockPair {

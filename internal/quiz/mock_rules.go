@@ -476,6 +476,21 @@ const (
 	VerdictNoHire     Verdict = "no-hire"     // below
 )
 
+// Label is the verdict as a member reads it, in l; every adapter shows this one label.
+func (v Verdict) Label(l Lang) string {
+	switch v {
+	case VerdictStrongHire:
+		return l.Msg("mock.strong_hire")
+	case VerdictHire:
+		return l.Msg("mock.hire")
+	case VerdictLeanNo:
+		return l.Msg("mock.lean_no_hire")
+	case VerdictNoHire:
+		return l.Msg("mock.no_hire")
+	}
+	return l.Msg("mock.pending_tick_each_question_s")
+}
+
 // ReasonKind is why a verdict is what it is, for one question.
 type ReasonKind string
 
