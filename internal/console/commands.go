@@ -8,6 +8,13 @@ import (
 	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
+// bareCommands take nothing after their name; a stray word gets the command's own mistake.
+var bareCommands = map[string]quiz.MsgID{
+	"review":   "console.review_no_args",
+	"streak":   "console.streak_no_args",
+	"progress": "console.progress_takes_nothing_after_it",
+}
+
 // handle runs one typed line: a /command (names in any case, like topics) or a button label.
 func (c *Console) handle(ctx context.Context, line string) error {
 	if !strings.HasPrefix(line, "/") {
@@ -15,6 +22,9 @@ func (c *Console) handle(ctx context.Context, line string) error {
 	}
 	fields := strings.Fields(line)
 	cmd, args := strings.ToLower(strings.TrimPrefix(fields[0], "/")), fields[1:]
+	if id, bare := bareCommands[cmd]; bare && len(args) > 0 {
+		return mistake(id)
+	}
 	switch cmd {
 	case "help":
 		c.help()
@@ -24,25 +34,16 @@ func (c *Console) handle(ctx context.Context, line string) error {
 		}
 		return c.ask(ctx, quiz.AskRequest{Topic: strings.Join(args, "")})
 	case "review":
-		if len(args) > 0 {
-			return mistake("console.review_no_args")
-		}
 		return c.ask(ctx, quiz.AskRequest{Review: true})
 	case "mock":
 		return c.mockCommand(ctx, args)
 	case "topics":
 		return c.topics(ctx)
 	case "streak":
-		if len(args) > 0 {
-			return mistake("console.streak_no_args")
-		}
 		return c.streak(ctx)
 	case "leaderboard":
 		return c.leaderboard(ctx, args)
 	case "progress":
-		if len(args) > 0 {
-			return mistake("console.progress_takes_nothing_after_it")
-		}
 		return c.progress(ctx)
 	case "settings":
 		return c.settings(ctx, args)

@@ -160,20 +160,28 @@ func (bl *blocked) set(channelID, guildID string, err error) {
 		bl.m = map[string]blockedChannel{}
 	}
 	now := bl.clock()
-	if _, ok := bl.m[channelID]; !ok && len(bl.m) >= maxBlocked {
-		oldest, at := "", now
-		for id, c := range bl.m {
-			if now.Sub(c.at) >= blockedTTL {
-				delete(bl.m, id)
-			} else if !c.at.After(at) {
-				oldest, at = id, c.at
-			}
-		}
-		if len(bl.m) >= maxBlocked {
-			delete(bl.m, oldest)
+	makeRoom(bl.m, channelID, maxBlocked, blockedTTL, now, func(c blockedChannel) time.Time { return c.at })
+	bl.m[channelID] = blockedChannel{guild: guildID, err: err, at: now}
+}
+
+// makeRoom lets key join m without m growing past max: when key is new and m is full it drops
+// the entries older than ttl and, if it is still full, the oldest one. at says when an entry
+// was written. The caches it serves are bounded so a bot in many servers keeps a fixed memory.
+func makeRoom[V any](m map[string]V, key string, max int, ttl time.Duration, now time.Time, at func(V) time.Time) {
+	if _, ok := m[key]; ok || len(m) < max {
+		return
+	}
+	oldest, first := "", now
+	for id, v := range m {
+		if t := at(v); now.Sub(t) >= ttl {
+			delete(m, id)
+		} else if !t.After(first) {
+			oldest, first = id, t
 		}
 	}
-	bl.m[channelID] = blockedChannel{guild: guildID, err: err, at: now}
+	if len(m) >= max {
+		delete(m, oldest)
+	}
 }
 
 // clear forgets the blocks of a channel, or of every channel of a guild.

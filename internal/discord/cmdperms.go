@@ -74,19 +74,7 @@ func (c *cmdPerms) cached(guildID string) (map[string][]*discordgo.ApplicationCo
 // store keeps a server's overrides, making room if needed. Call with mu held.
 func (c *cmdPerms) store(guildID string, ov map[string][]*discordgo.ApplicationCommandPermissions) {
 	now := c.now()
-	if _, ok := c.guilds[guildID]; !ok && len(c.guilds) >= maxCmdPermGuilds {
-		oldest, at := "", now
-		for id, g := range c.guilds {
-			if now.Sub(g.read) >= cmdPermsTTL {
-				delete(c.guilds, id)
-			} else if !g.read.After(at) {
-				oldest, at = id, g.read
-			}
-		}
-		if len(c.guilds) >= maxCmdPermGuilds {
-			delete(c.guilds, oldest)
-		}
-	}
+	makeRoom(c.guilds, guildID, maxCmdPermGuilds, cmdPermsTTL, now, func(g guildOverrides) time.Time { return g.read })
 	c.guilds[guildID] = guildOverrides{ov: ov, read: now}
 }
 

@@ -176,16 +176,8 @@ func (c *ixClient) wait(ctx context.Context, route string) error {
 			delete(c.until, route)
 		}
 		c.mu.Unlock()
-		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return sleep(ctx, d)
 }
 
 // note reads a response's bucket headers: an exhausted bucket makes the route wait for its reset.

@@ -67,7 +67,11 @@ func (l *limiter) wait(ctx context.Context) error {
 	}
 	l.next = slot.Add(l.interval)
 	l.mu.Unlock()
-	d := time.Until(slot)
+	return sleep(ctx, time.Until(slot))
+}
+
+// sleep waits d, or until ctx ends, and says which: ctx's error, or nil once d has passed.
+func sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
