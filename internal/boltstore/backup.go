@@ -127,33 +127,29 @@ func WriteBackup(dest string, write func(io.Writer) error) error {
 
 // writeAtomic writes dest through a fsynced temporary file in its folder, checked by verify
 // (if not nil) before it is renamed into place.
-func writeAtomic(dest string, write func(io.Writer) error, verify func(path string) error) (err error) {
-	dir := filepath.Dir(dest)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".tmp-*") // mode 0o600: the data is private
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
+func writeAtomic(dest string, write func(io.Writer) error, verify func(path string) error) error {
+	return writeAtomicFile(dest, func(tmp string) (err error) {
+		f, err := os.OpenFile(tmp, os.O_WRONLY, 0)
 		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
+			return err
 		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return publish(tmp, dest, verify)
+		defer func() {
+			if err != nil {
+				_ = f.Close()
+			}
+		}()
+		if err = write(f); err != nil {
+			return err
+		}
+		if err = f.Sync(); err != nil {
+			return err
+		}
+		return f.Close()
+	}, verify)
 }
 
 // writeAtomicFile is writeAtomic for a writer that needs a file name (bbolt opens files by
-// name): write fills the empty temporary file at the name it is given, and fsyncs it.
+// name), and the one place that makes and cleans up the temporary file: write fills the empty temporary file at the name it is given, and fsyncs it.
 func writeAtomicFile(dest string, write func(path string) error, verify func(path string) error) (err error) {
 	dir := filepath.Dir(dest)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".tmp-*") // mode 0o600: the data is private
