@@ -1,8 +1,6 @@
 package chart
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -17,51 +15,33 @@ const MaxTextRunes = 4096
 // much of it was seen and how well it is recalled. Topics that do not fit in MaxTextRunes are
 // counted in a last line.
 func Text(p quiz.Progress) string {
-	f := factsOf(p)
-	zh := p.Lang == quiz.Chinese
-	pick := func(en, cn string) string {
-		if zh {
-			return cn
-		}
-		return en
-	}
-
+	f, l := factsOf(p), p.Lang
 	var b strings.Builder
-	en := func(n int, one, many string) string { // English plurals; Chinese has none
-		if n == 1 {
-			return "1 " + one
-		}
-		return strconv.Itoa(n) + " " + many
-	}
-	fmt.Fprintf(&b, pick("**Streak:** %[1]s (best %[2]d) · **Answers:** %[3]d · **Due for review:** %[4]d\n",
-		"**连续天数：** %[5]d 天（最佳 %[2]d）· **回答总数：** %[3]d · **待复习：** %[4]d 题\n"),
-		en(f.streak, "day", "days"), f.best, f.answered, f.due, f.streak)
+	b.WriteString(l.Msg("chart.summary", quiz.Counted{N: f.streak, Unit: "unit.day"}, f.best, f.answered, f.due) + "\n")
 
-	span := fmt.Sprintf(pick("%s to %s", "%s 至 %s"), f.from, f.to)
+	span := l.Msg("chart.span", f.from, f.to)
 	if p.Zone != "" {
-		span += fmt.Sprintf(pick(", %s", "，%s"), p.Zone)
+		span = l.Msg("chart.span_zone", f.from, f.to, p.Zone)
 	}
-	fmt.Fprintf(&b, pick("**Last %[1]d weeks** (%[2]s): %[3]s, %[4]s",
-		"**近 %[1]d 周**（%[2]s）：活跃 %[5]d 天，回答 %[6]d 次"), quiz.ProgressWeeks, span,
-		en(f.active, "active day", "active days"), en(f.inRange, "answer", "answers"), f.active, f.inRange)
+	b.WriteString(l.Msg("chart.weeks", quiz.ProgressWeeks, span,
+		quiz.Counted{N: f.active, Unit: "unit.active_day"}, quiz.Counted{N: f.inRange, Unit: "unit.answer"}))
 	if f.busiest > 0 {
-		fmt.Fprintf(&b, pick("; busiest week: %[1]s from %[2]s", "；最忙的一周：自 %[2]s 起回答 %[3]d 次"),
-			en(f.busiest, "answer", "answers"), f.busiestFrom, f.busiest)
+		b.WriteString(l.Msg("chart.busiest", quiz.Counted{N: f.busiest, Unit: "unit.answer"}, f.busiestFrom))
 	}
-	b.WriteString(pick(".\n\n", "。\n\n"))
+	b.WriteString(l.Msg("chart.full_stop") + "\n\n")
 
-	b.WriteString(pick("**Topics, weakest first**\n", "**各主题（最弱的在前）**\n"))
+	b.WriteString(l.Msg("chart.topics_head") + "\n")
 	if len(p.Topics) == 0 {
-		b.WriteString(pick("No topics yet.", "还没有主题。"))
+		b.WriteString(l.Msg("chart.no_topics"))
 		return b.String()
 	}
 	lines := make([]string, len(p.Topics))
 	for i, t := range p.Topics {
-		recall := pick("not graded yet", "尚未评分")
+		recall := l.Msg("chart.not_graded")
 		if t.Graded > 0 {
-			recall = fmt.Sprintf(pick("recall %d%%", "记忆率 %d%%"), percent(t.Recall))
+			recall = l.Msg("chart.recall", percent(t.Recall))
 		}
-		lines[i] = fmt.Sprintf(pick("- %s: %d/%d seen, %s\n", "- %s：已见 %d/%d，%s\n"), t.Topic.Slug, t.Seen, t.Total, recall)
+		lines[i] = l.Msg("chart.topic_line", t.Topic.Slug, t.Seen, t.Total, recall) + "\n"
 	}
 	used := utf8.RuneCountInString(b.String())
 	for i, line := range lines {
@@ -69,23 +49,16 @@ func Text(p quiz.Progress) string {
 		n := utf8.RuneCountInString(line)
 		if more > 0 {
 			// Keep room for the "and N more" line should the next topic not fit.
-			n += utf8.RuneCountInString(andMore(zh, more))
+			n += utf8.RuneCountInString(l.Msg("chart.and_more", more))
 		}
 		if used+n > MaxTextRunes {
-			b.WriteString(andMore(zh, len(lines)-i))
+			b.WriteString(l.Msg("chart.and_more", len(lines)-i))
 			break
 		}
 		b.WriteString(line)
 		used += utf8.RuneCountInString(line)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-func andMore(zh bool, n int) string {
-	if zh {
-		return fmt.Sprintf("…… 另有 %d 个主题", n)
-	}
-	return fmt.Sprintf("… and %d more", n)
 }
 
 // Drawer is Render and Text as methods, for an adapter that takes them as one interface.
