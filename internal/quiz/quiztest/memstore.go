@@ -466,19 +466,15 @@ func toDueKey(d quiz.Due) (dueKey, error) {
 }
 
 func (tx *memTx) PutDue(d quiz.Due) error {
-	k, err := toDueKey(d)
-	if err != nil {
-		return err
-	}
-	due, err := tx.writeDue()
-	if err != nil {
-		return err
-	}
-	due[k] = struct{}{}
-	return nil
+	return tx.editDue(d, func(due map[dueKey]struct{}, k dueKey) { due[k] = struct{}{} })
 }
 
 func (tx *memTx) DeleteDue(d quiz.Due) error {
+	return tx.editDue(d, func(due map[dueKey]struct{}, k dueKey) { delete(due, k) })
+}
+
+// editDue checks d and the transaction, then lets edit change the due set at d's key.
+func (tx *memTx) editDue(d quiz.Due, edit func(due map[dueKey]struct{}, k dueKey)) error {
 	k, err := toDueKey(d)
 	if err != nil {
 		return err
@@ -487,7 +483,7 @@ func (tx *memTx) DeleteDue(d quiz.Due) error {
 	if err != nil {
 		return err
 	}
-	delete(due, k)
+	edit(due, k)
 	return nil
 }
 
