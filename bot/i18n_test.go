@@ -32,6 +32,13 @@ func TestChineseModerator(t *testing.T) {
 		{"bank", sub("enable", opt("id", "tcp-handshake")), "已在本服务器启用", "is enabled in this server"},
 		{"bank", sub("history", opt("id", "tcp-handshake")), "历史 · tcp-handshake", "History"},
 		{"bank", sub("reports"), "没有待处理的报告", "No open reports"},
+		// A bad bank file's problems, from the bank package, read in the moderator's language;
+		// the YAML library's own words stay as they are, after a Chinese lead.
+		{"bank", sub("import", e.fake.Attach("file", "tcp.yaml", []byte("topic: tcp\ntitle: {en: TCP, zh: TCP}\nquestions:\n  - id: x\n    levle: mid\n"))),
+			"tcp.yaml:5: question 1 中有未知字段 \"levle\"", "unknown field"},
+		{"bank", sub("import", e.fake.Attach("file", "tcp.yaml", []byte("topic: [tcp\n"))), "tcp.yaml:1: YAML 语法错误：", "invalid YAML"},
+		{"bank", sub("add", opt("topic", "tcp"), e.fake.Attach("file", "tcp.yaml", []byte("topic: tcp\n"))),
+			"缺少字段 \"title\"", "missing field"},
 		{"daily", sub("show"), "这里还没有设置每日一题", "No daily question"},
 		{"daily", sub("setup", chanOpt("channel", channelA), opt("time", "9h30")), "时间 \"9h30\" 无效", "Invalid time"},
 		{"daily", sub("setup", chanOpt("channel", channelA), opt("time", "09:30"), opt("timezone", "Asia/Shanghai")),

@@ -23,27 +23,45 @@ import (
 // MaxFileSize bounds one bank file; larger files are rejected before parsing.
 const MaxFileSize = 1 << 20
 
-// Problem is one thing wrong with a bank file.
+// Problem is one thing wrong with a bank file. Msg is the English, for `bot check` and logs;
+// ID and Args are its catalogue entry, so a moderator reads it in their language (In).
 type Problem struct {
 	Path string
 	Line int // 0 when the problem is about the whole file
 	Msg  string
+	ID   quiz.MsgID // "" for a problem with no entry (a file system error): Msg is shown
+	Args []any
 }
 
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg)
+func newProblem(path string, line int, id quiz.MsgID, args ...any) Problem {
+	return Problem{Path: path, Line: line, Msg: quiz.English.Msg(id, args...), ID: id, Args: args}
+}
+
+func (p Problem) String() string { return p.In(quiz.English) }
+
+// In is "path:line: what is wrong" in language l.
+func (p Problem) In(l quiz.Lang) string {
+	msg := p.Msg
+	if p.ID != "" {
+		msg = l.Msg(p.ID, p.Args...)
 	}
-	return fmt.Sprintf("%s: %s", p.Path, p.Msg)
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, msg)
+	}
+	return fmt.Sprintf("%s: %s", p.Path, msg)
 }
 
 // Problems is every problem found in a bank, in file and line order.
 type Problems []Problem
 
-func (ps Problems) Error() string {
+func (ps Problems) Error() string { return ps.In(quiz.English) }
+
+// In is the problems in language l, a line each: quiz.Lang.Msg renders an argument that has
+// In in the reader's language, so an error quoting Problems reads in Chinese for a zh moderator.
+func (ps Problems) In(l quiz.Lang) string {
 	lines := make([]string, len(ps))
 	for i, p := range ps {
-		lines[i] = p.String()
+		lines[i] = p.In(l)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -104,7 +122,7 @@ func ParseFS(fsys fs.FS) ([]File, error) {
 		switch {
 		case e.IsDir():
 		case strings.HasSuffix(name, ".yml"):
-			problems = append(problems, Problem{Path: name, Msg: "bank files must end in .yaml, not .yml"})
+			problems = append(problems, newProblem(name, 0, "bankfile.yml"))
 		case strings.HasSuffix(name, ".yaml"):
 			names = append(names, name)
 		}
@@ -137,7 +155,7 @@ func ParseFS(fsys fs.FS) ([]File, error) {
 		for _, q := range f.Questions {
 			where := fmt.Sprintf("%s:%d", name, f.Lines[q.ID])
 			if first, dup := seen[q.ID]; dup {
-				problems = append(problems, Problem{Path: name, Line: f.Lines[q.ID], Msg: fmt.Sprintf("duplicate id %q (first defined at %s)", q.ID, first)})
+				problems = append(problems, newProblem(name, f.Lines[q.ID], "bankfile.duplicate_id_file", q.ID, first))
 				continue
 			}
 			seen[q.ID] = where
@@ -147,7 +165,7 @@ func ParseFS(fsys fs.FS) ([]File, error) {
 		}
 	}
 	if len(files) == 0 && len(problems) == 0 {
-		problems = append(problems, Problem{Path: ".", Msg: "no .yaml bank files found"})
+		problems = append(problems, newProblem(".", 0, "bankfile.none"))
 	}
 	if len(problems) > 0 {
 		slices.SortStableFunc(problems, func(a, b Problem) int {
@@ -205,18 +223,19 @@ type parser struct {
 	file     File
 }
 
-func (p *parser) errorf(line int, format string, args ...any) {
-	p.problems = append(p.problems, Problem{Path: p.path, Line: line, Msg: fmt.Sprintf(format, args...)})
+// errorf records a problem: id is a catalogue entry (messages/bankfile.json in quiz).
+func (p *parser) errorf(line int, id quiz.MsgID, args ...any) {
+	p.problems = append(p.problems, newProblem(p.path, line, id, args...))
 }
 
 func (p *parser) parse(data []byte) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		p.errorf(0, "file is empty")
+		p.errorf(0, "bankfile.empty")
 		return
 	}
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:invalidUTF8Offset(data)], []byte("\n"))
-		p.errorf(line, "file is not valid UTF-8")
+		p.errorf(line, "bankfile.not_utf8")
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -227,13 +246,13 @@ func (p *parser) parse(data []byte) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		p.errorf(extra.Line, "only one YAML document is allowed per file")
+		p.errorf(extra.Line, "bankfile.one_document")
 	} else if !errors.Is(err, io.EOF) {
 		p.yamlError(err)
 		return
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		p.errorf(0, "file is empty")
+		p.errorf(0, "bankfile.empty")
 		return
 	}
 	root := doc.Content[0]
@@ -246,9 +265,9 @@ func (p *parser) parse(data []byte) {
 		if s, ok := p.str(n, "topic"); ok {
 			p.file.Topic.Slug = s
 			if !quiz.ValidTopicSlug(s) {
-				p.errorf(n.Line, "topic must match [a-z0-9-]{1,32}, got %q", s)
+				p.errorf(n.Line, "bankfile.topic_rule", s)
 			} else if s != want {
-				p.errorf(n.Line, "topic %q does not match the file name %q (want topic: %s)", s, path.Base(p.path), want)
+				p.errorf(n.Line, "bankfile.topic_name", s, path.Base(p.path), want)
 			}
 		}
 	}
@@ -264,7 +283,7 @@ func (p *parser) yamlError(err error) {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		for _, e := range te.Errors {
-			p.errorf(0, "%s", e)
+			p.errorf(0, "bankfile.yaml_type", e)
 		}
 		return
 	}
@@ -280,7 +299,7 @@ func (p *parser) yamlError(err error) {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	p.errorf(line, "invalid YAML: %s", msg)
+	p.errorf(line, "bankfile.yaml_syntax", msg)
 }
 
 func invalidUTF8Offset(b []byte) int {
@@ -294,18 +313,18 @@ func invalidUTF8Offset(b []byte) int {
 	return len(b)
 }
 
-var kindNames = map[yaml.Kind]string{
-	yaml.MappingNode:  "a mapping",
-	yaml.SequenceNode: "a list",
-	yaml.ScalarNode:   "a scalar",
-	yaml.AliasNode:    "an alias",
+var kindNames = map[yaml.Kind]quiz.MsgID{
+	yaml.MappingNode:  "bankfile.kind_mapping",
+	yaml.SequenceNode: "bankfile.kind_list",
+	yaml.ScalarNode:   "bankfile.kind_scalar",
+	yaml.AliasNode:    "bankfile.kind_alias",
 }
 
 // mapping checks that n is a mapping with only allowed keys, each once, and all required keys;
 // it returns the value nodes by key, or nil if n is not a mapping.
 func (p *parser) mapping(n *yaml.Node, what string, allowed, required []string) map[string]*yaml.Node {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n.Line, "%s must be a mapping, got %s", what, kindNames[n.Kind])
+		p.errorf(n.Line, "bankfile.not_mapping", what, kindNames[n.Kind])
 		return nil
 	}
 	out := map[string]*yaml.Node{}
@@ -313,16 +332,16 @@ func (p *parser) mapping(n *yaml.Node, what string, allowed, required []string) 
 		k, v := n.Content[i], n.Content[i+1]
 		switch {
 		case !slices.Contains(allowed, k.Value):
-			p.errorf(k.Line, "unknown field %q in %s (allowed: %s)", k.Value, what, strings.Join(allowed, ", "))
+			p.errorf(k.Line, "bankfile.unknown_field", k.Value, what, strings.Join(allowed, ", "))
 		case out[k.Value] != nil:
-			p.errorf(k.Line, "duplicate field %q in %s", k.Value, what)
+			p.errorf(k.Line, "bankfile.duplicate_field", k.Value, what)
 		default:
 			out[k.Value] = v
 		}
 	}
 	for _, r := range required {
 		if out[r] == nil {
-			p.errorf(n.Line, "missing field %q in %s", r, what)
+			p.errorf(n.Line, "bankfile.missing_field", r, what)
 		}
 	}
 	return out
@@ -330,7 +349,7 @@ func (p *parser) mapping(n *yaml.Node, what string, allowed, required []string) 
 
 func (p *parser) str(n *yaml.Node, what string) (string, bool) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errorf(n.Line, "%s must be a string", what)
+		p.errorf(n.Line, "bankfile.not_string", what)
 		return "", false
 	}
 	return n.Value, true
@@ -342,7 +361,7 @@ func (p *parser) text(n *yaml.Node, what string, max int) quiz.Text {
 	var t quiz.Text
 	fields := p.mapping(n, what, []string{"en", "zh"}, nil)
 	if fields != nil && len(fields) == 0 {
-		p.errorf(n.Line, "%s needs en, zh or both", what)
+		p.errorf(n.Line, "bankfile.needs_lang", what)
 	}
 	for _, ld := range []struct {
 		lang string
@@ -368,7 +387,7 @@ func (p *parser) list(n *yaml.Node, what string, min, max, maxLen int) quiz.Text
 	var t quiz.TextList
 	fields := p.mapping(n, what, []string{"en", "zh"}, nil)
 	if fields != nil && len(fields) == 0 {
-		p.errorf(n.Line, "%s needs en, zh or both", what)
+		p.errorf(n.Line, "bankfile.needs_lang", what)
 	}
 	counts := map[string]int{}
 	for _, ld := range []struct {
@@ -382,12 +401,12 @@ func (p *parser) list(n *yaml.Node, what string, min, max, maxLen int) quiz.Text
 		}
 		w := what + "." + lang
 		if v.Kind != yaml.SequenceNode {
-			p.errorf(v.Line, "%s must be a list, got %s", w, kindNames[v.Kind])
+			p.errorf(v.Line, "bankfile.not_list", w, kindNames[v.Kind])
 			continue
 		}
 		counts[lang] = len(v.Content)
 		if len(v.Content) < min || len(v.Content) > max {
-			p.errorf(v.Line, "%s needs %d-%d items, has %d", w, min, max, len(v.Content))
+			p.errorf(v.Line, "bankfile.list_size", w, min, max, len(v.Content))
 		}
 		for i, item := range v.Content {
 			wi := fmt.Sprintf("%s[%d]", w, i)
@@ -401,7 +420,7 @@ func (p *parser) list(n *yaml.Node, what string, min, max, maxLen int) quiz.Text
 		}
 	}
 	if fields["en"] != nil && fields["zh"] != nil && counts["en"] != counts["zh"] {
-		p.errorf(n.Line, "%s: en has %d items but zh has %d; they must match", what, counts["en"], counts["zh"])
+		p.errorf(n.Line, "bankfile.list_mismatch", what, counts["en"], counts["zh"])
 	}
 	return t
 }
@@ -418,9 +437,9 @@ func contentLine(n *yaml.Node) int {
 func (p *parser) checkString(n *yaml.Node, what, s string, max int) {
 	switch {
 	case strings.TrimSpace(s) == "":
-		p.errorf(n.Line, "%s must not be empty", what)
+		p.errorf(n.Line, "bankfile.text_empty", what)
 	case utf8.RuneCountInString(s) > max:
-		p.errorf(n.Line, "%s is %d characters, the limit is %d", what, utf8.RuneCountInString(s), max)
+		p.errorf(n.Line, "bankfile.text_long", what, utf8.RuneCountInString(s), max)
 	}
 }
 
@@ -433,11 +452,11 @@ var (
 
 func (p *parser) questions(n *yaml.Node) {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n.Line, "questions must be a list, got %s", kindNames[n.Kind])
+		p.errorf(n.Line, "bankfile.questions_not_list", kindNames[n.Kind])
 		return
 	}
 	if len(n.Content) == 0 {
-		p.errorf(n.Line, "questions must not be empty")
+		p.errorf(n.Line, "bankfile.questions_empty")
 	}
 	ids := map[string]int{}
 	for i, qn := range n.Content {
@@ -453,9 +472,9 @@ func (p *parser) questions(n *yaml.Node) {
 				q.ID = s
 				what = s
 				if !quiz.ValidQuestionID(s) {
-					p.errorf(v.Line, "id must match [a-z0-9-]{1,64}, got %q", s)
+					p.errorf(v.Line, "bankfile.id_rule", s)
 				} else if line, dup := ids[s]; dup {
-					p.errorf(v.Line, "duplicate id %q (first defined at line %d)", s, line)
+					p.errorf(v.Line, "bankfile.duplicate_id", s, line)
 					dupID = true
 				} else {
 					ids[s] = v.Line
@@ -467,7 +486,7 @@ func (p *parser) questions(n *yaml.Node) {
 			if s, ok := p.str(v, what+".level"); ok {
 				q.Level = quiz.Level(s)
 				if !slices.Contains(quiz.Levels, q.Level) {
-					p.errorf(v.Line, "level must be junior, mid or senior, got %q", s)
+					p.errorf(v.Line, "bankfile.level_rule", s)
 				}
 			}
 		}
@@ -534,9 +553,9 @@ func (p *parser) languages(qn *yaml.Node, what string, fields map[string]*yaml.N
 			}
 			switch {
 			case written && !has(f, l) && inWritten(f):
-				p.errorf(n.Line, "%s.%s.%s is missing: the question is written in %s, so each of its texts needs %s", what, f, l, l, l)
+				p.errorf(n.Line, "bankfile.lang_missing", what, f, l, l, l)
 			case !written && has(f, l):
-				p.errorf(n.Line, "%s.%s.%s: the question has no %s question, answer or key points; give those in %s too, or leave this out", what, f, l, l, l)
+				p.errorf(n.Line, "bankfile.lang_extra", what, f, l, l, l)
 			}
 		}
 	}
@@ -549,11 +568,11 @@ func (p *parser) languages(qn *yaml.Node, what string, fields map[string]*yaml.N
 
 func (p *parser) tags(n *yaml.Node) []string {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n.Line, "tags must be a list, got %s", kindNames[n.Kind])
+		p.errorf(n.Line, "bankfile.tags_not_list", kindNames[n.Kind])
 		return nil
 	}
 	if len(n.Content) == 0 || len(n.Content) > quiz.MaxTags {
-		p.errorf(n.Line, "tags needs 1-%d items, has %d", quiz.MaxTags, len(n.Content))
+		p.errorf(n.Line, "bankfile.tags_size", quiz.MaxTags, len(n.Content))
 	}
 	var out []string
 	for _, t := range n.Content {
@@ -562,9 +581,9 @@ func (p *parser) tags(n *yaml.Node) []string {
 			continue
 		}
 		if !quiz.ValidTopicSlug(s) {
-			p.errorf(t.Line, "tag must match [a-z0-9-]{1,32}, got %q", s)
+			p.errorf(t.Line, "bankfile.tag_rule", s)
 		} else if slices.Contains(out, s) {
-			p.errorf(t.Line, "duplicate tag %q", s)
+			p.errorf(t.Line, "bankfile.duplicate_tag", s)
 		}
 		out = append(out, s)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/interviewbot/interviewbot/internal/quiz"
 )
 
 var update = flag.Bool("update", false, "rewrite the .golden files")
@@ -98,5 +100,26 @@ func TestLoadRejectsHugeFile(t *testing.T) {
 	_, err := Load(fstest.MapFS{"tcp.yaml": {Data: big}})
 	if err == nil || !strings.Contains(err.Error(), "tcp.yaml: file is larger than") {
 		t.Fatalf("Load(huge) = %v", err)
+	}
+}
+
+// A file's problems read in English for `bot check` and in a moderator's language in Discord;
+// the YAML library's own words are kept, after a translated lead.
+func TestProblemsInChinese(t *testing.T) {
+	_, err := Parse("tcp.yaml", []byte("topic: tcp\ntitle: {en: TCP, zh: TCP}\nquestions: [\n"))
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 1 {
+		t.Fatalf("Parse = %v; want one problem", err)
+	}
+	en, zh := ps.Error(), ps.In(quiz.Chinese)
+	if want := "tcp.yaml:3: invalid YAML: did not find expected node content"; en != want || en != "tcp.yaml:3: "+ps[0].Msg {
+		t.Errorf("English = %q (Msg %q); want %q", en, ps[0].Msg, want)
+	}
+	if want := "tcp.yaml:3: YAML 语法错误：did not find expected node content"; zh != want {
+		t.Errorf("Chinese = %q; want %q", zh, want)
+	}
+	_, err = Parse("tcp.yaml", []byte("topic: tcp\ntitle: {en: TCP, zh: TCP}\nquestions: {}\n"))
+	if got := err.(Problems).In(quiz.Chinese); got != "tcp.yaml:3: questions 必须是列表，实际是映射" {
+		t.Errorf("Chinese = %q", got)
 	}
 }

@@ -16,7 +16,7 @@ var _ quiz.BankCodec = Codec{}
 // Parse validates one topic file exactly like `bot check`.
 func (Codec) Parse(name string, data []byte) (quiz.Topic, []quiz.Question, error) {
 	if len(data) > MaxFileSize {
-		return quiz.Topic{}, nil, Problems{{Path: name, Msg: fmt.Sprintf("file is larger than %d bytes", MaxFileSize)}}
+		return quiz.Topic{}, nil, Problems{newProblem(name, 0, "bankfile.too_large", MaxFileSize)}
 	}
 	f, err := Parse(name, data)
 	if err != nil {

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -199,7 +200,7 @@ func (b *Bot) bankAdd(ctx context.Context, r *responder, o opts) error {
 		t, qs, err := b.opts.Parser.Parse(name, data)
 		if err != nil {
 			if quiz.ErrorCode(err) == quiz.EINTERNAL {
-				return quiz.Errorf(quiz.EINVALID, "bank.file_invalid", name, truncate(err.Error(), 1800))
+				return quiz.Errorf(quiz.EINVALID, "bank.file_invalid", name, fileProblems{err})
 			}
 			return err
 		}
@@ -497,4 +498,19 @@ func (b *Bot) attachmentHost(raw string) bool {
 	}
 	api, err := url.Parse(b.opts.APIURL)
 	return err == nil && u.Scheme == api.Scheme && u.Host == api.Host
+}
+
+// fileProblems is why an attached bank file does not validate, cut to fit a message, in the
+// moderator's language when the parser's error can say it in theirs (bank.Problems).
+type fileProblems struct{ err error }
+
+func (p fileProblems) In(l quiz.Lang) string {
+	var lz interface {
+		error
+		In(quiz.Lang) string
+	}
+	if errors.As(p.err, &lz) {
+		return truncate(lz.In(l), 1800)
+	}
+	return truncate(p.err.Error(), 1800)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -186,9 +187,22 @@ func parseImport(codec BankCodec, name string, data []byte) (Topic, []Question, 
 		if ErrorCode(err) != EINTERNAL {
 			return Topic{}, nil, err
 		}
-		return Topic{}, nil, Errorf(EINVALID, "bank.file_invalid", name, err.Error())
+		return Topic{}, nil, Errorf(EINVALID, "bank.file_invalid", name, problemsOf(err))
 	}
 	return t, qs, nil
+}
+
+// problemsOf is what a codec's error says, as an argument of Msg: the error itself when it can
+// be rendered in the reader's language (bank.Problems), so a moderator reads it in theirs.
+func problemsOf(err error) any {
+	var lz interface {
+		error
+		localized
+	}
+	if errors.As(err, &lz) {
+		return lz
+	}
+	return err.Error()
 }
 
 // PreviewImport validates one topic file exactly like `bot check` and returns what importing
