@@ -54,8 +54,9 @@
 // To add a sentence:
 //
 //  1. add a line to the table of its area (practice, members, moderation, console; bankfile
-//     for a bank file's problems): "bank.removed": {"en": "%s was removed.", "zh": "%s 已删除。"}. Ids are area.what, lower
-//     case; both texts take the same fmt verbs (Chinese may reorder them with %[2]s);
+//     for a bank file's problems): "bank.removed": {"en": "%s was removed.", "zh": "%s 已删除。"}.
+//     Ids are area.what, lower case; both texts take the same fmt verbs (Chinese may reorder
+//     them with %[2]s);
 //  2. render it in the reader's language: l.Msg("bank.removed", id), where l is
 //     b.members.Lang(ctx, r.actor), or the Lang a use case returned (Asked.Lang, …). An
 //     argument that is itself a quiz.MsgID is rendered in l too;
