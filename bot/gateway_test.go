@@ -97,6 +97,42 @@ func TestSlowHandlerDefers(t *testing.T) {
 	}
 }
 
+// heldCommit lets Ask run to its commit, then holds its return until release is closed: what
+// the bot does meanwhile is what it does while the session's commit is being written.
+type heldCommit struct {
+	discord.Practice
+	release chan struct{}
+}
+
+func (h heldCommit) Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error) {
+	asked, err := h.Practice.Ask(ctx, a, r)
+	<-h.release
+	return asked, err
+}
+
+// TestQuestionShownBeforeCommit: /interview's question reaches Discord while Ask is still
+// committing (held here, with no deferral timer to hide a wait), as a full reply (4), not a
+// deferral; once the commit ends, the question's Answer button finds its session.
+func TestQuestionShownBeforeCommit(t *testing.T) {
+	e := newEnv(t)
+	h := heldCommit{release: make(chan struct{})}
+	e.start(withDeferAfter(time.Hour), withUseCases(func(uc discord.UseCases) discord.UseCases { h.Practice = uc.Practice; uc.Practice = h; return uc }))
+	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "go"))
+	r := e.wait(ask) // with Ask held: only a reply sent before the commit ends can arrive
+	if r.Type != 4 || len(r.Embeds) != 1 {
+		t.Fatalf("/interview while its commit is held: callback type %d with %d embeds; want the question (4)", r.Type, len(r.Embeds))
+	}
+	close(h.release)
+	question, ok := ask.Original()
+	if !ok {
+		t.Fatal("no question message")
+	}
+	form := e.wait(e.fake.Click(guildA, channelA, ada, question.ID, customIDs(t, r.Components)["answer"]))
+	if form.Type != 9 {
+		t.Fatalf("Answer on the question shown before its commit: callback type %d (%s); want the form (9)", form.Type, form.Content)
+	}
+}
+
 // TestSlowPrivateStaysPrivate: a slow private /interview defers privately, and a slow public
 // one that ends in an error replaces its public "thinking…" with a private message.
 func TestSlowPrivateStaysPrivate(t *testing.T) {

@@ -62,11 +62,29 @@ func (b *Bot) review(ctx context.Context, r *responder, _ opts) error {
 func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error {
 	req.Channel = quiz.ChannelID(parseSnowflake(r.i.ChannelID))
 	missing := b.privateHere(r, &req)
-	asked, err := b.practice.Ask(ctx, r.actor, req)
-	if err != nil {
+	// The question goes out while its session is committed (AskRequest.Shown): the member
+	// waits for the reply, not for the fsync. The commit runs on this goroutine's twin, and ask
+	// waits for it before returning, so it never outlives the interaction.
+	shown := make(chan quiz.Asked, 1)
+	saved := make(chan error, 1)
+	req.Shown = func(a quiz.Asked) { shown <- a }
+	go func() {
+		_, err := b.practice.Ask(ctx, r.actor, req)
+		saved <- err
+	}()
+	select {
+	case asked := <-shown:
+		err := b.showAsked(ctx, r, asked, missing)
+		if serr := <-saved; serr != nil {
+			return serr // shown but not saved: the member is told privately (errorReply)
+		}
 		return err
+	case err := <-saved:
+		if err != nil {
+			return err
+		}
+		return b.showAsked(ctx, r, <-shown, missing)
 	}
-	return b.showAsked(ctx, r, asked, missing)
 }
 
 // privateHere makes a public question private when the bot could not follow it up in this

@@ -101,3 +101,26 @@ func TestAskNothingElseNamesTheScope(t *testing.T) {
 		}
 	}
 }
+
+// TestAskShownBeforeReturn: Shown gets exactly what Ask returns, once, and only when the session
+// is written; a refused ask (an unknown topic) shows nothing.
+func TestAskShownBeforeReturn(t *testing.T) {
+	e := newEnv(t, testBank(t, 3, "tcp"))
+	a := member(1)
+	var shown []quiz.Asked
+	asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: "tcp", Shown: func(s quiz.Asked) { shown = append(shown, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) != 1 || shown[0].Session.ID != asked.Session.ID || shown[0].Question.ID != asked.Question.ID {
+		t.Fatalf("Shown got %+v; want once, the asked session %d (%s)", shown, asked.Session.ID, asked.Question.ID)
+	}
+	if s, _, err := e.app.Practice.Session(ctx, a.Guild, asked.Session.ID); err != nil || s.ID != asked.Session.ID {
+		t.Fatalf("the shown session reads back as %+v, %v", s, err)
+	}
+	shown = nil
+	_, err = e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: "nope", Shown: func(s quiz.Asked) { shown = append(shown, s) }})
+	if quiz.ErrorCode(err) != quiz.ENOTFOUND || len(shown) != 0 {
+		t.Fatalf("unknown topic: %v, shown %d times; want %s and nothing shown", err, len(shown), quiz.ENOTFOUND)
+	}
+}

@@ -18,6 +18,13 @@ type AskRequest struct {
 	// Weak asks from the member's weakest topic (see TopicProgress.Weaker). Topic "weak" means
 	// the same when the bank has no topic of that name.
 	Weak bool
+	// Shown, if set, is called once with what Ask will return as soon as the session's writes
+	// are final, before they are durable, and Ask returns when they are committed: the member
+	// reads the question while the commit is written (an fsync, the bulk of an
+	// acknowledgement's cost). Nothing they typed is at stake yet, and every later read of the
+	// session waits for the commit (Store.BatchThen). An error from Ask after Shown means the
+	// question shown was not saved. Shown must only signal: it runs with the store's writer held.
+	Shown func(Asked)
 }
 
 // TopicWeak is the Topic an adapter may send for /interview weak.
@@ -49,7 +56,7 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 	var out Asked
 	// Batch: many members ask at once when a server is busy, and coalescing their commits
 	// (one fsync for many) is what keeps the 3-second window safe under load.
-	err := p.store.Batch(ctx, func(tx Tx) error {
+	fn := func(tx Tx) error {
 		g, m, err := memberIn(tx, a.Guild, a.User)
 		if err != nil {
 			return err
@@ -92,7 +99,11 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 		}
 		out = Asked{Session: sess, Question: q, Lang: a.lang(m), Due: due}
 		return nil
-	})
+	}
+	if r.Shown == nil {
+		return out, p.store.Batch(ctx, fn)
+	}
+	err := p.store.BatchThen(ctx, fn, func() { r.Shown(out) })
 	return out, err
 }
 

@@ -14,6 +14,11 @@ type Store interface {
 	// Batch is Update for many concurrent small writers: the store may coalesce calls into one
 	// commit and may run fn more than once, so fn must only read and write through tx.
 	Batch(ctx context.Context, fn func(Tx) error) error
+	// BatchThen is Batch that calls decided once fn's writes are final, before they are
+	// durable, so that a reply can be sent while they are written; reads that start after
+	// decided see them. It returns the commit's outcome, which may be an error after decided.
+	// decided must only signal: it runs with the store's writer held.
+	BatchThen(ctx context.Context, fn func(Tx) error, decided func()) error
 }
 
 // Tx is one transaction. Reads see the transaction's own writes. Getters return copies;

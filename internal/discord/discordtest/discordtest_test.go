@@ -953,3 +953,39 @@ func TestAttachmentSizeLimit(t *testing.T) {
 		t.Errorf("Violations() = %q", v)
 	}
 }
+
+// TestRecordingOff: with recording off the fake keeps no transcript and no request log, yet
+// still delivers, checks and answers; turned on again, it records again.
+func TestRecordingOff(t *testing.T) {
+	t.Parallel()
+	s := newFake(t)
+	dg, ics := connect(t, s)
+	respond := func(content string) {
+		t.Helper()
+		i := s.Slash(guildID, channelID, member, "interview")
+		ic := recv(t, ics)
+		if err := dg.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: content, AllowedMentions: noMentions()},
+		}, discordgo.WithContext(ctx(t))); err != nil {
+			t.Fatalf("InteractionRespond() = %v", err)
+		}
+		if r, err := i.Wait(ctx(t)); err != nil || r.Content != content {
+			t.Fatalf("Wait() = %+v, %v; want the reply %q", r, err, content)
+		}
+	}
+	s.SetRecording(false)
+	before, logged := len(s.Requests()), len(s.Transcript())
+	respond("quiet")
+	if n, l := len(s.Requests()), len(s.Transcript()); n != before || l != logged {
+		t.Errorf("with recording off: %d requests and %d transcript bytes; want %d and %d as before", n, l, before, logged)
+	}
+	if strings.Contains(s.Transcript(), "quiet") {
+		t.Errorf("the transcript holds a reply sent with recording off")
+	}
+	s.SetRecording(true)
+	respond("loud")
+	if n := len(s.Requests()); n != before+1 || !strings.Contains(s.Transcript(), "loud") {
+		t.Errorf("recording on again: %d requests (want %d), transcript holds the reply: %v", n, before+1, strings.Contains(s.Transcript(), "loud"))
+	}
+}

@@ -269,8 +269,8 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 	s.shardSess[sess.shard] = sess
 	for _, ev := range sess.log {
 		if ev.seq > rs.Seq {
-			s.send(c, ev.frame, false)
 			s.markDelivered(ev.interactionID)
+			s.send(c, ev.frame, false)
 		}
 	}
 	s.dispatchTo(sess, "", "RESUMED", map[string]any{}, "")
@@ -364,8 +364,8 @@ func (s *Server) dispatchTo(sess *gwSession, guildID, typ string, d any, interac
 	frame := mustJSON(map[string]any{"op": 0, "s": sess.seq, "t": typ, "d": raw})
 	sess.log = append(sess.log, loggedEvent{seq: sess.seq, frame: frame, interactionID: interactionID})
 	if sess.conn != nil {
+		s.markDelivered(interactionID) // the clock starts as the frame leaves, not after the write
 		s.send(sess.conn, frame, false)
-		s.markDelivered(interactionID)
 		return
 	}
 	s.pending = append(s.pending, pendingDispatch{sessID: sess.id, shard: sess.shard, guildID: guildID, typ: typ, d: raw, interactionID: interactionID})

@@ -341,9 +341,11 @@ func (s *Server) finish(rq *restReq, rep reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at := s.now()
-	s.requests = append(s.requests, Request{
-		Method: rq.method, Path: rq.path, Body: rawJSON(rq.body), Status: rep.status, At: at,
-	})
+	if !s.quiet.Load() {
+		s.requests = append(s.requests, Request{
+			Method: rq.method, Path: rq.path, Body: rawJSON(rq.body), Status: rep.status, At: at,
+		})
+	}
 	if rep.status == 429 {
 		s.rateLimited++
 	}
@@ -352,6 +354,10 @@ func (s *Server) finish(rq *restReq, rep reply) {
 		if n := s.countInvalid(at); n == invalidLimit {
 			s.violate("rest: %d invalid requests (401, 403, 429) in %v: Discord bans the IP for a while", n, invalidWindow)
 		}
+	}
+	if s.quiet.Load() {
+		s.notify()
+		return
 	}
 	ex := map[string]any{"method": rq.method, "path": redactPath(rq), "status": rep.status}
 	if q := rq.query.Encode(); q != "" {

@@ -82,6 +82,7 @@ type Server struct {
 	checkReplies bool // validate the fake's replies too (its own tests)
 
 	noSchema atomic.Bool // SetSchemaValidation(false): requests are not checked against the spec
+	quiet    atomic.Bool // SetRecording(false): no transcript, no request log
 }
 
 type config struct {
@@ -381,6 +382,12 @@ func (s *Server) SchemaValidation() bool { return s.spec != nil && !s.noSchema.L
 // traffic in a separate, untimed pass. The fake's own checks stay on.
 func (s *Server) SetSchemaValidation(on bool) { s.noSchema.Store(!on) }
 
+// SetRecording turns the transcript and the request log (Requests) on or off; they are on by
+// default. A benchmark turns them off for its timed runs: every frame and request marshalled
+// into the transcript under the fake's lock, and kept, is test machinery, whose cost (and
+// garbage) would be charged to whichever client the fake serves. The fake's checks stay on.
+func (s *Server) SetRecording(on bool) { s.quiet.Store(!on) }
+
 // Forget drops what the fake keeps about the past so that a long load run
 // does not grow its memory: interactions that got their initial callback
 // (and their replies, unless they are channel posts), the request log, the transcript, uploads, the
@@ -471,6 +478,9 @@ func (s *Server) violate(format string, args ...any) {
 
 // logLine appends one transcript line. Call with s.mu held.
 func (s *Server) logLine(v map[string]any) {
+	if s.quiet.Load() {
+		return
+	}
 	v["at"] = time.Now().UTC().Format(time.RFC3339Nano)
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -85,6 +85,15 @@ func (s *MemStore) Batch(ctx context.Context, fn func(quiz.Tx) error) error {
 	return s.update(fn)
 }
 
+// BatchThen is Batch, calling decided after fn's writes are kept.
+func (s *MemStore) BatchThen(ctx context.Context, fn func(quiz.Tx) error, decided func()) error {
+	if err := s.Batch(ctx, fn); err != nil {
+		return err
+	}
+	decided()
+	return nil
+}
+
 // update runs fn in a write transaction; s.writeMu must be held.
 func (s *MemStore) update(fn func(quiz.Tx) error) error {
 	tx := newWriteTx(s.cur.Load())
