@@ -33,6 +33,7 @@ func renamedTopicFile(t *testing.T, slug string) ([]byte, int) {
 // works; then /bank add and a second import are refused privately, naming the limit, and
 // change nothing.
 func TestQuotaRefusalsEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	first, n := renamedTopicFile(t, "quota")
 	e.startEnv([]string{"QUOTA_QUESTIONS", strconv.Itoa(n)})
@@ -79,6 +80,7 @@ func TestQuotaRefusalsEndToEnd(t *testing.T) {
 // privately with the time to wait (English and Chinese), other members are not affected, and
 // after that wait on the bot's clock the member may ask again.
 func TestRateLimitedInterviewEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	ask := func(u discordtest.User) discordtest.Message {
@@ -113,6 +115,7 @@ func TestRateLimitedInterviewEndToEnd(t *testing.T) {
 // which refuses anything larger), a member's export that is larger even compressed arrives in
 // numbered parts that join (cat | gunzip) into the whole export.
 func TestExportInPartsEndToEnd(t *testing.T) {
+	t.Parallel()
 	const limit = 4096
 	e := newEnv(t, discordtest.WithAttachmentSizeLimit(limit))
 	b := e.startEnv([]string{"DISCORD_UPLOAD_LIMIT", strconv.Itoa(limit)})

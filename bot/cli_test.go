@@ -399,6 +399,7 @@ func TestUnreachableDiscordIsRetried(t *testing.T) {
 // TestDiscordFailingAtStartIsRetried: Discord answering 500 twice, then normally: the bot
 // retries (logged) and serves. It also logs the port it got for -http 127.0.0.1:0.
 func TestDiscordFailingAtStartIsRetried(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.FailNext("GET /gateway", 500, 2)
 	attempts := 0

@@ -43,6 +43,7 @@ func TestImportRules(t *testing.T) {
 		"go.yaml.in/yaml/v3":                        "internal/bank",
 		"github.com/gorilla/websocket":              "internal/discord/discordtest",
 		"github.com/getkin/kin-openapi":             "internal/discord/discordtest",
+		"github.com/santhosh-tekuri/jsonschema":     "internal/discord/discordtest",
 		"github.com/prometheus/":                    "internal/ops",
 		"github.com/open-spaced-repetition/go-fsrs": "internal/fsrs",
 		"golang.org/x/image":                        "internal/chart",

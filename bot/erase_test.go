@@ -17,6 +17,7 @@ import (
 // already holds none of it; after the 10 minutes the live file holds none of it either. Other
 // members' answers stay in both.
 func TestEraseEndToEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	carol := discordtest.User{ID: "300000000000000011", Username: "carol", Locale: "en-US", Permissions: "0"}
 	compacted := make(chan error, 4)

@@ -13,6 +13,7 @@ import (
 // TestReconnectsMidFlow interrupts an /interview flow with op 7 (RESUME), op 9 (re-IDENTIFY)
 // and a dropped connection; every step still completes and nothing is lost.
 func TestReconnectsMidFlow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "http"))
@@ -78,6 +79,7 @@ func (s slowQuiz) Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (qui
 }
 
 func TestSlowHandlerDefers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	sq := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
 	e.start(withDeferAfter(200*time.Millisecond), withUseCases(func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }))
@@ -114,6 +116,7 @@ func (h heldCommit) Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (q
 // committing (held here, with no deferral timer to hide a wait), as a full reply (4), not a
 // deferral; once the commit ends, the question's Answer button finds its session.
 func TestQuestionShownBeforeCommit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	h := heldCommit{release: make(chan struct{})}
 	e.start(withDeferAfter(time.Hour), withUseCases(func(uc discord.UseCases) discord.UseCases { h.Practice = uc.Practice; uc.Practice = h; return uc }))
@@ -136,6 +139,7 @@ func TestQuestionShownBeforeCommit(t *testing.T) {
 // TestSlowPrivateStaysPrivate: a slow private /interview defers privately, and a slow public
 // one that ends in an error replaces its public "thinking…" with a private message.
 func TestSlowPrivateStaysPrivate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	sq := slowQuiz{entered: make(chan struct{}), release: make(chan struct{})}
 	e.start(withDeferAfter(200*time.Millisecond), withUseCases(func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }))
@@ -187,6 +191,7 @@ func (s slowNextQuiz) Next(ctx context.Context, a quiz.Actor, sid quiz.SessionID
 // TestSlowNextStaysPublic: the asker's Next on a public question, when slow, defers publicly
 // and the new question is posted for everyone.
 func TestSlowNextStaysPublic(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	sq := slowNextQuiz{entered: make(chan struct{}), release: make(chan struct{})}
 	e.start(withDeferAfter(200*time.Millisecond), withUseCases(func(uc discord.UseCases) discord.UseCases { sq.Practice = uc.Practice; uc.Practice = sq; return uc }))

@@ -10,6 +10,7 @@ import (
 // TestChineseModerator: a moderator whose Discord client is in Chinese (zh-CN) sees /bank and
 // /daily, their refusals included, in Chinese, end to end through the fake Discord.
 func TestChineseModerator(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	zhMod := discordtest.User{ID: "300000000000000005", Username: "mod-zh", Locale: "zh-CN", Permissions: "32"}

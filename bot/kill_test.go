@@ -29,6 +29,7 @@ import (
 // boltstore's TestCrash kills a process that writes records directly; this one goes through
 // the modal, Service.Answer and its Batch, the reply, and a new process each time.
 func TestKillMidAnswer(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("skipped in -short mode: builds the binary with the go command and runs it 7 times")
 	}

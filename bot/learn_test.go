@@ -71,6 +71,7 @@ func labelOf(t *testing.T, rows []json.RawMessage, id string) string {
 // key points, reads the suggested grade and its reason, and accepts it with one button. The
 // stored attempt keeps the hint, the points ticked and the grade (seen through /privacy export).
 func TestHintChecklistAcceptSuggested(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	startLearn(t, e)
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp"))
@@ -172,6 +173,7 @@ func answerAndGrade(t *testing.T, e *env, u discordtest.User, topic string, g qu
 // practised), /interview weak and the button under /progress both ask from redis, the topic
 // recalled worst; autocomplete offers "weak".
 func TestWeakTopics(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	startLearn(t, e)
 	answerAndGrade(t, e, ada, "redis", quiz.Again)
@@ -203,6 +205,7 @@ func TestWeakTopics(t *testing.T) {
 // embed, the picture Render draws for the member's progress (so it decodes at the size and
 // with the pixels chart's own tests check), and the same facts as text, in Chinese for bob.
 func TestProgressPicture(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := startLearn(t, e)
 	answerAndGrade(t, e, ada, "tcp", quiz.Good)
@@ -250,6 +253,7 @@ func TestProgressPicture(t *testing.T) {
 // rest with a clear message in the member's language, and keeps the value (export shows it).
 // A higher target brings reviews sooner: the Good button's interval shrinks.
 func TestRetentionSetting(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	startLearn(t, e)
 	for _, tc := range []struct {
@@ -289,6 +293,7 @@ func TestRetentionSetting(t *testing.T) {
 // TestHintChecklistInChinese: the same path for a member whose client is in Chinese: the hint,
 // the hints taken with the reference answer, the checklist's suggestion and its Accept button.
 func TestHintChecklistInChinese(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	startLearn(t, e)
 	ask := e.fake.Slash(guildA, channelA, bob, "interview", opt("topic", "dns"), opt("private", true))
@@ -339,6 +344,7 @@ func (s slowProgress) Progress(ctx context.Context, a quiz.Actor) (quiz.Progress
 // TestSlowProgressDefers: a slow /progress defers privately, and the edit that completes it
 // carries the picture (a multipart PATCH of @original), shown in the embed.
 func TestSlowProgressDefers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	sp := slowProgress{entered: make(chan struct{}), release: make(chan struct{})}
 	e.start(withDeferAfter(200*time.Millisecond), withUseCases(func(uc discord.UseCases) discord.UseCases {

@@ -9,6 +9,7 @@ import (
 
 // TestHealthAndMetrics checks the operator endpoints of a running bot, and `bot healthcheck`.
 func TestHealthAndMetrics(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	done := make(chan struct{}, 10)
 	b := e.start(onInteractionDone(func() { done <- struct{}{} }))

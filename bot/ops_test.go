@@ -263,6 +263,7 @@ func TestHostPortAndBackupURL(t *testing.T) {
 // TestBackupBesideTheRunningBot takes a backup while the real program runs and holds the
 // database: the copy comes from its own /backup endpoint.
 func TestBackupBesideTheRunningBot(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tokenFile := opsTokenFile(t)
 	b := e.startEnv([]string{"BACKUP_TOKEN_FILE", tokenFile})

@@ -217,6 +217,7 @@ func TestEmbedTotalsAtTheLimits(t *testing.T) {
 // acknowledgement it is: no error message follows, and a posted question's message is found by
 // reading @original, so the answered count still updates.
 func TestCallbackRetriedAfter502(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 
@@ -523,6 +524,7 @@ func TestChannelThatRefusesTheBot(t *testing.T) {
 // started at the same instant both come up with one IDENTIFY each: shard 1 waits its turn (on
 // the manual clock, which the test advances), and takes the application id from Discord.
 func TestShardsStartTogether(t *testing.T) {
+	t.Parallel()
 	clock := schedule.NewManualClock(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC))
 	fake := discordtest.New(t, discordtest.WithIdentifyConcurrency(1), discordtest.WithClock(clock.Now))
 	fake.AddGuild(discordtest.Guild{ID: guildA, Name: "A", Channels: []discordtest.Channel{{ID: channelA, Name: "general"}}})
@@ -580,6 +582,7 @@ func TestShardsStartTogether(t *testing.T) {
 // process takes its share: with SHARD_COUNT=2, a daily fan-out of 30 servers on shard 0 sends
 // at most 24 posts in any second (48/2), not 48. REST_RATE sets it; bad values are refused.
 func TestRESTRateIsShared(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		env  map[string]string
 		want int

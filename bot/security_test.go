@@ -17,6 +17,7 @@ import (
 // send any. Another member's private session, forged into Reveal, Answer, Report and their
 // forms, is refused and nothing is recorded for the forger; the owner's own clicks still work.
 func TestForgedCustomIDsOnPrivateSessions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	private := e.final(e.fake.Slash(guildA, channelA, bob, "interview", opt("topic", "tcp"), opt("private", true)))
@@ -64,6 +65,7 @@ func TestForgedCustomIDsOnPrivateSessions(t *testing.T) {
 // update the message they are on act only on the clicker's own private reply. Forged onto a
 // public question (or anyone else's message) they are refused and the message stays as it was.
 func TestForgedClicksCannotRewriteOthersMessages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	pub := e.final(e.fake.Slash(guildA, channelA, bob, "interview", opt("topic", "tcp")))
@@ -122,6 +124,7 @@ func TestForgedClicksCannotRewriteOthersMessages(t *testing.T) {
 // a server id (or with "0") is forged; it is refused before any handler runs and stores
 // nothing under a server 0 that all such forgeries would share.
 func TestNoServerRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 	for _, ix := range []*discordtest.Interaction{
@@ -154,6 +157,7 @@ func TestNoServerRefused(t *testing.T) {
 // and the bot is in other servers too. /daily setup with server B's channel or role, and
 // /settings moderator-role with server B's role, are refused in server A and save nothing.
 func TestIDsFromAnotherServerRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	const roleA, roleB = "400000000000000041", "400000000000000042"
 	e.fake.SetRole(guildA, discordtest.Role{ID: roleA, Name: "daily-a", Mentionable: true})
@@ -187,6 +191,7 @@ func TestIDsFromAnotherServerRefused(t *testing.T) {
 // but a forged client can ask for its autocomplete; a member gets no ids (which would list
 // disabled and unpublished questions), a moderator gets them.
 func TestIDAutocompleteForModeratorsOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	ask := func(u discordtest.User) discordtest.Response {
@@ -204,6 +209,7 @@ func TestIDAutocompleteForModeratorsOnly(t *testing.T) {
 // TestReportReasonShownAsTyped: a report reason reaches the moderators' embed with its markdown
 // escaped, so a masked link or a fake heading shows as the text the member typed.
 func TestReportReasonShownAsTyped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	q := e.final(e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "tcp")))
@@ -223,6 +229,7 @@ func TestReportReasonShownAsTyped(t *testing.T) {
 // interaction pointing the bot at a service inside its network) is refused without a request;
 // the fake's own attachments (the configured API address) still import.
 func TestAttachmentFetchedOnlyFromDiscord(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		hits.Add(1)
@@ -251,6 +258,7 @@ func TestAttachmentFetchedOnlyFromDiscord(t *testing.T) {
 // holds the member's report with its words and the sessions they opened, and /privacy delete
 // leaves no record that names them or holds their words, while other members' stay.
 func TestPrivacyCoversReportsAndSessions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.start()
 	const reason, other = "ada's report: the answer forgets TIME_WAIT", "bob's report: a typo in the prompt"
@@ -307,6 +315,7 @@ func TestPrivacyCoversReportsAndSessions(t *testing.T) {
 // TestStreakOfAnotherMemberHidesTheirZone: /streak member:X shows X's personal time zone to X
 // only; anyone else sees that X's days follow X's own zone, not which one.
 func TestStreakOfAnotherMemberHidesTheirZone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.start()
 	e.final(e.fake.Slash(guildA, channelA, ada, "settings", sub("timezone", opt("zone", "Asia/Kathmandu"))))

@@ -100,6 +100,7 @@ func answeredBy(logs string) map[string]bool {
 // database, against one fake Discord: each serves only its guilds' interactions, keeps only
 // their data, and only shard 0 registers the commands.
 func TestShardsServeTheirGuilds(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.fake.AddGuild(discordtest.Guild{ID: guildC, Name: "C", Channels: []discordtest.Channel{{ID: channelC, Name: "general"}}})
 	if discordtest.ShardOf(guildA, 2) != 0 || discordtest.ShardOf(guildC, 2) != 1 {

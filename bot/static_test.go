@@ -21,6 +21,7 @@ import (
 // distroless/static: no dynamic loader, no shared libraries, build metadata from -ldflags, and
 // the embedded bank valid, in an empty environment.
 func TestStaticBinary(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("skipped in -short mode: builds the binary with the go command, which takes seconds")
 	}

@@ -989,3 +989,38 @@ func TestRecordingOff(t *testing.T) {
 		t.Errorf("recording on again: %d requests (want %d), transcript holds the reply: %v", n, before+1, strings.Contains(s.Transcript(), "loud"))
 	}
 }
+
+// TestOpenAPICatchesBadCallbackBody: a callback body is checked against its type's branch of
+// the spec (compiled once, then reused): an 81-character button label is refused the first time
+// and again the second, and a valid reply passes in between.
+func TestOpenAPICatchesBadCallbackBody(t *testing.T) {
+	t.Parallel()
+	s := newFake(t)
+	if !s.SchemaValidation() {
+		t.Skip("OpenAPI description not found; schema validation is off")
+	}
+	dg, ics := connect(t, s)
+	reply := func(label string) error {
+		t.Helper()
+		s.Slash(guildID, channelID, member, "interview")
+		ic := recv(t, ics)
+		return dg.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: "Question", AllowedMentions: noMentions(),
+				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+					discordgo.Button{Label: label, CustomID: "v1:answer:1"},
+				}}}},
+		}, discordgo.WithContext(ctx(t)))
+	}
+	s.ExpectViolation("openapi")
+	for i, label := range []string{strings.Repeat("l", 81), "Answer", strings.Repeat("l", 81)} {
+		err := reply(label)
+		if bad := len(label) > 80; bad != (restCode(err) == 50035) || !bad && err != nil {
+			t.Errorf("reply %d (label of %d characters) = %v; want code 50035 only for the long label", i, len(label), err)
+		}
+	}
+	v := s.Violations()
+	if len(v) != 2 || !strings.HasPrefix(v[0], "openapi:") || !strings.Contains(v[0], "label") {
+		t.Errorf("Violations() = %q; want two openapi violations naming the label", v)
+	}
+}
