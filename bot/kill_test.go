@@ -20,7 +20,7 @@ import (
 
 // TestKillMidAnswer runs the built bot as its own process against the fake Discord, has members
 // answer a public question through the modal, and SIGKILLs the process while answers are in
-// flight, then restarts it on the same database, several times. After the last (graceful)
+// flight, then restarts it on the same database, 20 times. After the last (graceful)
 // stop it opens the database read-only and checks that every answer the fake saw acknowledged
 // (the reference answer came back in the callback) is stored with its text, and that each
 // answer and its counters were written together: a session's answer count is the number of its
@@ -31,10 +31,10 @@ import (
 func TestKillMidAnswer(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("skipped in -short mode: builds the binary with the go command and runs it 7 times")
+		t.Skip("skipped in -short mode: builds the binary with the go command and runs it 21 times")
 	}
 	bin := buildBinary(t)
-	const kills = 6
+	const kills = 20
 	e := newEnv(t)
 	var answers []killAnswer
 	begin := time.Now()
@@ -142,13 +142,13 @@ func answerThroughALife(t *testing.T, e *env, bin string, n int, last bool) []ki
 }
 
 // killMidAnswer keeps inFlight answers open: each acknowledgement lets another member submit.
-// The process is killed on the killAfter-th acknowledgement (1, 3, 5 …, so early and late in
-// the life), with the others at every stage: not yet read from the gateway, in the store's
+// The process is killed on the killAfter-th acknowledgement (1, 3, 5 … 11, then again, so early
+// and late in the life), with the others at every stage: not yet read from the gateway, in the store's
 // batch, or replying. In odd lives a burst of new answers arrives first, so the kill also lands
 // while they are being read and stored.
 func (l *life) killMidAnswer(p *process) {
 	t, e := l.t, l.e
-	killAfter := 1 + 2*l.n
+	killAfter := 1 + 2*(l.n%6)
 	for range inFlight {
 		l.submit()
 	}
