@@ -372,7 +372,10 @@ func (s *Server) callback(rq *restReq) reply {
 		s.violate("interaction %s (%s): second callback: already acknowledged with type %d", id, i.what(), i.resp.Type)
 		return errReply(400, 40060, "Interaction has already been acknowledged.")
 	}
-	now := s.now()
+	now := rq.arrived
+	if now.IsZero() {
+		now = s.now()
+	}
 	if i.sentAt.IsZero() || now.Sub(i.sentAt) > s.cfg.callbackDeadline {
 		s.violate("interaction %s (%s): late callback %v after delivery, past the %v deadline", id, i.what(), now.Sub(i.sentAt).Round(time.Millisecond), s.cfg.callbackDeadline)
 		return errReply(404, 10062, "Unknown interaction")

@@ -126,6 +126,10 @@ type restReq struct {
 	auth      string
 	hasAuth   bool
 	route     *route
+	// arrived is when the request reached the fake, before its body was read: Discord's clock
+	// (a callback's 3 seconds, Interaction.Latency) stops when a request arrives, not after
+	// the fake has parsed and checked it.
+	arrived time.Time
 }
 
 // obj decodes the body as a JSON object; nil if it is not one.
@@ -167,13 +171,14 @@ func formError(details []string) reply {
 }
 
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
+	arrived := s.now()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		// The client went away mid-request (a killed bot): Discord never sees a truncated
 		// body, so neither does the fake. Nothing was received, nothing is answered.
 		return
 	}
-	rq := &restReq{method: r.Method, path: r.URL.Path, query: r.URL.Query()}
+	rq := &restReq{method: r.Method, path: r.URL.Path, query: r.URL.Query(), arrived: arrived}
 	rq.auth = r.Header.Get("Authorization")
 	_, rq.hasAuth = r.Header["Authorization"]
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
