@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,40 +100,55 @@ func TestSlowHandlerDefers(t *testing.T) {
 	}
 }
 
-// heldCommit lets Ask run to its commit, then holds its return until release is closed: what
-// the bot does meanwhile is what it does while the session's commit is being written.
-type heldCommit struct {
+// heldWrite holds the session's write after the question was shown (Ask writes once Show
+// returns) until release is closed, and closes reading when a session is first read by id.
+type heldWrite struct {
 	discord.Practice
 	release chan struct{}
+	reading chan struct{}
+	once    *sync.Once
 }
 
-func (h heldCommit) Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error) {
-	asked, err := h.Practice.Ask(ctx, a, r)
-	<-h.release
-	return asked, err
+func (h heldWrite) Ask(ctx context.Context, a quiz.Actor, r quiz.AskRequest) (quiz.Asked, error) {
+	show := r.Show
+	r.Show = func(asked quiz.Asked) (quiz.ChannelID, quiz.MessageID) {
+		ch, msg := show(asked)
+		<-h.release
+		return ch, msg
+	}
+	return h.Practice.Ask(ctx, a, r)
 }
 
-// TestQuestionShownBeforeCommit: /interview's question reaches Discord while Ask is still
-// committing (held here, with no deferral timer to hide a wait), as a full reply (4), not a
-// deferral; once the commit ends, the question's Answer button finds its session.
-func TestQuestionShownBeforeCommit(t *testing.T) {
+func (h heldWrite) SessionFor(ctx context.Context, a quiz.Actor, sid quiz.SessionID) (quiz.Session, quiz.Question, error) {
+	h.once.Do(func() { close(h.reading) })
+	return h.Practice.SessionFor(ctx, a, sid)
+}
+
+// TestQuestionShownBeforeWrite: /interview's question reaches Discord before its session is
+// written (the write held here, with no deferral timer to hide a wait), as a full reply (4)
+// with the message the fake created; the Answer button clicked before the write waits for it
+// and opens the form; the session then holds the question's message (one write for both).
+func TestQuestionShownBeforeWrite(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	h := heldCommit{release: make(chan struct{})}
-	e.start(withDeferAfter(time.Hour), withUseCases(func(uc discord.UseCases) discord.UseCases { h.Practice = uc.Practice; uc.Practice = h; return uc }))
+	h := heldWrite{release: make(chan struct{}), reading: make(chan struct{}), once: &sync.Once{}}
+	b := e.start(withDeferAfter(time.Hour), withUseCases(func(uc discord.UseCases) discord.UseCases { h.Practice = uc.Practice; uc.Practice = h; return uc }))
 	ask := e.fake.Slash(guildA, channelA, ada, "interview", opt("topic", "go"))
-	r := e.wait(ask) // with Ask held: only a reply sent before the commit ends can arrive
-	if r.Type != 4 || len(r.Embeds) != 1 {
-		t.Fatalf("/interview while its commit is held: callback type %d with %d embeds; want the question (4)", r.Type, len(r.Embeds))
-	}
-	close(h.release)
+	r := e.wait(ask) // with the write held: only a reply sent before it can arrive
 	question, ok := ask.Original()
-	if !ok {
-		t.Fatal("no question message")
+	if r.Type != 4 || len(r.Embeds) != 1 || !ok {
+		t.Fatalf("/interview with its write held: callback type %d with %d embeds (message %v); want the question (4)", r.Type, len(r.Embeds), ok)
 	}
-	form := e.wait(e.fake.Click(guildA, channelA, ada, question.ID, customIDs(t, r.Components)["answer"]))
-	if form.Type != 9 {
-		t.Fatalf("Answer on the question shown before its commit: callback type %d (%s); want the form (9)", form.Type, form.Content)
+	click := e.fake.Click(guildA, channelA, ada, question.ID, customIDs(t, r.Components)["answer"])
+	<-h.reading // the click reads the session while it is not written yet
+	close(h.release)
+	if form := e.wait(click); form.Type != 9 {
+		t.Fatalf("Answer clicked before the session was written: callback type %d (%s); want the form (9)", form.Type, form.Content)
+	}
+	sid := sessionOfModal(t, e.wait(click).ModalCustomID)
+	sess, _, err := b.app.domain.Practice.Session(e.ctx, quiz.GuildID(mustID(t, guildA)), sid)
+	if err != nil || sess.Message != quiz.MessageID(mustID(t, question.ID)) {
+		t.Fatalf("session %d: message %d, %v; want the question's message %s, written with the session", sid, sess.Message, err, question.ID)
 	}
 }
 

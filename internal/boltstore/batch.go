@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync"
 
@@ -34,10 +33,6 @@ type groupCommit struct {
 	active  int     // Batch calls between entry and return
 	closed  bool
 	drained chan struct{} // made by close, closed when active reaches 0
-	// decided is made when a commit told its callers (BatchThen) that their writes are final,
-	// and closed when that commit ends: reads wait for it, so that what a caller showed is
-	// what a read finds.
-	decided chan struct{}
 
 	// Test hooks, nil outside tests. queued runs after a call joins the queue, with the
 	// queue's length; commit runs inside each group's write transaction, after its fns, with
@@ -48,11 +43,10 @@ type groupCommit struct {
 
 // call is one Batch call.
 type call struct {
-	ctx     context.Context
-	fn      func(quiz.Tx) error
-	decided func()    // BatchThen's; nil for Batch
-	wake    chan wake // buffered: the sender never waits
-	taken   bool      // out of the queue (guarded by groupCommit.mu)
+	ctx   context.Context
+	fn    func(quiz.Tx) error
+	wake  chan wake // buffered: the sender never waits
+	taken bool      // out of the queue (guarded by groupCommit.mu)
 
 	// Set by the leader running the call's group.
 	ran bool  // fn has run at least once
@@ -88,21 +82,11 @@ var errClosed = fmt.Errorf("boltstore: batch: %w", berrors.ErrDatabaseNotOpen)
 // and its fn never runs; once fn has run, the call completes whatever ctx does. After Close,
 // Batch returns an error matching bbolt's ErrDatabaseNotOpen.
 func (s *Store) Batch(ctx context.Context, fn func(quiz.Tx) error) error {
-	return s.BatchThen(ctx, fn, nil)
-}
-
-// BatchThen is Batch that also calls decided, once, when fn's writes are final: every fn of its
-// transaction has run and the commit starts. The caller may then show the outcome while the
-// commit is written, instead of after it: reads (View) that start meanwhile wait for the
-// commit, so nothing shown is missing from a read; Update and Batch wait for it anyway. If
-// the commit then fails, BatchThen returns the error after decided was called. decided runs
-// on whichever goroutine leads the commit, with the store's writer held: it must only signal.
-func (s *Store) BatchThen(ctx context.Context, fn func(quiz.Tx) error, decided func()) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	g := &s.gc
-	c := &call{ctx: ctx, fn: fn, decided: decided}
+	c := &call{ctx: ctx, fn: fn}
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
@@ -167,9 +151,18 @@ func (g *groupCommit) exit() {
 func (s *Store) lead(group []*call, self *call) error {
 	delivered := false
 	defer func() {
-		if !delivered {
-			s.abandon(group, self)
+		if delivered {
+			return
 		}
+		// Something outside the fns panicked (bbolt, a test hook): free the commit path and the
+		// other callers before the panic goes on.
+		for _, c := range group {
+			if c.err == nil {
+				c.err = errors.New("boltstore: batch: commit panicked")
+			}
+		}
+		s.handOff()
+		s.deliver(group, self)
 	}()
 
 	live := slices.Clone(group)
@@ -205,13 +198,11 @@ func (s *Store) lead(group []*call, self *call) error {
 				}
 				ran++
 			}
-			s.decide(live)
 			if hook := s.gc.commit; hook != nil {
 				hook(ran)
 			}
 			return nil
 		})
-		s.committed()
 		if failed >= 0 {
 			c := live[failed]
 			// A fn that failed first in its transaction saw only committed data, as if alone:
@@ -236,62 +227,6 @@ func (s *Store) lead(group []*call, self *call) error {
 	s.deliver(group, self)
 	s.handOff()
 	return self.err
-}
-
-// abandon frees the commit path, the reads and the other callers of group when something
-// outside the fns panicked (bbolt, a test hook), before the panic goes on.
-func (s *Store) abandon(group []*call, self *call) {
-	for _, c := range group {
-		if c.err == nil {
-			c.err = errors.New("boltstore: batch: commit panicked")
-		}
-	}
-	s.committed()
-	s.handOff()
-	s.deliver(group, self)
-}
-
-// decide tells the calls of a transaction whose fns all ran that their writes are final, and
-// holds later reads until the commit ends (committed).
-func (s *Store) decide(live []*call) {
-	g := &s.gc
-	for _, c := range live {
-		if c.err != nil || c.decided == nil {
-			continue
-		}
-		g.mu.Lock()
-		if g.decided == nil {
-			g.decided = make(chan struct{})
-		}
-		g.mu.Unlock()
-		c.decided()
-		c.decided = nil
-	}
-	// Let the callers just told go first (their reply is what a member waits for); the commit,
-	// which nobody waits for yet, follows.
-	runtime.Gosched()
-}
-
-// committed lets reads go on after a commit whose writes were shown early.
-func (s *Store) committed() {
-	g := &s.gc
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.decided != nil {
-		close(g.decided)
-		g.decided = nil
-	}
-}
-
-// awaitDecided waits for a commit in flight whose writes were shown before it ended.
-func (s *Store) awaitDecided() {
-	g := &s.gc
-	g.mu.Lock()
-	ch := g.decided
-	g.mu.Unlock()
-	if ch != nil {
-		<-ch
-	}
 }
 
 // deliver sends each member of group but self its outcome.

@@ -85,10 +85,6 @@
 //     same). fn may therefore run more than once: it must only read and write through tx.
 //   - A caller whose ctx ends before its fn first runs gets ctx.Err() and its fn never runs.
 //     Close fails the callers still queued and waits for the commit in flight.
-//   - Store.BatchThen also tells its caller when its fn's writes are final: once every fn of the
-//     transaction has run, before the commit (Ask shows its question then, so the member does
-//     not wait for the fsync). While such a commit is in flight, View waits for it, so what a
-//     caller showed is never missing from a read; Update and Batch wait for it anyway.
 //
 // # Operations
 //

@@ -24,6 +24,21 @@ func (t *boltTx) NextSessionID(g quiz.GuildID) (quiz.SessionID, error) {
 	return quiz.SessionID(id), nil
 }
 
+func (t *boltTx) ReserveSessionIDs(g quiz.GuildID, n int) (quiz.SessionID, error) {
+	if n < 1 {
+		return 0, fmt.Errorf("boltstore: reserve %d session ids of %d", n, g)
+	}
+	b, err := t.writeGuildBucket(g, bucketKeySessions)
+	if err != nil {
+		return 0, fmt.Errorf("boltstore: reserve session ids %d: %w", g, err)
+	}
+	seq := b.Sequence()
+	if err := b.SetSequence(seq + uint64(n)); err != nil {
+		return 0, fmt.Errorf("boltstore: reserve session ids %d: %w", g, err)
+	}
+	return quiz.SessionID(seq + 1), nil
+}
+
 func (t *boltTx) Session(g quiz.GuildID, s quiz.SessionID) (quiz.Session, bool, error) {
 	b := t.guildBucket(g, bucketKeySessions)
 	if b == nil {

@@ -310,7 +310,6 @@ func (s *Store) Update(ctx context.Context, fn func(quiz.Tx) error) error {
 // viewDB and updateDB run a bbolt transaction on the current file; Compact waits for them
 // before it switches files, and they wait for Compact's final copy.
 func (s *Store) viewDB(fn func(*bolt.Tx) error) error {
-	s.awaitDecided()
 	s.gate.enter()
 	defer s.gate.leave()
 	return s.db.View(fn)

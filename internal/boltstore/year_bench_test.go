@@ -35,13 +35,6 @@ func (d *dayStore) run(fn func(quiz.Tx) error) error {
 func (d *dayStore) View(_ context.Context, fn func(quiz.Tx) error) error   { return d.run(fn) }
 func (d *dayStore) Update(_ context.Context, fn func(quiz.Tx) error) error { return d.run(fn) }
 func (d *dayStore) Batch(_ context.Context, fn func(quiz.Tx) error) error  { return d.run(fn) }
-func (d *dayStore) BatchThen(_ context.Context, fn func(quiz.Tx) error, decided func()) error {
-	if err := d.run(fn); err != nil {
-		return err
-	}
-	decided()
-	return nil
-}
 
 // realisticBank: 16 topics of 64 questions with ids like the shipped bank's ("tcp-q012").
 func realisticBank(tb testing.TB) *quiz.Bank {

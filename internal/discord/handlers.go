@@ -62,29 +62,27 @@ func (b *Bot) review(ctx context.Context, r *responder, _ opts) error {
 func (b *Bot) ask(ctx context.Context, r *responder, req quiz.AskRequest) error {
 	req.Channel = quiz.ChannelID(parseSnowflake(r.i.ChannelID))
 	missing := b.privateHere(r, &req)
-	// The question goes out while its session is committed (AskRequest.Shown): the member
-	// waits for the reply, not for the fsync. The commit runs on this goroutine's twin, and ask
-	// waits for it before returning, so it never outlives the interaction.
-	shown := make(chan quiz.Asked, 1)
-	saved := make(chan error, 1)
-	req.Shown = func(a quiz.Asked) { shown <- a }
-	go func() {
+	return b.showing(ctx, r, &req, missing, func() error {
 		_, err := b.practice.Ask(ctx, r.actor, req)
-		saved <- err
-	}()
-	select {
-	case asked := <-shown:
-		err := b.showAsked(ctx, r, asked, missing)
-		if serr := <-saved; serr != nil {
-			return serr // shown but not saved: the member is told privately (errorReply)
-		}
 		return err
-	case err := <-saved:
-		if err != nil {
-			return err
-		}
-		return b.showAsked(ctx, r, <-shown, missing)
+	})
+}
+
+// showing sets req.Show to reply with the question, then runs ask (which calls the service
+// with req): the member gets the question before its session is written (the write waits for
+// no one, and carries the message the reply created, so one commit does both). A refusal
+// comes back from ask; an error after the reply too, and the member is told privately.
+func (b *Bot) showing(ctx context.Context, r *responder, req *quiz.AskRequest, missing []string, ask func() error) error {
+	var replyErr error
+	req.Show = func(asked quiz.Asked) (quiz.ChannelID, quiz.MessageID) {
+		ch, msg, err := b.showAsked(ctx, r, asked, missing)
+		replyErr = err
+		return ch, msg
 	}
+	if err := ask(); err != nil {
+		return err
+	}
+	return replyErr
 }
 
 // privateHere makes a public question private when the bot could not follow it up in this
@@ -102,24 +100,24 @@ func (b *Bot) privateHere(r *responder, req *quiz.AskRequest) []string {
 	return missing
 }
 
-// showAsked shows an asked question: publicly in the channel, remembering its message for the
+// showAsked shows an asked question: publicly in the channel, returning its message for the
 // answered count and the reveal, or privately, saying which permissions made it so (missing).
-func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, missing []string) error {
+// A public question whose reply was deferred is read back after the handler, and recorded then.
+func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, missing []string) (quiz.ChannelID, quiz.MessageID, error) {
 	m := questionMessage(asked.Question, asked.Lang, asked.Session)
 	if asked.Session.Private {
 		if len(missing) > 0 {
 			m.Content = asked.Lang.Msg("practice.private_because_perms") +
 				asked.Lang.Msg("perms.missing", joinNames(missing), quiz.ChannelID(parseSnowflake(r.i.ChannelID)))
 		}
-		return r.reply(ctx, m)
+		return 0, 0, r.reply(ctx, m)
 	}
 	posted, err := r.replyPosted(ctx, m)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	if posted != nil && r.deliveredPublic() {
-		// The message id is what the answered count and the reveal need.
-		return b.practice.SetSessionMessage(ctx, r.actor.Guild, asked.Session.ID, quiz.ChannelID(parseSnowflake(posted.ChannelID)), quiz.MessageID(parseSnowflake(posted.ID)))
+		return quiz.ChannelID(parseSnowflake(posted.ChannelID)), quiz.MessageID(parseSnowflake(posted.ID)), nil
 	}
 	if r.deliveredPublic() {
 		// Deferred first (a slow moment): read the message back, after the handler.
@@ -137,7 +135,7 @@ func (b *Bot) showAsked(ctx context.Context, r *responder, asked quiz.Asked, mis
 			}
 		})
 	}
-	return nil
+	return 0, 0, nil
 }
 
 // rememberMessage records the public message a button was pressed on, when the session does
@@ -270,11 +268,10 @@ func (b *Bot) next(ctx context.Context, r *responder, c customID) error {
 		r.setDefer(deferPublic)
 	}
 	missing := b.privateHere(r, &req)
-	asked, err := b.practice.Next(ctx, r.actor, sid, req)
-	if err != nil {
+	return b.showing(ctx, r, &req, missing, func() error {
+		_, err := b.practice.Next(ctx, r.actor, sid, req)
 		return err
-	}
-	return b.showAsked(ctx, r, asked, missing)
+	})
 }
 
 // closeQuestion reveals a public question now and updates it to its final state, in one call

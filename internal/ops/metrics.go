@@ -119,9 +119,4 @@ func (s timedStore) Batch(ctx context.Context, fn func(quiz.Tx) error) error {
 	return s.Store.Batch(ctx, fn)
 }
 
-func (s timedStore) BatchThen(ctx context.Context, fn func(quiz.Tx) error, decided func()) error {
-	defer s.since(time.Now())
-	return s.Store.BatchThen(ctx, fn, decided)
-}
-
 func (s timedStore) since(start time.Time) { s.h.Observe(time.Since(start).Seconds()) }

@@ -79,6 +79,8 @@ type core struct {
 	shipped *bankState // the state of a server that changed nothing
 	quotas  Quotas
 	limiter *limiter
+	ids     *sessionIDs      // reserved ahead for Ask with Show
+	pending *pendingSessions // shown by Ask, not yet written
 }
 
 func newCore(store Store, bank *Bank, opts Options) *core {
@@ -118,7 +120,7 @@ func newCore(store Store, bank *Bank, opts Options) *core {
 	now := opts.Now
 	return &core{store: store, bank: bank, now: func() time.Time { return now().Truncate(time.Millisecond) }, log: opts.Logger, intn: opts.Intn, sched: opts.Scheduler, opts: opts,
 		zones: &sync.Map{}, banks: &sync.Map{}, shipped: shippedState(bank), quotas: opts.Quotas.withDefaults(),
-		limiter: newLimiter(opts.RateLimits, defaultMaxBuckets)}
+		limiter: newLimiter(opts.RateLimits, defaultMaxBuckets), ids: &sessionIDs{}, pending: &pendingSessions{}}
 }
 
 func (c *core) app(imp *imports) *App {

@@ -3,6 +3,7 @@ package quiz_test
 import (
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/interviewbot/interviewbot/internal/quiz"
@@ -102,25 +103,70 @@ func TestAskNothingElseNamesTheScope(t *testing.T) {
 	}
 }
 
-// TestAskShownBeforeReturn: Shown gets exactly what Ask returns, once, and only when the session
-// is written; a refused ask (an unknown topic) shows nothing.
-func TestAskShownBeforeReturn(t *testing.T) {
-	e := newEnv(t, testBank(t, 3, "tcp"))
-	a := member(1)
-	var shown []quiz.Asked
-	asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: "tcp", Shown: func(s quiz.Asked) { shown = append(shown, s) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(shown) != 1 || shown[0].Session.ID != asked.Session.ID || shown[0].Question.ID != asked.Question.ID {
-		t.Fatalf("Shown got %+v; want once, the asked session %d (%s)", shown, asked.Session.ID, asked.Question.ID)
-	}
-	if s, _, err := e.app.Practice.Session(ctx, a.Guild, asked.Session.ID); err != nil || s.ID != asked.Session.ID {
-		t.Fatalf("the shown session reads back as %+v, %v", s, err)
-	}
-	shown = nil
-	_, err = e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: "nope", Shown: func(s quiz.Asked) { shown = append(shown, s) }})
-	if quiz.ErrorCode(err) != quiz.ENOTFOUND || len(shown) != 0 {
-		t.Fatalf("unknown topic: %v, shown %d times; want %s and nothing shown", err, len(shown), quiz.ENOTFOUND)
-	}
+// TestAskShowsBeforeWriting: with Show, Ask shows the question before its session exists in the
+// store; a read of the session by id meanwhile waits for the write instead of finding nothing;
+// the write then holds the message Show named, with its reveal queued. Ids come from a block
+// reserved beforehand (1..1000 here), so an ask that writes at once continues after the block.
+// A refused ask shows nothing.
+func TestAskShowsBeforeWriting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, testBank(t, 3, "tcp"))
+		a := member(1)
+		var shown []quiz.Asked
+		var read quiz.Session
+		readDone := make(chan error, 1)
+		show := func(s quiz.Asked) (quiz.ChannelID, quiz.MessageID) {
+			shown = append(shown, s)
+			if err := e.store.View(ctx, func(tx quiz.Tx) error {
+				if _, ok, err := tx.Session(a.Guild, s.Session.ID); ok || err != nil {
+					t.Errorf("session %d already in the store while shown (%v)", s.Session.ID, err)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			go func() {
+				var err error
+				read, _, err = e.app.Practice.Session(ctx, a.Guild, s.Session.ID)
+				readDone <- err
+			}()
+			synctest.Wait()
+			select {
+			case err := <-readDone:
+				t.Fatalf("reading the session while it was shown returned at once (%v); want it to wait for the write", err)
+			default:
+			}
+			return 77, 88
+		}
+		asked, err := e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: "tcp", Channel: 77, Show: show})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shown) != 1 || shown[0].Session.ID != asked.Session.ID || shown[0].Question.ID != asked.Question.ID || asked.Session.ID != 1 {
+			t.Fatalf("Show got %+v; want once, the asked session %d (%s), id 1", shown, asked.Session.ID, asked.Question.ID)
+		}
+		if err := <-readDone; err != nil || read.ID != asked.Session.ID || read.Channel != 77 || read.Message != 88 {
+			t.Fatalf("the read that waited got %+v, %v; want session %d posted as message 88 in 77", read, err, asked.Session.ID)
+		}
+		var dues []quiz.Due
+		if err := e.store.View(ctx, func(tx quiz.Tx) error {
+			var err error
+			dues, err = tx.DueUntil(read.RevealAt, 10)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(dues) != 1 || dues[0].Session != asked.Session.ID {
+			t.Errorf("reveals queued = %+v; want the shown session's", dues)
+		}
+		now, err := e.app.Practice.Ask(ctx, member(2), quiz.AskRequest{Topic: "tcp"})
+		if err != nil || now.Session.ID != 1001 {
+			t.Errorf("an ask written at once got session %d, %v; want 1001, after the reserved block", now.Session.ID, err)
+		}
+		shown = nil
+		_, err = e.app.Practice.Ask(ctx, a, quiz.AskRequest{Topic: "nope", Show: show})
+		if quiz.ErrorCode(err) != quiz.ENOTFOUND || len(shown) != 0 {
+			t.Fatalf("unknown topic: %v, shown %d times; want %s and nothing shown", err, len(shown), quiz.ENOTFOUND)
+		}
+	})
 }

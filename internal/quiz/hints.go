@@ -26,6 +26,9 @@ type HintResult struct {
 // Returns ENOTFOUND for an unknown session, ECONFLICT once the reference answer is shown (the
 // member answered or revealed) or when no hint is left.
 func (p *Practice) Hint(ctx context.Context, a Actor, sid SessionID) (HintResult, error) {
+	if err := p.pending.wait(ctx, a.Guild, sid); err != nil {
+		return HintResult{}, err
+	}
 	var out HintResult
 	err := p.store.Update(ctx, func(tx Tx) error {
 		v, err := p.loadAttempt(tx, a, sid)
@@ -79,6 +82,9 @@ type Suggestion struct {
 // Returns ENOTFOUND for an unknown session, EINVALID before the reference answer is shown or
 // for an index out of range, ECONFLICT once graded.
 func (p *Practice) Check(ctx context.Context, a Actor, sid SessionID, covered []int) (Suggestion, error) {
+	if err := p.pending.wait(ctx, a.Guild, sid); err != nil {
+		return Suggestion{}, err
+	}
 	var out Suggestion
 	err := p.store.Update(ctx, func(tx Tx) error {
 		v, err := p.loadAttempt(tx, a, sid)

@@ -18,13 +18,14 @@ type AskRequest struct {
 	// Weak asks from the member's weakest topic (see TopicProgress.Weaker). Topic "weak" means
 	// the same when the bank has no topic of that name.
 	Weak bool
-	// Shown, if set, is called once with what Ask will return as soon as the session's writes
-	// are final, before they are durable, and Ask returns when they are committed: the member
-	// reads the question while the commit is written (an fsync, the bulk of an
-	// acknowledgement's cost). Nothing they typed is at stake yet, and every later read of the
-	// session waits for the commit (Store.BatchThen). An error from Ask after Shown means the
-	// question shown was not saved. Shown must only signal: it runs with the store's writer held.
-	Shown func(Asked)
+	// Show, if set, shows the question before its session is written, and says where it was
+	// posted for everyone (zero when private, or not known yet). Ask calls it once, with what it
+	// will return, then writes the session (with that message, so one commit does both) and
+	// returns. The member thus never waits for the store's writer or its fsync: the question is
+	// chosen in a read, under a session id reserved beforehand. Nothing they typed is at stake
+	// yet, and every use case that reads the session by id waits for the write. An error from
+	// Ask after Show means the question shown was not saved.
+	Show func(Asked) (ChannelID, MessageID)
 }
 
 // TopicWeak is the Topic an adapter may send for /interview weak.
@@ -53,27 +54,14 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 		return Asked{}, err
 	}
 	now := p.now()
+	if r.Show != nil {
+		return p.askShowing(ctx, a, r, now)
+	}
 	var out Asked
 	// Batch: many members ask at once when a server is busy, and coalescing their commits
 	// (one fsync for many) is what keeps the 3-second window safe under load.
-	fn := func(tx Tx) error {
-		g, m, err := memberIn(tx, a.Guild, a.User)
-		if err != nil {
-			return err
-		}
-		b, err := p.bankFor(tx, g)
-		if err != nil {
-			return err
-		}
-		cards, err := tx.Cards(a.Guild, a.User)
-		if err != nil {
-			return err
-		}
-		r := r
-		if weakRequest(b, r) {
-			r.Topic, r.Weak = weakestTopic(b, cards, now, p.sched), false
-		}
-		q, due, err := chooseQuestion(b, r, cards, m.LastQuestion, now, p.memberZone(m, g), p.intn)
+	err := p.store.Batch(ctx, func(tx Tx) error {
+		c, err := p.choose(tx, a, r, now)
 		if err != nil {
 			return err
 		}
@@ -81,30 +69,102 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 		if err != nil {
 			return err
 		}
-		sess := newSession(a, r, id, q, a.lang(m), now, p.revealAfter(g))
-		if err := tx.PutSession(sess); err != nil {
-			return err
-		}
-		c, _, err := tx.Card(a.Guild, a.User, q.ID)
+		out = c.asked(p.core, a, id, now)
+		return recordAsked(tx, a, out.Session, c.q, c.m, now)
+	})
+	return out, err
+}
+
+// askShowing is Ask with r.Show: choose in a read, show, then write the session and the
+// message it was posted as in one commit.
+func (p *Practice) askShowing(ctx context.Context, a Actor, r AskRequest, now time.Time) (Asked, error) {
+	var c askChoice
+	err := p.store.View(ctx, func(tx Tx) error {
+		var err error
+		c, err = p.choose(tx, a, r, now)
+		return err
+	})
+	if err != nil {
+		return Asked{}, err
+	}
+	id, err := p.ids.take(ctx, p.store, a.Guild)
+	if err != nil {
+		return Asked{}, err
+	}
+	out := c.asked(p.core, a, id, now)
+	written := p.pending.add(a.Guild, id)
+	defer written()
+	ch, msg := r.Show(out)
+	// Shown: the session must be written even if the interaction's context ends meanwhile.
+	err = p.store.Batch(context.WithoutCancel(ctx), func(tx Tx) error {
+		_, m, err := memberIn(tx, a.Guild, a.User)
 		if err != nil {
 			return err
 		}
-		if err := tx.PutCard(a.Guild, a.User, askedCard(c, q, now)); err != nil {
+		if err := recordAsked(tx, a, out.Session, c.q, m, now); err != nil {
 			return err
 		}
-		m = identify(m, a)
-		m.LastQuestion, m.LastSeen = q.ID, now
-		if err := tx.PutMember(m); err != nil {
-			return err
+		if msg == 0 {
+			return nil
 		}
-		out = Asked{Session: sess, Question: q, Lang: a.lang(m), Due: due}
-		return nil
-	}
-	if r.Shown == nil {
-		return out, p.store.Batch(ctx, fn)
-	}
-	err := p.store.BatchThen(ctx, fn, func() { r.Shown(out) })
+		_, err = attachMessage(tx, a.Guild, out.Session, ch, msg)
+		return err
+	})
 	return out, err
+}
+
+// askChoice is what Ask decides before writing anything.
+type askChoice struct {
+	r   AskRequest // with the weakest topic filled in for a weak request
+	g   Guild
+	m   Member
+	q   Question
+	due int
+}
+
+// choose picks the question to ask a.
+func (p *Practice) choose(tx Tx, a Actor, r AskRequest, now time.Time) (askChoice, error) {
+	g, m, err := memberIn(tx, a.Guild, a.User)
+	if err != nil {
+		return askChoice{}, err
+	}
+	b, err := p.bankFor(tx, g)
+	if err != nil {
+		return askChoice{}, err
+	}
+	cards, err := tx.Cards(a.Guild, a.User)
+	if err != nil {
+		return askChoice{}, err
+	}
+	if weakRequest(b, r) {
+		r.Topic, r.Weak = weakestTopic(b, cards, now, p.sched), false
+	}
+	q, due, err := chooseQuestion(b, r, cards, m.LastQuestion, now, p.memberZone(m, g), p.intn)
+	return askChoice{r: r, g: g, m: m, q: q, due: due}, err
+}
+
+// asked opens the session id for the choice.
+func (c askChoice) asked(core *core, a Actor, id SessionID, now time.Time) Asked {
+	sess := newSession(a, c.r, id, c.q, a.lang(c.m), now, core.revealAfter(c.g))
+	return Asked{Session: sess, Question: c.q, Lang: a.lang(c.m), Due: c.due}
+}
+
+// recordAsked writes what asking did: the session, the card's asked mark, the member's last
+// question.
+func recordAsked(tx Tx, a Actor, sess Session, q Question, m Member, now time.Time) error {
+	if err := tx.PutSession(sess); err != nil {
+		return err
+	}
+	c, _, err := tx.Card(a.Guild, a.User, q.ID)
+	if err != nil {
+		return err
+	}
+	if err := tx.PutCard(a.Guild, a.User, askedCard(c, q, now)); err != nil {
+		return err
+	}
+	m = identify(m, a)
+	m.LastQuestion, m.LastSeen = q.ID, now
+	return tx.PutMember(m)
 }
 
 // revealAfter is how long after asking a public /interview session reveals its answer in g.
@@ -167,6 +227,9 @@ func (c *core) loadAttempt(tx Tx, a Actor, sid SessionID) (attempt, error) {
 // Returns EINVALID for an empty or oversize answer, ENOTFOUND for an unknown session,
 // ERATELIMIT when the member or the server answers too often.
 func (p *Practice) Answer(ctx context.Context, a Actor, sid SessionID, text string) (Answered, error) {
+	if err := p.pending.wait(ctx, a.Guild, sid); err != nil {
+		return Answered{}, err
+	}
 	text, err := ValidateAnswer(text)
 	if err != nil {
 		return Answered{}, err
@@ -265,6 +328,9 @@ func (c *core) sessionQuestion(tx BankTx, g Guild, sess Session) (Question, erro
 // Reveal shows the reference answer of a session to the actor without an answer. It does not
 // count toward the streak, but the member may then grade the question.
 func (p *Practice) Reveal(ctx context.Context, a Actor, sid SessionID) (Answered, error) {
+	if err := p.pending.wait(ctx, a.Guild, sid); err != nil {
+		return Answered{}, err
+	}
 	now := p.now()
 	var out Answered
 	err := p.store.Update(ctx, func(tx Tx) error {
@@ -305,6 +371,9 @@ type Graded struct {
 // Grade records the actor's self-assessment for a session they answered or revealed, and
 // schedules the question for review. Returns EINVALID if they did neither, ECONFLICT if already graded.
 func (p *Practice) Grade(ctx context.Context, a Actor, sid SessionID, grade Grade) (Graded, error) {
+	if err := p.pending.wait(ctx, a.Guild, sid); err != nil {
+		return Graded{}, err
+	}
 	if _, ok := ParseGrade(string(grade)); !ok {
 		return Graded{}, Errorf(EINVALID, "grade.unknown", quote(string(grade)))
 	}
@@ -360,6 +429,9 @@ func (c *core) topicOf(tx Tx, gid GuildID, questionID string) (string, error) {
 
 // Next asks another question on the same topic as session sid.
 func (p *Practice) Next(ctx context.Context, a Actor, sid SessionID, r AskRequest) (Asked, error) {
+	if err := p.pending.wait(ctx, a.Guild, sid); err != nil {
+		return Asked{}, err
+	}
 	var topic string
 	err := p.store.View(ctx, func(tx Tx) error {
 		sess, ok, err := tx.Session(a.Guild, sid)
@@ -379,6 +451,9 @@ func (p *Practice) Next(ctx context.Context, a Actor, sid SessionID, r AskReques
 // Session returns a session with its question.
 // Returns ENOTFOUND when the session or its question is gone.
 func (p *Practice) Session(ctx context.Context, g GuildID, sid SessionID) (Session, Question, error) {
+	if err := p.pending.wait(ctx, g, sid); err != nil {
+		return Session{}, Question{}, err
+	}
 	var (
 		sess Session
 		q    Question
@@ -404,6 +479,9 @@ func (p *Practice) SessionFor(ctx context.Context, a Actor, sid SessionID) (Sess
 // SetSessionMessage records the public message a session was posted as, and queues its
 // reveal. Only the first call counts.
 func (p *Practice) SetSessionMessage(ctx context.Context, g GuildID, sid SessionID, ch ChannelID, msg MessageID) error {
+	if err := p.pending.wait(ctx, g, sid); err != nil {
+		return err
+	}
 	return p.store.Batch(ctx, func(tx Tx) error {
 		sess, ok, err := tx.Session(g, sid)
 		if err != nil || !ok {
@@ -435,6 +513,9 @@ func attachMessage(tx SessionTx, g GuildID, sess Session, ch ChannelID, msg Mess
 // reports (Quotas.OpenReports), ENOTFOUND for an unknown session, ERATELIMIT when the member or
 // the server reports too often.
 func (p *Practice) Report(ctx context.Context, a Actor, sid SessionID, reason string) error {
+	if err := p.pending.wait(ctx, a.Guild, sid); err != nil {
+		return err
+	}
 	reason, err := checkReport(reason)
 	if err != nil {
 		return err
@@ -489,6 +570,9 @@ func (p *Practice) MatchTopics(ctx context.Context, g GuildID, prefix string, ma
 // actor graded it now, for labelling the grade buttons ("Good · 4d").
 // Returns ENOTFOUND for an unknown session.
 func (p *Practice) Intervals(ctx context.Context, a Actor, sid SessionID) (map[Grade]time.Duration, error) {
+	if err := p.pending.wait(ctx, a.Guild, sid); err != nil {
+		return nil, err
+	}
 	now := p.now()
 	var out map[Grade]time.Duration
 	err := p.store.View(ctx, func(tx Tx) error {

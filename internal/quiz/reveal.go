@@ -83,6 +83,9 @@ type CloseRequest struct {
 // close it. Returns ENOTFOUND for an unknown session, EFORBIDDEN for others, EINVALID for
 // private sessions, ECONFLICT if the answer is already out, or the publisher's error.
 func (p *Practice) Close(ctx context.Context, a Actor, r CloseRequest) (Session, Question, error) {
+	if err := p.pending.wait(ctx, a.Guild, r.Session); err != nil {
+		return Session{}, Question{}, err
+	}
 	now := p.now()
 	var post RevealPost
 	err := p.store.Update(ctx, func(tx Tx) error {

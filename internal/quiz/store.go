@@ -14,11 +14,6 @@ type Store interface {
 	// Batch is Update for many concurrent small writers: the store may coalesce calls into one
 	// commit and may run fn more than once, so fn must only read and write through tx.
 	Batch(ctx context.Context, fn func(Tx) error) error
-	// BatchThen is Batch that calls decided once fn's writes are final, before they are
-	// durable, so that a reply can be sent while they are written; reads that start after
-	// decided see them. It returns the commit's outcome, which may be an error after decided.
-	// decided must only signal: it runs with the store's writer held.
-	BatchThen(ctx context.Context, fn func(Tx) error, decided func()) error
 }
 
 // Tx is one transaction. Reads see the transaction's own writes. Getters return copies;
@@ -67,6 +62,9 @@ type MemberTx interface {
 type SessionTx interface {
 	// NextSessionID returns a new session id, unique within g.
 	NextSessionID(g GuildID) (SessionID, error)
+	// ReserveSessionIDs reserves n session ids of g, first to first+n-1: NextSessionID and
+	// later reservations never return them.
+	ReserveSessionIDs(g GuildID, n int) (first SessionID, err error)
 	Session(g GuildID, s SessionID) (Session, bool, error)
 	PutSession(Session) error
 

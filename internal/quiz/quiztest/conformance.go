@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -57,6 +58,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) quiz.Store) {
 		{"DeleteMember", testDeleteMember},
 		{"Session", testSession},
 		{"NextSessionID", testNextSessionID},
+		{"ReserveSessionIDs", testReserveSessionIDs},
 		{"Due", testDue},
 		{"DueLimitAndPrecision", testDueLimit},
 		{"DuePerGuild", testDuePerGuild},
@@ -747,6 +749,54 @@ func testNextSessionID(t *testing.T, s quiz.Store) {
 	testSequence(t, s, func(tx quiz.Tx, g quiz.GuildID) (uint64, error) {
 		id, err := tx.NextSessionID(g)
 		return uint64(id), err
+	})
+}
+
+// testReserveSessionIDs: a reserved block starts after the ids handed out so far, per guild;
+// NextSessionID and the next block continue after it; a block of no ids is refused.
+func testReserveSessionIDs(t *testing.T, s quiz.Store) {
+	var got []quiz.SessionID
+	update(t, s, func(tx quiz.Tx) error {
+		got = got[:0]
+		a, err := tx.NextSessionID(1)
+		if err != nil {
+			return err
+		}
+		first, err := tx.ReserveSessionIDs(1, 10)
+		if err != nil {
+			return err
+		}
+		next, err := tx.NextSessionID(1)
+		if err != nil {
+			return err
+		}
+		again, err := tx.ReserveSessionIDs(1, 3)
+		if err != nil {
+			return err
+		}
+		other, err := tx.ReserveSessionIDs(2, 5)
+		if err != nil {
+			return err
+		}
+		got = append(got, a, first, next, again, other)
+		return nil
+	})
+	if want := []quiz.SessionID{1, 2, 12, 13, 1}; !slices.Equal(got, want) {
+		t.Errorf("NextSessionID, Reserve(10), NextSessionID, Reserve(3), Reserve(other guild, 5) = %v; want %v", got, want)
+	}
+	err := s.Update(context.Background(), func(tx quiz.Tx) error {
+		_, err := tx.ReserveSessionIDs(1, 0)
+		return err
+	})
+	if err == nil {
+		t.Error("ReserveSessionIDs(g, 0) = nil error; want one")
+	}
+	update(t, s, func(tx quiz.Tx) error {
+		id, err := tx.NextSessionID(1)
+		if err == nil && id != 16 {
+			t.Errorf("NextSessionID after the refused reservation = %d; want 16 (nothing reserved)", id)
+		}
+		return err
 	})
 }
 

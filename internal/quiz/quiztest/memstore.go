@@ -85,15 +85,6 @@ func (s *MemStore) Batch(ctx context.Context, fn func(quiz.Tx) error) error {
 	return s.update(fn)
 }
 
-// BatchThen is Batch, calling decided after fn's writes are kept.
-func (s *MemStore) BatchThen(ctx context.Context, fn func(quiz.Tx) error, decided func()) error {
-	if err := s.Batch(ctx, fn); err != nil {
-		return err
-	}
-	decided()
-	return nil
-}
-
 // update runs fn in a write transaction; s.writeMu must be held.
 func (s *MemStore) update(fn func(quiz.Tx) error) error {
 	tx := newWriteTx(s.cur.Load())
@@ -423,6 +414,19 @@ func (tx *memTx) Attempts(g quiz.GuildID, u quiz.UserID) ([]quiz.Attempt, error)
 func (tx *memTx) NextSessionID(g quiz.GuildID) (quiz.SessionID, error) {
 	n, err := tx.next(g, func(st *memGuild) *uint64 { return &st.sessionSeq })
 	return quiz.SessionID(n), err
+}
+
+func (tx *memTx) ReserveSessionIDs(g quiz.GuildID, n int) (quiz.SessionID, error) {
+	if n < 1 {
+		return 0, fmt.Errorf("quiztest: reserve %d session ids", n)
+	}
+	st, err := tx.write(g)
+	if err != nil {
+		return 0, err
+	}
+	first := st.sessionSeq + 1
+	st.sessionSeq += uint64(n)
+	return quiz.SessionID(first), nil
 }
 
 func (tx *memTx) Session(g quiz.GuildID, s quiz.SessionID) (quiz.Session, bool, error) {
