@@ -52,7 +52,7 @@ func TestKillMidAnswer(t *testing.T) {
 
 // buildBinary builds the bot as the Dockerfile does, a static binary, in a temporary folder,
 // with extra go build flags.
-func buildBinary(t *testing.T, extra ...string) string {
+func buildBinary(t testing.TB, extra ...string) string {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skipf("no go command in PATH to build the binary with: %v", err)

@@ -32,9 +32,6 @@ type options struct {
 	// bank is the shipped question bank, already loaded: used unless QUESTIONS_DIR is set
 	// (the end-to-end tests load it once per process instead of at every start).
 	bank *quiz.Bank
-	// noSync opens the database without fsync (the latency benchmark separates the disk's
-	// cost from the bot's own).
-	noSync bool
 	// eraseCompacted are called after each compaction that answers members' erasures.
 	eraseCompacted []func(error)
 }
@@ -92,6 +89,3 @@ func onEraseCompacted(f func(error)) option {
 
 // withBank serves the given shipped bank instead of loading it (unless QUESTIONS_DIR is set).
 func withBank(b *quiz.Bank) option { return func(o *options) { o.bank = b } }
-
-// withoutSync opens the database without fsync.
-func withoutSync() option { return func(o *options) { o.noSync = true } }

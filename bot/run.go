@@ -254,7 +254,7 @@ func serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger, s
 	}
 	// One FSRS scheduler for grading and for the v2 migration's rebuild of SM-2 cards.
 	sched := fsrs.New()
-	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched, NoSync: o.noSync})
+	st, err := boltstore.Open(cfg.DBPath, boltstore.Options{Timeout: time.Second, Logger: log, Scheduler: sched})
 	if err != nil {
 		return err
 	}

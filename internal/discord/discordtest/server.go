@@ -225,6 +225,15 @@ func (s *Server) Transport() http.RoundTripper {
 	return &rewriteTransport{base: s.base, next: s.hs.Client().Transport}
 }
 
+// TransportTo is Transport for a client in another process, which has only the fake's URL.
+func TransportTo(fakeURL string) (http.RoundTripper, error) {
+	u, err := url.Parse(fakeURL)
+	if err != nil {
+		return nil, err
+	}
+	return &rewriteTransport{base: u, next: http.DefaultTransport}, nil
+}
+
 // Client returns an *http.Client using Transport, for Session.Client.
 func (s *Server) Client() *http.Client {
 	return &http.Client{Transport: s.Transport(), Timeout: 20 * time.Second}
