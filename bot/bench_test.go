@@ -82,13 +82,6 @@ func reportLatencies(b *testing.B, bare, bot []time.Duration) {
 // bareClientEnv, set to a fake's URL, makes this test binary the bare client (TestMain).
 const bareClientEnv = "INTERVIEWBOT_BENCH_BARE_CLIENT"
 
-func TestMain(m *testing.M) {
-	if u := os.Getenv(bareClientEnv); u != "" {
-		os.Exit(runBareClient(u))
-	}
-	os.Exit(m.Run())
-}
-
 // runBareClient is a bare discordgo bot that answers every interaction with "ok", connected to
 // the fake at fakeURL, until SIGTERM.
 func runBareClient(fakeURL string) int {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -29,6 +30,14 @@ var (
 	bob = discordtest.User{ID: "300000000000000002", Username: "bob", Locale: "zh-CN", Permissions: "0"}
 	mod = discordtest.User{ID: "300000000000000003", Username: "mod", Locale: "en-US", Permissions: "32"}
 )
+
+func TestMain(m *testing.M) {
+	if u := os.Getenv(bareClientEnv); u != "" {
+		os.Exit(runBareClient(u))
+	}
+	// 8 at once halves the package's time on 2 cores (see RunTests).
+	os.Exit(discordtest.RunTests(m, 8))
+}
 
 // syncBuffer collects the program's output from several goroutines.
 type syncBuffer struct {

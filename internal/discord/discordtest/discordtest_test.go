@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -1024,3 +1025,5 @@ func TestOpenAPICatchesBadCallbackBody(t *testing.T) {
 		t.Errorf("Violations() = %q; want two openapi violations naming the label", v)
 	}
 }
+
+func TestMain(m *testing.M) { os.Exit(discordtest.RunTests(m, 8)) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"maps"
 	"net/http"
@@ -525,4 +526,21 @@ func mustJSON(v any) json.RawMessage {
 		panic("discordtest: marshal: " + err.Error())
 	}
 	return b
+}
+
+// RunTests runs a package's tests (from its TestMain) with -parallel defaulting to parallel
+// instead of GOMAXPROCS. End-to-end tests against the fake mostly wait (on the loopback
+// network, on discordgo's one-second pause when it closes the gateway), so on a 2-core machine
+// the default leaves the cores idle. An explicit -parallel wins.
+func RunTests(m *testing.M, parallel int) int {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		if err := flag.Set("test.parallel", strconv.Itoa(parallel)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+	}
+	return m.Run()
 }
