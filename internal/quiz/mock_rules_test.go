@@ -222,3 +222,32 @@ func TestRecapSlot(t *testing.T) {
 		t.Errorf("too late: %v", k)
 	}
 }
+
+// TestAwardRuleEdges: the month before February is January of the same year; a member with no
+// answer is never champion; the recap falls on Monday, or on the week's first posting day
+// counted from Monday; a recap slot missed yesterday (the bot was down) is still found today.
+func TestAwardRuleEdges(t *testing.T) {
+	if month, _, _ := previousMonth(time.Date(2026, 2, 10, 12, 0, 0, 0, time.UTC), time.UTC); month != "2026-01" {
+		t.Errorf("the month before February 2026 = %s; want 2026-01", month)
+	}
+	if w, ok := champion([]ChampionCandidate{{User: 1}}); ok {
+		t.Errorf("champion of a member with no answers: %+v", w)
+	}
+	for _, c := range []struct {
+		weekdays uint8
+		want     time.Weekday
+	}{
+		{0, time.Monday}, // every day
+		{1 << time.Wednesday, time.Wednesday},
+		{1<<time.Monday | 1<<time.Wednesday, time.Monday},
+		{1<<time.Sunday | 1<<time.Saturday, time.Saturday},
+	} {
+		if got := recapWeekday(c.weekdays); got != c.want {
+			t.Errorf("recapWeekday(%08b) = %s; want %s", c.weekdays, got, c.want)
+		}
+	}
+	week, at, ok := recapSlot(Daily{At: "09:00"}, time.UTC, time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
+	if !ok || week.String() != "2026-03-02" || !at.Equal(time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("Tuesday 01:00 after Monday's 09:00 slot = %s %s %v; want Monday's slot for the week of 2026-03-02", week, at, ok)
+	}
+}
