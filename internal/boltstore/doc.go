@@ -23,8 +23,10 @@
 //	      │                                          (codec_records.go; a member's attempts are one
 //	      │                                           prefix scan; kept until /privacy delete)
 //	      ├──sessions        ╘══*session id u64* : binary quiz.Session (codec_records.go; ids:
-//	      │                                          NextSequence, growing with time; pruned 7 days
-//	      │                                          after their reveal by quiz's Prune)
+//	      │                                          the bucket's sequence, one at a time or in
+//	      │                                          reserved blocks of 1,000 (ReserveSessionIDs),
+//	      │                                          growing with time; pruned 7 days after their
+//	      │                                          reveal by quiz's Prune)
 //	      ├──posts           ╘══*day "2006-01-02"* : JSON quiz.Post
 //	      ├──overlay         ╘══*question id* : JSON quiz.OverlayEntry
 //	      ├──overlay_topics  ╘══*topic slug* : JSON quiz.TopicOverlay
