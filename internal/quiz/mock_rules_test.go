@@ -251,3 +251,64 @@ func TestAwardRuleEdges(t *testing.T) {
 		t.Errorf("Tuesday 01:00 after Monday's 09:00 slot = %s %s %v; want Monday's slot for the week of 2026-03-02", week, at, ok)
 	}
 }
+
+// TestMockRuleEdges: a question of 3 key points takes 2 hints, not a third, each counted; the
+// checklist's score loses HintPenalty per hint; 2 hints on an answered question are a reason,
+// 1 hint or an unanswered question is not; a senior question under 0.6 bars strong hire; a
+// mock stopped on its first question closes that question.
+func TestMockRuleEdges(t *testing.T) {
+	t0 := time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC)
+	m := soloMock(t0)
+	for i := 1; i <= 2; i++ {
+		m = mustStep(t, m, mockEvent{kind: mockHint, by: 10, at: t0})
+		if m.Steps[0].Hints != i {
+			t.Fatalf("after hint %d: %d hints counted", i, m.Steps[0].Hints)
+		}
+	}
+	if _, err := nextMockStep(m, mockEvent{kind: mockHint, by: 10, at: t0}); !errors.Is(err, errNoHint) {
+		t.Errorf("a third hint of 3 key points = %v; want %v", err, errNoHint)
+	}
+
+	answered := func(level Level, covered []int, points, hints int) MockStep {
+		return MockStep{Level: level, Covered: covered, Points: points, Hints: hints, StartedAt: t0, AnsweredAt: t0}
+	}
+	if sc, ok := stepScore(answered(Mid, []int{0, 1}, 4, 1)); !ok || sc < 0.5-HintPenalty-1e-9 || sc > 0.5-HintPenalty+1e-9 {
+		t.Errorf("2 of 4 points after 1 hint scores %v (%v); want %v", sc, ok, 0.5-HintPenalty)
+	}
+	hinted := func(s MockStep) bool {
+		for _, r := range mockVerdict([]MockStep{s}).Reasons {
+			if r.Kind == ReasonHints {
+				return true
+			}
+		}
+		return false
+	}
+	if !hinted(answered(Mid, []int{0}, 4, 2)) || hinted(answered(Mid, []int{0}, 4, 1)) {
+		t.Error("the hints reason: want it at 2 hints and not at 1")
+	}
+	if hinted(MockStep{Level: Mid, Points: 4, Hints: 2, StartedAt: t0}) {
+		t.Error("the hints reason for an unanswered question")
+	}
+	first := func(n int) []int {
+		c := make([]int, n)
+		for i := range c {
+			c[i] = i
+		}
+		return c
+	}
+	// Junior 1, senior 1, senior 0.55: the score is (1 + 3 + 1.65) / 7 = 0.81, yet a senior
+	// question is under 0.6; at 0.6 it is (1 + 3 + 1.8) / 7 = 0.83 and strong.
+	strong := []MockStep{answered(Junior, first(20), 20, 0), answered(Senior, first(20), 20, 0), answered(Senior, first(11), 20, 0)}
+	if v := mockVerdict(strong); v.Score < 0.8 || v.Verdict == VerdictStrongHire {
+		t.Errorf("a senior question at 0.55, score %.2f: %s; want a score of 0.8 or more and no strong hire", v.Score, v.Verdict)
+	}
+	strong[2] = answered(Senior, first(12), 20, 0)
+	if v := mockVerdict(strong); v.Verdict != VerdictStrongHire {
+		t.Errorf("every senior question at 0.6 or more, score %.2f: %s; want strong hire", v.Score, v.Verdict)
+	}
+
+	stopped := mustStep(t, soloMock(t0), mockEvent{kind: mockStop, by: 10, at: t0.Add(time.Minute)})
+	if stopped.Steps[0].DoneAt != t0.Add(time.Minute) {
+		t.Errorf("stopped on the first question: its DoneAt = %v; want the stop", stopped.Steps[0].DoneAt)
+	}
+}
