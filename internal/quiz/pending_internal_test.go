@@ -58,7 +58,17 @@ func TestSessionIDsReservedInBlocks(t *testing.T) {
 	if id := take(1); id != idBlockSize+1 || st.commits != 2 {
 		t.Fatalf("the id after the block = %d with %d commits; want %d, a second reservation", id, st.commits, idBlockSize+1)
 	}
-	for g := GuildID(2); g < maxIDBlocks+1000; g++ {
+	for g := GuildID(2); g < 102; g++ {
+		take(g)
+	}
+	before := st.commits
+	for g := GuildID(1); g < 102; g++ {
+		take(g) // well under maxIDBlocks servers: every block is still there
+	}
+	if st.commits != before {
+		t.Fatalf("%d reservations for 101 servers that each had a block; want none", st.commits-before)
+	}
+	for g := GuildID(102); g < maxIDBlocks+1000; g++ {
 		take(g)
 	}
 	if n := len(ids.blocks); n > maxIDBlocks {
