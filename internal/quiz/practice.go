@@ -48,14 +48,14 @@ func (p *Practice) Ask(ctx context.Context, a Actor, r AskRequest) (Asked, error
 		return Asked{}, err
 	}
 	r.Topic = strings.ToLower(strings.TrimSpace(r.Topic))
+	now := p.now()
+	if r.Show != nil {
+		return p.askShowing(ctx, a, r, now) // chooses in a read, which builds a stale bank there
+	}
 	// Build the server's bank, if its cached merge is stale, in a read: inside the Batch below
 	// it would hold the store's single writer while it reads the server's whole overlay.
 	if _, err := p.state(ctx, a.Guild); err != nil {
 		return Asked{}, err
-	}
-	now := p.now()
-	if r.Show != nil {
-		return p.askShowing(ctx, a, r, now)
 	}
 	var out Asked
 	// Batch: many members ask at once when a server is busy, and coalescing their commits
@@ -97,7 +97,7 @@ func (p *Practice) askShowing(ctx context.Context, a Actor, r AskRequest, now ti
 	ch, msg := r.Show(out)
 	// Shown: the session must be written even if the interaction's context ends meanwhile.
 	err = p.store.Batch(context.WithoutCancel(ctx), func(tx Tx) error {
-		_, m, err := memberIn(tx, a.Guild, a.User)
+		m, _, err := tx.Member(a.Guild, a.User) // fresh: it may have changed since the read
 		if err != nil {
 			return err
 		}

@@ -373,9 +373,6 @@ func (s *Server) callback(rq *restReq) reply {
 		return errReply(400, 40060, "Interaction has already been acknowledged.")
 	}
 	now := rq.arrived
-	if now.IsZero() {
-		now = s.now()
-	}
 	if i.sentAt.IsZero() || now.Sub(i.sentAt) > s.cfg.callbackDeadline {
 		s.violate("interaction %s (%s): late callback %v after delivery, past the %v deadline", id, i.what(), now.Sub(i.sentAt).Round(time.Millisecond), s.cfg.callbackDeadline)
 		return errReply(404, 10062, "Unknown interaction")

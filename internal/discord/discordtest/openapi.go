@@ -47,7 +47,7 @@ func newSpec(doc *openapi3.T, raw []byte) (*spec, error) {
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	for _, f := range formatsIn(v, map[string]bool{}) {
+	for _, f := range formatsIn(v) {
 		c.RegisterFormat(&jsonschema.Format{Name: f, Validate: checkFormat(f)})
 	}
 	c.AssertFormat()
@@ -57,21 +57,26 @@ func newSpec(doc *openapi3.T, raw []byte) (*spec, error) {
 	return &spec{doc: doc, compiler: c, branches: map[string]*jsonschema.Schema{}}, nil
 }
 
-// formatsIn lists the formats the document uses.
-func formatsIn(v any, seen map[string]bool) []string {
-	switch x := v.(type) {
-	case map[string]any:
-		if f, ok := x["format"].(string); ok && f != "" {
-			seen[f] = true
-		}
-		for _, e := range x {
-			formatsIn(e, seen)
-		}
-	case []any:
-		for _, e := range x {
-			formatsIn(e, seen)
+// formatsIn lists the formats the document uses, sorted.
+func formatsIn(v any) []string {
+	seen := map[string]bool{}
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if f, ok := x["format"].(string); ok && f != "" {
+				seen[f] = true
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
 		}
 	}
+	walk(v)
 	return slices.Sorted(maps.Keys(seen))
 }
 

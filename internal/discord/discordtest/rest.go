@@ -346,7 +346,8 @@ func (s *Server) finish(rq *restReq, rep reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at := s.now()
-	if !s.quiet.Load() {
+	quiet := s.quiet.Load()
+	if !quiet {
 		s.requests = append(s.requests, Request{
 			Method: rq.method, Path: rq.path, Body: rawJSON(rq.body), Status: rep.status, At: at,
 		})
@@ -360,7 +361,7 @@ func (s *Server) finish(rq *restReq, rep reply) {
 			s.violate("rest: %d invalid requests (401, 403, 429) in %v: Discord bans the IP for a while", n, invalidWindow)
 		}
 	}
-	if s.quiet.Load() {
+	if quiet {
 		s.notify()
 		return
 	}
